@@ -1,0 +1,127 @@
+"""Open a database, refusing clearly what we cannot use, and migrate it to head.
+
+Order matters: every check that can refuse happens before anything is
+written, so a file that is not ours, or is from a newer TrustDesk, is left
+exactly as it was.  A SQLite file is copied aside before a migration changes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from db.engine import Database, DatabaseTarget, create_engine_for
+from db.errors import CannotWrite, NewerSchema, NotADatabase, Unreachable
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _check_sqlite_file(path: Path) -> bool:
+    """Refuse early; returns whether the file already existed."""
+    if path.exists():
+        if path.is_dir():
+            raise NotADatabase(f"{path} is a folder, not a TrustDesk database file.")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise CannotWrite(f"TrustDesk cannot read {path}: {exc.strerror}.") from exc
+        if header and header != SQLITE_HEADER:
+            raise NotADatabase(f"{path} is not a TrustDesk database (it is not a SQLite file). It was left untouched.")
+        if not os.access(path, os.W_OK):
+            raise CannotWrite(f"TrustDesk cannot write to {path}. Check the file's permissions.")
+        return bool(header)
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CannotWrite(f"TrustDesk cannot create the folder {folder}: {exc.strerror}.") from exc
+    if not os.access(folder, os.W_OK):
+        raise CannotWrite(f"TrustDesk cannot create a database in {folder}: the folder is not writable.")
+    return False
+
+
+def backup_sqlite(path: Path, revision: str | None) -> Path:
+    """Copy the file with SQLite's online backup (safe even with a WAL open)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.stem}.before-{revision or 'empty'}-{stamp}{path.suffix or '.sqlite'}")
+    source = sqlite3.connect(path)
+    try:
+        target = sqlite3.connect(backup)
+        with target:
+            source.backup(target)
+        target.close()
+    finally:
+        source.close()
+    log.info("Backed up %s to %s before migrating", path, backup)
+    return backup
+
+
+def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
+    """Open ``target``, bring its schema to head and return it ready for use."""
+    existed = _check_sqlite_file(target.sqlite_path) if target.sqlite_path else True
+    engine = create_engine_for(target)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+            has_tables = bool(inspect(connection).get_table_names())
+    except OperationalError as exc:
+        engine.dispose()
+        if target.is_sqlite:
+            raise CannotWrite(f"TrustDesk cannot open {target.display}: {exc.orig}.") from exc
+        raise Unreachable(
+            f"TrustDesk cannot reach the database at {target.display}. "
+            "Check the address and your network connection, then try again."
+        ) from exc
+    except DatabaseError as exc:
+        engine.dispose()
+        raise NotADatabase(f"{target.display} is not a TrustDesk database. It was left untouched.") from exc
+
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current is not None and current not in known:
+        engine.dispose()
+        raise NewerSchema(
+            f"{target.display} was made by a newer version of TrustDesk (schema {current}). "
+            "Install the newer TrustDesk to open it; the database was left untouched."
+        )
+    if current is None and has_tables:
+        engine.dispose()
+        raise NotADatabase(f"{target.display} holds tables that are not TrustDesk's. It was left untouched.")
+    if migrate and current != head:
+        if target.sqlite_path and existed and current is not None:
+            backup_sqlite(target.sqlite_path, current)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "head")
+        log.info("Migrated %s from %s to %s", target.display, current, head)
+    return Database(target, engine)

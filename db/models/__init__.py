@@ -1,0 +1,71 @@
+"""The TrustDesk schema (DESIGN §4). Import models from here."""
+
+from db.models.access import AppUser, Role, RoleAssignment, RolePermission
+from db.models.activities import (
+    CpdActivity,
+    DecisionBatch,
+    FloodFillBatch,
+    LearningModule,
+    TrainingEvent,
+    TrainingEventOptIn,
+)
+from db.models.audit import AuditEntry, Notification
+from db.models.base import Base, utcnow
+from db.models.budgets import Budget
+from db.models.enums import (
+    CompletionState,
+    CpdTeamState,
+    Level,
+    LineManagerState,
+    Module,
+    OrgKind,
+    OrgStatus,
+    PartnershipState,
+    SharingLevel,
+    SharingRecipientRole,
+    SharingRequestState,
+)
+from db.models.groups import Group, GroupCategory, GroupMembership
+from db.models.organisations import Organisation
+from db.models.people import Job, Person
+from db.models.periods import AcademicPeriod, TrustSetting
+from db.models.sharing import DataSharingAgreement, DataSharingRequest
+
+__all__ = [
+    "AcademicPeriod",
+    "AppUser",
+    "AuditEntry",
+    "Base",
+    "Budget",
+    "CompletionState",
+    "CpdActivity",
+    "CpdTeamState",
+    "DataSharingAgreement",
+    "DataSharingRequest",
+    "DecisionBatch",
+    "FloodFillBatch",
+    "Group",
+    "GroupCategory",
+    "GroupMembership",
+    "Job",
+    "LearningModule",
+    "Level",
+    "LineManagerState",
+    "Module",
+    "Notification",
+    "OrgKind",
+    "OrgStatus",
+    "Organisation",
+    "PartnershipState",
+    "Person",
+    "Role",
+    "RoleAssignment",
+    "RolePermission",
+    "SharingLevel",
+    "SharingRecipientRole",
+    "SharingRequestState",
+    "TrainingEvent",
+    "TrainingEventOptIn",
+    "TrustSetting",
+    "utcnow",
+]

@@ -1,0 +1,173 @@
+"""CPD activities and what they hang off: training events, learning modules,
+flood-fill batches and decision batches (C1-C5, F1-F6, T1)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Computed,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Versioned, enum_column, utcnow
+from db.models.enums import CompletionState, CpdTeamState, LineManagerState, PartnershipState
+
+
+class TrainingEvent(Versioned, Base):
+    """A training event published by an organisation (the trust's reach all members)."""
+
+    __tablename__ = "training_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    places: Mapped[int | None] = mapped_column(Integer)
+    cost_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    budget_pence: Mapped[int | None] = mapped_column(Integer)
+    impact: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="0")
+
+
+class TrainingEventOptIn(Base):
+    """T1: a member organisation opting into a published event."""
+
+    __tablename__ = "training_event_opt_ins"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("training_events.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    opted_in_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+class LearningModule(Base):
+    __tablename__ = "learning_modules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
+    provider: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+
+
+class FloodFillBatch(Base):
+    """F3/F6: one flood fill; immutable once created, so it carries no version."""
+
+    __tablename__ = "flood_fill_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    run_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_users.id"), nullable=False)
+    creator_job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    parameters: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    activity_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    pre_authorised: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class DecisionBatch(Base):
+    """One partnership decision taken on one or many activities at once (C4).
+
+    Kept so that a bulk decision made in error can be reverted as a whole.
+    """
+
+    __tablename__ = "decision_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decided_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_users.id"), nullable=False, index=True)
+    decision: Mapped[PartnershipState] = mapped_column(enum_column(PartnershipState), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    activity_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    source: Mapped[str] = mapped_column(String(40), nullable=False, default="panel", server_default="panel")
+    reverted_at: Mapped[datetime | None] = mapped_column()
+    reverted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+
+
+class CpdActivity(Versioned, Base):
+    """One CPD activity requested for (or pushed onto) one job (C1).
+
+    ``organisation_id`` repeats the job's organisation: a job never changes
+    organisation, and having it on the row lets the trust-wide filters use one
+    composite index instead of a join over a million rows.  Money is held in
+    whole pence.
+    """
+
+    __tablename__ = "cpd_activities"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), nullable=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    activity_type: Mapped[str] = mapped_column(String(60), nullable=False)
+    provider: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
+    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
+    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    period_id: Mapped[int] = mapped_column(ForeignKey("academic_periods.id"), nullable=False)
+    course_fee_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    cover_cost_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    travel_cost_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    other_cost_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    total_cost_pence: Mapped[int] = mapped_column(
+        Integer,
+        Computed("course_fee_pence + cover_cost_pence + travel_cost_pence + other_cost_pence", persisted=True),
+    )
+    cover_days: Mapped[float] = mapped_column(Float, nullable=False, default=0.0, server_default="0")
+    training_event_id: Mapped[int | None] = mapped_column(ForeignKey("training_events.id"))
+    learning_module_id: Mapped[int | None] = mapped_column(ForeignKey("learning_modules.id"))
+    created_by_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    flood_fill_batch_id: Mapped[int | None] = mapped_column(ForeignKey("flood_fill_batches.id"))
+    evaluation: Mapped[str | None] = mapped_column(Text)
+
+    line_manager_state: Mapped[LineManagerState] = mapped_column(
+        enum_column(LineManagerState), nullable=False, default=LineManagerState.PENDING
+    )
+    line_manager_decided_at: Mapped[datetime | None] = mapped_column()
+    line_manager_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+
+    cpd_team_state: Mapped[CpdTeamState] = mapped_column(
+        enum_column(CpdTeamState), nullable=False, default=CpdTeamState.PENDING
+    )
+    cpd_team_decided_at: Mapped[datetime | None] = mapped_column()
+    cpd_team_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+
+    partnership_state: Mapped[PartnershipState] = mapped_column(
+        enum_column(PartnershipState), nullable=False, default=PartnershipState.PENDING
+    )
+    partnership_decided_at: Mapped[datetime | None] = mapped_column()
+    partnership_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+    partnership_reason: Mapped[str | None] = mapped_column(Text)
+    decision_batch_id: Mapped[int | None] = mapped_column(ForeignKey("decision_batches.id"))
+    # C7: the organisation charged, fixed at the moment of authorisation.
+    charged_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    completion_state: Mapped[CompletionState] = mapped_column(
+        enum_column(CompletionState), nullable=False, default=CompletionState.NOT_COMPLETED
+    )
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+# Indexes for the C6 filters: the common shapes are "one period, one state,
+# optionally one organisation, newest first" and "everything for one job".
+Index(
+    "ix_cpd_activities_period_state_org_start",
+    CpdActivity.period_id,
+    CpdActivity.partnership_state,
+    CpdActivity.organisation_id,
+    CpdActivity.starts_on,
+)
+Index("ix_cpd_activities_org_period_start", CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.starts_on)
+Index("ix_cpd_activities_period_start", CpdActivity.period_id, CpdActivity.starts_on)
+Index("ix_cpd_activities_job_start", CpdActivity.job_id, CpdActivity.starts_on)
+Index("ix_cpd_activities_training_event_id", CpdActivity.training_event_id)
+Index("ix_cpd_activities_flood_fill_batch_id", CpdActivity.flood_fill_batch_id)
+Index("ix_cpd_activities_decision_batch_id", CpdActivity.decision_batch_id)

@@ -1,0 +1,90 @@
+"""Domain vocabularies (DESIGN §4), stored by value."""
+
+from __future__ import annotations
+
+import enum
+
+
+class OrgKind(enum.StrEnum):
+    TRUST = "trust"
+    SCHOOL = "school"
+    SCITT = "scitt"
+    CENTRAL = "central"
+
+
+class OrgStatus(enum.StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    PROPOSED = "proposed"
+
+
+class LineManagerState(enum.StrEnum):
+    PENDING = "pending"
+    AGREED = "agreed"
+    DENIED = "denied"
+
+
+class CpdTeamState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class PartnershipState(enum.StrEnum):
+    PENDING = "pending"
+    AUTHORISED = "authorised"
+    REJECTED = "rejected"
+    NEEDS_REAUTHORISATION = "needs_reauthorisation"
+
+
+class CompletionState(enum.StrEnum):
+    NOT_COMPLETED = "not_completed"
+    ATTENDED = "attended"
+    COMPLETED = "completed"
+
+
+class Module(enum.StrEnum):
+    """Each partnership module has its own permission (A1)."""
+
+    DASHBOARD = "dashboard"
+    ORGANISATIONS = "organisations"
+    STAFF = "staff"
+    GROUPS = "groups"
+    PARTNERSHIP_CPD = "partnership_cpd"
+    FLOOD_FILL = "flood_fill"
+    BUDGETS = "budgets"
+    TRAINING = "training"
+    DATA_SHARING = "data_sharing"
+    AUDIT = "audit"
+    REPORTS = "reports"
+
+
+class Level(enum.IntEnum):
+    """Permission levels, ordered: a higher level includes the lower ones."""
+
+    NONE = 0
+    VIEW = 1
+    COMMENT = 2
+    DECIDE = 3
+
+
+class SharingLevel(enum.IntEnum):
+    """Data sharing access levels (D5); they only ever go up (D4)."""
+
+    NONE = 0
+    INSTITUTION = 1
+    MIS = 2
+    GROUP_ACTIONS = 3
+
+
+class SharingRequestState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+
+class SharingRecipientRole(enum.StrEnum):
+    EXECUTIVE_HEAD = "executive_head"
+    HEAD = "head"
+    DEPUTY_HEAD = "deputy_head"
+    DATA_MANAGER = "data_manager"

@@ -1,0 +1,41 @@
+"""People and their jobs (P1, P2).
+
+A person holds one job per organisation; activities, group memberships and
+budgets attach to the job, so lists show one row per job.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Versioned
+
+
+class Person(Versioned, Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(80), nullable=False)
+    last_name: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+
+
+class Job(Versioned, Base):
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("person_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), nullable=False, index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(80), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(200))
+    line_manager_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    is_line_manager: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="0")
+    # P2: a partnership job brought up from a member-school job.
+    brought_up_from_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    unique_id: Mapped[str | None] = mapped_column(String(40))
+    pay_scale: Mapped[str | None] = mapped_column(String(40))
+    # C7: cover days an individual may take per academic period before a warning.
+    cover_limit_days: Mapped[float] = mapped_column(Float, nullable=False, default=5.0, server_default="5")
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default="1")
