@@ -49,3 +49,36 @@ class NotFound(TrustDeskError):
 
 class StaleData(TrustDeskError):
     """A row changed since it was shown; the decision was not applied."""
+
+
+def explain(exc: BaseException) -> TrustDeskError:
+    """Turn a database driver's exception into a sentence a CPD lead can act on.
+
+    Lives here so that the desktop never needs to import SQLAlchemy to tell a
+    locked file from a lost connection.
+    """
+    if isinstance(exc, TrustDeskError):
+        return exc
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        text = str(getattr(exc, "orig", exc)).lower()
+        if "locked" in text or "busy" in text:
+            return DatabaseBusy(
+                "The database is busy: another program is holding it. Nothing was changed; try again in a moment."
+            )
+        if (
+            getattr(exc, "connection_invalidated", False)
+            or isinstance(exc, sa_exc.InterfaceError)
+            or any(word in text for word in ("connection", "server closed", "could not connect", "terminating"))
+        ):
+            return Unreachable(
+                "The connection to the database was lost. Nothing was changed; "
+                "TrustDesk will reconnect when the database is back."
+            )
+        return TrustDeskError(f"The database reported a problem: {getattr(exc, 'orig', exc)}")
+    if isinstance(exc, sa_exc.IntegrityError):
+        return ValidationError(f"The change conflicts with data already saved: {getattr(exc, 'orig', exc)}")
+    if isinstance(exc, sa_exc.SQLAlchemyError):
+        return TrustDeskError(f"The database reported a problem: {exc}")
+    return TrustDeskError(f"Something went wrong: {exc}")

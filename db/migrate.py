@@ -86,42 +86,75 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
     return backup
 
 
-def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
-    """Open ``target``, bring its schema to head and return it ready for use."""
-    existed = _check_sqlite_file(target.sqlite_path) if target.sqlite_path else True
+def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
+    """Revision and whether any table exists, read without changing a byte.
+
+    The engine's connection hook switches files to WAL, which rewrites the
+    header; a file we are about to refuse must not get that far.
+    """
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CannotWrite(f"TrustDesk cannot open {path}: {exc}.") from exc
+    try:
+        tables = {row[0] for row in connection.execute("select name from sqlite_master where type = 'table'")}
+        current = None
+        if "alembic_version" in tables:
+            row = connection.execute("select version_num from alembic_version").fetchone()
+            current = row[0] if row else None
+        return current, bool(tables - {"alembic_version"})
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabase(f"{path} is not a TrustDesk database. It was left untouched.") from exc
+    finally:
+        connection.close()
+
+
+def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
     engine = create_engine_for(target)
     try:
         with engine.connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
-            has_tables = bool(inspect(connection).get_table_names())
+            return current, bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
     except OperationalError as exc:
-        engine.dispose()
-        if target.is_sqlite:
-            raise CannotWrite(f"TrustDesk cannot open {target.display}: {exc.orig}.") from exc
         raise Unreachable(
             f"TrustDesk cannot reach the database at {target.display}. "
             "Check the address and your network connection, then try again."
         ) from exc
     except DatabaseError as exc:
-        engine.dispose()
         raise NotADatabase(f"{target.display} is not a TrustDesk database. It was left untouched.") from exc
+    finally:
+        engine.dispose()
+
+
+def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
+    """Open ``target``, bring its schema to head and return it ready for use."""
+    path = target.sqlite_path
+    existed = _check_sqlite_file(path) if path else True
+    if path is not None:
+        current, has_tables = _inspect_read_only(path) if existed else (None, False)
+    else:
+        current, has_tables = _inspect_server(target)
 
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()
     known = {rev.revision for rev in script.walk_revisions()}
     if current is not None and current not in known:
-        engine.dispose()
         raise NewerSchema(
             f"{target.display} was made by a newer version of TrustDesk (schema {current}). "
             "Install the newer TrustDesk to open it; the database was left untouched."
         )
     if current is None and has_tables:
-        engine.dispose()
         raise NotADatabase(f"{target.display} holds tables that are not TrustDesk's. It was left untouched.")
-    if migrate and current != head:
-        if target.sqlite_path and existed and current is not None:
-            backup_sqlite(target.sqlite_path, current)
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), "head")
-        log.info("Migrated %s from %s to %s", target.display, current, head)
+
+    engine = create_engine_for(target)
+    try:
+        if migrate and current != head:
+            if path is not None and existed and current is not None:
+                backup_sqlite(path, current)
+            with engine.begin() as connection:
+                command.upgrade(alembic_config(connection), "head")
+            log.info("Migrated %s from %s to %s", target.display, current, head)
+    except OperationalError as exc:
+        engine.dispose()
+        raise CannotWrite(f"TrustDesk could not prepare {target.display}: {exc.orig}.") from exc
     return Database(target, engine)

@@ -1,0 +1,216 @@
+"""Read side of Partnership CPD: filter, sort, count and page activities in SQL.
+
+The UI never holds more than the pages it has scrolled through; a filter
+change costs one count query and one page query, both served by the indexes
+declared next to ``CpdActivity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from db.engine import Database
+from db.models import (
+    AcademicPeriod,
+    CompletionState,
+    CpdActivity,
+    CpdTeamState,
+    Job,
+    Level,
+    LineManagerState,
+    Module,
+    Organisation,
+    PartnershipState,
+    Person,
+    TrainingEvent,
+)
+from db.queries.text_search import any_contains
+from db.scope import Scope, scope_for
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFilter:
+    """Everything a CPD lead can narrow the list by (C6). ``None`` means any."""
+
+    period_id: int | None = None
+    organisation_id: int | None = None
+    person_id: int | None = None
+    partnership_state: PartnershipState | None = None
+    line_manager_state: LineManagerState | None = None
+    cpd_team_state: CpdTeamState | None = None
+    training_event_id: int | None = None
+    search: str = ""
+    sort: str = "start"
+    descending: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    id: int
+    version: int
+    job_id: int
+    person_id: int
+    individual: str
+    organisation_id: int
+    organisation: str
+    title: str
+    activity_type: str
+    provider: str
+    starts_on: date
+    ends_on: date
+    period: str
+    course_fee_pence: int
+    cover_cost_pence: int
+    travel_cost_pence: int
+    other_cost_pence: int
+    total_cost_pence: int
+    cover_days: float
+    line_manager_state: LineManagerState
+    cpd_team_state: CpdTeamState
+    partnership_state: PartnershipState
+    completion_state: CompletionState
+    training_event: str | None
+    created_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySummary:
+    count: int
+    total_cost_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    """What a filter change needs: the totals and the first rows, read together."""
+
+    summary: ActivitySummary
+    rows: list[ActivityRow] = field(default_factory=list)
+    can_decide: bool = False
+
+
+_creator_job = aliased(Job)
+_creator_person = aliased(Person)
+
+SORT_COLUMNS: dict[str, ColumnElement] = {
+    "start": CpdActivity.starts_on,
+    "created": CpdActivity.created_at,
+    "title": CpdActivity.title,
+    "cost": CpdActivity.total_cost_pence,
+    "individual": Person.last_name,
+    "organisation": Organisation.name,
+    "state": CpdActivity.partnership_state,
+}
+
+
+def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        CpdActivity.organisation_id.in_(sorted(scope.orgs(Module.PARTNERSHIP_CPD)))
+    ]
+    if filt.period_id is not None:
+        conditions.append(CpdActivity.period_id == filt.period_id)
+    if filt.organisation_id is not None:
+        conditions.append(CpdActivity.organisation_id == filt.organisation_id)
+    if filt.person_id is not None:
+        conditions.append(CpdActivity.job_id.in_(select(Job.id).where(Job.person_id == filt.person_id)))
+    if filt.partnership_state is not None:
+        conditions.append(CpdActivity.partnership_state == filt.partnership_state)
+    if filt.line_manager_state is not None:
+        conditions.append(CpdActivity.line_manager_state == filt.line_manager_state)
+    if filt.cpd_team_state is not None:
+        conditions.append(CpdActivity.cpd_team_state == filt.cpd_team_state)
+    if filt.training_event_id is not None:
+        conditions.append(CpdActivity.training_event_id == filt.training_event_id)
+    if filt.search.strip():
+        conditions.append(any_contains(filt.search, CpdActivity.title, CpdActivity.provider))
+    return conditions
+
+
+def _row_select() -> Select:
+    return (
+        select(
+            CpdActivity.id,
+            CpdActivity.version,
+            CpdActivity.job_id,
+            Job.person_id,
+            (Person.first_name + " " + Person.last_name).label("individual"),
+            CpdActivity.organisation_id,
+            Organisation.name.label("organisation"),
+            CpdActivity.title,
+            CpdActivity.activity_type,
+            CpdActivity.provider,
+            CpdActivity.starts_on,
+            CpdActivity.ends_on,
+            AcademicPeriod.label.label("period"),
+            CpdActivity.course_fee_pence,
+            CpdActivity.cover_cost_pence,
+            CpdActivity.travel_cost_pence,
+            CpdActivity.other_cost_pence,
+            CpdActivity.total_cost_pence,
+            CpdActivity.cover_days,
+            CpdActivity.line_manager_state,
+            CpdActivity.cpd_team_state,
+            CpdActivity.partnership_state,
+            CpdActivity.completion_state,
+            TrainingEvent.title.label("training_event"),
+            (_creator_person.first_name + " " + _creator_person.last_name).label("created_by"),
+        )
+        .join(Job, Job.id == CpdActivity.job_id)
+        .join(Person, Person.id == Job.person_id)
+        .join(Organisation, Organisation.id == CpdActivity.organisation_id)
+        .join(AcademicPeriod, AcademicPeriod.id == CpdActivity.period_id)
+        .outerjoin(TrainingEvent, TrainingEvent.id == CpdActivity.training_event_id)
+        .outerjoin(_creator_job, _creator_job.id == CpdActivity.created_by_job_id)
+        .outerjoin(_creator_person, _creator_person.id == _creator_job.person_id)
+    )
+
+
+def _fetch_rows(session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int) -> list[ActivityRow]:
+    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
+    order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
+    query = _row_select().where(and_(*_conditions(filt, scope))).order_by(*order).offset(offset).limit(limit)
+    return [ActivityRow(*row) for row in session.execute(query)]
+
+
+def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySummary:
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(CpdActivity.total_cost_pence), 0)).where(
+            and_(*_conditions(filt, scope))
+        )
+    ).one()
+    return ActivitySummary(count=int(count), total_cost_pence=int(total))
+
+
+def first_page(db: Database, user_id: int, filt: ActivityFilter, limit: int = PAGE_SIZE) -> ActivityPage:
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        return ActivityPage(
+            summary=_summary(session, scope, filt),
+            rows=_fetch_rows(session, scope, filt, 0, limit),
+            can_decide=bool(scope.orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE)),
+        )
+
+
+def fetch_page(
+    db: Database, user_id: int, filt: ActivityFilter, offset: int, limit: int = PAGE_SIZE
+) -> list[ActivityRow]:
+    with db.read() as session:
+        return _fetch_rows(session, scope_for(session, user_id), filt, offset, limit)
+
+
+def summarise(db: Database, user_id: int, filt: ActivityFilter) -> ActivitySummary:
+    with db.read() as session:
+        return _summary(session, scope_for(session, user_id), filt)
+
+
+def matching_versions(db: Database, user_id: int, filt: ActivityFilter) -> dict[int, int]:
+    """Id → version of every activity matching the filter ("tick all N matching")."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        query = select(CpdActivity.id, CpdActivity.version).where(and_(*_conditions(filt, scope)))
+        return dict(session.execute(query).tuples().all())

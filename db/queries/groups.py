@@ -1,0 +1,65 @@
+"""Group categories, groups and their members (G1, G2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from db.engine import Database
+from db.models import Group, GroupCategory, GroupMembership, Job, Module, Organisation, Person
+from db.scope import scope_for
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    id: int
+    category_id: int
+    category: str
+    name: str
+    member_count: int
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    job_id: int
+    person_id: int
+    name: str
+    organisation: str
+    role: str
+
+
+def list_groups(db: Database, user_id: int) -> list[GroupRow]:
+    """Every group with the number of members the user can see."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        visible_jobs = select(Job.id).where(Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))))
+        counts = (
+            select(GroupMembership.group_id, func.count().label("members"))
+            .where(GroupMembership.job_id.in_(visible_jobs))
+            .group_by(GroupMembership.group_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(Group.id, Group.category_id, GroupCategory.name, Group.name, counts.c.members, Group.version)
+            .join(GroupCategory, GroupCategory.id == Group.category_id)
+            .outerjoin(counts, counts.c.group_id == Group.id)
+            .order_by(GroupCategory.name, Group.name)
+        )
+        return [GroupRow(gid, cid, cat, name, members or 0, version) for gid, cid, cat, name, members, version in rows]
+
+
+def list_members(db: Database, user_id: int, group_id: int) -> list[MemberRow]:
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        rows = session.execute(
+            select(Job.id, Person.id, Person.first_name + " " + Person.last_name, Organisation.name, Job.role)
+            .join(GroupMembership, GroupMembership.job_id == Job.id)
+            .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == Job.organisation_id)
+            .where(GroupMembership.group_id == group_id)
+            .where(Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))))
+            .order_by(Person.last_name, Person.first_name, Organisation.name)
+        )
+        return [MemberRow(*row) for row in rows]

@@ -1,0 +1,56 @@
+"""App users for the sign-in dialog and the acting user's identity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import AppUser, Job, Organisation, Role, RoleAssignment
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    id: int
+    username: str
+    display_name: str
+    is_primary: bool
+    roles: str  # "CPD lead at Oakfield Learning Trust; …"
+    job_id: int | None
+    person_id: int | None
+
+
+def list_users(db: Database) -> list[UserRow]:
+    """Active app users, for choosing who is acting."""
+    with db.read() as session:
+        users = session.execute(
+            select(AppUser, Job.person_id)
+            .outerjoin(Job, Job.id == AppUser.job_id)
+            .where(AppUser.active.is_(True))
+            .order_by(AppUser.display_name)
+        ).all()
+        roles: dict[int, list[str]] = {}
+        for user_id, role, org in session.execute(
+            select(RoleAssignment.user_id, Role.name, Organisation.name)
+            .join(Role, Role.id == RoleAssignment.role_id)
+            .join(Organisation, Organisation.id == RoleAssignment.organisation_id)
+            .order_by(Role.name)
+        ):
+            roles.setdefault(user_id, []).append(f"{role} at {org}")
+        return [
+            UserRow(
+                id=user.id,
+                username=user.username,
+                display_name=user.display_name,
+                is_primary=user.is_primary,
+                roles="; ".join(roles.get(user.id, [])) or "No roles",
+                job_id=user.job_id,
+                person_id=person_id,
+            )
+            for user, person_id in users
+        ]
+
+
+def get_user(db: Database, user_id: int) -> UserRow | None:
+    return next((user for user in list_users(db) if user.id == user_id), None)

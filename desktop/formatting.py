@@ -1,0 +1,54 @@
+"""How values read in tables and labels: money, dates and state names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from db.models import CompletionState, CpdTeamState, LineManagerState, PartnershipState
+
+STATE_LABELS: dict[object, str] = {
+    PartnershipState.PENDING: "Pending",
+    PartnershipState.AUTHORISED: "Authorised",
+    PartnershipState.REJECTED: "Rejected",
+    PartnershipState.NEEDS_REAUTHORISATION: "Needs re-authorisation",
+    LineManagerState.PENDING: "Pending",
+    LineManagerState.AGREED: "Agreed",
+    LineManagerState.DENIED: "Denied",
+    CpdTeamState.PENDING: "Pending",
+    CpdTeamState.APPROVED: "Approved",
+    CpdTeamState.DECLINED: "Declined",
+    CompletionState.NOT_COMPLETED: "Not completed",
+    CompletionState.ATTENDED: "Attended",
+    CompletionState.COMPLETED: "Completed",
+}
+
+
+def money(pence: int | None) -> str:
+    if pence is None:
+        return "—"
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def whole_money(pence: int | None) -> str:
+    """For cards and charts, where pence are noise."""
+    if pence is None:
+        return "—"
+    return f"{'-' if pence < 0 else ''}£{round(abs(pence) / 100):,}"
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def moment(value: datetime | None) -> str:
+    return value.strftime("%d %b %Y %H:%M") if value else ""
+
+
+def state(value: object) -> str:
+    return STATE_LABELS.get(value, str(value))
+
+
+def days(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,149 @@
+"""The main window: docks, menus and the status bar — and nothing else.
+
+Panels do their own work; the window only hosts them, saves and restores the
+layout, and shows what is running.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+
+from desktop.context import AppContext
+from desktop.icons import icon
+from desktop.ops import Operation
+from desktop.panels.base import Panel
+from desktop.panels.registry import apply_default_layout, create_panels, fill_view_menu
+
+LAYOUT_VERSION = 1
+
+
+class MainWindow(QMainWindow):
+    switch_user_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.setObjectName("main_window")
+        self.setWindowTitle(f"TrustDesk — {context.user.display_name}")
+        self.setWindowIcon(icon("app"))
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
+        self.panels: dict[str, Panel] = create_panels(self, context)
+        self._build_menus()
+        self._build_status_bar()
+        context.ops.started.connect(self._operation_started)
+        context.ops.finished.connect(self._operation_finished)
+        context.navigator.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.resize(1360, 820)
+        self._restore_layout()
+
+    # -- building ----------------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        switch = QAction(icon("user"), "Switch &user…", self)
+        switch.triggered.connect(self.switch_user_requested)
+        file_menu.addAction(switch)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        self.view_menu = self.menuBar().addMenu("&View")
+        fill_view_menu(self.view_menu, self.panels)
+        self.view_menu.addSeparator()
+        reset = QAction("&Reset layout", self)
+        reset.triggered.connect(lambda: apply_default_layout(self, self.panels))
+        self.view_menu.addAction(reset)
+
+        self.help_menu = self.menuBar().addMenu("&Help")
+        about = QAction(icon("about"), "&About TrustDesk", self)
+        about.triggered.connect(self._about)
+        self.help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.activity_label = QLabel()
+        self.activity_progress = QProgressBar()
+        self.activity_progress.setMaximumWidth(180)
+        self.activity_progress.setTextVisible(False)
+        self.activity_label.hide()
+        self.activity_progress.hide()
+        user = self.context.user
+        self.user_label = QLabel(f"Signed in as {user.display_name}")
+        self.user_label.setToolTip(user.roles)
+        self.database_label = QLabel(f"Database: {self.context.db.display}")
+        self.database_label.setToolTip(self.context.db.display)
+        bar.addPermanentWidget(self.activity_label)
+        bar.addPermanentWidget(self.activity_progress)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.database_label)
+
+    # -- progress of actions in the status bar ----------------------------------------
+    def _operation_started(self, op: Operation) -> None:
+        if not op.is_action:
+            return
+        self.activity_label.setText(op.title)
+        self.activity_label.show()
+        self.activity_progress.setRange(0, 0)
+        self.activity_progress.show()
+        op.progressed.connect(self._operation_progressed)
+
+    def _operation_progressed(self, done: int, total: int, text: str) -> None:
+        self.activity_progress.setRange(0, max(total, 1))
+        self.activity_progress.setValue(min(done, total))
+        if text:
+            self.activity_label.setText(text)
+
+    def _operation_finished(self, _op: Operation) -> None:
+        if not any(op.is_action for op in self.context.ops.running):
+            self.activity_label.hide()
+            self.activity_progress.hide()
+
+    # -- layout persistence ---------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = self.context.settings
+        geometry = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        settings = self.context.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if any(op.is_action for op in self.context.ops.running):
+            answer = QMessageBox.question(
+                self,
+                "Work in progress",
+                "TrustDesk is still saving a change. Wait for it to finish before closing?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_layout()
+        super().closeEvent(event)
+
+    def _about(self) -> None:
+        from desktop.version import __version__
+
+        QMessageBox.about(
+            self,
+            "About TrustDesk",
+            f"<b>TrustDesk {__version__}</b><br>CPD authorisation, budgets and flood fill for a multi-academy trust."
+            f"<br><br>Database: {self.context.db.display}<br>Data folder: {self.context.paths.data}"
+            f"<br>Logs: {self.context.paths.logs}",
+        )

@@ -1,0 +1,244 @@
+"""The one way the UI runs database work: off the UI thread, results back on it.
+
+``Operations.query`` is for reads (two may run at once; SQLite's WAL lets
+readers proceed alongside a writer).  ``Operations.action`` is for anything
+that changes data: actions run one at a time on their own lane, can report
+progress, and may be cancelled where the service supports it (services only
+check for a cancel before they commit, so a cancelled action changes nothing).
+
+Callbacks always run on the UI thread: worker threads only emit signals of a
+QObject that lives in the UI thread, connected to ``@Slot`` methods.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from db.errors import TrustDeskError, explain
+from db.progress import Cancelled, Progress
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 600
+
+Success = Callable[[Any], None]
+Failure = Callable[[TrustDeskError], None]
+
+
+class _Signals(QObject):
+    succeeded = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int, str)
+
+
+class _WorkerProgress(Progress):
+    """Handed to the service in the worker thread; thread-safe by construction."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self.cancel_requested = threading.Event()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self._signals.progressed.emit(done, total, text)
+
+    def check_cancelled(self) -> None:
+        if self.cancel_requested.is_set():
+            raise Cancelled()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work = work
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except BaseException as exc:
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.succeeded.emit(result)
+
+
+class Operation(QObject):
+    """One running piece of work; lives on the UI thread until it finishes."""
+
+    progressed = Signal(int, int, str)
+    finished = Signal()
+
+    def __init__(
+        self,
+        title: str,
+        on_success: Success | None,
+        on_failure: Failure | None,
+        *,
+        cancellable: bool,
+        is_action: bool,
+    ) -> None:
+        super().__init__()
+        self.title = title
+        self.cancellable = cancellable
+        self.is_action = is_action
+        self.done = False
+        self.result: Any = None
+        self.error: TrustDeskError | None = None
+        self._on_success = on_success
+        self._on_failure = on_failure
+        self._signals = _Signals()
+        self._signals.succeeded.connect(self._succeeded)
+        self._signals.failed.connect(self._failed)
+        self._signals.progressed.connect(self._progressed)
+        self.progress = _WorkerProgress(self._signals)
+        self._dialog: QProgressDialog | None = None
+        self._dialog_timer: QTimer | None = None
+
+    def cancel(self) -> None:
+        if self.cancellable:
+            self.progress.cancel_requested.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.progress.cancel_requested.is_set()
+
+    def show_progress_dialog_after(self, parent: QWidget | None, delay_ms: int = PROGRESS_DELAY_MS) -> None:
+        """A window-modal dialog, only if the work is still running after ``delay_ms``."""
+        self._dialog_timer = QTimer(self)
+        self._dialog_timer.setSingleShot(True)
+        self._dialog_timer.timeout.connect(lambda: self._open_dialog(parent))
+        self._dialog_timer.start(delay_ms)
+
+    def _open_dialog(self, parent: QWidget | None) -> None:
+        if self.done:
+            return
+        dialog = QProgressDialog(self.title, "Cancel" if self.cancellable else "", 0, 0, parent)
+        dialog.setWindowTitle("TrustDesk")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self.cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self._cancel_from_dialog)
+        dialog.setMinimumWidth(420)
+        dialog.show()
+        self._dialog = dialog
+
+    @Slot()
+    def _cancel_from_dialog(self) -> None:
+        self.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText("Cancelling… nothing will be changed.")
+
+    @Slot(int, int, str)
+    def _progressed(self, done: int, total: int, text: str) -> None:
+        if self._dialog is not None and not self.cancelled:
+            self._dialog.setMaximum(max(total, 1))
+            self._dialog.setValue(min(done, total))
+            if text:
+                self._dialog.setLabelText(text)
+        self.progressed.emit(done, total, text)
+
+    @Slot(object)
+    def _succeeded(self, result: Any) -> None:
+        self._finish()
+        self.result = result
+        if self._on_success is not None:
+            self._on_success(result)
+        self.finished.emit()
+
+    @Slot(object)
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        error = explain(exc)
+        if not isinstance(exc, TrustDeskError):
+            log.error("%s failed", self.title, exc_info=exc)
+        self.error = error
+        if self._on_failure is not None:
+            self._on_failure(error)
+        self.finished.emit()
+
+    def _finish(self) -> None:
+        self.done = True
+        if self._dialog_timer is not None:
+            self._dialog_timer.stop()
+        if self._dialog is not None:
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+
+
+class Operations(QObject):
+    """Owns the worker lanes; shared by every panel."""
+
+    started = Signal(object)  # Operation
+    finished = Signal(object)  # Operation
+
+    def __init__(self, parent: QObject | None = None, default_failure: Failure | None = None) -> None:
+        super().__init__(parent)
+        self._reads = QThreadPool(self)
+        self._reads.setMaxThreadCount(2)
+        self._writes = QThreadPool(self)
+        self._writes.setMaxThreadCount(1)
+        self._running: set[Operation] = set()
+        self.default_failure = default_failure
+
+    def query(
+        self, work: Callable[[], Any], on_success: Success | None = None, on_failure: Failure | None = None
+    ) -> Operation:
+        """Run a read off the UI thread."""
+        op = Operation("Loading…", on_success, on_failure or self.default_failure, cancellable=False, is_action=False)
+        self._start(op, work, self._reads)
+        return op
+
+    def action(
+        self,
+        work: Callable[[Progress], Any],
+        on_success: Success | None = None,
+        on_failure: Failure | None = None,
+        *,
+        title: str,
+        cancellable: bool = False,
+        progress_dialog: bool = False,
+        parent: QWidget | None = None,
+    ) -> Operation:
+        """Run a change off the UI thread; ``work`` receives a Progress to report to.
+
+        With ``progress_dialog`` a window-modal dialog over ``parent`` appears if
+        the work is still running after 600 ms; otherwise progress shows only in
+        the status bar and the window stays usable.
+        """
+        op = Operation(title, on_success, on_failure or self.default_failure, cancellable=cancellable, is_action=True)
+        if progress_dialog:
+            op.show_progress_dialog_after(parent)
+        progress = op.progress
+        self._start(op, lambda: work(progress), self._writes)
+        return op
+
+    @property
+    def running(self) -> list[Operation]:
+        return list(self._running)
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until the lanes are idle (shutdown and tests only)."""
+        return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)
+
+    def _start(self, op: Operation, work: Callable[[], Any], pool: QThreadPool) -> None:
+        self._running.add(op)
+        op.finished.connect(self._on_finished)
+        self.started.emit(op)
+        pool.start(_Runnable(work, op._signals))
+
+    @Slot()
+    def _on_finished(self) -> None:
+        op = self.sender()
+        if isinstance(op, Operation):
+            self._running.discard(op)
+            self.finished.emit(op)

@@ -1,0 +1,1 @@
+"""Dock panels: one class per file, registered in ``registry``."""

@@ -1,0 +1,76 @@
+"""The dock-panel base class (after Frescobaldi's ``panel.Panel``).
+
+Each panel has a stable objectName so the window layout can be saved and
+restored, builds its widgets the first time it is shown (start-up stays
+quick), and refreshes itself when the data it shows changes — at once if it
+is visible, otherwise the next time it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from db.changes import DataChange, Kind
+from desktop.context import AppContext
+from desktop.icons import icon
+
+
+class Panel(QDockWidget):
+    object_name: ClassVar[str]
+    title: ClassVar[str]
+    icon_name: ClassVar[str]
+    #: the kinds of change that make this panel's data stale
+    watches: ClassVar[frozenset[Kind]] = frozenset()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(self.title, parent)
+        self.setObjectName(self.object_name)
+        self.context = context
+        self._built = False
+        self._stale = True
+        self.toggleViewAction().setIcon(icon(self.icon_name))
+        self.toggleViewAction().setText(self.title)
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        context.bus.changed.connect(self._on_changed)
+
+    # -- for subclasses --------------------------------------------------------
+    def create_widget(self) -> QWidget:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload what the panel shows (always through ``context.ops``)."""
+        raise NotImplementedError
+
+    # -- machinery -------------------------------------------------------------
+    def ensure_built(self) -> None:
+        if not self._built:
+            self._built = True
+            self.setWidget(self.create_widget())
+
+    def activate(self) -> None:
+        """Show and raise the panel, even when tabbed behind another."""
+        self.show()
+        self.raise_()
+        self.ensure_built()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.ensure_built()
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def _on_changed(self, change: DataChange) -> None:
+        if change.kind not in self.watches:
+            return
+        if self._built and self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
+        else:
+            self._stale = True

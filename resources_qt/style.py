@@ -1,0 +1,202 @@
+"""Application look: Fusion, a palette matching the system's light or dark mode, and a small QSS.
+
+Fusion draws the same on every Windows version and honours a palette fully (the native Windows
+style ignores most of it), so one palette per scheme gives a consistent, readable app in both
+modes. The style sheets only add what a palette cannot express: table headers, dock titles,
+toolbar spacing and the dashboard "cards". Sizes in the sheets are logical pixels and fonts are
+in points, so they scale with Windows display scaling (Qt 6 scales high-DPI by default).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QFile, QIODevice, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QWidget
+
+from resources_qt import load_resources
+
+__all__ = [
+    "apply_scheme",
+    "apply_style",
+    "build_palette",
+    "current_scheme",
+    "is_dark",
+    "set_warning",
+    "style_sheet",
+    "uses_fusion",
+]
+
+Role = QPalette.ColorRole
+Group = QPalette.ColorGroup
+
+# One table per scheme; the neutral ink and accent match the icons (#3b4a5a, #2a7ab0).
+_LIGHT: dict[QPalette.ColorRole, str] = {
+    Role.Window: "#f4f6f9",
+    Role.WindowText: "#1f2933",
+    Role.Base: "#ffffff",
+    Role.AlternateBase: "#f3f6f9",
+    Role.ToolTipBase: "#ffffff",
+    Role.ToolTipText: "#1f2933",
+    Role.PlaceholderText: "#8a96a3",
+    Role.Text: "#1f2933",
+    Role.Button: "#eef1f5",
+    Role.ButtonText: "#1f2933",
+    Role.BrightText: "#ffffff",
+    Role.Light: "#ffffff",
+    Role.Midlight: "#e3e8ee",
+    Role.Mid: "#c3ccd6",
+    Role.Dark: "#9aa6b2",
+    Role.Shadow: "#6b7785",
+    Role.Highlight: "#2a7ab0",
+    Role.HighlightedText: "#ffffff",
+    Role.Link: "#1f6fa3",
+    Role.LinkVisited: "#6b4fa0",
+    Role.Accent: "#2a7ab0",
+}
+_LIGHT_DISABLED: dict[QPalette.ColorRole, str] = {
+    Role.WindowText: "#9aa5b1",
+    Role.Text: "#9aa5b1",
+    Role.ButtonText: "#9aa5b1",
+    Role.Highlight: "#b8c6d3",
+    Role.HighlightedText: "#f4f6f9",
+}
+
+_DARK: dict[QPalette.ColorRole, str] = {
+    Role.Window: "#1f2329",
+    Role.WindowText: "#e3e8ee",
+    Role.Base: "#181b20",
+    Role.AlternateBase: "#20252b",
+    Role.ToolTipBase: "#2a3038",
+    Role.ToolTipText: "#e3e8ee",
+    Role.PlaceholderText: "#7d8894",
+    Role.Text: "#e3e8ee",
+    Role.Button: "#2a3038",
+    Role.ButtonText: "#e3e8ee",
+    Role.BrightText: "#ffffff",
+    Role.Light: "#3a424c",
+    Role.Midlight: "#313840",
+    Role.Mid: "#262c33",
+    Role.Dark: "#15181c",
+    Role.Shadow: "#0b0d10",
+    Role.Highlight: "#3b8fcb",
+    Role.HighlightedText: "#ffffff",
+    Role.Link: "#6cb6ea",
+    Role.LinkVisited: "#b39ddb",
+    Role.Accent: "#3b8fcb",
+}
+_DARK_DISABLED: dict[QPalette.ColorRole, str] = {
+    Role.WindowText: "#6b7681",
+    Role.Text: "#6b7681",
+    Role.ButtonText: "#6b7681",
+    Role.Highlight: "#34404c",
+    Role.HighlightedText: "#9aa5b1",
+}
+
+# Set on the QApplication once apply_style() has connected to colorSchemeChanged, so that
+# calling apply_style() again (e.g. from tests or a settings dialog) does not connect twice.
+_FOLLOWING_PROPERTY = "trustdeskFollowsColorScheme"
+
+# The scheme last applied; icons read it so they always match the palette on screen, even when
+# a test or a user setting applies a scheme that differs from the system's.
+_applied: Qt.ColorScheme | None = None
+
+
+def normalise(scheme: Qt.ColorScheme) -> Qt.ColorScheme:
+    """Dark stays Dark; Light and Unknown (no system preference, e.g. offscreen) become Light."""
+    return Qt.ColorScheme.Dark if scheme == Qt.ColorScheme.Dark else Qt.ColorScheme.Light
+
+
+def current_scheme() -> Qt.ColorScheme:
+    """The scheme last applied by this module, else the system's, else Light."""
+    if _applied is not None:
+        return _applied
+    app = QGuiApplication.instance()
+    if app is None:
+        return Qt.ColorScheme.Light
+    return normalise(app.styleHints().colorScheme())
+
+
+def is_dark() -> bool:
+    """True when the dark palette is (or, before any apply, would be) in use."""
+    return current_scheme() == Qt.ColorScheme.Dark
+
+
+def build_palette(scheme: Qt.ColorScheme) -> QPalette:
+    """A complete palette for ``scheme``: every role is set so nothing leaks from the system."""
+    dark = normalise(scheme) == Qt.ColorScheme.Dark
+    palette = QPalette()
+    for role, colour in (_DARK if dark else _LIGHT).items():
+        palette.setColor(role, QColor(colour))
+    for role, colour in (_DARK_DISABLED if dark else _LIGHT_DISABLED).items():
+        palette.setColor(Group.Disabled, role, QColor(colour))
+    return palette
+
+
+def style_sheet(scheme: Qt.ColorScheme) -> str:
+    """The QSS for ``scheme``, read from the compiled resources (so it also works when frozen)."""
+    load_resources()
+    name = ":/dark.qss" if normalise(scheme) == Qt.ColorScheme.Dark else ":/light.qss"
+    file = QFile(name)
+    if not file.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Text):
+        raise FileNotFoundError(f"{name} is not in the compiled resources: {file.errorString()}")
+    try:
+        return bytes(file.readAll().data()).decode("utf-8")
+    finally:
+        file.close()
+
+
+def apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
+    """Apply Fusion, the palette and the QSS for ``scheme`` to ``app``.
+
+    Separate from :func:`apply_style` so tests (and a possible "always dark" setting) can pick
+    the scheme explicitly. Icons from :func:`resources_qt.icon` follow on their next paint.
+    """
+    global _applied
+    scheme = normalise(scheme)
+    _applied = scheme
+    if not uses_fusion(app):
+        app.setStyle("Fusion")
+    app.setPalette(build_palette(scheme))
+    app.setStyleSheet(style_sheet(scheme))
+
+
+def uses_fusion(app: QApplication) -> bool:
+    """True when Fusion already draws ``app``, so a re-apply can skip ``setStyle`` (which repolishes all).
+
+    Once a style sheet is set, ``app.style()`` is Qt's style-sheet wrapper (empty ``name()``)
+    and the real style is its child, so the children are checked too.
+    """
+    current = app.style()
+    return any(candidate.name().lower() == "fusion" for candidate in [current, *current.findChildren(QStyle)])
+
+
+def _on_scheme_changed(scheme: Qt.ColorScheme) -> None:
+    """Slot for ``QStyleHints.colorSchemeChanged``: Windows switched between light and dark."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_scheme(app, scheme)
+
+
+def apply_style(app: QApplication) -> None:
+    """Style ``app`` for the system's current colour scheme and keep following it.
+
+    Call once after creating the QApplication; calling again re-applies without connecting
+    the change signal a second time.
+    """
+    apply_scheme(app, app.styleHints().colorScheme())
+    if not app.property(_FOLLOWING_PROPERTY):
+        app.styleHints().colorSchemeChanged.connect(_on_scheme_changed)
+        app.setProperty(_FOLLOWING_PROPERTY, True)
+
+
+def set_warning(widget: QWidget, warning: bool) -> None:
+    """Set the ``warning`` property the QSS colours by, and re-polish so the change shows.
+
+    Qt evaluates property selectors such as ``QLabel[warning="true"]`` only when a widget is
+    polished, so changing the property alone would leave the old colour on screen.
+    """
+    widget.setProperty("warning", warning)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()

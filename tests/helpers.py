@@ -1,0 +1,58 @@
+"""Small look-ups the tests share."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import AppUser, CpdActivity, DataSharingAgreement, Job, PartnershipState, SharingLevel
+
+
+def user_id(db: Database, username: str) -> int:
+    with db.read() as session:
+        found = session.scalar(select(AppUser.id).where(AppUser.username == username))
+    assert found is not None, f"demo user {username} missing"
+    return found
+
+
+def own_person_id(db: Database, username: str) -> int:
+    with db.read() as session:
+        return session.scalar(
+            select(Job.person_id).join(AppUser, AppUser.job_id == Job.id).where(AppUser.username == username)
+        )
+
+
+def org_with_sharing(db: Database, level: SharingLevel) -> int:
+    with db.read() as session:
+        found = session.scalar(
+            select(DataSharingAgreement.organisation_id).where(DataSharingAgreement.level == int(level)).limit(1)
+        )
+    assert found is not None
+    return found
+
+
+def activities(db: Database, *conditions, limit: int = 50) -> dict[int, int]:
+    """Id → version of some activities matching the conditions."""
+    with db.read() as session:
+        rows = session.execute(
+            select(CpdActivity.id, CpdActivity.version).where(*conditions).order_by(CpdActivity.id).limit(limit)
+        )
+        return dict(rows.tuples().all())
+
+
+def pending_elsewhere(db: Database, username: str, org_ids: set[int], limit: int = 50) -> dict[int, int]:
+    """Pending activities in these organisations that are not the user's own."""
+    person = own_person_id(db, username)
+    with db.read() as session:
+        rows = session.execute(
+            select(CpdActivity.id, CpdActivity.version)
+            .join(Job, Job.id == CpdActivity.job_id)
+            .where(
+                CpdActivity.partnership_state == PartnershipState.PENDING,
+                CpdActivity.organisation_id.in_(org_ids),
+                Job.person_id != person,
+            )
+            .order_by(CpdActivity.id)
+            .limit(limit)
+        )
+        return dict(rows.tuples().all())

@@ -1,0 +1,92 @@
+"""The main window as a CPD lead first sees it: five docks, each with real data."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.panels.registry import PANEL_CLASSES
+from tests.gui_helpers import close_window, open_window
+
+
+@pytest.fixture
+def window(qtbot, demo_db, tmp_path):
+    win = open_window(qtbot, demo_db, tmp_path)
+    yield win
+    close_window(win)
+
+
+def test_five_docks_with_stable_names(window) -> None:
+    assert list(window.panels) == ["dashboard", "organisations", "groups", "flood_fill", "partnership_cpd"]
+    assert [a.text() for a in window.view_menu.actions()[:5]] == [cls.title for cls in PANEL_CLASSES]
+
+
+def test_every_panel_shows_data(qtbot, window) -> None:
+    panels = window.panels
+    panels["partnership_cpd"].activate()
+    qtbot.waitUntil(lambda: panels["partnership_cpd"].model.rowCount() > 0, timeout=10_000)
+    assert "activities" in panels["partnership_cpd"].summary_label.text()
+
+    panels["dashboard"].activate()
+    qtbot.waitUntil(lambda: panels["dashboard"].spend_model.rowCount() > 0, timeout=10_000)
+    assert panels["dashboard"].cards["pending_partnership"].value_label.text() != "…"
+
+    panels["organisations"].activate()
+    qtbot.waitUntil(lambda: panels["organisations"].model.rowCount() >= 10, timeout=10_000)
+
+    panels["groups"].activate()
+    qtbot.waitUntil(lambda: panels["groups"].group_model.rowCount() > 0, timeout=10_000)
+    panels["groups"].group_table.selectRow(0)
+    qtbot.waitUntil(lambda: panels["groups"].member_model.rowCount() > 0, timeout=10_000)
+
+    panels["flood_fill"].activate()
+    qtbot.waitUntil(lambda: panels["flood_fill"].model.rowCount() > 0, timeout=10_000)
+
+
+def test_table_models_pass_the_model_tester(qtbot, qtmodeltester, window) -> None:
+    panels = window.panels
+    for name in panels:
+        panels[name].activate()
+    qtbot.waitUntil(lambda: panels["partnership_cpd"].model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panels["organisations"].model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panels["dashboard"].spend_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panels["groups"].group_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panels["flood_fill"].model.rowCount() > 0, timeout=10_000)
+    for model in (
+        panels["partnership_cpd"].model,
+        panels["organisations"].model,
+        panels["dashboard"].spend_model,
+        panels["groups"].group_model,
+        panels["groups"].member_model,
+        panels["flood_fill"].model,
+    ):
+        qtmodeltester.check(model, force_py=True)
+
+
+def test_scrolling_fetches_more_pages(qtbot, window) -> None:
+    panel = window.panels["partnership_cpd"]
+    panel.activate()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10_000)
+    panel.show_filter(type(panel.filter)())  # every period: more than one page
+    qtbot.waitUntil(lambda: panel.model.total > panel.model.loaded > 0, timeout=10_000)
+    first = panel.model.loaded
+    panel.table.scrollToBottom()
+    qtbot.waitUntil(lambda: panel.model.loaded > first, timeout=10_000)
+
+
+def test_dashboard_figure_drills_into_matching_activities(qtbot, window) -> None:
+    dashboard = window.panels["dashboard"]
+    dashboard.activate()
+    qtbot.waitUntil(lambda: dashboard.spend_model.rowCount() > 0, timeout=10_000)
+    expected = int(dashboard.cards["pending_partnership"].value_label.text().replace(",", ""))
+    dashboard.cards["pending_partnership"].clicked.emit()
+    cpd = window.panels["partnership_cpd"]
+    qtbot.waitUntil(lambda: cpd.filter.partnership_state is not None and cpd.model.total == expected, timeout=10_000)
+
+
+def test_layout_is_saved_and_restored(qtbot, demo_db, tmp_path) -> None:
+    first = open_window(qtbot, demo_db, tmp_path)
+    first.panels["groups"].setFloating(True)
+    close_window(first)
+    second = open_window(qtbot, demo_db, tmp_path)
+    assert second.panels["groups"].isFloating()
+    close_window(second)

@@ -1,0 +1,99 @@
+"""The background-operation helper: work off the UI thread, callbacks on it."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from db.errors import TrustDeskError, ValidationError
+from db.progress import Cancelled
+from desktop.ops import Operations
+
+
+@pytest.fixture
+def ops(qtbot):
+    operations = Operations()
+    yield operations
+    operations.wait_for_done(5000)
+
+
+def test_query_runs_off_the_ui_thread_and_answers_on_it(qtbot, ops) -> None:
+    seen: dict[str, object] = {}
+
+    def work() -> int:
+        seen["worker"] = QThread.currentThread() is not QApplication.instance().thread()
+        return 42
+
+    def done(value: int) -> None:
+        seen["value"] = value
+        seen["callback_on_ui"] = QThread.currentThread() is QApplication.instance().thread()
+
+    op = ops.query(work, done)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert seen == {"worker": True, "value": 42, "callback_on_ui": True}
+
+
+def test_failures_arrive_as_readable_errors(qtbot, ops) -> None:
+    errors: list[TrustDeskError] = []
+
+    def work() -> None:
+        raise ValidationError("End date is before the start date.")
+
+    op = ops.query(work, on_failure=errors.append)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert [e.message for e in errors] == ["End date is before the start date."]
+
+
+def test_unexpected_exceptions_become_a_sentence(qtbot, ops) -> None:
+    errors: list[TrustDeskError] = []
+    op = ops.query(lambda: 1 / 0, on_failure=errors.append)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert "Something went wrong" in errors[0].message
+
+
+def test_action_reports_progress_and_can_be_cancelled(qtbot, ops) -> None:
+    release = threading.Event()
+    progress_seen: list[tuple[int, int, str]] = []
+    errors: list[TrustDeskError] = []
+
+    def work(progress) -> str:
+        progress.report(1, 10, "first step")
+        release.wait(5)
+        progress.check_cancelled()
+        return "committed"
+
+    op = ops.action(work, on_failure=errors.append, title="Testing", cancellable=True)
+    op.progressed.connect(lambda d, t, text: progress_seen.append((d, t, text)))
+    qtbot.waitUntil(lambda: bool(progress_seen), timeout=5000)
+    op.cancel()
+    release.set()
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert progress_seen[0] == (1, 10, "first step")
+    assert isinstance(errors[0], Cancelled)
+    assert op.result is None
+
+
+def test_actions_run_one_at_a_time(qtbot, ops) -> None:
+    active = []
+    overlaps = []
+    lock = threading.Lock()
+
+    def work(_progress) -> None:
+        with lock:
+            active.append(1)
+            if len(active) > 1:
+                overlaps.append(True)
+        threading.Event().wait(0.05)
+        with lock:
+            active.pop()
+
+    ops_list = [ops.action(work, title=f"write {i}") for i in range(4)]
+    qtbot.waitUntil(lambda: all(op.done for op in ops_list), timeout=5000)
+    assert not overlaps
