@@ -1,0 +1,51 @@
+"""Guards against a known binding defect: signals must not leak references.
+
+PySide6 6.12.0 released one reference to ``True`` on every ``Signal.emit()``
+from Python; after a few thousand emissions the interpreter aborted.  The
+operation helper emits several signals per database call, so this matters.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+
+from desktop.ops import _Runnable, _Signals
+
+
+class _Sender(QObject):
+    fired = Signal(object)
+
+
+class _Receiver(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    @Slot(object)
+    def take(self, _value: object) -> None:
+        self.count += 1
+
+
+def test_emitting_a_signal_does_not_release_true(qapp) -> None:
+    sender, receiver = _Sender(), _Receiver()
+    sender.fired.connect(receiver.take)
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        sender.fired.emit(object())
+    assert receiver.count == 200
+    assert sys.getrefcount(True) - before > -50
+
+
+def test_worker_thread_signals_do_not_release_true(qtbot) -> None:
+    signals = _Signals()
+    receiver = _Receiver()
+    signals.succeeded.connect(receiver.take)
+    before = sys.getrefcount(True)
+    pool = QThreadPool()
+    for _ in range(200):
+        pool.start(_Runnable(object, signals))
+    pool.waitForDone()
+    qtbot.waitUntil(lambda: receiver.count == 200, timeout=5000)
+    assert sys.getrefcount(True) - before > -50
