@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from db.changes import Kind
 from db.models import CpdTeamState, LineManagerState, Module, PartnershipState
@@ -65,7 +65,7 @@ class DashboardPanel(Panel):
         self.spend_label.setObjectName("heading")
         layout.addWidget(self.spend_label)
         self.spend_model = SpendTableModel(self)
-        self.spend_table = data_table(self.spend_model)
+        self.spend_table = data_table(self.spend_model, stretch_last=False)
         layout.addWidget(self.spend_table, 1)
         self.org_box.currentIndexChanged.connect(self._load)
         self.period_box.currentIndexChanged.connect(self._load)
@@ -120,6 +120,7 @@ class DashboardPanel(Panel):
         self.cards["without_evaluation"].set_value(f"{figures.without_evaluation:,}")
         self.spend_model.set_rows(figures.spend)
         fit_columns(self.spend_table)
+        self.spend_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         over = sum(1 for row in figures.spend if row.over_budget)
         self.spend_label.setText(
             f"Spend against budget — {over} over budget" if over else "Spend against budget — all within budget"

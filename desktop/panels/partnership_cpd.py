@@ -28,6 +28,7 @@ from desktop.formatting import money, state
 from desktop.icons import icon
 from desktop.models.activity_table_model import ActivityTableModel
 from desktop.panels.base import Panel
+from desktop.widgets import fit_columns
 
 SEARCH_DELAY_MS = 250
 
@@ -43,6 +44,7 @@ class PartnershipCpdPanel(Panel):
         self._generation = 0
         self._lookups: Lookups | None = None
         self._pending_filter: ActivityFilter | None = None
+        self._columns_sized = False
 
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -176,6 +178,9 @@ class PartnershipCpdPanel(Panel):
         if generation != self._generation:
             return  # a newer filter is on its way
         self.model.reset(page.summary, page.rows)
+        if not self._columns_sized and page.rows:
+            fit_columns(self.table, maximum=280)
+            self._columns_sized = True
         noun = "activity" if page.summary.count == 1 else "activities"
         text = f"{page.summary.count:,} {noun} · total {money(page.summary.total_cost_pence)}"
         if page.summary.count == 0:
