@@ -173,3 +173,14 @@ def import_gias(
 
 def skipped_lines(entries: Sequence[PlanEntry]) -> list[str]:
     return [f"URN {e.urn} {e.name}: {e.reason}" for e in entries if e.action is Action.SKIP]
+
+
+def trust_uids(db: Database) -> list[tuple[str, str]]:
+    """(UID, name) of every trust in the database, to offer in the import dialog."""
+    with db.read() as session:
+        rows = session.execute(
+            select(Organisation.trust_uid, Organisation.name)
+            .where(Organisation.kind == OrgKind.TRUST, Organisation.trust_uid.is_not(None))
+            .order_by(Organisation.name)
+        )
+        return [(uid, name) for uid, name in rows]
