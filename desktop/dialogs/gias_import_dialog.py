@@ -149,7 +149,8 @@ class GiasImportDialog(QDialog):
         self.plan = plan
         self.model.set_rows(plan.entries)
         fit_columns(self.table, maximum=420)
-        others = f" {plan.other_trust_rows:,} rows of other trusts are ignored." if plan.other_trust_rows else ""
+        rows = plan.other_trust_rows
+        others = f" {rows:,} row{'s are' if rows != 1 else ' is'} of other trusts, ignored." if rows else ""
         todo = len(plan.to_apply)
         plural = "s" if todo != 1 else ""
         verdict = f"Press Import to save the {todo} change{plural}." if todo else "Nothing to change."

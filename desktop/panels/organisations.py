@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from db.changes import Kind
 from db.models import OrgStatus
@@ -19,6 +19,8 @@ from desktop.models.organisation_table_model import GRADE_LABELS, OrganisationTa
 from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
 from desktop.widgets import data_table, fit_columns
+
+ALL_STATUSES = "all"
 
 
 class OrganisationsPanel(Panel):
@@ -43,18 +45,17 @@ class OrganisationsPanel(Panel):
         self.cluster_box = QComboBox()
         self.status_box = QComboBox()
         self.grade_box = QComboBox()
-        self.status_box.addItem("Open (hide closed and proposed)", None)
-        for status in OrgStatus:
+        self.status_box.addItem("Open (closed and proposed hidden)", None)
+        self.status_box.addItem("Every status", ALL_STATUSES)
+        for status in (OrgStatus.PROPOSED, OrgStatus.CLOSED):
             self.status_box.addItem(f"Only {status.value}", status)
         self.grade_box.addItem("Any inspection grade", None)
         for grade, label in GRADE_LABELS.items():
             self.grade_box.addItem(label, grade)
         self.grade_box.addItem("Not inspected", 0)
-        self.closed_box = QCheckBox("Show closed and proposed")
         bar.addWidget(self.search_box, 2)
         for box in (self.phase_box, self.cluster_box, self.status_box, self.grade_box):
             bar.addWidget(box, 1)
-        bar.addWidget(self.closed_box)
         layout.addLayout(bar)
         self.model = OrganisationTableModel(self)
         self.table = data_table(self.model)
@@ -67,24 +68,28 @@ class OrganisationsPanel(Panel):
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(self._timer.start)
-        self.closed_box.toggled.connect(self.refresh)
         for box in (self.phase_box, self.cluster_box, self.status_box, self.grade_box):
             box.currentIndexChanged.connect(self.refresh)
         self.table.activated.connect(self._row_activated)
         self._sized = False
         self._facets_loaded = False
         self._sorted_by_user = False
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # SQL order until asked
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: setattr(self, "_sorted_by_user", True))
         return root
 
+    def show_every_status(self, every: bool = True) -> None:
+        self.status_box.setCurrentIndex(self.status_box.findData(ALL_STATUSES) if every else 0)
+
     @property
     def filter(self) -> OrganisationFilter:
+        status = self.status_box.currentData()
         return OrganisationFilter(
             search=self.search_box.text(),
-            include_closed=self.closed_box.isChecked(),
+            include_closed=status == ALL_STATUSES,
             phase=self.phase_box.currentData(),
             cluster=self.cluster_box.currentData(),
-            status=self.status_box.currentData(),
+            status=status if isinstance(status, OrgStatus) else None,
             grade=self.grade_box.currentData(),
         )
 
