@@ -150,7 +150,7 @@ class GiasImportDialog(QDialog):
         self.model.set_rows(plan.entries)
         fit_columns(self.table, maximum=420)
         rows = plan.other_trust_rows
-        others = f" {rows:,} row{'s are' if rows != 1 else ' is'} of other trusts, ignored." if rows else ""
+        others = f" Ignored {rows:,} row{'s' if rows != 1 else ''} of other trusts." if rows else ""
         todo = len(plan.to_apply)
         plural = "s" if todo != 1 else ""
         verdict = f"Press Import to save the {todo} change{plural}." if todo else "Nothing to change."
