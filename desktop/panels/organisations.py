@@ -74,6 +74,7 @@ class OrganisationsPanel(Panel):
         self._sized = False
         self._facets_loaded = False
         self._sorted_by_user = False
+        self._request = 0
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # SQL order until asked
         self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: setattr(self, "_sorted_by_user", True))
         return root
@@ -97,7 +98,9 @@ class OrganisationsPanel(Panel):
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
         if not self._facets_loaded:
             self.context.ops.query(lambda: organisation_facets(db, user_id), self._facets_ready)
-        self.context.ops.query(lambda: list_organisations(db, user_id, filt), self._loaded)
+        self._request += 1
+        request = self._request
+        self.context.ops.query(lambda: list_organisations(db, user_id, filt), lambda rows: self._loaded(request, rows))
 
     def _facets_ready(self, facets: OrganisationFacets) -> None:
         self._facets_loaded = True
@@ -112,7 +115,9 @@ class OrganisationsPanel(Panel):
                 box.addItem(value, value)
             box.blockSignals(False)
 
-    def _loaded(self, rows: list[OrganisationRow]) -> None:
+    def _loaded(self, request: int, rows: list[OrganisationRow]) -> None:
+        if request != self._request:
+            return  # an answer to a filter the user has since changed
         self.model.set_rows(rows)
         if self._sorted_by_user:  # keep the user's column order across reloads
             header = self.table.horizontalHeader()
