@@ -112,8 +112,13 @@ class SpendChart(_ChartView):
 
     def set_rows(self, rows: Sequence[SpendRow]) -> None:
         self._clear()
-        # QtCharts draws the first category at the bottom: reverse so A is on top.
-        self.rows = list(reversed(rows))
+        # Over budget first (most overspent on top), then A to Z.  QtCharts draws the
+        # first category at the bottom, hence the reversal.
+        ordered = sorted(
+            rows,
+            key=lambda r: (not r.over_budget, -(r.authorised_pence - (r.budget_pence or 0)) if r.over_budget else 0),
+        )
+        self.rows = list(reversed(ordered))
         series = QHorizontalBarSeries()
         self.budget_set = QBarSet("Budget")
         self.budget_set.setColor(BUDGET_COLOUR)
@@ -141,7 +146,7 @@ class SpendChart(_ChartView):
         money_axis.setLabelFormat("%.0f")  # a "£" here comes out garbled: the title says it instead
         money_axis.setTitleText("£")
         self.chart_.addAxis(names, Qt.AlignmentFlag.AlignLeft)
-        self.chart_.addAxis(money_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart_.addAxis(money_axis, Qt.AlignmentFlag.AlignTop)  # visible without scrolling down
         series.attachAxis(names)
         series.attachAxis(money_axis)
         over_count = len(over)

@@ -28,7 +28,7 @@ from db.models import CompletionState, CpdTeamState, LineManagerState, Module, P
 from db.queries.activities import ActivityFilter
 from db.queries.dashboard import DashboardFigures, dashboard_figures
 from db.queries.lookups import Lookups, load_lookups
-from desktop.formatting import days, whole_money
+from desktop.formatting import whole_money
 from desktop.models.spend_table_model import SpendTableModel
 from desktop.panels.base import Panel
 from desktop.widgets import Card, data_table, fit_columns
@@ -184,7 +184,7 @@ class DashboardPanel(Panel):
             f"{figures.needs_reauthorisation:,}", warning=figures.needs_reauthorisation > 0
         )
         self.cards["authorised"].set_value(whole_money(figures.authorised_pence), warning=figures.over_budget > 0)
-        self.cards["cover_days"].set_value(days(round(figures.cover_days, 1)))
+        self.cards["cover_days"].set_value(f"{figures.cover_days:,.1f}".removesuffix(".0"))
         self.cards["completion"].set_value(f"{figures.completion_rate:.0%}")
         self.cards["without_evaluation"].set_value(
             f"{figures.without_evaluation:,}", warning=figures.without_evaluation > 0
