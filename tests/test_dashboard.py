@@ -162,6 +162,7 @@ def test_one_organisation_and_refresh_after_a_change(qtbot, window, demo_db) -> 
     result = sign_off(demo_db, sam, shown, PartnershipState.AUTHORISED)
     assert len(result.applied) > 10
     window.context.bus.publish(DataChange(Kind.ACTIVITIES, result.changed_ids))
+    panel.activate()  # at once if it is on screen, else as soon as it is shown again
     qtbot.waitUntil(lambda: panel.figures is not before, timeout=10_000)
     after = panel.figures
     assert after.authorised == before.authorised + len(result.applied)
