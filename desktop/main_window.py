@@ -50,6 +50,9 @@ class MainWindow(QMainWindow):
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
         file_menu.addAction(switch)
+        self.gias_action = QAction(icon("import"), "Import from &GIAS…", self)
+        self.gias_action.triggered.connect(self.import_from_gias)
+        file_menu.addAction(self.gias_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -136,6 +139,13 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         super().closeEvent(event)
+
+    def import_from_gias(self) -> None:
+        from desktop.dialogs.gias_import_dialog import GiasImportDialog
+
+        dialog = GiasImportDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _about(self) -> None:
         from desktop.version import __version__

@@ -45,6 +45,10 @@ class ActivityFilter:
     line_manager_state: LineManagerState | None = None
     cpd_team_state: CpdTeamState | None = None
     training_event_id: int | None = None
+    completion_state: CompletionState | None = None
+    without_evaluation: bool = False  # only activities with no evaluation written (DB1 drill-through)
+    starts_from: date | None = None  # inclusive; with ``starts_before`` one month of the dashboard chart
+    starts_before: date | None = None  # exclusive
     search: str = ""
     sort: str = "start"
     descending: bool = True
@@ -126,6 +130,14 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(CpdActivity.cpd_team_state == filt.cpd_team_state)
     if filt.training_event_id is not None:
         conditions.append(CpdActivity.training_event_id == filt.training_event_id)
+    if filt.completion_state is not None:
+        conditions.append(CpdActivity.completion_state == filt.completion_state)
+    if filt.without_evaluation:
+        conditions.append(CpdActivity.evaluation.is_(None))
+    if filt.starts_from is not None:
+        conditions.append(CpdActivity.starts_on >= filt.starts_from)
+    if filt.starts_before is not None:
+        conditions.append(CpdActivity.starts_on < filt.starts_before)
     if filt.search.strip():
         conditions.append(any_contains(filt.search, CpdActivity.title, CpdActivity.provider))
     return conditions

@@ -59,6 +59,9 @@ class Panel(QDockWidget):
         self.show()
         self.raise_()
         self.ensure_built()
+        if self._stale and self.isVisible():  # already shown, so no showEvent will catch up
+            self._stale = False
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

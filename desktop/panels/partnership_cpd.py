@@ -24,6 +24,7 @@ from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow
 from db.queries.lookups import Lookups, load_lookups
+from desktop.drill import hidden_filter_text
 from desktop.formatting import money, state
 from desktop.icons import icon
 from desktop.models.activity_table_model import ActivityTableModel
@@ -183,6 +184,8 @@ class PartnershipCpdPanel(Panel):
             self._columns_sized = True
         noun = "activity" if page.summary.count == 1 else "activities"
         text = f"{page.summary.count:,} {noun} · total {money(page.summary.total_cost_pence)}"
+        if hidden := hidden_filter_text(self.filter):
+            text += f" · only those {hidden} (Clear filters to see all)"
         if page.summary.count == 0:
             text = "No activities match these filters. Clear a filter to see more."
         self.summary_label.setText(text)
