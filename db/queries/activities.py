@@ -45,6 +45,7 @@ class ActivityFilter:
     line_manager_state: LineManagerState | None = None
     cpd_team_state: CpdTeamState | None = None
     training_event_id: int | None = None
+    flood_fill_batch_id: int | None = None
     search: str = ""
     sort: str = "start"
     descending: bool = True
@@ -126,6 +127,8 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(CpdActivity.cpd_team_state == filt.cpd_team_state)
     if filt.training_event_id is not None:
         conditions.append(CpdActivity.training_event_id == filt.training_event_id)
+    if filt.flood_fill_batch_id is not None:
+        conditions.append(CpdActivity.flood_fill_batch_id == filt.flood_fill_batch_id)
     if filt.search.strip():
         conditions.append(any_contains(filt.search, CpdActivity.title, CpdActivity.provider))
     return conditions
