@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 import desktop.panels.flood_fill as flood_fill_panel
 from db.changes import Kind
 from db.models import CpdActivity, FloodFillBatch, Job, Module, Organisation
+from db.queries.groups import group_usage, list_groups
 from db.scope import scope_for
 from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
@@ -109,10 +110,12 @@ def test_wizard_creates_the_fill_in_the_background_and_back_keeps_the_selection(
         )
         assert count == chosen
     assert len(wizard.jobs_page.selection) == 0  # cleared only after success
+    ks2 = next(g for g in list_groups(demo_db, user_id(demo_db, "sam.patel")) if g.name == "KS2")
+    assert group_usage(demo_db, group_id=ks2.id).flood_fills == 1  # deleting KS2 would say so
 
     # the history opens Partnership CPD filtered to the batch
-    qtbot.waitUntil(lambda: panel.model.rowCount() > 0 and panel.model.row_at(0).id == batch_id, timeout=10_000)
-    panel.table.selectRow(0)
+    qtbot.waitUntil(lambda: batch_id in [row.id for row in panel.model.rows], timeout=10_000)
+    panel.table.selectRow([row.id for row in panel.model.rows].index(batch_id))
     panel.show_selected_activities()
     cpd = window.panels["partnership_cpd"]
     qtbot.waitUntil(lambda: cpd.model.rowCount() == chosen, timeout=10_000)

@@ -105,13 +105,14 @@ def group_usage(db: Database, *, group_id: int | None = None, category_id: int |
         query = (
             query.where(Group.id == group_id) if group_id is not None else query.where(Group.category_id == category_id)
         )
-        ids = set(session.scalars(query))
+        groups = dict(session.execute(select(Group.id, Group.name).where(Group.id.in_(query))).tuples().all())
+        ids, names = set(groups), set(groups.values())
         members = session.scalar(
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id.in_(sorted(ids)))
         )
-        fills = sum(
-            1
-            for parameters in session.scalars(select(FloodFillBatch.parameters))
-            if ids & set((parameters or {}).get("group_ids") or ())
-        )
+        fills = 0
+        for parameters in session.scalars(select(FloodFillBatch.parameters)):
+            parameters = parameters or {}
+            if ids & set(parameters.get("group_ids") or ()) or parameters.get("quick_select") in names:
+                fills += 1
         return GroupUsage(len(ids), int(members or 0), fills)

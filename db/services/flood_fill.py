@@ -11,7 +11,7 @@ PLATFORM.md).  A batch is never edited afterwards (F6), so it has no version.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -118,8 +118,13 @@ def create_flood_fill(
     job_ids: Sequence[int],
     *,
     progress: Progress | None = None,
+    chosen_by: Sequence[Mapping[str, Any]] = (),
 ) -> FloodFillResult:
-    """Create one activity per chosen job, record the batch, optionally pre-authorise (F5)."""
+    """Create one activity per chosen job, record the batch, optionally pre-authorise (F5).
+
+    ``chosen_by`` optionally records how the wizard picked the jobs (its quick
+    selects, e.g. ``{"kind": "group", "id": 3, "label": "KS2"}``) with the batch.
+    """
     progress = progress or NullProgress()
     spec = validate_spec(spec)
     chosen = sorted(set(job_ids))
@@ -156,7 +161,7 @@ def create_flood_fill(
             run_by_user_id=user_id,
             creator_job_id=spec.creator_job_id,
             title=spec.title,
-            parameters=_parameters(spec, chosen, targets),
+            parameters=_parameters(spec, chosen, targets, chosen_by),
             activity_count=total,
             pre_authorised=spec.pre_authorise,
         )
@@ -284,13 +289,17 @@ def _check_links(session: Session, scope: Scope, spec: FloodFillSpec) -> None:
         raise ValidationError("The chosen learning module no longer exists; choose another or none.")
 
 
-def _parameters(spec: FloodFillSpec, chosen: Sequence[int], targets: dict[int, _Target]) -> dict:
+def _parameters(
+    spec: FloodFillSpec, chosen: Sequence[int], targets: dict[int, _Target], chosen_by: Sequence[Mapping[str, Any]]
+) -> dict:
     """What the wizard was given, kept with the batch (F3) in plain JSON types."""
     values = asdict(spec)
     values["starts_on"] = spec.starts_on.isoformat()
     values["ends_on"] = spec.ends_on.isoformat()
     values["job_ids"] = list(chosen)
     values["organisation_ids"] = sorted({t.organisation_id for t in targets.values()})
+    values["chosen_by"] = [dict(item) for item in chosen_by]
+    values["group_ids"] = sorted({int(item["id"]) for item in chosen_by if item.get("kind") == "group"})
     return values
 
 

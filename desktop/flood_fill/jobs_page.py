@@ -29,7 +29,7 @@ class JobsPage(QWidget):
         self.context = context
         self.selection: set[int] = set()
         self.options: FloodFillOptions | None = None
-        self.quick_labels: list[str] = []
+        self.chosen_by: list[dict[str, object]] = []  # quick selects, recorded with the batch
         layout = QVBoxLayout(self)
 
         quick = QHBoxLayout()
@@ -131,7 +131,8 @@ class JobsPage(QWidget):
             return
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.query(
-            lambda: quick_select(db, user_id, kind, value), lambda ids: self._apply(ids, add, f"{kind} {label}")
+            lambda: quick_select(db, user_id, kind, value),
+            lambda ids: self._apply(ids, add, f"{kind} {label}", {"kind": kind, "id": value, "label": label}),
         )
 
     def _add_matching(self) -> None:
@@ -139,11 +140,12 @@ class JobsPage(QWidget):
         what = f"matching “{filt.search}”" if filt.search.strip() else "listed"
         self.context.ops.query(lambda: matching_job_ids(db, user_id, filt), lambda ids: self._apply(ids, True, what))
 
-    def _apply(self, ids: list[int], add: bool, what: str) -> None:
+    def _apply(self, ids: list[int], add: bool, what: str, how: dict[str, object] | None = None) -> None:
         before = len(self.selection)
+        if how is not None:
+            self.chosen_by.append({**how, "added": add})
         if add:
             self.selection.update(ids)
-            self.quick_labels.append(what)
         else:
             self.selection.difference_update(ids)
         change = abs(len(self.selection) - before)
@@ -153,5 +155,5 @@ class JobsPage(QWidget):
 
     def clear(self) -> None:
         self.selection.clear()
-        self.quick_labels.clear()
+        self.chosen_by.clear()
         self._changed()

@@ -23,7 +23,7 @@ STEPS = ("1. Choose staff", "2. The activity", "3. Review and create")
 
 class FloodFillWizard(QWidget):
     cancelled = Signal()
-    create_requested = Signal(object, object)  # FloodFillSpec, list[int]
+    create_requested = Signal(object, object, object)  # FloodFillSpec, list[int], chosen_by
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,7 +115,8 @@ class FloodFillWizard(QWidget):
 
     def _create(self) -> None:
         if self.spec is not None and self.jobs_page.selection:
-            self.create_requested.emit(self.spec, sorted(self.jobs_page.selection))
+            chosen_by = [dict(item) for item in self.jobs_page.chosen_by]
+            self.create_requested.emit(self.spec, sorted(self.jobs_page.selection), chosen_by)
 
     def _update(self) -> None:
         count = len(self.jobs_page.selection)

@@ -65,10 +65,13 @@ class FloodFillPanel(Panel):
         return self.stack
 
     def refresh(self) -> None:
-        db = self.context.db
-        self.context.ops.query(lambda: recent_flood_fills(db), self._loaded)
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation, db = self._generation, self.context.db
+        self.context.ops.query(lambda: recent_flood_fills(db), lambda rows: self._loaded(generation, rows))
 
-    def _loaded(self, rows: list[FloodFillRow]) -> None:
+    def _loaded(self, generation: int, rows: list[FloodFillRow]) -> None:
+        if generation != self._generation:
+            return  # a reply overtaken by a newer refresh
         self.model.set_rows(rows)
         fit_columns(self.table)
         total = sum(row.activity_count for row in rows)
@@ -79,7 +82,7 @@ class FloodFillPanel(Panel):
         self.stack.setCurrentIndex(1)
         self.wizard.start()
 
-    def create(self, spec: FloodFillSpec, job_ids: list[int]) -> None:
+    def create(self, spec: FloodFillSpec, job_ids: list[int], chosen_by: list[dict] | None = None) -> None:
         if self._running:
             self.context.navigator.tell("A flood fill is already being created; wait for it to finish.")
             return
@@ -89,7 +92,9 @@ class FloodFillPanel(Panel):
         self.running_label.setText(f"Creating “{spec.title}” for {len(job_ids):,} staff in the background…")
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.action(
-            lambda progress: create_flood_fill(db, user_id, spec, job_ids, progress=progress),
+            lambda progress: create_flood_fill(
+                db, user_id, spec, job_ids, progress=progress, chosen_by=chosen_by or ()
+            ),
             lambda result: self._created(spec, result),
             self._failed,
             title=f"Flood fill: {spec.title}",
@@ -108,6 +113,7 @@ class FloodFillPanel(Panel):
         self.context.bus.publish(
             DataChange(Kind.ACTIVITIES), DataChange(Kind.FLOOD_FILLS, frozenset({result.batch_id}))
         )
+        self.refresh()  # our own history, whether or not the bus finds this dock on screen
 
     def _failed(self, error: TrustDeskError) -> None:
         """Nothing was created; back to the review with everything as it was."""
