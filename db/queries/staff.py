@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
@@ -92,62 +92,71 @@ def _base(filt: StaffFilter, scope: Scope):  # type: ignore[no-untyped-def]
 
 
 def _fetch(session: Session, scope: Scope, filt: StaffFilter, offset: int, limit: int) -> list[StaffRow]:
-    brought_up = aliased(Job)
-    member = (
-        exists().where(GroupMembership.group_id == filt.group_id, GroupMembership.job_id == Job.id)
-        if filt.group_id is not None
-        else None
+    """One page: first the page's job ids (sorted and cut in SQL), then their details.
+
+    Details, related jobs, bring-up and membership marks are read for the
+    page's ids only, so their cost does not grow with the offset.
+    """
+    page_ids = list(
+        session.scalars(
+            _base(filt, scope)
+            .order_by(Person.last_name, Person.first_name, Person.id, Organisation.name, Job.id)
+            .offset(offset)
+            .limit(limit)
+        )
     )
-    columns = [
-        Job.id,
-        Job.person_id,
-        Person.first_name + " " + Person.last_name,
-        func.coalesce(Job.email, Person.email, ""),
-        Job.organisation_id,
-        Organisation.name,
-        Job.role,
-        func.coalesce(_manager.first_name + " " + _manager.last_name, ""),
-        func.coalesce(Job.unique_id, ""),
-        func.coalesce(Job.pay_scale, ""),
-        Organisation.kind == OrgKind.TRUST,
-        exists().where(brought_up.brought_up_from_job_id == Job.id),
-    ]
-    if member is not None:
-        columns.append(member)
-    query = (
-        select(*columns)
-        .join(Person, Person.id == Job.person_id)
-        .join(Organisation, Organisation.id == Job.organisation_id)
-        .outerjoin(_manager_job, _manager_job.id == Job.line_manager_job_id)
-        .outerjoin(_manager, _manager.id == _manager_job.person_id)
-        .where(and_(*_conditions(filt, scope)))
-        .order_by(Person.last_name, Person.first_name, Person.id, Organisation.name, Job.id)
-        .offset(offset)
-        .limit(limit)
-    )
-    raw = session.execute(query).all()
-    people = sorted({row[1] for row in raw})
-    others: dict[int, list[tuple[int, str]]] = {}
-    if people:
-        visible = sorted(scope.orgs(Module.STAFF))
-        for person_id, job_id, org_name in session.execute(
-            select(Job.person_id, Job.id, Organisation.name)
+    if not page_ids:
+        return []
+    details = {
+        row[0]: row
+        for row in session.execute(
+            select(
+                Job.id,
+                Job.person_id,
+                Person.first_name + " " + Person.last_name,
+                func.coalesce(Job.email, Person.email, ""),
+                Job.organisation_id,
+                Organisation.name,
+                Job.role,
+                func.coalesce(_manager.first_name + " " + _manager.last_name, ""),
+                func.coalesce(Job.unique_id, ""),
+                func.coalesce(Job.pay_scale, ""),
+                Organisation.kind == OrgKind.TRUST,
+            )
+            .join(Person, Person.id == Job.person_id)
             .join(Organisation, Organisation.id == Job.organisation_id)
-            .where(Job.person_id.in_(people), Job.organisation_id.in_(visible), Job.active.is_(True))
-            .order_by(Organisation.name)
-        ):
-            others.setdefault(person_id, []).append((job_id, org_name))
-    rows = []
-    for row in raw:
-        also = tuple(name for job_id, name in others.get(row[1], []) if job_id != row[0])
-        rows.append(
-            StaffRow(
-                *row[:11],
-                also_at=also,
-                brought_up=bool(row[11]),
-                is_member=bool(row[12]) if member is not None else False,
+            .outerjoin(_manager_job, _manager_job.id == Job.line_manager_job_id)
+            .outerjoin(_manager, _manager.id == _manager_job.person_id)
+            .where(Job.id.in_(page_ids))
+        )
+    }
+    brought_up = set(
+        session.scalars(select(Job.brought_up_from_job_id).where(Job.brought_up_from_job_id.in_(page_ids)))
+    )
+    members: set[int] = set()
+    if filt.group_id is not None:
+        members = set(
+            session.scalars(
+                select(GroupMembership.job_id).where(
+                    GroupMembership.group_id == filt.group_id, GroupMembership.job_id.in_(page_ids)
+                )
             )
         )
+    people = sorted({row[1] for row in details.values()})
+    others: dict[int, list[tuple[int, str]]] = {}
+    visible = sorted(scope.orgs(Module.STAFF))
+    for person_id, job_id, org_name in session.execute(
+        select(Job.person_id, Job.id, Organisation.name)
+        .join(Organisation, Organisation.id == Job.organisation_id)
+        .where(Job.person_id.in_(people), Job.organisation_id.in_(visible), Job.active.is_(True))
+        .order_by(Organisation.name)
+    ):
+        others.setdefault(person_id, []).append((job_id, org_name))
+    rows = []
+    for job_id in page_ids:
+        row = details[job_id]
+        also = tuple(name for other, name in others.get(row[1], []) if other != job_id)
+        rows.append(StaffRow(*row, also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
     return rows
 
 

@@ -108,7 +108,8 @@ class FloodFillPanel(Panel):
         self.running_label.setText("")
         orgs = len(result.by_organisation)
         self.context.navigator.tell(
-            f"Flood fill “{spec.title}” created: {result.activity_count:,} activities at {orgs:,} organisations."
+            f"Flood fill “{spec.title}” created: {result.activity_count:,} activities at {orgs:,} "
+            f"organisation{'' if orgs == 1 else 's'}."
         )
         self.context.bus.publish(
             DataChange(Kind.ACTIVITIES), DataChange(Kind.FLOOD_FILLS, frozenset({result.batch_id}))
