@@ -6,7 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from db.models import GroupMembership
+from db.queries.staff import StaffRow
 from db.services.groups import set_membership
+from desktop.models.member_choice_table_model import MemberChoiceTableModel
 from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
 
@@ -102,3 +104,15 @@ def test_staff_and_member_models_pass_the_model_tester(qtbot, qtmodeltester, win
     editor.group_table.selectRow(0)
     qtbot.waitUntil(lambda: editor.member_model.rowCount() > 0, timeout=10_000)
     qtmodeltester.check(editor.member_model, force_py=True)
+
+
+def test_a_reload_keeps_ticks_still_being_saved(qapp) -> None:
+    model = MemberChoiceTableModel()
+    row = StaffRow(1, 1, "Ann Lee", "", 1, "School", "Class teacher", "", "", "", False)
+    model.reset(1, [row])
+    model.set_override(1, True)
+    model.reset(1, [row])  # e.g. the group list refreshed while the tick is saving
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    model.saved(1)
+    model.reset(1, [row])  # the reload after the save is the truth again
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked

@@ -52,6 +52,7 @@ class GroupEditor(QSplitter):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.context = context
         self.group: GroupRow | None = None
+        self._members_of: int | None = None  # the group whose members the list shows
         self.categories: list[CategoryRow] = []
         self.can_edit = False
 
@@ -140,7 +141,12 @@ class GroupEditor(QSplitter):
         indexes = selected.indexes()
         if not indexes:
             return
-        self.group = indexes[0].data(RowRole)
+        chosen: GroupRow = indexes[0].data(RowRole)
+        if chosen.id != self._members_of:
+            self._members_of = chosen.id
+            self.member_model.overrides.clear()  # ticks still saving belong to the group left behind
+            self.member_model.pending.clear()
+        self.group = chosen
         self._update_buttons()
         self._load_members()
 
@@ -179,15 +185,16 @@ class GroupEditor(QSplitter):
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.action(
             lambda _progress: groups_service.set_membership(db, user_id, group.id, row.job_id, member),
-            lambda result: self._tick_saved(row, result.member_count),
+            lambda result: self._tick_saved(row, result.group_id, result.member_count),
             lambda error: self._tick_failed(row, error),
             title=f"{'Adding' if member else 'Removing'} {row.name}",
         )
 
-    def _tick_saved(self, row: StaffRow, count: int) -> None:
+    def _tick_saved(self, row: StaffRow, group_id: int, count: int) -> None:
+        self.member_model.saved(row.job_id)
         self.saved_label.setText("✓ Saved")
         self._saved_timer.start(SAVED_SHOWN_MS)
-        if self.group is not None:
+        if self.group is not None and self.group.id == group_id:
             self.group = GroupRow(
                 self.group.id, self.group.category_id, self.group.category, self.group.name, count, self.group.version
             )
