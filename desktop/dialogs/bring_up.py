@@ -9,6 +9,7 @@ class BringUpDialog(QDialog):
     def __init__(self, name: str, organisation: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Bring up into the partnership")
+        self.setMinimumWidth(440)
         layout = QFormLayout(self)
         intro = QLabel(
             f"Create a partnership job for <b>{name}</b> from their job at {organisation}.<br>"
