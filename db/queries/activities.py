@@ -49,6 +49,7 @@ class ActivityFilter:
     without_evaluation: bool = False  # only activities with no evaluation written (DB1 drill-through)
     starts_from: date | None = None  # inclusive; with ``starts_before`` one month of the dashboard chart
     starts_before: date | None = None  # exclusive
+    flood_fill_batch_id: int | None = None
     search: str = ""
     sort: str = "start"
     descending: bool = True
@@ -138,6 +139,8 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(CpdActivity.starts_on >= filt.starts_from)
     if filt.starts_before is not None:
         conditions.append(CpdActivity.starts_on < filt.starts_before)
+    if filt.flood_fill_batch_id is not None:
+        conditions.append(CpdActivity.flood_fill_batch_id == filt.flood_fill_batch_id)
     if filt.search.strip():
         conditions.append(any_contains(filt.search, CpdActivity.title, CpdActivity.provider))
     return conditions

@@ -38,9 +38,9 @@ from desktop.dialogs.errors import show_error
 from desktop.formatting import day, money
 from desktop.icons import icon
 from desktop.models.budget_table_model import BudgetTableModel
+from desktop.models.organisation_staff_model import OrganisationStaffModel
 from desktop.models.organisation_table_model import GRADE_LABELS
 from desktop.models.row_table_model import RowRole
-from desktop.models.staff_table_model import StaffTableModel
 from desktop.widgets import data_table, fit_columns
 
 WATCHED = frozenset({Kind.ORGANISATIONS, Kind.BUDGETS, Kind.JOBS, Kind.SHARING})
@@ -92,7 +92,7 @@ class OrganisationDialog(QDialog):
         self.staff_search.setPlaceholderText("Search staff by name or role…")
         self.staff_search.setClearButtonEnabled(True)
         layout.addWidget(self.staff_search)
-        self.staff_model = StaffTableModel(self)
+        self.staff_model = OrganisationStaffModel(self)
         self.staff_table = data_table(self.staff_model, sortable=False)
         layout.addWidget(self.staff_table, 1)
         row = QHBoxLayout()
