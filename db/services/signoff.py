@@ -133,6 +133,23 @@ class _Current:
     person_id: int
     title: str
     individual: str
+    decided_at: object = None
+    decided_by: int | None = None
+    reason: str | None = None
+    batch_id: int | None = None
+    charged_org: int | None = None
+
+    def before(self) -> dict:
+        """The partnership layer as it was, complete enough for a revert to restore it."""
+        return {
+            "partnership_state": self.state.value,
+            "version": self.version,
+            "partnership_decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "partnership_user_id": self.decided_by,
+            "partnership_reason": self.reason,
+            "decision_batch_id": self.batch_id,
+            "charged_organisation_id": self.charged_org,
+        }
 
 
 def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: int) -> dict[int, _Current]:
@@ -155,6 +172,11 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
                 Job.person_id,
                 CpdActivity.title,
                 Person.first_name + " " + Person.last_name,
+                CpdActivity.partnership_decided_at,
+                CpdActivity.partnership_user_id,
+                CpdActivity.partnership_reason,
+                CpdActivity.decision_batch_id,
+                CpdActivity.charged_organisation_id,
             )
             .join(Job, Job.id == CpdActivity.job_id)
             .join(Person, Person.id == Job.person_id)
@@ -227,7 +249,7 @@ def _apply(
                     "action": f"partnership_{verb}",
                     "entity": "cpd_activity",
                     "entity_id": activity_id,
-                    "before": {"partnership_state": row.state.value, "version": row.version},
+                    "before": row.before(),
                     "after": {"partnership_state": decision.value, "version": row.version + 1},
                     "reason": reason or None,
                     "decision_batch_id": batch.id,
