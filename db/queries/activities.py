@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
@@ -89,7 +89,7 @@ class ActivitySummary:
 class ActivityPage:
     """What a filter change needs: the totals and the first rows, read together."""
 
-    summary: ActivitySummary
+    summary: ActivitySummary | None  # None from ``first_rows``: counted separately
     rows: list[ActivityRow] = field(default_factory=list)
     can_decide: bool = False
 
@@ -106,6 +106,27 @@ SORT_COLUMNS: dict[str, ColumnElement] = {
     "organisation": Organisation.name,
     "state": CpdActivity.partnership_state,
 }
+
+
+# Sorts whose key is on the row itself, so the next page can start after the last row
+# (keyset paging) instead of skipping OFFSET rows, which grows slower the further one scrolls.
+KEYSET_VALUES = {
+    "start": lambda row: row.starts_on,
+    "cost": lambda row: row.total_cost_pence,
+    "title": lambda row: row.title,
+    "state": lambda row: row.partnership_state,
+}
+
+
+def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | None:
+    """Rows that come after ``after`` in the filter's order; written as a range the index can use."""
+    value_of = KEYSET_VALUES.get(filt.sort)
+    if value_of is None:
+        return None
+    key, value = SORT_COLUMNS[filt.sort], value_of(after)
+    if filt.descending:
+        return and_(key <= value, or_(key < value, CpdActivity.id < after.id))
+    return and_(key >= value, or_(key > value, CpdActivity.id > after.id))
 
 
 def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
@@ -170,10 +191,18 @@ def _row_select() -> Select:
     )
 
 
-def _fetch_rows(session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int) -> list[ActivityRow]:
+def _fetch_rows(
+    session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None = None
+) -> list[ActivityRow]:
     key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
     order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
-    query = _row_select().where(and_(*_conditions(filt, scope))).order_by(*order).offset(offset).limit(limit)
+    conditions = _conditions(filt, scope)
+    keyset = _after(filt, after) if after is not None else None
+    query = _row_select().order_by(*order).limit(limit)
+    if keyset is not None:
+        query = query.where(and_(*conditions, keyset))
+    else:
+        query = query.where(and_(*conditions)).offset(offset)
     return [ActivityRow(*row) for row in session.execute(query)]
 
 
@@ -196,11 +225,31 @@ def first_page(db: Database, user_id: int, filt: ActivityFilter, limit: int = PA
         )
 
 
-def fetch_page(
-    db: Database, user_id: int, filt: ActivityFilter, offset: int, limit: int = PAGE_SIZE
-) -> list[ActivityRow]:
+def first_rows(db: Database, user_id: int, filt: ActivityFilter, limit: int = PAGE_SIZE) -> ActivityPage:
+    """The first page without its totals, so the rows show before a count over 200,000 rows ends.
+
+    The panel runs ``summarise`` alongside on the other read lane.
+    """
     with db.read() as session:
-        return _fetch_rows(session, scope_for(session, user_id), filt, offset, limit)
+        scope = scope_for(session, user_id)
+        return ActivityPage(
+            summary=None,
+            rows=_fetch_rows(session, scope, filt, 0, limit),
+            can_decide=bool(scope.orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE)),
+        )
+
+
+def fetch_page(
+    db: Database,
+    user_id: int,
+    filt: ActivityFilter,
+    offset: int,
+    limit: int = PAGE_SIZE,
+    after: ActivityRow | None = None,
+) -> list[ActivityRow]:
+    """The page at ``offset``; given the last row shown (``after``), reads on from it by key instead."""
+    with db.read() as session:
+        return _fetch_rows(session, scope_for(session, user_id), filt, offset, limit, after)
 
 
 def summarise(db: Database, user_id: int, filt: ActivityFilter) -> ActivitySummary:

@@ -86,6 +86,11 @@ def filter_from_text(text: str) -> tuple[ActivityFilter, str] | None:
         return None
 
 
+def _as(kind: Callable[[str], Any], value: Any) -> Any:
+    """Qt hands a StrEnum stored as item data back as a plain str."""
+    return kind(value) if value else None
+
+
 def _state_box(any_text: str, values: Any) -> QComboBox:
     box = QComboBox()
     box.addItem(any_text, None)
@@ -212,9 +217,9 @@ class FilterBar(QWidget):
             period_id=self.period_box.currentData(),
             organisation_id=self.org_box.currentData(),
             person_id=self.person_edit.person_id,
-            partnership_state=self.partnership_box.currentData(),
-            line_manager_state=self.line_manager_box.currentData(),
-            cpd_team_state=self.cpd_team_box.currentData(),
+            partnership_state=_as(PartnershipState, self.partnership_box.currentData()),
+            line_manager_state=_as(LineManagerState, self.line_manager_box.currentData()),
+            cpd_team_state=_as(CpdTeamState, self.cpd_team_box.currentData()),
             training_event_id=self.event_box.currentData(),
             search=self.search_box.text(),
             sort=self.sort_box.currentData() or "start",

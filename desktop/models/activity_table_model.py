@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
-from db.queries.activities import ActivityRow, ActivitySummary
+from db.queries.activities import PAGE_SIZE, ActivityRow, ActivitySummary
 from desktop.formatting import day, days, money, state
 from desktop.models.row_table_model import Index, RowRole
 
@@ -131,7 +131,8 @@ class ActivityTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ActivityRow] = []
-        self._total = 0
+        self._total: int | None = 0  # None until the count arrives
+        self._exhausted = True
         self._fetching = False
         self._ticked: dict[int, int] = {}
         self._checkable = True
@@ -220,17 +221,26 @@ class ActivityTableModel(QAbstractTableModel):
         self.ticks_changed.emit()
 
     # -- feeding -------------------------------------------------------------
-    def reset(self, summary: ActivitySummary, rows: Sequence[ActivityRow]) -> None:
+    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:
+        """Show a new first page; ``summary`` may follow later through ``set_summary``."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._total = summary.count
+        self._total = summary.count if summary is not None else None
+        self._exhausted = len(rows) < PAGE_SIZE
         self._fetching = False
         self.endResetModel()
+
+    def set_summary(self, summary: ActivitySummary) -> None:
+        self._total = summary.count
 
     def append(self, offset: int, rows: Sequence[ActivityRow]) -> None:
         """Add a fetched page; a page for an older offset (a stale reply) is ignored."""
         self._fetching = False
-        if offset != len(self._rows) or not rows:
+        if offset != len(self._rows):
+            return
+        if len(rows) < PAGE_SIZE:
+            self._exhausted = True
+        if not rows:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
@@ -242,7 +252,8 @@ class ActivityTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return self._total
+        """Rows matching the filter (what is loaded so far until the count arrives)."""
+        return self._total if self._total is not None else len(self._rows)
 
     @property
     def loaded(self) -> int:
@@ -259,7 +270,11 @@ class ActivityTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+        if parent.isValid() or self._fetching:
+            return False
+        if self._total is None:
+            return not self._exhausted
+        return len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
