@@ -7,7 +7,7 @@ declared next to ``CpdActivity``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -194,6 +194,8 @@ def _row_select() -> Select:
 def _fetch_rows(
     session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None = None
 ) -> list[ActivityRow]:
+    if filt.period_id is None and filt.sort == "start" and (after is not None or offset == 0):
+        return _fetch_rows_by_period(session, scope, filt, limit, after)
     key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
     order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
     conditions = _conditions(filt, scope)
@@ -204,6 +206,30 @@ def _fetch_rows(
     else:
         query = query.where(and_(*conditions)).offset(offset)
     return [ActivityRow(*row) for row in session.execute(query)]
+
+
+def _fetch_rows_by_period(
+    session: Session, scope: Scope, filt: ActivityFilter, limit: int, after: ActivityRow | None
+) -> list[ActivityRow]:
+    """Every period, by start date: one period at a time, newest (or oldest) first.
+
+    A period is a range of start dates, so reading period by period in date
+    order gives exactly the start-date order, and each read walks the
+    (period, start) index instead of sorting a million rows.
+    """
+    order = AcademicPeriod.starts_on.desc() if filt.descending else AcademicPeriod.starts_on.asc()
+    periods = session.execute(
+        select(AcademicPeriod.id, AcademicPeriod.starts_on, AcademicPeriod.ends_on).order_by(order)
+    )
+    rows: list[ActivityRow] = []
+    for period_id, starts_on, ends_on in periods.all():
+        if after is not None and (after.starts_on < starts_on if filt.descending else after.starts_on > ends_on):
+            continue  # wholly before the last row shown
+        wanted = limit - len(rows)
+        rows.extend(_fetch_rows(session, scope, replace(filt, period_id=period_id), 0, wanted, after))
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySummary:
