@@ -19,6 +19,7 @@ from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisa
 from db.scope import scope_for
 
 CHUNK = 5000
+MANY_JOBS = 500
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 
 
@@ -140,13 +141,30 @@ def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[t
     labels = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).all())
     used: dict[tuple[int, int], float] = {}
     limits: dict[int, tuple[float, str]] = {}
-    for chunk in _chunks(jobs):
+    if len(jobs) > MANY_JOBS:
+        # Thousands of individuals: one pass over the period's authorised rows beats a
+        # look-up per job through the (job, start) index.
+        periods = sorted({period for _, period in pairs})
+        wanted = set(jobs)
         for job, period, total in session.execute(
             select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
-            .where(CpdActivity.job_id.in_(chunk), CpdActivity.partnership_state == PartnershipState.AUTHORISED)
+            .where(
+                CpdActivity.period_id.in_(periods),
+                CpdActivity.partnership_state == PartnershipState.AUTHORISED,
+                CpdActivity.cover_days > 0,
+            )
             .group_by(CpdActivity.job_id, CpdActivity.period_id)
         ):
-            used[(job, period)] = float(total or 0)
+            if job in wanted:
+                used[(job, period)] = float(total or 0)
+    for chunk in _chunks(jobs):
+        if len(jobs) <= MANY_JOBS:
+            for job, period, total in session.execute(
+                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
+                .where(CpdActivity.job_id.in_(chunk), CpdActivity.partnership_state == PartnershipState.AUTHORISED)
+                .group_by(CpdActivity.job_id, CpdActivity.period_id)
+            ):
+                used[(job, period)] = float(total or 0)
         for job, limit, first, last in session.execute(
             select(Job.id, Job.cover_limit_days, Person.first_name, Person.last_name)
             .join(Person, Person.id == Job.person_id)
@@ -172,28 +190,33 @@ def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> Auth
     per_job: dict[tuple[int, int], float] = defaultdict(float)
     count = total = undecided = undecided_cost = 0
     with db.read() as session:
-        visible = scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD)
+        visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
+        connection = session.connection()  # Core: grouped sums, a few rows per chunk
         for chunk in _chunks(ids):
-            for org, period, job, status, cost, cover in session.execute(
+            where = (CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible))
+            for org, period, status, rows, cost in connection.execute(
                 select(
                     CpdActivity.organisation_id,
                     CpdActivity.period_id,
-                    CpdActivity.job_id,
                     CpdActivity.partnership_state,
-                    CpdActivity.total_cost_pence,
-                    CpdActivity.cover_days,
-                ).where(CpdActivity.id.in_(chunk))
+                    func.count(),
+                    func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                )
+                .where(*where)
+                .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
             ):
-                if org not in visible:
-                    continue
-                count += 1
+                count += rows
                 total += cost
                 if PartnershipState(status) in UNDECIDED:
-                    undecided += 1
+                    undecided += rows
                     undecided_cost += cost
                     per_org[(org, period)] += cost
-                    if cover:
-                        per_job[(job, period)] += cover
+            for job, period, cover in connection.execute(
+                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
+                .where(*where, CpdActivity.partnership_state.in_(UNDECIDED), CpdActivity.cover_days > 0)
+                .group_by(CpdActivity.job_id, CpdActivity.period_id)
+            ):
+                per_job[(job, period)] += float(cover or 0)
         budgets = budget_contexts(session, per_org)
         covers = cover_contexts(session, per_job)
     budget_warnings = tuple(

@@ -79,6 +79,7 @@ class SignOffDialog(QDialog):
         self.ticked = dict(ticked)
         self.source = source
         self.impact: AuthorisationImpact | None = None
+        self._impact_unknown = False
         self.result_: SignOffResult | None = None
         self.running = False
         self.setWindowTitle("Partnership sign-off")
@@ -161,7 +162,11 @@ class SignOffDialog(QDialog):
         self._update()
 
     def _impact_failed(self, error: TrustDeskError) -> None:
-        self.total_label.setText(f"Could not add up the ticked activities: {error.message}")
+        self._impact_unknown = True
+        self.total_label.setText(
+            f"Could not add up the ticked activities or check budgets: {error.message} "
+            "You can still decide; budgets and cover limits were not checked."
+        )
 
     def _update(self, *_args: object) -> None:
         authorising = self.decision is PartnershipState.AUTHORISED
@@ -178,6 +183,9 @@ class SignOffDialog(QDialog):
         if self.decision is PartnershipState.REJECTED and not self.reason.strip():
             self.error_label.setText("Give a reason to reject: each individual is told why.")
             self.reason_edit.setFocus()
+            return
+        if self.decision is PartnershipState.AUTHORISED and self.impact is None and not self._impact_unknown:
+            self.error_label.setText("Still checking budgets and cover limits; authorise again in a moment.")
             return
         if self.confirm_box.isVisible() and not self.confirm_box.isChecked():
             self.error_label.setText("This goes past a budget or cover limit: tick the box above to authorise anyway.")
