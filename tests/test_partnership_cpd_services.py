@@ -25,7 +25,7 @@ from db.queries.budget_context import authorisation_impact
 from db.queries.people_search import search_people
 from db.scope import scope_for
 from db.services.decisions import mark_completed, recent_batches, revert_batch
-from db.services.signoff import sign_off
+from db.services.signoff import SkipReason, sign_off
 from tests.helpers import pending_elsewhere, user_id
 
 
@@ -234,3 +234,15 @@ def test_a_filter_matching_nothing_reads_empty(demo_db) -> None:
     assert first_rows(demo_db, sam, filt).rows == []
     assert summarise(demo_db, sam, filt).count == 0
     assert matching_versions(demo_db, sam, filt) == {}
+
+
+def test_two_instances_deciding_the_same_rows_decide_each_row_once(demo_db) -> None:
+    """Both saw the same versions; the second to commit finds every row changed and leaves it alone."""
+    sam, alex = user_id(demo_db, "sam.patel"), user_id(demo_db, "alex.morgan")
+    shown = pending_elsewhere(demo_db, "sam.patel", decidable(demo_db) & decidable(demo_db, "alex.morgan"), limit=12)
+    first = sign_off(demo_db, sam, shown, PartnershipState.AUTHORISED, "")
+    second = sign_off(demo_db, alex, shown, PartnershipState.REJECTED, "Over budget")
+    assert len(first.applied) == 12
+    assert second.applied == () and len(second.skipped) == 12
+    assert {row.reason for row in second.skipped} == {SkipReason.CHANGED}
+    assert {row[0] for row in snapshot(demo_db, shown).values()} == {PartnershipState.AUTHORISED}
