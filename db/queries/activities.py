@@ -205,7 +205,7 @@ def _fetch_rows(
         query = query.where(and_(*conditions, keyset))
     else:
         query = query.where(and_(*conditions)).offset(offset)
-    return [ActivityRow(*row) for row in session.execute(query)]
+    return [ActivityRow(*row) for row in session.connection().execute(query)]  # Core: no ORM row overhead
 
 
 def _fetch_rows_by_period(

@@ -79,6 +79,7 @@ class ActivityDetailDialog(QDialog):
         self.reauthorise_button.setToolTip("The request changed after it was decided: decide it again (C5)")
         self.completed_date = QDateEdit(QDate.currentDate())
         self.completed_date.setCalendarPopup(True)
+        self.completed_date.setDisplayFormat("dd MMM yyyy")
         self.completed_button = QPushButton("Mark &completed")
         for widget in (self.authorise_button, self.reject_button, self.reauthorise_button):
             actions.addWidget(widget)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import TrustDeskError
@@ -33,7 +34,7 @@ class SignOffResultDialog(QDialog):
         self.context = context
         self.result_ = result
         self.setWindowTitle("Sign-off result")
-        self.resize(760, 460 if result.skipped else 180)
+        self.resize(980, 480 if result.skipped else 180)
         layout = QVBoxLayout(self)
         self.summary_label = QLabel(summary_text(result))
         self.summary_label.setWordWrap(True)
@@ -44,7 +45,8 @@ class SignOffResultDialog(QDialog):
         self.table.setVisible(bool(result.skipped))
         layout.addWidget(self.table, 1)
         if result.skipped:
-            fit_columns(self.table, maximum=300)
+            fit_columns(self.table, maximum=320)
+            self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # rows left alone for one reason together
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)

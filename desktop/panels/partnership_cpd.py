@@ -31,7 +31,7 @@ from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
 from db.queries.lookups import Lookups, load_lookups
-from db.queries.people_search import search_people
+from db.queries.people_search import PersonChoice, person_choice, search_people
 from db.services.signoff import SignOffResult
 from desktop.cpd.activity_detail import ActivityDetailDialog
 from desktop.cpd.check_header import CheckHeader
@@ -184,9 +184,21 @@ class PartnershipCpdPanel(Panel):
             return
         self.activate()
         self.bar.set_filter(activity_filter, person_label)
+        if activity_filter.person_id is not None and not person_label:
+            self._name_person(activity_filter.person_id)
         # A remembered organisation or period that is no longer there falls back to "all": read back what shows.
         self.filter = self.bar.read(activity_filter)
         self._load()
+
+    def _name_person(self, person_id: int) -> None:
+        """A drill-through names a person by id only: show their name in the box."""
+        db, user_id = self.context.db, self.context.user.id
+
+        def named(choice: PersonChoice | None) -> None:
+            if choice is not None and self.filter.person_id == person_id:
+                self.bar.person_edit.set_person(person_id, choice.label)
+
+        self.context.ops.query(lambda: person_choice(db, user_id, person_id), named, lambda _error: None)
 
     def _filters_edited(self) -> None:
         self.filter = self.bar.read(self.filter)
