@@ -147,6 +147,7 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
         b = before[i]
         groups[tuple(b.get(key) for key in _RESTORED)].append(i)
     now = utcnow()
+    identity = db.identity  # once, not once per row
     verb = "authorised" if batch.decision is PartnershipState.AUTHORISED else "rejected"
     done = 0
     for key, members in groups.items():
@@ -167,7 +168,7 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
                     {
                         "at": now,
                         "user_id": user_id,
-                        "db_identity": db.identity,
+                        "db_identity": identity,
                         "action": "partnership_reverted",
                         "entity": "cpd_activity",
                         "entity_id": i,
