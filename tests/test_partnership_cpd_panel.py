@@ -175,3 +175,14 @@ def test_the_individual_filter_completes_names_as_you_type(qtbot, window) -> Non
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # an edit that leaves the box empty clears the filter
     edit.textEdited.emit("")
     qtbot.waitUntil(lambda: panel.filter.person_id is None, timeout=5_000)
+
+
+def test_ticks_survive_a_refresh_of_the_same_filter_but_not_a_new_filter(qtbot, window) -> None:
+    panel = cpd_panel(qtbot, window)
+    panel.model.set_ticked(0, True)
+    ticked = panel.model.ticked
+    with qtbot.waitSignal(panel.model.modelReset, timeout=10_000):
+        panel.refresh()  # e.g. another panel published a change to activities
+    assert panel.model.ticked == ticked
+    choose(qtbot, panel, panel.bar.partnership_box, PartnershipState.REJECTED)
+    assert panel.model.ticked == {}

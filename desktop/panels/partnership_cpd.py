@@ -73,6 +73,7 @@ class PartnershipCpdPanel(Panel):
         self._pending_label = ""
         self._columns_sized = False
         self._summary: ActivitySummary | None = None
+        self._shown_filter: ActivityFilter | None = None
         self._summary_generation = -1
         self.can_decide = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
@@ -220,9 +221,11 @@ class PartnershipCpdPanel(Panel):
         self.context.settings.setValue(SETTINGS_FILTER, filter_to_text(filt, self.bar.person_label))
         self._sync_sort_indicator()
         self.summary_label.setText("Loading…")
+        other_filter = filt != self._shown_filter
+        self._shown_filter = filt
         self.context.ops.query(
             lambda: activity_queries.first_rows(db, user_id, filt),
-            lambda page: self._page_loaded(generation, page),
+            lambda page: self._page_loaded(generation, page, other_filter),
             lambda error: self._failed(generation, error),
         )
         self.context.ops.query(
@@ -238,15 +241,16 @@ class PartnershipCpdPanel(Panel):
         self.header.blockSignals(False)
         self.header.viewport().update()
 
-    def _page_loaded(self, generation: int, page: ActivityPage) -> None:
+    def _page_loaded(self, generation: int, page: ActivityPage, other_filter: bool = True) -> None:
         if generation != self._generation:
             return  # a newer filter is on its way
         self._set_can_decide(page.can_decide)
-        ticks = self.model.ticked_count
         summary = self._summary if self._summary_generation == generation else None
         self.model.reset(summary, page.rows)
-        if ticks:
-            self.model.clear_ticks()  # what was ticked under another filter is not on screen any more
+        if other_filter:
+            # What was ticked under another filter is not on screen any more. A refresh of the same
+            # filter (someone else changed data) keeps the ticks: their versions still say what was seen.
+            self.model.clear_ticks()
         if not self._columns_sized and page.rows:
             fit_columns(self.table, maximum=280)
             self.table.setColumnWidth(COL_CHECK, 34)
