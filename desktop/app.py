@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from db.engine import Database, DatabaseTarget
@@ -56,31 +56,111 @@ def build_context(db: Database, user: UserRow, paths: AppPaths, settings: QSetti
 class Startup(QObject):
     """Drives start-up as a chain of callbacks so the event loop is always running."""
 
-    def __init__(self, app: QApplication, target: DatabaseTarget, paths: AppPaths, *, demo: bool, username: str | None):
+    def __init__(
+        self,
+        app: QApplication,
+        target: DatabaseTarget | None,
+        paths: AppPaths,
+        *,
+        demo: bool,
+        username: str | None,
+        settings: QSettings | None = None,
+        remembered: bool = False,
+    ):
         super().__init__()
         self.app = app
         self.target = target
         self.paths = paths
         self.demo = demo
         self.username = username
-        self.settings = open_settings(paths)
+        self.settings = settings if settings is not None else open_settings(paths)
+        #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
+        self.from_welcome = remembered
+        self.new_trust: tuple[str, str, str, str] | None = None
         self.ops = Operations(self, default_failure=lambda error: show_error(None, error))
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.exit_code = 0
 
     def start(self) -> None:
-        self.ops.query(lambda: open_database(self.target), self._opened, self._fail)
+        if self.target is None:
+            QTimer.singleShot(0, self._welcome)
+            return
+        target = self.target
+        self.ops.query(lambda: open_database(target), self._opened, self._fail)
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
+        if self.from_welcome and self.window is None:
+            self._forget_failed_database()
+            self._welcome(error.message)
+            return
         show_error(None, error)
         self.exit_code = 2
         self.app.exit(2)
 
+    # -- first run ------------------------------------------------------------------------
+    def _welcome(self, message: str = "") -> None:
+        """No database yet (or the chosen one failed): ask how to start."""
+        from desktop.dialogs.welcome_dialog import Choice, WelcomeDialog
+
+        dialog = WelcomeDialog(str(self.paths.default_database), message)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+            self.app.exit(0)
+            return
+        choice = dialog.choice
+        self.from_welcome = True
+        self.new_trust = None
+        self.username = None
+        try:
+            if choice.kind is Choice.DEMO:
+                self.target, self.demo = DatabaseTarget.parse(str(self.paths.demo_database)), True
+            elif choice.kind is Choice.CONNECT:
+                self.target, self.demo = DatabaseTarget.parse(choice.url), False
+            else:
+                self.target, self.demo = DatabaseTarget.parse(str(self.paths.default_database)), False
+                self.new_trust = (choice.trust_name, choice.trust_uid, choice.display_name, choice.username)
+        except TrustDeskError as error:
+            self._welcome(error.message)
+            return
+        log.info("Welcome dialog: %s (%s)", choice.kind.value, self.target.display)
+        target = self.target
+        self.ops.query(lambda: open_database(target), self._opened, self._fail)
+
+    def _forget_failed_database(self) -> None:
+        from desktop.first_run import forget_database
+
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        forget_database(self.settings)
+
+    def _create_trust(self, db: Database) -> None:
+        from db.services.trust_setup import create_new_trust
+
+        assert self.new_trust is not None
+        trust_name, trust_uid, display_name, username = self.new_trust
+
+        def created(result: object) -> None:
+            self.username = getattr(result, "username", None)
+            self._choose_user()
+
+        self.ops.action(
+            lambda _progress: create_new_trust(db, trust_name, trust_uid, display_name, username),
+            created,
+            self._fail,
+            title="Creating the trust database…",
+        )
+
     def _opened(self, db: Database) -> None:
         self.db = db
-        if self.demo:
+        if self.from_welcome and self.target is not None:
+            from desktop.first_run import remember_database
+
+            remember_database(self.settings, self.target, demo=self.demo)
+        if self.new_trust is not None:
+            self._create_trust(db)
+        elif self.demo:
             self.ops.query(lambda: is_empty(db), self._maybe_build_demo, self._fail)
         else:
             self._choose_user()
@@ -143,6 +223,9 @@ class Startup(QObject):
         if self.window is not None:
             self.window.deleteLater()
         self.window = window
+        from desktop.first_run import main_window_shown
+
+        main_window_shown(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:
         if self.window is not None:
@@ -153,14 +236,17 @@ class Startup(QObject):
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    from desktop.first_run import install_excepthook, plan_start
+
     paths = AppPaths.under_or_default(args.data_dir)
     paths.ensure()
+    install_excepthook(str(paths.logs / "trustdesk.log"))
     app = create_application()
-    if args.demo:
-        target = DatabaseTarget.parse(args.db) if args.db else DatabaseTarget.parse(str(paths.demo_database))
-    else:
-        target = DatabaseTarget.resolve(args.db, paths.default_database)
-    startup = Startup(app, target, paths, demo=args.demo, username=args.user)
+    settings = open_settings(paths)
+    plan = plan_start(args, paths, settings)
+    startup = Startup(
+        app, plan.target, paths, demo=plan.demo, username=args.user, settings=settings, remembered=plan.remembered
+    )
     startup.start()
     code = app.exec()
     startup.ops.wait_for_done(30_000)
