@@ -77,6 +77,9 @@ class Startup(QObject):
         #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
         self.from_welcome = remembered
         self.new_trust: tuple[str, str, str, str] | None = None
+        # Dialogs come and go before the main window exists (welcome, progress, sign-in); closing
+        # one of them must not end the program. Restored once the main window is shown.
+        app.setQuitOnLastWindowClosed(False)
         self.ops = Operations(self, default_failure=lambda error: show_error(None, error))
         self.db: Database | None = None
         self.window: MainWindow | None = None
@@ -220,6 +223,7 @@ class Startup(QObject):
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
         window.show()
+        self.app.setQuitOnLastWindowClosed(True)
         if self.window is not None:
             self.window.deleteLater()
         self.window = window
@@ -228,6 +232,7 @@ class Startup(QObject):
         main_window_shown(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:
+        self.app.setQuitOnLastWindowClosed(False)
         if self.window is not None:
             self.window.save_layout()
             self.window.hide()
