@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog
 
 from db.engine import Database, DatabaseTarget
@@ -56,6 +56,9 @@ def build_context(db: Database, user: UserRow, paths: AppPaths, settings: QSetti
 class Startup(QObject):
     """Drives start-up as a chain of callbacks so the event loop is always running."""
 
+    #: start-up ended without a main window (cancelled, or failed): the exit status; run_gui quits on it
+    finished = Signal(int)
+
     def __init__(
         self,
         app: QApplication,
@@ -85,6 +88,10 @@ class Startup(QObject):
         self.window: MainWindow | None = None
         self.exit_code = 0
 
+    def _quit(self, code: int) -> None:
+        self.exit_code = code
+        self.finished.emit(code)
+
     def start(self) -> None:
         if self.target is None:
             QTimer.singleShot(0, self._welcome)
@@ -99,8 +106,7 @@ class Startup(QObject):
             self._welcome(error.message)
             return
         show_error(None, error)
-        self.exit_code = 2
-        self.app.exit(2)
+        self._quit(2)
 
     # -- first run ------------------------------------------------------------------------
     def _welcome(self, message: str = "") -> None:
@@ -109,7 +115,7 @@ class Startup(QObject):
 
         dialog = WelcomeDialog(str(self.paths.default_database), message)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
-            self.app.exit(0)
+            self._quit(0)
             return
         choice = dialog.choice
         self.from_welcome = True
@@ -209,7 +215,7 @@ class Startup(QObject):
 
             dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
-                self.app.exit(0)
+                self._quit(0)
                 return
             user = dialog.chosen
         self.settings.setValue("last_user", user.username)
@@ -252,6 +258,7 @@ def run_gui(args: argparse.Namespace) -> int:
     startup = Startup(
         app, plan.target, paths, demo=plan.demo, username=args.user, settings=settings, remembered=plan.remembered
     )
+    startup.finished.connect(app.exit)
     startup.start()
     code = app.exec()
     startup.ops.wait_for_done(30_000)

@@ -11,12 +11,32 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtGui import QDesktopServices, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.icons import icon
 
 GUIDE_NAME = "user-guide.md"
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading ("Where TrustDesk keeps your files" → "where-trustdesk-keeps-your-files")."""
+    kept = "".join(ch for ch in heading.strip().lower() if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")
+
+
+def add_heading_anchors(document: QTextDocument) -> None:
+    """Qt's Markdown reader gives headings no anchors; add GitHub's, so the guide's contents links work."""
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() > 0 and block.text().strip():
+            cursor = QTextCursor(block)
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+            anchor = QTextCharFormat()
+            anchor.setAnchor(True)
+            anchor.setAnchorNames([slug(block.text())])
+            cursor.mergeCharFormat(anchor)
+        block = block.next()
 
 
 def docs_folder() -> Path:
@@ -38,12 +58,14 @@ class UserGuideDialog(QDialog):
         self.resize(900, 760)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
-        self.browser.setOpenExternalLinks(True)
-        self.browser.setOpenLinks(True)
+        # Links are handled here: Qt would reload the Markdown for an in-page link and lose the anchors.
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self.follow_link)
         layout.addWidget(self.browser, 1)
         path = path or guide_path()
         if path.is_file():
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)
+            add_heading_anchors(self.browser.document())
         else:
             self.browser.setMarkdown(
                 "# User guide not found\n\n"
@@ -52,17 +74,18 @@ class UserGuideDialog(QDialog):
             )
 
         row = QHBoxLayout()
-        back = QPushButton(icon("back"), "Back")
-        back.clicked.connect(self.browser.backward)
-        self.browser.backwardAvailable.connect(back.setEnabled)
-        back.setEnabled(False)
-        home = QPushButton("Contents")
-        home.clicked.connect(self.browser.home)
-        row.addWidget(back)
-        row.addWidget(home)
+        contents = QPushButton("Contents")
+        contents.clicked.connect(lambda: self.browser.verticalScrollBar().setValue(0))
+        row.addWidget(contents)
         row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
         layout.addLayout(row)
-        QShortcut(QKeySequence.StandardKey.Back, self, self.browser.backward)
+
+    def follow_link(self, url: QUrl) -> None:
+        """In-page links scroll; links to other sites open in the browser."""
+        if url.isRelative() and url.path() == "" and url.hasFragment():
+            self.browser.scrollToAnchor(url.fragment())
+        elif url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
