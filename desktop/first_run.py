@@ -111,7 +111,8 @@ def install_excepthook(log_file: str) -> None:
             previous(kind, value, tb)
             return
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)).rstrip())
-        if QApplication.instance() is None:
+        if QApplication.instance() is None or os.environ.get(SMOKE_EXIT_ENV):
+            # No window to speak in, or an unattended run (smoke test, benchmark) that a modal dialog would hang.
             previous(kind, value, tb)
             return
         try:
