@@ -150,10 +150,12 @@ def _startup(paths: AppPaths) -> Startup:
     return startup
 
 
-def _finish(startup: Startup) -> None:
+def _finish(qtbot, startup: Startup) -> None:
+    """Let the panels' loads finish before the window and its operations go away."""
+    qtbot.waitUntil(lambda: not startup.ops.running, timeout=15_000)
     if startup.window is not None:
         startup.window.close()
-    startup.ops.wait_for_done(10_000)
+    qtbot.waitUntil(lambda: not startup.ops.running, timeout=15_000)
     if startup.db is not None:
         startup.db.dispose()
     startup.app.setQuitOnLastWindowClosed(True)
@@ -168,7 +170,7 @@ def test_creating_a_trust_signs_its_first_user_in(qtbot, paths, monkeypatch) -> 
         assert paths.default_database.exists()
         assert [u.username for u in list_users(startup.db)] == ["jane.smith"]
     finally:
-        _finish(startup)
+        _finish(qtbot, startup)
 
 
 def test_an_unreachable_server_brings_the_dialog_back_with_the_reason(qtbot, paths, monkeypatch) -> None:
@@ -181,7 +183,7 @@ def test_an_unreachable_server_brings_the_dialog_back_with_the_reason(qtbot, pat
         assert startup.window is None
         assert open_settings(paths).value(LAST_DATABASE_KEY) is None
     finally:
-        _finish(startup)
+        _finish(qtbot, startup)
 
 
 # -- never a traceback; the smoke hook --------------------------------------------------------------
