@@ -62,7 +62,10 @@ def time_reference() -> tuple[float, float]:
 
 def _shown_at(log: Path) -> float:
     """The moment of the last "Main window shown" line (asctime: local time, milliseconds after a comma)."""
-    line = [text for text in log.read_text(encoding="utf-8").splitlines() if "Main window shown" in text][-1]
+    lines = [text for text in log.read_text(encoding="utf-8").splitlines() if "Main window shown" in text]
+    if not lines:
+        raise SystemExit(f"the main window was never shown; the log says:\n{log.read_text(encoding='utf-8')[-2000:]}")
+    line = lines[-1]
     stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
     return stamp.timestamp()
 

@@ -26,9 +26,11 @@ from desktop.app import Startup
 from db.engine import DatabaseTarget
 from db.migrate import open_database
 open_database(DatabaseTarget.parse({str(path)!r})).dispose()
-heavy = [name for name in ("alembic", "mako", "pygments", "openpyxl", "db.demo", "PySide6.QtCharts") if name in sys.modules]
+lazy = ("alembic", "mako", "pygments", "openpyxl", "db.demo", "PySide6.QtCharts")
+heavy = [name for name in lazy if name in sys.modules]
 print(",".join(heavy))
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     assert result.stdout.strip() == ""
