@@ -11,7 +11,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QSplashScreen
 
 from db.engine import Database, DatabaseTarget
 from db.errors import TrustDeskError
@@ -69,6 +69,7 @@ class Startup(QObject):
         username: str | None,
         settings: QSettings | None = None,
         remembered: bool = False,
+        splash: QSplashScreen | None = None,
     ):
         super().__init__()
         self.app = app
@@ -80,6 +81,7 @@ class Startup(QObject):
         #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
         self.from_welcome = remembered
         self.new_trust: tuple[str, str, str, str] | None = None
+        self.splash = splash
         # Dialogs come and go before the main window exists (welcome, progress, sign-in); closing
         # one of them must not end the program. Restored once the main window is shown.
         app.setQuitOnLastWindowClosed(False)
@@ -87,6 +89,13 @@ class Startup(QObject):
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.exit_code = 0
+
+    def _hide_splash(self) -> None:
+        """Before anything else appears: the splash stays on top of every other window."""
+        if self.splash is not None:
+            self.splash.close()
+            self.splash.deleteLater()
+            self.splash = None
 
     def _quit(self, code: int) -> None:
         self.exit_code = code
@@ -101,6 +110,7 @@ class Startup(QObject):
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
+        self._hide_splash()
         if self.from_welcome and self.window is None:
             self._forget_failed_database()
             self._welcome(error.message)
@@ -113,6 +123,7 @@ class Startup(QObject):
         """No database yet (or the chosen one failed): ask how to start."""
         from desktop.dialogs.welcome_dialog import Choice, WelcomeDialog
 
+        self._hide_splash()
         dialog = WelcomeDialog(str(self.paths.default_database), message)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
             self._quit(0)
@@ -180,6 +191,7 @@ class Startup(QObject):
             return
         from db.demo import build_demo
 
+        self._hide_splash()
         db = self.db
         assert db is not None
         self.ops.action(
@@ -213,6 +225,8 @@ class Startup(QObject):
         if user is None:
             from desktop.dialogs.sign_in import SignInDialog
 
+            self._hide_splash()
+
             dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
                 self._quit(0)
@@ -229,6 +243,7 @@ class Startup(QObject):
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
         window.show()
+        self._hide_splash()
         self.app.setQuitOnLastWindowClosed(True)
         if self.window is not None:
             self.window.deleteLater()
@@ -246,7 +261,7 @@ class Startup(QObject):
         self._choose_user()
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, splash: QSplashScreen | None = None) -> int:
     from desktop.first_run import install_excepthook, plan_start
 
     paths = AppPaths.under_or_default(args.data_dir)
@@ -256,7 +271,14 @@ def run_gui(args: argparse.Namespace) -> int:
     settings = open_settings(paths)
     plan = plan_start(args, paths, settings)
     startup = Startup(
-        app, plan.target, paths, demo=plan.demo, username=args.user, settings=settings, remembered=plan.remembered
+        app,
+        plan.target,
+        paths,
+        demo=plan.demo,
+        username=args.user,
+        settings=settings,
+        remembered=plan.remembered,
+        splash=splash,
     )
     startup.finished.connect(app.exit)
     startup.start()
