@@ -39,6 +39,32 @@ def add_heading_anchors(document: QTextDocument) -> None:
         block = block.next()
 
 
+#: screenshots wider than this are shown scaled down (they are 1400 px wide, the dialog ~900)
+IMAGE_WIDTH = 840
+
+
+def fit_images(document: QTextDocument, width: int = IMAGE_WIDTH) -> None:
+    """Scale wide screenshots to the dialog rather than make the reader scroll sideways."""
+    block = document.begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.isValid() and fragment.charFormat().isImageFormat():
+                image = fragment.charFormat().toImageFormat()
+                source = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(image.name()))
+                natural = source.width() if hasattr(source, "width") else 0
+                if natural > width:
+                    image.setWidth(width)
+                    image.setHeight(source.height() * width / natural)
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+            iterator += 1
+        block = block.next()
+
+
 def docs_folder() -> Path:
     """docs/ next to the packages: the repository root from source, the bundle root when frozen."""
     if getattr(sys, "frozen", False):
@@ -66,6 +92,7 @@ class UserGuideDialog(QDialog):
         if path.is_file():
             self.browser.setSource(QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource)
             add_heading_anchors(self.browser.document())
+            fit_images(self.browser.document())
         else:
             self.browser.setMarkdown(
                 "# User guide not found\n\n"
