@@ -11,7 +11,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QSplashScreen
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from db.engine import Database, DatabaseTarget
 from db.errors import TrustDeskError
@@ -69,7 +69,7 @@ class Startup(QObject):
         username: str | None,
         settings: QSettings | None = None,
         remembered: bool = False,
-        splash: QSplashScreen | None = None,
+        splash: QWidget | None = None,
     ):
         super().__init__()
         self.app = app
@@ -261,7 +261,7 @@ class Startup(QObject):
         self._choose_user()
 
 
-def run_gui(args: argparse.Namespace, splash: QSplashScreen | None = None) -> int:
+def run_gui(args: argparse.Namespace, splash: QWidget | None = None) -> int:
     from desktop.first_run import install_excepthook, plan_start
 
     paths = AppPaths.under_or_default(args.data_dir)

@@ -12,14 +12,16 @@ import sys
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QApplication, QSplashScreen
+from PySide6.QtWidgets import QApplication, QLabel
 
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 420, 200
 
 
-def show_splash(version: str = "") -> QSplashScreen:
+def show_splash(version: str = "") -> QLabel:
+    """A frameless picture, not a QSplashScreen: its show() waits up to a second for the window
+    to be reported exposed, which some platforms (X11 without a window manager) never do."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     from resources_qt import load_resources
 
@@ -48,7 +50,15 @@ def show_splash(version: str = "") -> QSplashScreen:
     text = f"Version {version} · opening…" if version else "Opening…"
     painter.drawText(QRect(152, 104, 250, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
     painter.end()
-    splash = QSplashScreen(pixmap)
+    splash = QLabel()
+    splash.setWindowFlags(
+        Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+    )
+    splash.setPixmap(pixmap)
+    splash.setFixedSize(WIDTH, HEIGHT)
+    if screen is not None:
+        centre = screen.availableGeometry().center()
+        splash.move(centre.x() - WIDTH // 2, centre.y() - HEIGHT // 2)
     splash.show()
     app.processEvents()
     log.info("Splash shown")

@@ -211,3 +211,13 @@ def test_smoke_hook_closes_the_window(qtbot, monkeypatch, caplog) -> None:
         main_window_shown(widget, "sam.patel", "demo.sqlite")
     assert "Main window shown: sam.patel signed in to demo.sqlite" in caplog.text
     qtbot.waitUntil(lambda: not widget.isVisible())
+
+
+def test_splash_shows_the_version_at_once(qtbot) -> None:
+    from desktop.splash import show_splash
+
+    create_application()
+    splash = show_splash("9.9.9")
+    qtbot.addWidget(splash)
+    assert splash.isVisible()
+    assert not splash.pixmap().isNull()
