@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -73,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_application()
     out: Path = args.out.resolve()
-    with tempfile.TemporaryDirectory(prefix="trustdesk-shots-") as temp:
-        paths = AppPaths.under(Path(temp))
+    # A fixed folder (emptied first) so the paths in the pictures do not change from run to run.
+    temp = Path(tempfile.gettempdir()) / "TrustDesk-screenshots"
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        paths = AppPaths.under(temp)
         paths.ensure()
         db = open_database(DatabaseTarget.parse(str(paths.demo_database)))
         build_demo(db, scale="small", seed=1)
@@ -117,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         missing = [name for name in window.panels if f"images/{name}.png" not in guide]
         if missing:
             print(f"note: docs/user-guide.md does not show these panels yet: {', '.join(missing)}")
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
     return 0
 
 

@@ -13,8 +13,10 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}
 
 key=$( { cat build_installer.spec pyproject.toml resources_qt/resources.qrc;
-         git ls-files -co --exclude-standard -- '*.py' '*.svg' '*.qss' '*.mako' 'docs' | grep -v '^tests/' | sort \
-           | while read -r f; do [ -f "$f" ] && { echo "$f"; cat "$f"; }; done;
+         { git ls-files -co --exclude-standard -- '*.py' '*.svg' '*.qss' '*.mako' 'docs' 2>/dev/null \
+             || find . -path ./.venv -prune -o -type f \( -name '*.py' -o -name '*.svg' -o -name '*.qss' \
+                  -o -name '*.mako' -o -path './docs/*' \) -print | sed 's|^\./||'; } | grep -v '^tests/' | sort \
+           | while read -r f; do if [ -f "$f" ]; then echo "$f"; cat "$f"; fi; done;
          "$PYTHON" -c 'import PySide6, PyInstaller; print(PySide6.__version__, PyInstaller.__version__)'; } \
        | sha256sum | cut -c1-16 )
 cache=${TRUSTDESK_FROZEN_CACHE:-/tmp/trustdesk-frozen}/$key
