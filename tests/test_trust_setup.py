@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from db.errors import ValidationError
-from db.models import AuditEntry, Level, Module, Organisation
+from db.models import AcademicPeriod, AuditEntry, Level, Module, Organisation
 from db.queries.trust import is_empty
 from db.queries.users import list_users
 from db.scope import scope_for
@@ -25,7 +27,9 @@ def test_new_trust_has_a_primary_user_who_decides_everywhere(db) -> None:
         assert scope.is_primary
         assert all(scope.level(module, result.trust_id) == Level.DECIDE for module in Module)
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+        periods = session.execute(select(AcademicPeriod.starts_on, AcademicPeriod.ends_on)).all()
     assert actions == ["trust_created", "user_created"]
+    assert len(periods) == 1 and periods[0].starts_on <= date.today() <= periods[0].ends_on
 
 
 @pytest.mark.parametrize(

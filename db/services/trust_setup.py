@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import insert
 
 from db.engine import Database
 from db.errors import ValidationError
 from db.models import AppUser, AuditEntry, RoleAssignment, utcnow
+from db.periods import ensure_period
 from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
@@ -29,7 +31,8 @@ class NewTrust:
 
 
 def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name: str, username: str) -> NewTrust:
-    """Create the trust, its standard roles and its first user (a Partnership primary user)."""
+    """Create the trust, its standard roles, the current academic period and its first user (a Partnership
+    primary user)."""
     display_name = " ".join(display_name.split())
     username = username.strip().lower()
     if not display_name:
@@ -42,6 +45,8 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
     with db.transaction() as session:
         trust_id = create_trust(session, trust_name, trust_uid)
         role_ids = ensure_standard_roles(session)
+        # The current academic period, so that period filters and the dashboard have one to show.
+        ensure_period(session, date.today())
         user = AppUser(username=username, display_name=display_name, is_primary=True, active=True)
         session.add(user)
         session.flush()
