@@ -7,22 +7,24 @@ exactly as it was.  A SQLite file is copied aside before a migration changes it.
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db.engine import Database, DatabaseTarget, create_engine_for
 from db.errors import CannotWrite, NewerSchema, NotADatabase, Unreachable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    # Alembic (with Mako and Pygments) is imported only when it is needed: opening an
+    # up-to-date SQLite file does without it, which saves a good part of start-up.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -39,6 +45,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -111,7 +119,42 @@ def _inspect_read_only(path: Path) -> tuple[str | None, bool]:
         connection.close()
 
 
+def declared_head() -> str | None:
+    """The single head revision, read from the revision files' ``revision``/``down_revision`` lines.
+
+    A cheap stand-in for Alembic's ScriptDirectory (which imports Mako and Pygments): when a
+    SQLite file is already at this revision, nothing needs Alembic. None when the files do not
+    give one clear answer (then the caller asks Alembic).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            found = re.search(r"^revision\s*(?::[^=]*)?=\s*(.+)$", text, re.MULTILINE)
+            down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", text, re.MULTILINE)
+            if not found or not down:
+                return None
+            revision = ast.literal_eval(found.group(1).strip())
+            previous = ast.literal_eval(down.group(1).strip())
+            if not isinstance(revision, str):
+                return None
+            revisions.add(revision)
+            if isinstance(previous, str):
+                parents.add(previous)
+            elif isinstance(previous, tuple | list):
+                parents.update(str(item) for item in previous)
+            elif previous is not None:
+                return None
+    except (OSError, ValueError, SyntaxError):
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
+    from alembic.runtime.migration import MigrationContext
+
     engine = create_engine_for(target)
     try:
         with engine.connect() as connection:
@@ -136,6 +179,12 @@ def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
         current, has_tables = _inspect_read_only(path) if existed else (None, False)
     else:
         current, has_tables = _inspect_server(target)
+
+    if path is not None and current is not None and current == declared_head():
+        return Database(target, create_engine_for(target))  # up to date: no Alembic needed
+
+    from alembic import command
+    from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config())
     head = script.get_current_head()

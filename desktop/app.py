@@ -10,8 +10,8 @@ import argparse
 import logging
 import sys
 
-from PySide6.QtCore import QObject, QSettings
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from db.engine import Database, DatabaseTarget
 from db.errors import TrustDeskError
@@ -56,31 +56,131 @@ def build_context(db: Database, user: UserRow, paths: AppPaths, settings: QSetti
 class Startup(QObject):
     """Drives start-up as a chain of callbacks so the event loop is always running."""
 
-    def __init__(self, app: QApplication, target: DatabaseTarget, paths: AppPaths, *, demo: bool, username: str | None):
+    #: start-up ended without a main window (cancelled, or failed): the exit status; run_gui quits on it
+    finished = Signal(int)
+
+    def __init__(
+        self,
+        app: QApplication,
+        target: DatabaseTarget | None,
+        paths: AppPaths,
+        *,
+        demo: bool,
+        username: str | None,
+        settings: QSettings | None = None,
+        remembered: bool = False,
+        splash: QWidget | None = None,
+    ):
         super().__init__()
         self.app = app
         self.target = target
         self.paths = paths
         self.demo = demo
         self.username = username
-        self.settings = open_settings(paths)
+        self.settings = settings if settings is not None else open_settings(paths)
+        #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
+        self.from_welcome = remembered
+        self.new_trust: tuple[str, str, str, str] | None = None
+        self.splash = splash
+        # Dialogs come and go before the main window exists (welcome, progress, sign-in); closing
+        # one of them must not end the program. Restored once the main window is shown.
+        app.setQuitOnLastWindowClosed(False)
         self.ops = Operations(self, default_failure=lambda error: show_error(None, error))
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.exit_code = 0
 
+    def _hide_splash(self) -> None:
+        """Before anything else appears: the splash stays on top of every other window."""
+        if self.splash is not None:
+            self.splash.close()
+            self.splash.deleteLater()
+            self.splash = None
+
+    def _quit(self, code: int) -> None:
+        self.exit_code = code
+        self.finished.emit(code)
+
     def start(self) -> None:
-        self.ops.query(lambda: open_database(self.target), self._opened, self._fail)
+        if self.target is None:
+            QTimer.singleShot(0, self._welcome)
+            return
+        target = self.target
+        self.ops.query(lambda: open_database(target), self._opened, self._fail)
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
+        self._hide_splash()
+        if self.from_welcome and self.window is None:
+            self._forget_failed_database()
+            self._welcome(error.message)
+            return
         show_error(None, error)
-        self.exit_code = 2
-        self.app.exit(2)
+        self._quit(2)
+
+    # -- first run ------------------------------------------------------------------------
+    def _welcome(self, message: str = "") -> None:
+        """No database yet (or the chosen one failed): ask how to start."""
+        from desktop.dialogs.welcome_dialog import Choice, WelcomeDialog
+
+        self._hide_splash()
+        dialog = WelcomeDialog(str(self.paths.default_database), message)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
+            self._quit(0)
+            return
+        choice = dialog.choice
+        self.from_welcome = True
+        self.new_trust = None
+        self.username = None
+        try:
+            if choice.kind is Choice.DEMO:
+                self.target, self.demo = DatabaseTarget.parse(str(self.paths.demo_database)), True
+            elif choice.kind is Choice.CONNECT:
+                self.target, self.demo = DatabaseTarget.parse(choice.url), False
+            else:
+                self.target, self.demo = DatabaseTarget.parse(str(self.paths.default_database)), False
+                self.new_trust = (choice.trust_name, choice.trust_uid, choice.display_name, choice.username)
+        except TrustDeskError as error:
+            self._welcome(error.message)
+            return
+        log.info("Welcome dialog: %s (%s)", choice.kind.value, self.target.display)
+        target = self.target
+        self.ops.query(lambda: open_database(target), self._opened, self._fail)
+
+    def _forget_failed_database(self) -> None:
+        from desktop.first_run import forget_database
+
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+        forget_database(self.settings)
+
+    def _create_trust(self, db: Database) -> None:
+        from db.services.trust_setup import create_new_trust
+
+        assert self.new_trust is not None
+        trust_name, trust_uid, display_name, username = self.new_trust
+
+        def created(result: object) -> None:
+            self.username = getattr(result, "username", None)
+            self._choose_user()
+
+        self.ops.action(
+            lambda _progress: create_new_trust(db, trust_name, trust_uid, display_name, username),
+            created,
+            self._fail,
+            title="Creating the trust database…",
+        )
 
     def _opened(self, db: Database) -> None:
         self.db = db
-        if self.demo:
+        if self.from_welcome and self.target is not None:
+            from desktop.first_run import remember_database
+
+            remember_database(self.settings, self.target, demo=self.demo)
+        if self.new_trust is not None:
+            self._create_trust(db)
+        elif self.demo:
             self.ops.query(lambda: is_empty(db), self._maybe_build_demo, self._fail)
         else:
             self._choose_user()
@@ -91,6 +191,7 @@ class Startup(QObject):
             return
         from db.demo import build_demo
 
+        self._hide_splash()
         db = self.db
         assert db is not None
         self.ops.action(
@@ -124,9 +225,11 @@ class Startup(QObject):
         if user is None:
             from desktop.dialogs.sign_in import SignInDialog
 
+            self._hide_splash()
+
             dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
-                self.app.exit(0)
+                self._quit(0)
                 return
             user = dialog.chosen
         self.settings.setValue("last_user", user.username)
@@ -140,11 +243,17 @@ class Startup(QObject):
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
         window.show()
+        self._hide_splash()
+        self.app.setQuitOnLastWindowClosed(True)
         if self.window is not None:
             self.window.deleteLater()
         self.window = window
+        from desktop.first_run import main_window_shown
+
+        main_window_shown(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:
+        self.app.setQuitOnLastWindowClosed(False)
         if self.window is not None:
             self.window.save_layout()
             self.window.hide()
@@ -152,15 +261,26 @@ class Startup(QObject):
         self._choose_user()
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, splash: QWidget | None = None) -> int:
+    from desktop.first_run import install_excepthook, plan_start
+
     paths = AppPaths.under_or_default(args.data_dir)
     paths.ensure()
+    install_excepthook(str(paths.logs / "trustdesk.log"))
     app = create_application()
-    if args.demo:
-        target = DatabaseTarget.parse(args.db) if args.db else DatabaseTarget.parse(str(paths.demo_database))
-    else:
-        target = DatabaseTarget.resolve(args.db, paths.default_database)
-    startup = Startup(app, target, paths, demo=args.demo, username=args.user)
+    settings = open_settings(paths)
+    plan = plan_start(args, paths, settings)
+    startup = Startup(
+        app,
+        plan.target,
+        paths,
+        demo=plan.demo,
+        username=args.user,
+        settings=settings,
+        remembered=plan.remembered,
+        splash=splash,
+    )
+    startup.finished.connect(app.exit)
     startup.start()
     code = app.exec()
     startup.ops.wait_for_done(30_000)

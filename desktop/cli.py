@@ -47,12 +47,17 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command is None:
-            from desktop.app import run_gui
             from desktop.paths import AppPaths
 
             paths = AppPaths.under_or_default(args.data_dir)
             configure_logging(paths.logs, args.verbose)
-            return run_gui(args)
+            from desktop.splash import show_splash
+            from desktop.version import __version__
+
+            splash = show_splash(__version__)  # before desktop.app brings in SQLAlchemy and the models
+            from desktop.app import run_gui
+
+            return run_gui(args, splash)
         configure_logging(None, args.verbose)
         return int(args.run(args))
     except TrustDeskError as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
 from desktop.context import AppContext
 from desktop.icons import icon
@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowTabbedDocks
         )
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
+        self._guide: QDialog | None = None
         self.panels: dict[str, Panel] = create_panels(self, context)
         self._build_menus()
         self._build_status_bar()
@@ -67,6 +68,10 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(reset)
 
         self.help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction(icon("help"), "&User guide", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_user_guide)
+        self.help_menu.addAction(guide)
         about = QAction(icon("about"), "&About TrustDesk", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
@@ -148,12 +153,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _about(self) -> None:
-        from desktop.version import __version__
+        from desktop.dialogs.about_dialog import AboutDialog
 
-        QMessageBox.about(
-            self,
-            "About TrustDesk",
-            f"<b>TrustDesk {__version__}</b><br>CPD authorisation, budgets and flood fill for a multi-academy trust."
-            f"<br><br>Database: {self.context.db.display}<br>Data folder: {self.context.paths.data}"
-            f"<br>Logs: {self.context.paths.logs}",
-        )
+        AboutDialog(self.context.db.display, self.context.paths, self).exec()
+
+    def show_user_guide(self) -> None:
+        """Non-modal, so the guide can stay open beside the window it describes."""
+        from desktop.dialogs.user_guide_dialog import UserGuideDialog
+
+        if self._guide is None:
+            self._guide = UserGuideDialog(self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.activateWindow()

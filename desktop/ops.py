@@ -139,11 +139,13 @@ class Operation(QObject):
 
     @Slot(int, int, str)
     def _progressed(self, done: int, total: int, text: str) -> None:
-        if self._dialog is not None and not self.cancelled:
-            self._dialog.setMaximum(max(total, 1))
-            self._dialog.setValue(min(done, total))
+        dialog = self._dialog
+        if dialog is not None and not self.cancelled:
             if text:
-                self._dialog.setLabelText(text)
+                dialog.setLabelText(text)
+            dialog.setMaximum(max(total, 1))
+            # Last: a modal QProgressDialog.setValue processes events, which may finish this operation.
+            dialog.setValue(min(done, total))
         self.progressed.emit(done, total, text)
 
     @Slot(object)

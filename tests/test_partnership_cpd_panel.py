@@ -27,6 +27,8 @@ def choose(qtbot, panel, box, value) -> None:
     box.setCurrentIndex(box.findData(value))
     qtbot.waitUntil(lambda: panel._generation > generation, timeout=5_000)
     qtbot.waitUntil(lambda: "activit" in panel.summary_label.text(), timeout=10_000)
+    # The count can arrive before the page: wait until both reads are done.
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)
 
 
 def states(db, ids) -> set[PartnershipState]:

@@ -20,12 +20,10 @@ def test_a_bad_database_is_reported_and_the_app_exits(qtbot, tmp_path: Path, mon
     paths = AppPaths.under(tmp_path / "app")
     paths.ensure()
     startup = Startup(app, DatabaseTarget.parse(str(bad)), paths, demo=False, username=None)
-    exits: list[int] = []
-    monkeypatch.setattr(app, "exit", exits.append)
-    startup.start()
-    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    with qtbot.waitSignal(startup.finished, timeout=10_000) as finished:
+        startup.start()
+    assert finished.args == [2]
     assert "not a TrustDesk database" in shown[0].message
-    assert exits == [2]
     assert bad.read_text() == "not a database"
     startup.ops.wait_for_done(5000)
 

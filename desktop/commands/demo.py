@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db.engine import DatabaseTarget
-from db.migrate import open_database
-
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -19,7 +16,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `trustdesk` imports every command to build its parser, and
+    # the GUI should not wait for what only this command needs.
     from db.demo import build_demo
+    from db.engine import DatabaseTarget
+    from db.migrate import open_database
 
     if not args.db:
         print("trustdesk demo: say where to build it with --db PATH", file=sys.stderr)

@@ -1,0 +1,138 @@
+"""Start-up time: `trustdesk --demo` from source and the frozen build, against a bare PySide6 window.
+
+Each run is a new process (a "cold" start of the interpreter and Qt; the operating system's file
+cache stays warm, as it does on a laptop after the first start of the day). We time two things:
+
+* **first window** — until something is on screen: TrustDesk's splash ("Splash shown" in its
+  log), the reference's QMainWindow;
+* **main window** — until the main window is shown ("Main window shown"; for the reference the
+  same moment as its first window);
+* **exit** — until the process has exited, the window closed by the smoke hook
+  (TRUSTDESK_SMOKE_EXIT_AFTER_MS=0), including TrustDesk's orderly shutdown.
+
+The reference is a process that only imports PySide6 and shows an empty QMainWindow, measured in
+the same run, interleaved with ours so machine load affects both alike. The demo database is
+built before timing. The frozen build is timed if one exists (scripts/smoke_frozen.sh builds it;
+or pass --frozen PATH).
+
+    python bench/bench_startup.py [--runs 9] [--frozen dist/TrustDesk/TrustDesk]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REFERENCE = """
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1360, 820)
+window.show()
+print(f"SHOWN {time.time():.6f}", flush=True)
+QTimer.singleShot(0, window.close)
+sys.exit(app.exec())
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["TRUSTDESK_SMOKE_EXIT_AFTER_MS"] = "0"
+    env.pop("TRUSTDESK_DATABASE_URL", None)
+    return env
+
+
+def time_reference() -> tuple[float, float, float]:
+    start = time.time()
+    result = subprocess.run([sys.executable, "-c", REFERENCE], capture_output=True, text=True, env=_env(), check=True)
+    end = time.time()
+    shown = next(float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("SHOWN "))
+    return shown - start, shown - start, end - start
+
+
+def _logged_at(log: Path, marker: str) -> float:
+    """The moment of the last line containing ``marker`` (asctime: local time, milliseconds after a comma)."""
+    lines = [text for text in log.read_text(encoding="utf-8").splitlines() if marker in text]
+    if not lines:
+        raise SystemExit(f"no “{marker}” in the log; it says:\n{log.read_text(encoding='utf-8')[-2000:]}")
+    line = lines[-1]
+    stamp = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
+    return stamp.timestamp()
+
+
+def time_trustdesk(command: list[str], data_dir: Path) -> tuple[float, float, float]:
+    log = data_dir / "logs" / "trustdesk.log"
+    log.unlink(missing_ok=True)
+    start = time.time()
+    subprocess.run(
+        [*command, "--demo", "--user", "sam.patel", "--data-dir", str(data_dir)],
+        capture_output=True,
+        env=_env(),
+        check=True,
+        cwd=ROOT,
+    )
+    end = time.time()
+    return _logged_at(log, "Splash shown") - start, _logged_at(log, "Main window shown") - start, end - start
+
+
+def find_frozen() -> Path | None:
+    cache = Path(os.environ.get("TRUSTDESK_FROZEN_CACHE", "/tmp/trustdesk-frozen"))
+    candidates = [*cache.glob("*/dist/TrustDesk/TrustDesk"), ROOT / "dist" / "TrustDesk" / "TrustDesk"]
+    built = [path for path in candidates if path.is_file()]
+    return max(built, key=lambda path: path.stat().st_mtime) if built else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--frozen", type=Path, help="the frozen TrustDesk executable (default: the newest build)")
+    parser.add_argument("--source-only", action="store_true", help="do not time a frozen build")
+    args = parser.parse_args()
+    frozen = None if args.source_only else args.frozen or find_frozen()
+
+    subjects: dict[str, list[str]] = {"source": [sys.executable, "-m", "desktop.cli"]}
+    if frozen is not None:
+        subjects["frozen"] = [str(frozen)]
+    timings: dict[str, list[tuple[float, float, float]]] = {"reference": [], **{name: [] for name in subjects}}
+    with tempfile.TemporaryDirectory(prefix="trustdesk-bench-") as temp:
+        folders = {name: Path(temp) / name for name in subjects}
+        for name, command in subjects.items():  # builds the demo and warms the file cache; not timed
+            time_trustdesk(command, folders[name])
+        time_reference()
+        for _ in range(args.runs):
+            timings["reference"].append(time_reference())
+            for name, command in subjects.items():
+                timings[name].append(time_trustdesk(command, folders[name]))
+
+    def median(name: str, which: int) -> float:
+        return statistics.median(run[which] for run in timings[name])
+
+    print(f"Start-up, median of {args.runs} runs (QT_QPA_PLATFORM={_env()['QT_QPA_PLATFORM']}):")
+    print(f"  {'':30} {'first window':>12} {'main window':>12} {'exit':>8}")
+    for name in ("reference", *subjects):
+        label = {"reference": "bare PySide6 QMainWindow", "source": "trustdesk --demo (source)"}.get(name, name)
+        print(f"  {label:30} {median(name, 0):>11.3f}s {median(name, 1):>11.3f}s {median(name, 2):>7.3f}s")
+        if name != "reference":
+            ratios = [median(name, i) / median("reference", i) for i in range(3)]
+            print(f"  {'  ratio to bare PySide6':30} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>7.2f}x")
+    if frozen is not None:
+        print(f"  (frozen: {frozen})")
+    if frozen is None:
+        print("  (no frozen build found: run scripts/smoke_frozen.sh first to time it)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

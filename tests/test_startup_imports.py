@@ -1,0 +1,36 @@
+"""Start-up stays quick: an up-to-date database opens without Alembic, the GUI without openpyxl or the demo."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from db.migrate import declared_head, head_revision
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_declared_head_matches_alembic() -> None:
+    assert declared_head() == head_revision()
+
+
+def test_opening_the_demo_imports_only_what_start_up_needs(demo_db, tmp_path) -> None:
+    path = demo_db.target.sqlite_path
+    demo_db.dispose()
+    script = f"""
+import sys
+from desktop.cli import build_parser
+from desktop.app import Startup
+from db.engine import DatabaseTarget
+from db.migrate import open_database
+open_database(DatabaseTarget.parse({str(path)!r})).dispose()
+lazy = ("alembic", "mako", "pygments", "openpyxl", "db.demo", "PySide6.QtCharts")
+heavy = [name for name in lazy if name in sys.modules]
+print(",".join(heavy))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    assert result.stdout.strip() == ""
