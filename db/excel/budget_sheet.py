@@ -70,7 +70,8 @@ def write(book: object, sheet: object, header_format: object, lines: list[Budget
             authorised_cover_days=sum(line.authorised_cover_days for line in items),
             pending_cover_days=sum(line.pending_cover_days for line in items),
         )
-        _line(sheet, r, period, totals.organisation, "", _figures(totals), total_money, total_days, total_text, total_text)
+        figures = _figures(totals)
+        _line(sheet, r, period, totals.organisation, "", figures, total_money, total_days, total_text, total_text)
         r += 1  # a blank line between periods
 
 

@@ -14,6 +14,7 @@ complete; a failure or a cancel leaves no half-written workbook behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -251,22 +252,34 @@ def _write_notes(
     sheet.write_string(0, 0, "TrustDesk budget workbook", styles.title)
     local = now.astimezone()
     rows: list[tuple[str, str]] = [
-        ("What", f"Partnership CPD: {activities:,} activities (sheet “{DATA_SHEET}”) and {budget_count:,} budget lines "
-         f"(sheet “{BUDGET_SHEET}”, all activities of each organisation and period, whatever the filter)."),
+        (
+            "What",
+            f"Partnership CPD: {activities:,} activities (sheet “{DATA_SHEET}”) and {budget_count:,} budget lines "
+            f"(sheet “{BUDGET_SHEET}”, all activities of each organisation and period, whatever the filter).",
+        ),
         ("Exported by", who),
         ("Exported at", local.strftime("%d %b %Y %H:%M %Z").strip()),
         ("From database", database),
     ]
     rows += [(f"Filter — {name}", value) for name, value in filter_lines]
     rows += [
-        ("How to decide offline", f"In “{DATA_SHEET}”, choose Authorise or Reject in the Decision column (or leave it "
-         "blank) and give a Reason — required to reject, because the individual is told why. Then in TrustDesk use "
-         "File › Import decisions… (or `trustdesk import-decisions FILE --as USERNAME`)."),
-        ("What the import checks", "Each decision is applied only if the activity has not changed since this export, "
-         "you may decide it, and it is still awaiting a decision. Everything else is listed with the reason and left "
-         "alone. Importing the same workbook again applies nothing twice."),
-        ("Please do not", "move, rename or delete columns, or edit the hidden id and version columns at the far right: "
-         "the import refuses a workbook whose columns have changed."),
+        (
+            "How to decide offline",
+            f"In “{DATA_SHEET}”, choose Authorise or Reject in the Decision column (or leave it "
+            "blank) and give a Reason — required to reject, because the individual is told why. Then in TrustDesk use "
+            "File › Import decisions… (or `trustdesk import-decisions FILE --as USERNAME`).",
+        ),
+        (
+            "What the import checks",
+            "Each decision is applied only if the activity has not changed since this export, "
+            "you may decide it, and it is still awaiting a decision. Everything else is listed with the reason and left "
+            "alone. Importing the same workbook again applies nothing twice.",
+        ),
+        (
+            "Please do not",
+            "move, rename or delete columns, or edit the hidden id and version columns at the far right: "
+            "the import refuses a workbook whose columns have changed.",
+        ),
     ]
     for index, (name, value) in enumerate(rows, start=2):
         sheet.write_string(index, 0, name, styles.bold)
@@ -282,10 +295,8 @@ def _write_marker(book: object, identity: dict[str, str]) -> None:
 
 
 def _discard(book: object, temporary: Path) -> None:
-    try:
+    with contextlib.suppress(Exception):
         book.close()  # type: ignore[attr-defined]  # releases its temporary files
-    except Exception:
-        pass
     temporary.unlink(missing_ok=True)
 
 

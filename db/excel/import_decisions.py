@@ -79,7 +79,8 @@ class ImportResult:
         applied = self.of(Outcome.APPLIED)
         authorised = sum(1 for r in applied if r.decision is PartnershipState.AUTHORISED)
         would = "Would apply" if self.dry_run else "Applied"
-        lines = [f"{would} {len(applied):,} decisions ({authorised:,} authorised, {len(applied) - authorised:,} rejected)."]
+        rejected = len(applied) - authorised
+        lines = [f"{would} {len(applied):,} decisions ({authorised:,} authorised, {rejected:,} rejected)."]
         lines.append(f"Already decided this way, left alone: {self.count(Outcome.ALREADY):,}.")
         lines.append(f"Skipped because changed since the export: {self.count(Outcome.CHANGED):,}.")
         lines.append(f"Refused: {self.count(Outcome.REFUSED):,}.")
@@ -119,7 +120,9 @@ def import_decisions(
     warnings: list[str] = []
     exported_from = book.identity.get("database", "")
     if exported_from and exported_from != db.display:
-        warnings.append(f"The workbook was exported from {exported_from}; the decisions were checked against {db.display}.")
+        warnings.append(
+            f"The workbook was exported from {exported_from}; the decisions were checked against {db.display}."
+        )
     invalid = [
         RowOutcome(r.row, r.activity_id, r.title, r.individual, None, Outcome.INVALID, r.why) for r in book.invalid
     ]
@@ -163,9 +166,8 @@ def _apply(
             continue
         version, title, state = found
         if version == d.version and d.title and title != d.title:
-            outcomes.append(
-                _outcome(d, Outcome.INVALID, "it does not match this database's activity (exported from another database?)")
-            )
+            why = "it does not match this database's activity (was it exported from another database?)"
+            outcomes.append(_outcome(d, Outcome.INVALID, why))
         elif state is d.decision:
             when = "since the export" if version != d.version else "before the export"
             outcomes.append(_outcome(d, Outcome.ALREADY, f"it was already {VERBS[d.decision]} {when}"))

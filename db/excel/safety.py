@@ -74,8 +74,10 @@ def check_workbook_file(path: Path) -> None:
         raise WorkbookRefused(f"“{name}” is not an Excel workbook (.xlsx).")
     total = sum(entry.file_size for entry in entries)
     for entry in entries:
-        if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO and entry.file_size > (
-            10 * 1024 * 1024
+        if (
+            entry.compress_size
+            and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
+            and entry.file_size > (10 * 1024 * 1024)
         ):
             raise WorkbookRefused(f"“{name}” expands to an implausible size when opened; it was not imported.")
     if total > MAX_UNCOMPRESSED_BYTES:

@@ -78,7 +78,8 @@ def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDeci
     except TrustDeskError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a malformed package
-        raise WorkbookRefused(f"“{name}” could not be read as a workbook ({type(exc).__name__}); nothing was imported.") from None
+        why = type(exc).__name__
+        raise WorkbookRefused(f"“{name}” could not be read as a workbook ({why}); nothing was imported.") from None
     try:
         identity = _identity(book, name)
         sheet = book[DATA_SHEET]
@@ -90,7 +91,8 @@ def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDeci
     except TrustDeskError:
         raise
     except Exception as exc:
-        raise WorkbookRefused(f"“{name}” could not be read ({type(exc).__name__}: {exc}); nothing was imported.") from None
+        why = f"{type(exc).__name__}: {exc}"
+        raise WorkbookRefused(f"“{name}” could not be read ({why}); nothing was imported.") from None
     finally:
         book.close()
 
@@ -162,29 +164,28 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
         reason = _text(values[REASON_COL]).strip()
         activity_id = _whole(values[ID_COL])
         version = _whole(values[VERSION_COL])
-
-        def invalid(why: str, *, row: int = number, key: int | None = activity_id) -> None:
-            out.invalid.append(InvalidRow(row, key, title, individual, why))
-
+        why = ""
         if not raw_decision:
             if activity_id is None:
-                invalid("its hidden activity id is missing or not a whole number")
+                why = "its hidden activity id is missing or not a whole number"
             else:
                 out.undecided += 1
-            continue
-        decision = DECISION_VALUES.get(raw_decision.lower())
-        if activity_id is None or version is None:
-            invalid("its hidden activity id or version is missing or not a whole number")
-        elif activity_id in seen:
-            invalid(f"the same activity is also on row {seen[activity_id]}")
-        elif decision is None:
-            invalid(f"“{raw_decision[:40]}” is not a decision: choose Authorise or Reject, or leave it blank")
-        elif decision is PartnershipState.REJECTED and not reason:
-            invalid("a rejection needs a reason: the individual is told why")
-        elif len(reason) > MAX_REASON_CHARS:
-            invalid(f"the reason is longer than {MAX_REASON_CHARS:,} characters")
         else:
-            out.decisions.append(RowDecision(number, activity_id, version, decision, reason, title, individual))
+            decision = DECISION_VALUES.get(raw_decision.lower())
+            if activity_id is None or version is None:
+                why = "its hidden activity id or version is missing or not a whole number"
+            elif activity_id in seen:
+                why = f"the same activity is also on row {seen[activity_id]}"
+            elif decision is None:
+                why = f"“{raw_decision[:40]}” is not a decision: choose Authorise or Reject, or leave it blank"
+            elif decision is PartnershipState.REJECTED and not reason:
+                why = "a rejection needs a reason: the individual is told why"
+            elif len(reason) > MAX_REASON_CHARS:
+                why = f"the reason is longer than {MAX_REASON_CHARS:,} characters"
+            else:
+                out.decisions.append(RowDecision(number, activity_id, version, decision, reason, title, individual))
+        if why:
+            out.invalid.append(InvalidRow(number, activity_id, title, individual, why))
         if activity_id is not None:
             seen.setdefault(activity_id, number)
     return out

@@ -69,7 +69,7 @@ def describe_filter(session: Session, filt: ActivityFilter) -> FilterDescription
         ("Line-manager agreement", filt.line_manager_state.value if filt.line_manager_state else "any"),
         ("CPD-team approval", filt.cpd_team_state.value if filt.cpd_team_state else "any"),
         ("Training event", label(TrainingEvent, TrainingEvent.title, filt.training_event_id)),
-        ("Individual", "one person (#%d)" % filt.person_id if filt.person_id is not None else "any"),
+        ("Individual", f"one person (#{filt.person_id})" if filt.person_id is not None else "any"),
         ("Search", f"“{filt.search.strip()}”" if filt.search.strip() else "none"),
         ("Sorted by", f"{filt.sort}, {'descending' if filt.descending else 'ascending'}"),
     ]
