@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from db.excel.layout import DAYS_FORMAT, MONEY_FORMAT
+from db.excel.printing import print_setup
 from db.queries.budget_summary import BudgetLine
 
 HEADERS: tuple[tuple[str, float], ...] = (
@@ -43,6 +44,7 @@ def write(book: object, sheet: object, header_format: object, lines: list[Budget
         sheet.write_string(0, index, header, header_format)  # type: ignore[attr-defined]
     sheet.set_row(0, 45)  # type: ignore[attr-defined]
     sheet.freeze_panes(1, 2)  # type: ignore[attr-defined]
+    print_setup(sheet, landscape=True)
     if not lines:
         sheet.write_string(1, 0, "No organisation you can see has a budget or activities for this selection.", none)  # type: ignore[attr-defined]
         return
@@ -51,7 +53,7 @@ def write(book: object, sheet: object, header_format: object, lines: list[Budget
         items = list(group)
         for line in items:
             r += 1
-            _line(sheet, r, line.period, line.organisation, line.urn, _figures(line), money, days, none, none)
+            _line(sheet, r, line.period, line.organisation, line.urn, _figures(line), money, days, None, none)
         r += 1
         budgets = [line.budget_pence for line in items if line.budget_pence is not None]
         totals = BudgetLine(

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
 from db.excel import budget_sheet
@@ -43,6 +41,7 @@ from db.excel.layout import (
     STATE_LABELS,
     Kind,
 )
+from db.excel.printing import print_setup
 from db.excel.safety import FORMULA_PREFIXES, replace_atomically
 from db.models import AppUser, Level, Module
 from db.progress import NullProgress, Progress
@@ -135,7 +134,9 @@ class _Styles:
     def __init__(self, book: object) -> None:
         add = book.add_format  # type: ignore[attr-defined]
         self.header = add({"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"})
-        self.editable_header = add({"bold": True, "bg_color": "#FFE699", "bottom": 1, "text_wrap": True})
+        self.editable_header = add(
+            {"bold": True, "bg_color": "#FFE699", "bottom": 1, "text_wrap": True, "valign": "top"}
+        )
         self.editable = add({"bg_color": "#FFF8DC", "locked": False})
         self.money = add({"num_format": MONEY_FORMAT})
         self.date = add({"num_format": DATE_FORMAT})
@@ -159,6 +160,7 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
         sheet.write_string(0, index, header, styles.editable_header if index < 2 else styles.header)
     sheet.set_row(0, 30)
     sheet.freeze_panes(1, 3)
+    print_setup(sheet, landscape=True)
 
     write_string = sheet.write_string
     write_number = sheet.write_number
@@ -249,6 +251,7 @@ def _write_notes(
     sheet = book.add_worksheet(NOTES_SHEET)  # type: ignore[attr-defined]
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 100)
+    print_setup(sheet, landscape=False)
     sheet.write_string(0, 0, "TrustDesk budget workbook", styles.title)
     local = now.astimezone()
     rows: list[tuple[str, str]] = [
@@ -272,8 +275,8 @@ def _write_notes(
         (
             "What the import checks",
             "Each decision is applied only if the activity has not changed since this export, "
-            "you may decide it, and it is still awaiting a decision. Everything else is listed with the reason and left "
-            "alone. Importing the same workbook again applies nothing twice.",
+            "you may decide it, and it is still awaiting a decision. Everything else is listed with the reason "
+            "and left alone. Importing the same workbook again applies nothing twice.",
         ),
         (
             "Please do not",
@@ -283,6 +286,9 @@ def _write_notes(
     ]
     for index, (name, value) in enumerate(rows, start=2):
         sheet.write_string(index, 0, name, styles.bold)
+        # Constant-memory mode cannot measure wrapped text, so give long notes the height they need.
+        lines = max(1, -(-len(value) // 95))
+        sheet.set_row(index, 15 * lines if lines > 1 else None)
         sheet.write_string(index, 1, value, styles.quoted if value.startswith(FORMULA_PREFIXES) else styles.wrap)
 
 
@@ -298,8 +304,3 @@ def _discard(book: object, temporary: Path) -> None:
     with contextlib.suppress(Exception):
         book.close()  # type: ignore[attr-defined]  # releases its temporary files
     temporary.unlink(missing_ok=True)
-
-
-def username_exists(db: Database, username: str) -> int | None:
-    with db.read() as session:
-        return session.scalar(select(AppUser.id).where(AppUser.username == username))

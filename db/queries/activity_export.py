@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import AcademicPeriod, CpdActivity, Organisation, TrainingEvent
+from db.errors import NotFound, ValidationError
+from db.models import AcademicPeriod, AppUser, CpdActivity, Organisation, PartnershipState, TrainingEvent
 from db.queries.activities import SORT_COLUMNS, ActivityFilter, ActivityRow, _conditions, _row_select
 from db.scope import Scope, scope_for
 
@@ -74,3 +75,56 @@ def describe_filter(session: Session, filt: ActivityFilter) -> FilterDescription
         ("Sorted by", f"{filt.sort}, {'descending' if filt.descending else 'ascending'}"),
     ]
     return FilterDescription(tuple(lines))
+
+
+def user_id_named(db: Database, username: str) -> int:
+    """The active app user called ``username`` (for ``--as`` on the command line)."""
+    with db.read() as session:
+        found = session.scalar(select(AppUser.id).where(AppUser.username == username, AppUser.active.is_(True)))
+    if found is None:
+        raise NotFound(f"There is no active TrustDesk user called “{username}” in {db.display}.")
+    return found
+
+
+def filter_from_options(
+    db: Database,
+    *,
+    period: str | None = None,
+    organisation: str | None = None,
+    state: str | None = None,
+    search: str = "",
+    sort: str = "start",
+    descending: bool = True,
+) -> ActivityFilter:
+    """Build a filter from command-line words: ``2025/26``, a URN (or exact name), ``pending``."""
+    with db.read() as session:
+        period_id = None
+        if period:
+            period_id = session.scalar(select(AcademicPeriod.id).where(AcademicPeriod.label == period))
+            if period_id is None:
+                known = ", ".join(session.scalars(select(AcademicPeriod.label).order_by(AcademicPeriod.starts_on)))
+                raise ValidationError(f"There is no academic period “{period}” (known: {known or 'none'}).")
+        organisation_id = None
+        if organisation:
+            organisation_id = session.scalar(
+                select(Organisation.id).where(or_(Organisation.urn == organisation, Organisation.name == organisation))
+            )
+            if organisation_id is None:
+                raise ValidationError(f"No organisation has the URN or name “{organisation}”.")
+    partnership_state = None
+    if state:
+        try:
+            partnership_state = PartnershipState(state.replace("-", "_"))
+        except ValueError:
+            choices = ", ".join(s.value for s in PartnershipState)
+            raise ValidationError(f"“{state}” is not a partnership state (choose from {choices}).") from None
+    if sort not in SORT_COLUMNS:
+        raise ValidationError(f"Cannot sort by “{sort}” (choose from {', '.join(SORT_COLUMNS)}).")
+    return ActivityFilter(
+        period_id=period_id,
+        organisation_id=organisation_id,
+        partnership_state=partnership_state,
+        search=search,
+        sort=sort,
+        descending=descending,
+    )
