@@ -144,7 +144,7 @@ def _check_headers(sheet: object, name: str) -> None:
 
 def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Progress) -> WorkbookDecisions:
     out = WorkbookDecisions(identity=identity)
-    seen: dict[int, int] = {}
+    seen: dict[int, list[int]] = {}
     width = len(HEADERS)
     for number, values in enumerate(
         sheet.iter_rows(min_row=2, max_col=width, values_only=True),  # type: ignore[attr-defined]
@@ -174,8 +174,6 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
             decision = DECISION_VALUES.get(raw_decision.lower())
             if activity_id is None or version is None:
                 why = "its hidden activity id or version is missing or not a whole number"
-            elif activity_id in seen:
-                why = f"the same activity is also on row {seen[activity_id]}"
             elif decision is None:
                 why = f"“{raw_decision[:40]}” is not a decision: choose Authorise or Reject, or leave it blank"
             elif decision is PartnershipState.REJECTED and not reason:
@@ -187,7 +185,19 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
         if why:
             out.invalid.append(InvalidRow(number, activity_id, title, individual, why))
         if activity_id is not None:
-            seen.setdefault(activity_id, number)
+            seen.setdefault(activity_id, []).append(number)
+    # An id on two rows means rows were copied over each other: neither can be trusted.
+    doubled = {key: rows for key, rows in seen.items() if len(rows) > 1}
+    if doubled:
+        kept = []
+        for d in out.decisions:
+            if d.activity_id in doubled:
+                rows = ", ".join(str(n) for n in doubled[d.activity_id])
+                why = f"the same activity id is on rows {rows} (copied over?)"
+                out.invalid.append(InvalidRow(d.row, d.activity_id, d.title, d.individual, why))
+            else:
+                kept.append(d)
+        out.decisions = kept
     return out
 
 
