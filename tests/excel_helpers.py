@@ -6,8 +6,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from db.engine import Database
 from db.excel.layout import DATA_SHEET, DECISION_COL, ID_COL, REASON_COL, VERSION_COL
+from db.models import CpdActivity, Job, Module
+from db.scope import scope_for
+from tests.helpers import own_person_id, user_id
 
 
 def rows_by_id(path: Path) -> dict[int, int]:
@@ -44,3 +49,16 @@ def record_decisions(path: Path, decisions: Mapping[int, tuple[str, str]], out: 
     target = out or path
     book.save(target)
     return target
+
+
+def decidable(db: Database, username: str, path: Path, count: int) -> list[int]:
+    """Ids in the workbook this user may decide (not their own, in an org they decide for)."""
+    with db.read() as session:
+        scope = scope_for(session, user_id(db, username))
+        orgs = scope.orgs(Module.PARTNERSHIP_CPD, at_least=3)
+        person = own_person_id(db, username)
+        rows = session.execute(
+            select(CpdActivity.id, CpdActivity.organisation_id, Job.person_id).join(Job, Job.id == CpdActivity.job_id)
+        ).all()
+    ok = {i for i, org, p in rows if org in orgs and p != person}
+    return [i for i in versions_in(path) if i in ok][:count]

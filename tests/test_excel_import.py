@@ -10,30 +10,14 @@ from db.errors import PermissionDenied
 from db.excel.export import export_workbook
 from db.excel.import_decisions import Outcome, import_decisions
 from db.excel.layout import DATA_SHEET, ID_COL
-from db.models import CpdActivity, DecisionBatch, Module, PartnershipState, SharingLevel
+from db.models import CpdActivity, DecisionBatch, PartnershipState, SharingLevel
 from db.progress import Cancelled
 from db.queries.activities import ActivityFilter
-from db.scope import scope_for
 from db.services.signoff import sign_off
-from tests.excel_helpers import record_decisions, versions_in
-from tests.helpers import org_with_sharing, own_person_id, user_id
+from tests.excel_helpers import decidable, record_decisions, versions_in
+from tests.helpers import org_with_sharing, user_id
 
 PENDING = ActivityFilter(partnership_state=PartnershipState.PENDING, sort="created", descending=False)
-
-
-def decidable(db, username: str, path, count: int) -> list[int]:
-    """Ids in the workbook this user may decide (not their own, in an org they decide for)."""
-    with db.read() as session:
-        scope = scope_for(session, user_id(db, username))
-        orgs = scope.orgs(Module.PARTNERSHIP_CPD, at_least=3)
-        person = own_person_id(db, username)
-        from db.models import Job
-
-        rows = session.execute(
-            select(CpdActivity.id, CpdActivity.organisation_id, Job.person_id).join(Job, Job.id == CpdActivity.job_id)
-        ).all()
-    ok = {i for i, org, p in rows if org in orgs and p != person}
-    return [i for i in versions_in(path) if i in ok][:count]
 
 
 def states(db, ids) -> dict[int, PartnershipState]:
