@@ -6,8 +6,9 @@ write-only mode: on the same rows openpyxl took about 1.8× as long
 CPD lead waits on the workbook library.  openpyxl still reads workbooks back
 (the import), where it is the better tool.
 
-Everything is read in one read transaction (rows, budgets, the filter in
-words), so the versions in the workbook describe one moment.  The file is
+The rows are streamed on a prefetch thread (``prefetch``) in a read
+transaction of their own, so the database works while the workbook is
+written; each row carries its version, which is what the import checks.  The file is
 written under a temporary name beside the target and renamed only when
 complete; a failure or a cancel leaves no half-written workbook behind.
 """
@@ -17,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from db.engine import Database
@@ -41,12 +43,13 @@ from db.excel.layout import (
     STATE_LABELS,
     Kind,
 )
+from db.excel.prefetch import prefetched
 from db.excel.printing import print_setup
 from db.excel.safety import FORMULA_PREFIXES, replace_atomically
 from db.models import AppUser, Level, Module
 from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter
-from db.queries.activity_export import count_activities, describe_filter, iter_activities_in
+from db.queries.activity_export import count_activities, describe_filter, iter_export_values_in
 from db.queries.budget_summary import budget_lines
 from db.scope import scope_for
 
@@ -104,7 +107,8 @@ def export_workbook(
         )
         try:
             styles = _Styles(book)
-            written = _write_activities(book, styles, iter_activities_in(session, scope, filt), total, progress)
+            rows = prefetched(lambda: _stream(db, user_id, filt))
+            written = _write_activities(book, styles, rows, total, progress)
             budget_sheet.write(book, book.add_worksheet(BUDGET_SHEET), styles.header, lines)
             identity = {
                 "format": FORMAT_ID,
@@ -128,6 +132,12 @@ def export_workbook(
             raise
     progress.report(total, total, f"Exported {written:,} activities.")
     return ExportResult(path, written, len(lines), str(described), time.perf_counter() - started)
+
+
+def _stream(db: Database, user_id: int, filt: ActivityFilter) -> Iterator[tuple]:
+    """The rows, read on the prefetch thread in a read session of its own."""
+    with db.read() as session:
+        yield from iter_export_values_in(session, scope_for(session, user_id), filt)
 
 
 class _Styles:
@@ -162,44 +172,44 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
     sheet.freeze_panes(1, 3)
     print_setup(sheet, landscape=True)
 
-    write_string = sheet.write_string
-    write_number = sheet.write_number
+    # The undecorated writers skip XlsxWriter's "A1"-notation check on every cell; a fifth of the time at 200k rows.
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
     quoted = styles.quoted
     money, date_fmt, days = styles.money, styles.date, styles.days
     labels = STATE_LABELS
     epoch = EXCEL_EPOCH_ORDINAL
-
-    def text(r: int, c: int, value: str | None) -> None:
-        if value:
-            if value.startswith(FORMULA_PREFIXES):
-                write_string(r, c, value, quoted)
-            else:
-                write_string(r, c, value)
+    from_iso = date.fromisoformat
+    risky = FORMULA_PREFIXES
+    text_columns = ((2, 2), (3, 3), (4, 4), (5, 5), (6, 6), (19, 19), (20, 20))  # (field, column)
 
     r = 0
-    for row in rows:  # type: ignore[attr-defined]
+    for values in rows:  # type: ignore[attr-defined]
         r += 1
-        text(r, 2, row.individual)
-        text(r, 3, row.organisation)
-        text(r, 4, row.title)
-        text(r, 5, row.activity_type)
-        text(r, 6, row.provider)
-        write_number(r, 7, row.starts_on.toordinal() - epoch, date_fmt)
-        write_number(r, 8, row.ends_on.toordinal() - epoch, date_fmt)
-        write_string(r, 9, row.period)
-        write_number(r, 10, row.course_fee_pence / 100, money)
-        write_number(r, 11, row.cover_cost_pence / 100, money)
-        write_number(r, 12, (row.travel_cost_pence + row.other_cost_pence) / 100, money)
-        write_number(r, 13, row.total_cost_pence / 100, money)
-        write_number(r, 14, row.cover_days, days)
-        write_string(r, 15, labels[row.line_manager_state])
-        write_string(r, 16, labels[row.cpd_team_state])
-        write_string(r, 17, labels[row.partnership_state])
-        write_string(r, 18, labels[row.completion_state])
-        text(r, 19, row.training_event)
-        text(r, 20, row.created_by)
-        write_number(r, 21, row.id)
-        write_number(r, 22, row.version)
+        for field, column in text_columns:
+            value = values[field]
+            if value:
+                if value.startswith(risky):
+                    write_string(r, column, value, quoted)
+                else:
+                    write_string(r, column, value)
+        starts, ends = values[7], values[8]
+        if type(starts) is str:
+            starts, ends = from_iso(starts), from_iso(ends)
+        write_number(r, 7, starts.toordinal() - epoch, date_fmt)
+        write_number(r, 8, ends.toordinal() - epoch, date_fmt)
+        write_string(r, 9, values[9])
+        write_number(r, 10, values[10] / 100, money)
+        write_number(r, 11, values[11] / 100, money)
+        write_number(r, 12, values[12] / 100, money)
+        write_number(r, 13, values[13] / 100, money)
+        write_number(r, 14, values[14], days)
+        write_string(r, 15, labels[values[15]])
+        write_string(r, 16, labels[values[16]])
+        write_string(r, 17, labels[values[17]])
+        write_string(r, 18, labels[values[18]])
+        write_number(r, 21, values[0])
+        write_number(r, 22, values[1])
         if r % PROGRESS_EVERY == 0:
             progress.report(r, total, f"Written {r:,} of {total:,} activities…")
             progress.check_cancelled()

@@ -51,6 +51,7 @@ class RowOutcome:
     decision: PartnershipState | None
     outcome: Outcome
     why: str = ""
+    typed: str = ""  # the Decision cell as typed, for rows that could not be read as a decision
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,8 @@ def import_decisions(
             f"The workbook was exported from {exported_from}; the decisions were checked against {db.display}."
         )
     invalid = [
-        RowOutcome(r.row, r.activity_id, r.title, r.individual, None, Outcome.INVALID, r.why) for r in book.invalid
+        RowOutcome(r.row, r.activity_id, r.title, r.individual, None, Outcome.INVALID, r.why, r.typed)
+        for r in book.invalid
     ]
     outcomes: list[RowOutcome] = []
     batch_ids: list[int] = []

@@ -56,6 +56,7 @@ class InvalidRow:
     title: str
     individual: str
     why: str
+    typed: str = ""  # what the Decision cell held
 
 
 @dataclass
@@ -183,7 +184,7 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
             else:
                 out.decisions.append(RowDecision(number, activity_id, version, decision, reason, title, individual))
         if why:
-            out.invalid.append(InvalidRow(number, activity_id, title, individual, why))
+            out.invalid.append(InvalidRow(number, activity_id, title, individual, why, raw_decision[:40]))
         if activity_id is not None:
             seen.setdefault(activity_id, []).append(number)
     # An id on two rows means rows were copied over each other: neither can be trusted.
@@ -194,7 +195,8 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
             if d.activity_id in doubled:
                 rows = ", ".join(str(n) for n in doubled[d.activity_id])
                 why = f"the same activity id is on rows {rows} (copied over?)"
-                out.invalid.append(InvalidRow(d.row, d.activity_id, d.title, d.individual, why))
+                typed = "Authorise" if d.decision is PartnershipState.AUTHORISED else "Reject"
+                out.invalid.append(InvalidRow(d.row, d.activity_id, d.title, d.individual, why, typed))
             else:
                 kept.append(d)
         out.decisions = kept

@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.errors import NotFound, ValidationError
-from db.models import AcademicPeriod, AppUser, CpdActivity, Organisation, PartnershipState, TrainingEvent
-from db.queries.activities import SORT_COLUMNS, ActivityFilter, ActivityRow, _conditions, _row_select
+from db.models import AcademicPeriod, AppUser, CpdActivity, Organisation, PartnershipState, Person, TrainingEvent
+from db.queries.activities import (
+    SORT_COLUMNS,
+    ActivityFilter,
+    ActivityRow,
+    _conditions,
+    _creator_person,
+    _row_select,
+)
 from db.scope import Scope, scope_for
 
 BATCH = 5000
@@ -38,6 +45,73 @@ def iter_activities_in(
     for partition in result.partitions():
         for row in partition:
             yield ActivityRow(*row)
+
+
+#: what ``iter_export_values_in`` yields, in order
+EXPORT_FIELDS = (
+    "id",
+    "version",
+    "individual",
+    "organisation",
+    "title",
+    "activity_type",
+    "provider",
+    "starts_on",
+    "ends_on",
+    "period",
+    "course_fee_pence",
+    "cover_cost_pence",
+    "travel_and_other_pence",
+    "total_cost_pence",
+    "cover_days",
+    "line_manager_state",
+    "cpd_team_state",
+    "partnership_state",
+    "completion_state",
+    "training_event",
+    "created_by",
+)
+
+
+def iter_export_values_in(session: Session, scope: Scope, filt: ActivityFilter, batch: int = BATCH) -> Iterator[tuple]:
+    """The same rows as ``iter_activities_in`` as plain tuples (``EXPORT_FIELDS``), for the workbook writer.
+
+    Why not ``ActivityRow``: at 200,000 rows, converting two dates and four
+    enums per row in SQLAlchemy's result processors and building a dataclass
+    took longer than writing the rows.  Here dates come back as the driver
+    gives them (an ISO string from SQLite, a ``date`` from PostgreSQL) and
+    states as their stored values; the writer converts them cheaply.
+    """
+    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
+    order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
+    a = CpdActivity
+    columns = [
+        a.id,
+        a.version,
+        (Person.first_name + " " + Person.last_name),
+        Organisation.name,
+        a.title,
+        a.activity_type,
+        a.provider,
+        type_coerce(a.starts_on, String),
+        type_coerce(a.ends_on, String),
+        AcademicPeriod.label,
+        a.course_fee_pence,
+        a.cover_cost_pence,
+        a.travel_cost_pence + a.other_cost_pence,
+        a.total_cost_pence,
+        a.cover_days,
+        type_coerce(a.line_manager_state, String),
+        type_coerce(a.cpd_team_state, String),
+        type_coerce(a.partnership_state, String),
+        type_coerce(a.completion_state, String),
+        TrainingEvent.title,
+        (_creator_person.first_name + " " + _creator_person.last_name),
+    ]
+    query = _row_select().with_only_columns(*columns).where(and_(*_conditions(filt, scope))).order_by(*order)
+    result = session.execute(query, execution_options={"yield_per": batch})
+    for partition in result.partitions():
+        yield from partition
 
 
 def iter_activities(db: Database, user_id: int, filt: ActivityFilter, batch: int = BATCH) -> Iterator[ActivityRow]:

@@ -6,6 +6,7 @@ CPD lead reads the counts and presses "Apply …"), then for the real import.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from db.excel.import_decisions import ImportResult, Outcome
@@ -42,6 +43,7 @@ class ImportDecisionsDialog(QDialog):
         self.model = ImportResultTableModel(self)
         self.model.set_rows(others)
         self.table = data_table(self.model)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # spreadsheet order, as the reviewer sees it
         fit_columns(self.table)
         if others:
             layout.addWidget(QLabel("Rows not applied, and why:"))
