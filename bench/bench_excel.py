@@ -184,7 +184,7 @@ def child_import(db, args) -> dict:  # type: ignore[no-untyped-def]
             break
         values = list(values)
         if number:
-            values[0], values[1] = ("Reject", reasons[number % 25]) if number % 10 == 0 else ("Authorise", None)
+            values[0], values[1] = ("Reject", reasons[(number // 10) % 25]) if number % 10 == 0 else ("Authorise", None)
         sheet.append(values)
     marker = edited.create_sheet(MARKER_SHEET)
     for values in original[MARKER_SHEET].iter_rows(values_only=True):
