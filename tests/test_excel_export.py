@@ -148,3 +148,19 @@ def test_export_refuses_a_name_without_xlsx(demo_db, tmp_path) -> None:
 
     with pytest.raises(ValidationError, match=r"\.xlsx"):
         export_workbook(demo_db, user_id(demo_db, "sam.patel"), ActivityFilter(), Path(tmp_path / "budget.csv"))
+
+
+def test_a_target_that_cannot_be_replaced_keeps_the_old_file(demo_db, tmp_path, monkeypatch) -> None:
+    from db.errors import ValidationError
+
+    path = tmp_path / "open-in-excel.xlsx"
+    path.write_bytes(b"yesterday's workbook")
+
+    def locked(_src, _dst) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("db.excel.safety.os.replace", locked)
+    with pytest.raises(ValidationError, match="open in another program"):
+        export_workbook(demo_db, user_id(demo_db, "sam.patel"), ActivityFilter(search="phonics"), path)
+    assert path.read_bytes() == b"yesterday's workbook"
+    assert [p.name for p in tmp_path.iterdir() if "xlsx" in p.name] == ["open-in-excel.xlsx"]

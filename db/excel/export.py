@@ -78,6 +78,7 @@ def export_workbook(
 ) -> ExportResult:
     """Write the activities matching ``filt`` (as the user may see them) to ``path``."""
     import xlsxwriter
+    import xlsxwriter.exceptions
 
     progress = progress or NullProgress()
     started = time.perf_counter()
@@ -125,7 +126,11 @@ def export_workbook(
             book.set_properties({"title": "TrustDesk budget workbook", "author": who, "comments": FORMAT_ID})
             book.set_custom_property("TrustDesk format", f"{FORMAT_ID} v{FORMAT_VERSION}")
             progress.check_cancelled()
-            book.close()
+            try:
+                book.close()
+            except xlsxwriter.exceptions.FileCreateError as exc:
+                folder = path.parent
+                raise ValidationError(f"TrustDesk cannot write in {folder}: {exc}. Choose another folder.") from None
             replace_atomically(temporary, path)
         except BaseException:
             _discard(book, temporary)
@@ -311,6 +316,7 @@ def _write_marker(book: object, identity: dict[str, str]) -> None:
 
 
 def _discard(book: object, temporary: Path) -> None:
-    with contextlib.suppress(Exception):
-        book.close()  # type: ignore[attr-defined]  # releases its temporary files
+    if not getattr(book, "fileclosed", False):
+        with contextlib.suppress(Exception):
+            book.close()  # type: ignore[attr-defined]  # releases its temporary files
     temporary.unlink(missing_ok=True)

@@ -89,4 +89,10 @@ def check_workbook_file(path: Path) -> None:
 
 def replace_atomically(temporary: Path, final: Path) -> None:
     """Put a finished file in place in one step: readers see the old file or the new one."""
-    os.replace(temporary, final)
+    try:
+        os.replace(temporary, final)
+    except PermissionError:
+        raise ValidationError(
+            f"“{final.name}” is open in another program (Excel?) or read-only. Close it and export again; "
+            "the existing file was left as it was."
+        ) from None
