@@ -60,6 +60,8 @@ def _check_sqlite_file(path: Path) -> bool:
             raise CannotWrite(f"TrustDesk cannot write to {path}. Check the file's permissions.")
         return bool(header)
     folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise CannotWrite(f"TrustDesk cannot create {path}: {folder} is a file, not a folder.")
     if not folder.exists():
         try:
             folder.mkdir(parents=True, exist_ok=True)

@@ -52,6 +52,9 @@ class MainWindow(QMainWindow):
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
         file_menu.addAction(switch)
+        self.gias_action = QAction(icon("import"), "Import from &GIAS…", self)
+        self.gias_action.triggered.connect(self.import_from_gias)
+        file_menu.addAction(self.gias_action)
         file_menu.addSeparator()
         self.workbook_actions = WorkbookActions(self, self.context, self._activity_filter)
         file_menu.addAction(self.workbook_actions.export_action)
@@ -148,6 +151,13 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         super().closeEvent(event)
+
+    def import_from_gias(self) -> None:
+        from desktop.dialogs.gias_import_dialog import GiasImportDialog
+
+        dialog = GiasImportDialog(self.context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def _about(self) -> None:
         from desktop.version import __version__

@@ -24,7 +24,7 @@ def test_every_panel_shows_data(qtbot, window) -> None:
     panels = window.panels
     panels["partnership_cpd"].activate()
     qtbot.waitUntil(lambda: panels["partnership_cpd"].model.rowCount() > 0, timeout=10_000)
-    assert "activities" in panels["partnership_cpd"].summary_label.text()
+    qtbot.waitUntil(lambda: "activities" in panels["partnership_cpd"].summary_label.text(), timeout=10_000)
 
     panels["dashboard"].activate()
     qtbot.waitUntil(lambda: panels["dashboard"].spend_model.rowCount() > 0, timeout=10_000)

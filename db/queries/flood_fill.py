@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
-from db.models import AppUser, FloodFillBatch, Job, Person
+from db.models import (
+    AppUser,
+    FloodFillBatch,
+    Group,
+    GroupCategory,
+    GroupMembership,
+    Job,
+    LearningModule,
+    Level,
+    Module,
+    Organisation,
+    Person,
+    TrainingEvent,
+)
+from db.queries.lookups import Choice
+from db.scope import scope_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +60,132 @@ def recent_flood_fills(db: Database, limit: int = 200) -> list[FloodFillRow]:
             .limit(limit)
         )
         return [FloodFillRow(*row) for row in rows]
+
+
+ACTIVITY_TYPES = ("INSET day", "Course", "Conference", "Online learning", "Coaching", "Network meeting", "Other")
+QUICK_KINDS = ("organisation", "group", "role", "phase")
+
+
+@dataclass(frozen=True, slots=True)
+class FloodFillOptions:
+    """Everything the wizard's pickers offer, read once when it opens."""
+
+    organisations: list[Choice]
+    groups: list[Choice]
+    roles: list[str]
+    phases: list[str]
+    creators: list[Choice]
+    training_events: list[Choice]
+    learning_modules: list[Choice]
+    activity_types: tuple[str, ...] = ACTIVITY_TYPES
+
+
+def _fillable_orgs(session: Session, user_id: int) -> list[int]:
+    return sorted(scope_for(session, user_id).orgs(Module.FLOOD_FILL, Level.DECIDE))
+
+
+def flood_fill_options(db: Database, user_id: int) -> FloodFillOptions:
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        orgs = sorted(scope.orgs(Module.FLOOD_FILL, Level.DECIDE))
+        organisations = [
+            Choice(*row)
+            for row in session.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs)).order_by(Organisation.name)
+            )
+        ]
+        groups = [
+            Choice(gid, f"{category} › {name}")
+            for gid, category, name in session.execute(
+                select(Group.id, GroupCategory.name, Group.name)
+                .join(GroupCategory, GroupCategory.id == Group.category_id)
+                .order_by(GroupCategory.name, Group.name)
+            )
+        ]
+        roles = list(
+            session.scalars(select(Job.role).where(Job.organisation_id.in_(orgs)).distinct().order_by(Job.role))
+        )
+        phases = list(
+            session.scalars(
+                select(Organisation.phase)
+                .where(Organisation.id.in_(orgs), Organisation.phase.is_not(None))
+                .distinct()
+                .order_by(Organisation.phase)
+            )
+        )
+        seen = sorted(scope.orgs(Module.FLOOD_FILL))
+        primary_jobs = select(AppUser.job_id).where(AppUser.is_primary.is_(True), AppUser.active.is_(True))
+        creators = [
+            Choice(job_id, f"{name} — {role}, {org}")
+            for job_id, name, role, org in session.execute(
+                select(Job.id, Person.first_name + " " + Person.last_name, Job.role, Organisation.name)
+                .join(Person, Person.id == Job.person_id)
+                .join(Organisation, Organisation.id == Job.organisation_id)
+                .where(
+                    Job.active.is_(True),
+                    or_(Job.id.in_(primary_jobs), and_(Job.is_line_manager.is_(True), Job.organisation_id.in_(seen))),
+                )
+                .order_by(Job.id.not_in(primary_jobs), Person.last_name, Person.first_name, Organisation.name)
+            )
+        ]
+        events = [
+            Choice(ev_id, f"{title} ({day:%d %b %Y})")
+            for ev_id, title, day in session.execute(
+                select(TrainingEvent.id, TrainingEvent.title, TrainingEvent.starts_on).order_by(
+                    TrainingEvent.starts_on.desc()
+                )
+            )
+        ]
+        modules = [
+            Choice(*row)
+            for row in session.execute(select(LearningModule.id, LearningModule.title).order_by(LearningModule.title))
+        ]
+        return FloodFillOptions(organisations, groups, roles, phases, creators, events, modules)
+
+
+def quick_select(db: Database, user_id: int, kind: str, value: int | str) -> list[int]:
+    """Ids of the active jobs the user may flood-fill that match one quick choice (F1)."""
+    with db.read() as session:
+        query = select(Job.id).where(Job.active.is_(True), Job.organisation_id.in_(_fillable_orgs(session, user_id)))
+        if kind == "organisation":
+            query = query.where(Job.organisation_id == int(value))
+        elif kind == "group":
+            query = query.join(GroupMembership, GroupMembership.job_id == Job.id).where(
+                GroupMembership.group_id == int(value)
+            )
+        elif kind == "role":
+            query = query.where(Job.role == str(value))
+        elif kind == "phase":
+            query = query.join(Organisation, Organisation.id == Job.organisation_id).where(
+                Organisation.phase == str(value)
+            )
+        else:
+            raise ValueError(f"unknown quick select {kind!r}")
+        return list(session.scalars(query.order_by(Job.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationShare:
+    organisation: str
+    jobs: int
+    names: tuple[str, ...]  # the first few, for the review
+
+
+def selection_by_organisation(db: Database, job_ids: Sequence[int], sample: int = 6) -> list[OrganisationShare]:
+    """The review step (F4): the chosen jobs split by organisation."""
+    counts: dict[str, int] = {}
+    names: dict[str, list[str]] = {}
+    ids = sorted(set(job_ids))
+    with db.read() as session:
+        for start in range(0, len(ids), 2000):
+            for org, name in session.execute(
+                select(Organisation.name, Person.first_name + " " + Person.last_name)
+                .join(Job, Job.organisation_id == Organisation.id)
+                .join(Person, Person.id == Job.person_id)
+                .where(Job.id.in_(ids[start : start + 2000]))
+                .order_by(Person.last_name, Person.first_name)
+            ):
+                counts[org] = counts.get(org, 0) + 1
+                if len(names.setdefault(org, [])) < sample:
+                    names[org].append(name)
+    return [OrganisationShare(org, counts[org], tuple(names[org])) for org in sorted(counts)]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from db.engine import Database
-from db.models import Group, GroupCategory, GroupMembership, Job, Module, Organisation, Person
+from db.models import FloodFillBatch, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, Person
 from db.scope import scope_for
 
 
@@ -63,3 +63,56 @@ def list_members(db: Database, user_id: int, group_id: int) -> list[MemberRow]:
             .order_by(Person.last_name, Person.first_name, Organisation.name)
         )
         return [MemberRow(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRow:
+    id: int
+    name: str
+    version: int
+    group_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupUsage:
+    """What deleting a group (or a whole category) takes with it."""
+
+    groups: int
+    members: int
+    flood_fills: int
+
+
+def list_categories(db: Database) -> list[CategoryRow]:
+    with db.read() as session:
+        counts = select(Group.category_id, func.count().label("n")).group_by(Group.category_id).subquery()
+        rows = session.execute(
+            select(GroupCategory.id, GroupCategory.name, GroupCategory.version, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.category_id == GroupCategory.id)
+            .order_by(GroupCategory.name)
+        )
+        return [CategoryRow(*row) for row in rows]
+
+
+def can_edit_groups(db: Database, user_id: int) -> bool:
+    with db.read() as session:
+        return scope_for(session, user_id).best_level(Module.GROUPS) >= Level.DECIDE
+
+
+def group_usage(db: Database, *, group_id: int | None = None, category_id: int | None = None) -> GroupUsage:
+    """Members (all of them, seen or not) and flood fills that selected by the group(s)."""
+    with db.read() as session:
+        query = select(Group.id)
+        query = (
+            query.where(Group.id == group_id) if group_id is not None else query.where(Group.category_id == category_id)
+        )
+        groups = dict(session.execute(select(Group.id, Group.name).where(Group.id.in_(query))).tuples().all())
+        ids, names = set(groups), set(groups.values())
+        members = session.scalar(
+            select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id.in_(sorted(ids)))
+        )
+        fills = 0
+        for parameters in session.scalars(select(FloodFillBatch.parameters)):
+            parameters = parameters or {}
+            if ids & set(parameters.get("group_ids") or ()) or parameters.get("quick_select") in names:
+                fills += 1
+        return GroupUsage(len(ids), int(members or 0), fills)

@@ -37,6 +37,16 @@ class OrganisationFilter:
     include_closed: bool = False
     phase: str | None = None
     cluster: str | None = None
+    status: OrgStatus | None = None  # a chosen status shows closed or proposed ones even without include_closed
+    grade: int | None = None  # 1–4; 0 means "not inspected"
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationFacets:
+    """The values the filter boxes offer, from the organisations the user may see."""
+
+    phases: list[str]
+    clusters: list[str]
 
 
 def list_organisations(db: Database, user_id: int, filt: OrganisationFilter | None = None) -> list[OrganisationRow]:
@@ -51,8 +61,14 @@ def list_organisations(db: Database, user_id: int, filt: OrganisationFilter | No
             .subquery()
         )
         conditions = [Organisation.id.in_(sorted(scope.orgs(Module.ORGANISATIONS)))]
-        if not filt.include_closed:
+        if filt.status is not None:
+            conditions.append(Organisation.status == filt.status)
+        elif not filt.include_closed:
             conditions.append(Organisation.status == OrgStatus.OPEN)
+        if filt.grade == 0:
+            conditions.append(Organisation.inspection_grade.is_(None))
+        elif filt.grade is not None:
+            conditions.append(Organisation.inspection_grade == filt.grade)
         if filt.phase:
             conditions.append(Organisation.phase == filt.phase)
         if filt.cluster:
@@ -86,3 +102,14 @@ def list_organisations(db: Database, user_id: int, filt: OrganisationFilter | No
             )
             for org, staff, level in session.execute(query)
         ]
+
+
+def organisation_facets(db: Database, user_id: int) -> OrganisationFacets:
+    with db.read() as session:
+        visible = sorted(scope_for(session, user_id).orgs(Module.ORGANISATIONS))
+
+        def distinct(column):  # type: ignore[no-untyped-def]
+            query = select(column).where(Organisation.id.in_(visible), column.is_not(None)).distinct().order_by(column)
+            return list(session.scalars(query))
+
+        return OrganisationFacets(phases=distinct(Organisation.phase), clusters=distinct(Organisation.cluster))

@@ -155,6 +155,23 @@ class _Current:
     person_id: int
     title: str
     individual: str
+    decided_at: object = None
+    decided_by: int | None = None
+    reason: str | None = None
+    batch_id: int | None = None
+    charged_org: int | None = None
+
+    def before(self) -> dict:
+        """The partnership layer as it was, complete enough for a revert to restore it."""
+        return {
+            "partnership_state": self.state.value,
+            "version": self.version,
+            "partnership_decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "partnership_user_id": self.decided_by,
+            "partnership_reason": self.reason,
+            "decision_batch_id": self.batch_id,
+            "charged_organisation_id": self.charged_org,
+        }
 
 
 def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: int) -> dict[int, _Current]:
@@ -177,6 +194,11 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
                 Job.person_id,
                 CpdActivity.title,
                 Person.first_name + " " + Person.last_name,
+                CpdActivity.partnership_decided_at,
+                CpdActivity.partnership_user_id,
+                CpdActivity.partnership_reason,
+                CpdActivity.decision_batch_id,
+                CpdActivity.charged_organisation_id,
             )
             .join(Job, Job.id == CpdActivity.job_id)
             .join(Person, Person.id == Job.person_id)
@@ -184,7 +206,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
         )
         if lock:
             query = query.with_for_update(of=CpdActivity)
-        for row in session.execute(query):
+        for row in session.connection().execute(query):
             current[row[0]] = _Current(*row[1:])
         progress.report(min((done + 1) * CHUNK, total), total * 2, "Checking the ticked activities…")
     return current
@@ -231,12 +253,11 @@ def _apply(
         "version": CpdActivity.version + 1,
     }
     verb = "authorised" if authorised else "rejected"
+    identity = db.identity  # asks the OS for the login name: once, not once per row
+    connection = session.connection()  # Core statements: no ORM bookkeeping for rows we never load
     done = 0
     for chunk in _chunks(applied):
-        session.execute(
-            update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values),
-            execution_options={"synchronize_session": False},
-        )
+        connection.execute(update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values))
         audit_rows = []
         notes = []
         for activity_id in chunk:
@@ -245,11 +266,11 @@ def _apply(
                 {
                     "at": now,
                     "user_id": user_id,
-                    "db_identity": db.identity,
+                    "db_identity": identity,
                     "action": f"partnership_{verb}",
                     "entity": "cpd_activity",
                     "entity_id": activity_id,
-                    "before": {"partnership_state": row.state.value, "version": row.version},
+                    "before": row.before(),
                     "after": {"partnership_state": decision.value, "version": row.version + 1},
                     "reason": reason or None,
                     "decision_batch_id": batch.id,
@@ -265,8 +286,8 @@ def _apply(
                     "activity_id": activity_id,
                 }
             )
-        session.execute(insert(AuditEntry.__table__), audit_rows)
-        session.execute(insert(Notification.__table__), notes)
+        connection.execute(insert(AuditEntry.__table__), audit_rows)
+        connection.execute(insert(Notification.__table__), notes)
         done += len(chunk)
         progress.report(total + done, total * 2, f"Recording {done:,} of {len(applied):,} decisions…")
         progress.check_cancelled()

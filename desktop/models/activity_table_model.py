@@ -1,37 +1,47 @@
-"""Partnership CPD activities, paged from SQL as the view scrolls (C1, C6).
+"""Partnership CPD activities, paged from SQL as the view scrolls (C1, C4, C6).
 
 The model never sorts or filters: a header click emits ``sort_requested`` and
 the panel re-queries with ORDER BY; scrolling to the end emits
 ``more_wanted`` and the panel fetches the next page off the UI thread.
+
+Ticks are held here as activity id → the version the user saw, not as rows:
+"tick all N matching" can then hold 200,000 ids without loading their rows,
+and ticks survive paging because they do not depend on what is loaded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 
-from db.queries.activities import ActivityRow, ActivitySummary
+from db.queries.activities import PAGE_SIZE, ActivityRow, ActivitySummary
 from desktop.formatting import day, days, money, state
 from desktop.models.row_table_model import Index, RowRole
 
-COL_INDIVIDUAL = 0
-COL_ORGANISATION = 1
-COL_TITLE = 2
-COL_TYPE = 3
-COL_START = 4
-COL_END = 5
-COL_PERIOD = 6
-COL_COST = 7
-COL_COVER_DAYS = 8
-COL_LINE_MANAGER = 9
-COL_CPD_TEAM = 10
-COL_PARTNERSHIP = 11
-COL_EVENT = 12
-COL_CREATED_BY = 13
+COL_CHECK = 0
+COL_INDIVIDUAL = 1
+COL_ORGANISATION = 2
+COL_TITLE = 3
+COL_TYPE = 4
+COL_START = 5
+COL_END = 6
+COL_PERIOD = 7
+COL_COST = 8
+COL_COVER_DAYS = 9
+COL_LINE_MANAGER = 10
+COL_CPD_TEAM = 11
+COL_PARTNERSHIP = 12
+COL_EVENT = 13
+COL_CREATED_BY = 14
+COL_COURSE_FEE = 15
+COL_COVER_COST = 16
+COL_TRAVEL = 17
+COL_OTHER = 18
 
 HEADERS = (
+    "",
     "Individual",
     "Organisation",
     "Activity",
@@ -46,7 +56,13 @@ HEADERS = (
     "Partnership",
     "Training event",
     "Created by",
+    "Course fee",
+    "Cover/supply",
+    "Travel",
+    "Other costs",
 )
+#: the cost parts, hidden until the user shows them from the header's menu
+OPTIONAL_COLUMNS = (COL_COURSE_FEE, COL_COVER_COST, COL_TRAVEL, COL_OTHER)
 # Header column -> the query's sort key (None: not sortable in SQL).
 SORT_KEYS: dict[int, str] = {
     COL_INDIVIDUAL: "individual",
@@ -56,39 +72,47 @@ SORT_KEYS: dict[int, str] = {
     COL_COST: "cost",
     COL_PARTNERSHIP: "state",
 }
-RIGHT_ALIGNED = frozenset({COL_COST, COL_COVER_DAYS})
+RIGHT_ALIGNED = frozenset({COL_COST, COL_COVER_DAYS, *OPTIONAL_COLUMNS})
 
 
 def _text(row: ActivityRow, column: int) -> str:
     match column:
-        case 0:
-            return row.individual
         case 1:
-            return row.organisation
+            return row.individual
         case 2:
-            return row.title
+            return row.organisation
         case 3:
-            return row.activity_type
+            return row.title
         case 4:
-            return day(row.starts_on)
+            return row.activity_type
         case 5:
-            return day(row.ends_on)
+            return day(row.starts_on)
         case 6:
-            return row.period
+            return day(row.ends_on)
         case 7:
-            return money(row.total_cost_pence)
+            return row.period
         case 8:
-            return days(row.cover_days)
+            return money(row.total_cost_pence)
         case 9:
-            return state(row.line_manager_state)
+            return days(row.cover_days)
         case 10:
-            return state(row.cpd_team_state)
+            return state(row.line_manager_state)
         case 11:
-            return state(row.partnership_state)
+            return state(row.cpd_team_state)
         case 12:
-            return row.training_event or ""
+            return state(row.partnership_state)
         case 13:
+            return row.training_event or ""
+        case 14:
             return row.created_by or ""
+        case 15:
+            return money(row.course_fee_pence)
+        case 16:
+            return money(row.cover_cost_pence)
+        case 17:
+            return money(row.travel_cost_pence)
+        case 18:
+            return money(row.other_cost_pence)
     return ""
 
 
@@ -102,25 +126,121 @@ def cost_breakdown(row: ActivityRow) -> str:
 class ActivityTableModel(QAbstractTableModel):
     more_wanted = Signal(int)  # offset of the next page
     sort_requested = Signal(str, bool)  # sort key, descending
+    ticks_changed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ActivityRow] = []
-        self._total = 0
+        self._total: int | None = 0  # None until the count arrives
+        self._exhausted = True
         self._fetching = False
+        self._ticked: dict[int, int] = {}
+        self._checkable = True
+
+    # -- ticks (C4) ----------------------------------------------------------
+    def set_checkable(self, checkable: bool) -> None:
+        """A user who may only view and comment gets no checkboxes at all."""
+        self._checkable = checkable
+        if not checkable:
+            self.clear_ticks()
+
+    @property
+    def checkable(self) -> bool:
+        return self._checkable
+
+    @property
+    def ticked(self) -> dict[int, int]:
+        """Activity id → the version the user saw when ticking it (a copy)."""
+        return dict(self._ticked)
+
+    @property
+    def ticked_count(self) -> int:
+        return len(self._ticked)
+
+    def is_ticked(self, row: int) -> bool:
+        return self._rows[row].id in self._ticked
+
+    def set_ticked(self, row: int, ticked: bool) -> None:
+        if not self._checkable or not 0 <= row < len(self._rows):
+            return
+        activity = self._rows[row]
+        if ticked:
+            self._ticked[activity.id] = activity.version
+        else:
+            self._ticked.pop(activity.id, None)
+        index = self.index(row, COL_CHECK)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self._ticks_changed()
+
+    def toggle(self, row: int) -> None:
+        if 0 <= row < len(self._rows):
+            self.set_ticked(row, not self.is_ticked(row))
+
+    def tick_page(self, ticked: bool = True) -> None:
+        """Tick (or untick) every loaded row, with one change signal."""
+        if not self._checkable or not self._rows:
+            return
+        for activity in self._rows:
+            if ticked:
+                self._ticked[activity.id] = activity.version
+            else:
+                self._ticked.pop(activity.id, None)
+        self._emit_check_column()
+
+    def tick_all(self, versions: Mapping[int, int]) -> None:
+        """Tick every row matching the filter, loaded or not (id → version from SQL)."""
+        if not self._checkable:
+            return
+        self._ticked = dict(versions)
+        self._emit_check_column()
+
+    def clear_ticks(self) -> None:
+        if not self._ticked:
+            return
+        self._ticked = {}
+        self._emit_check_column()
+
+    def page_check_state(self) -> Qt.CheckState:
+        """For the header checkbox: all, some or none of the loaded rows ticked."""
+        if not self._rows or not self._ticked:
+            return Qt.CheckState.Unchecked
+        ticked = sum(1 for activity in self._rows if activity.id in self._ticked)
+        if ticked == 0:
+            return Qt.CheckState.Unchecked
+        return Qt.CheckState.Checked if ticked == len(self._rows) else Qt.CheckState.PartiallyChecked
+
+    def _emit_check_column(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, COL_CHECK), self.index(len(self._rows) - 1, COL_CHECK), [Qt.ItemDataRole.CheckStateRole]
+            )
+        self._ticks_changed()
+
+    def _ticks_changed(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_CHECK, COL_CHECK)
+        self.ticks_changed.emit()
 
     # -- feeding -------------------------------------------------------------
-    def reset(self, summary: ActivitySummary, rows: Sequence[ActivityRow]) -> None:
+    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:
+        """Show a new first page; ``summary`` may follow later through ``set_summary``."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._total = summary.count
+        self._total = summary.count if summary is not None else None
+        self._exhausted = len(rows) < PAGE_SIZE
         self._fetching = False
         self.endResetModel()
+
+    def set_summary(self, summary: ActivitySummary) -> None:
+        self._total = summary.count
 
     def append(self, offset: int, rows: Sequence[ActivityRow]) -> None:
         """Add a fetched page; a page for an older offset (a stale reply) is ignored."""
         self._fetching = False
-        if offset != len(self._rows) or not rows:
+        if offset != len(self._rows):
+            return
+        if len(rows) < PAGE_SIZE:
+            self._exhausted = True
+        if not rows:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
@@ -132,7 +252,8 @@ class ActivityTableModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        return self._total
+        """Rows matching the filter (what is loaded so far until the count arrives)."""
+        return self._total if self._total is not None else len(self._rows)
 
     @property
     def loaded(self) -> int:
@@ -149,15 +270,40 @@ class ActivityTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+        if parent.isValid() or self._fetching:
+            return False
+        if self._total is None:
+            return not self._exhausted
+        return len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
             self._fetching = True
             self.more_wanted.emit(len(self._rows))
 
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid() and index.column() == COL_CHECK and self._checkable:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or index.column() != COL_CHECK or role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        if not self._checkable or not 0 <= index.row() < len(self._rows):
+            return False
+        checked = value == Qt.CheckState.Checked or value == Qt.CheckState.Checked.value
+        self.set_ticked(index.row(), bool(checked))
+        return True
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and section == COL_CHECK:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Tick or untick every loaded row (Ctrl+A)"
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ""
+            return None
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
             return HEADERS[section]
         if horizontal and role == Qt.ItemDataRole.ToolTipRole and section not in SORT_KEYS:
@@ -169,6 +315,12 @@ class ActivityTableModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         column = index.column()
+        if column == COL_CHECK:
+            if role == Qt.ItemDataRole.CheckStateRole and self._checkable:
+                return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
+            if role == RowRole:
+                return row
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _text(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:

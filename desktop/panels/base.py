@@ -59,6 +59,9 @@ class Panel(QDockWidget):
         self.show()
         self.raise_()
         self.ensure_built()
+        if self._stale and self.isVisible():  # already shown, so no showEvent will catch up
+            self._stale = False
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -70,7 +73,9 @@ class Panel(QDockWidget):
     def _on_changed(self, change: DataChange) -> None:
         if change.kind not in self.watches:
             return
-        if self._built and self.isVisible() and not self.visibleRegion().isEmpty():
+        # A dock tabbed behind another is hidden, so isVisible() is the right test;
+        # visibleRegion() is empty for docks that are on screen on some platforms.
+        if self._built and self.isVisible():
             self.refresh()
         else:
             self._stale = True

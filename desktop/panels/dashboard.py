@@ -1,28 +1,89 @@
-"""Dashboard: the figures a CPD lead checks first, for the trust or one school (DB1)."""
+"""Dashboard: the figures a CPD lead checks first, for the trust or one school (DB1).
+
+Every figure drills through: a card, a month's bar or a school's spend bar
+opens Partnership CPD filtered to exactly the activities behind it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.changes import Kind
-from db.models import CpdTeamState, LineManagerState, Module, PartnershipState
+from db.models import CompletionState, CpdTeamState, LineManagerState, Module, PartnershipState
 from db.queries.activities import ActivityFilter
 from db.queries.dashboard import DashboardFigures, dashboard_figures
 from db.queries.lookups import Lookups, load_lookups
-from desktop.formatting import days, whole_money
+from desktop.formatting import whole_money
 from desktop.models.spend_table_model import SpendTableModel
 from desktop.panels.base import Panel
 from desktop.widgets import Card, data_table, fit_columns
+
+AUTHORISED = {"partnership_state": PartnershipState.AUTHORISED}
+COMPLETED = {"completion_state": CompletionState.COMPLETED}
+#: card key → (title, tooltip, the filter fields it drills into)
+CARDS: dict[str, tuple[str, str, dict[str, Any]]] = {
+    "pending_line_manager": (
+        "Awaiting line manager agreement",
+        "Open these activities",
+        {"line_manager_state": LineManagerState.PENDING},
+    ),
+    "pending_cpd_team": (
+        "Awaiting CPD team approval",
+        "Open these activities",
+        {"cpd_team_state": CpdTeamState.PENDING},
+    ),
+    "pending_partnership": (
+        "Awaiting partnership authorisation",
+        "Open these activities",
+        {"partnership_state": PartnershipState.PENDING},
+    ),
+    "needs_reauthorisation": (
+        "Changed after a decision: re-authorise",
+        "Open these activities",
+        {"partnership_state": PartnershipState.NEEDS_REAUTHORISATION},
+    ),
+    "authorised": ("Authorised spend", "Open the authorised activities", AUTHORISED),
+    "cover_days": ("Cover days authorised", "Open the authorised activities", AUTHORISED),
+    "completion": ("Completion rate (completed of all requested)", "Open the completed activities", COMPLETED),
+    "without_evaluation": (
+        "Completed without an evaluation",
+        "Open the completed activities that have no evaluation",
+        {**COMPLETED, "without_evaluation": True},
+    ),
+}
+MONTH_DRILL: dict[str, dict[str, Any]] = {"requested": {}, "authorised": AUTHORISED, "completed": COMPLETED}
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 class DashboardPanel(Panel):
     object_name = "dashboard"
     title = "Dashboard"
     icon_name = "dashboard"
-    watches = frozenset({Kind.ACTIVITIES, Kind.BUDGETS, Kind.ORGANISATIONS, Kind.SHARING})
+    watches = frozenset({Kind.ACTIVITIES, Kind.BUDGETS, Kind.ORGANISATIONS, Kind.SHARING, Kind.FLOOD_FILLS})
 
     def create_widget(self) -> QWidget:
+        from desktop.charts import MonthChart, SpendChart  # QtCharts only once the dashboard is shown
+
         self._lookups: Lookups | None = None
+        self.figures: DashboardFigures | None = None
         root = QWidget()
         layout = QVBoxLayout(root)
         bar = QHBoxLayout()
@@ -35,38 +96,42 @@ class DashboardPanel(Panel):
         layout.addLayout(bar)
 
         grid = QGridLayout()
-        self.cards = {
-            "pending_partnership": Card("Awaiting partnership authorisation", "Open these activities"),
-            "needs_reauthorisation": Card("Changed after a decision: re-authorise", "Open these activities"),
-            "pending_cpd_team": Card("Awaiting CPD team approval", "Open these activities"),
-            "pending_line_manager": Card("Awaiting line manager agreement", "Open these activities"),
-            "authorised": Card("Authorised spend", "Open the authorised activities"),
-            "cover_days": Card("Cover days authorised", "Open the authorised activities"),
-            "completion": Card("Completion rate", "Open all activities of the period"),
-            "without_evaluation": Card("Completed without an evaluation", "Open all activities of the period"),
-        }
-        for position, card in enumerate(self.cards.values()):
+        self.cards = {key: Card(title, hint) for key, (title, hint, _extra) in CARDS.items()}
+        for position, (key, card) in enumerate(self.cards.items()):
             grid.addWidget(card, position // 4, position % 4)
+            card.clicked.connect(lambda key=key: self.drill(**CARDS[key][2]))
         layout.addLayout(grid)
-        drill = {
-            "pending_partnership": {"partnership_state": PartnershipState.PENDING},
-            "needs_reauthorisation": {"partnership_state": PartnershipState.NEEDS_REAUTHORISATION},
-            "pending_cpd_team": {"cpd_team_state": CpdTeamState.PENDING},
-            "pending_line_manager": {"line_manager_state": LineManagerState.PENDING},
-            "authorised": {"partnership_state": PartnershipState.AUTHORISED},
-            "cover_days": {"partnership_state": PartnershipState.AUTHORISED},
-            "completion": {},
-            "without_evaluation": {},
-        }
-        for key, card in self.cards.items():
-            card.clicked.connect(lambda extra=drill[key]: self._drill(**extra))
 
-        self.spend_label = QLabel("Spend against budget")
-        self.spend_label.setObjectName("heading")
-        layout.addWidget(self.spend_label)
+        self.month_chart = MonthChart()
+        self.month_chart.bar_clicked.connect(self._month_clicked)
+        self.spend_chart = SpendChart()
+        self.spend_chart.organisation_clicked.connect(lambda org_id: self.drill(organisation_id=org_id, **AUTHORISED))
+        spend_scroll = QScrollArea()
+        spend_scroll.setWidgetResizable(True)
+        spend_scroll.setWidget(self.spend_chart)
+        spend_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
         self.spend_model = SpendTableModel(self)
         self.spend_table = data_table(self.spend_model, stretch_last=False)
-        layout.addWidget(self.spend_table, 1)
+        self.spend_table.setToolTip("Double-click an organisation to open its authorised activities")
+        self.spend_table.doubleClicked.connect(self._spend_row_activated)
+        self.spend_tabs = QTabWidget()
+        self.spend_tabs.addTab(spend_scroll, "Spend by school")
+        self.spend_tabs.addTab(self.spend_table, "Spend table")
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.month_chart)
+        splitter.addWidget(self.spend_tabs)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])
+        self.month_chart.setMinimumWidth(420)
+        spend_scroll.setMinimumWidth(360)
+        layout.addWidget(splitter, 1)
+        self.spend_label = QLabel()
+        layout.addWidget(self.spend_label)
+
         self.org_box.currentIndexChanged.connect(self._load)
         self.period_box.currentIndexChanged.connect(self._load)
         self._request = 0
@@ -101,32 +166,61 @@ class DashboardPanel(Panel):
         self._request += 1
         request = self._request
         db, user_id = self.context.db, self.context.user.id
+        self.spend_label.setText("Loading…")
         self.context.ops.query(
-            lambda: dashboard_figures(db, user_id, period_id, org_id), lambda figures: self._loaded(request, figures)
+            lambda: dashboard_figures(db, user_id, period_id, org_id),
+            lambda figures: self._loaded(request, figures),
+            lambda error: self.spend_label.setText(f"Could not load the dashboard: {error.message}"),
         )
 
     def _loaded(self, request: int, figures: DashboardFigures) -> None:
         if request != self._request:
-            return
+            return  # a newer choice of organisation or period is on its way
+        self.figures = figures
+        self.cards["pending_line_manager"].set_value(f"{figures.pending_line_manager:,}")
+        self.cards["pending_cpd_team"].set_value(f"{figures.pending_cpd_team:,}")
         self.cards["pending_partnership"].set_value(f"{figures.pending_partnership:,}")
         self.cards["needs_reauthorisation"].set_value(
             f"{figures.needs_reauthorisation:,}", warning=figures.needs_reauthorisation > 0
         )
-        self.cards["pending_cpd_team"].set_value(f"{figures.pending_cpd_team:,}")
-        self.cards["pending_line_manager"].set_value(f"{figures.pending_line_manager:,}")
-        self.cards["authorised"].set_value(whole_money(figures.authorised_pence))
-        self.cards["cover_days"].set_value(days(figures.cover_days))
+        self.cards["authorised"].set_value(whole_money(figures.authorised_pence), warning=figures.over_budget > 0)
+        self.cards["cover_days"].set_value(f"{figures.cover_days:,.1f}".removesuffix(".0"))
         self.cards["completion"].set_value(f"{figures.completion_rate:.0%}")
-        self.cards["without_evaluation"].set_value(f"{figures.without_evaluation:,}")
+        self.cards["without_evaluation"].set_value(
+            f"{figures.without_evaluation:,}", warning=figures.without_evaluation > 0
+        )
+        self.cards["authorised"].setToolTip(
+            f"{figures.authorised:,} activities authorised; {figures.over_budget} organisations over budget. "
+            "Click to open the authorised activities."
+        )
+        self.month_chart.set_months(figures.months, (figures.activities, figures.authorised, figures.completed))
+        self.spend_chart.set_rows(figures.spend)
         self.spend_model.set_rows(figures.spend)
         fit_columns(self.spend_table)
         self.spend_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        over = sum(1 for row in figures.spend if row.over_budget)
+        over = figures.over_budget
         self.spend_label.setText(
-            f"Spend against budget — {over} over budget" if over else "Spend against budget — all within budget"
+            f"{figures.activities:,} activities in the period · "
+            + (f"{over} over budget" if over else "every organisation within budget")
+            + " · click any figure or bar to open the activities behind it"
         )
 
-    def _drill(self, **extra: object) -> None:
-        self.context.navigator.show_activities(
-            ActivityFilter(period_id=self.period_box.currentData(), organisation_id=self.org_box.currentData(), **extra)  # type: ignore[arg-type]
-        )
+    # -- drill-through -------------------------------------------------------------
+    def drill(self, **extra: Any) -> None:
+        """Open Partnership CPD on this period (and organisation) narrowed by ``extra``."""
+        fields: dict[str, Any] = {
+            "period_id": self.period_box.currentData(),
+            "organisation_id": self.org_box.currentData(),
+        }
+        fields.update(extra)
+        self.context.navigator.show_activities(ActivityFilter(**fields))
+
+    def _month_clicked(self, which: str, index: int) -> None:
+        if self.figures is None or not 0 <= index < len(self.figures.months):
+            return
+        first = self.figures.months[index].starts_on
+        self.drill(starts_from=first, starts_before=_next_month(first), **MONTH_DRILL[which])
+
+    def _spend_row_activated(self, index: Any) -> None:
+        row = self.spend_model.row_at(index.row())
+        self.drill(organisation_id=row.organisation_id, **AUTHORISED)

@@ -1,15 +1,26 @@
-"""Organisations: the index of the trust's organisations (O1)."""
+"""Organisations: the index of the trust's organisations (O1), and the way into each one's page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from db.changes import Kind
-from db.queries.organisations import OrganisationFilter, OrganisationRow, list_organisations
-from desktop.models.organisation_table_model import OrganisationTableModel
+from db.models import OrgStatus
+from db.queries.organisations import (
+    OrganisationFacets,
+    OrganisationFilter,
+    OrganisationRow,
+    list_organisations,
+    organisation_facets,
+)
+from desktop.context import AppContext
+from desktop.models.organisation_table_model import GRADE_LABELS, OrganisationTableModel
+from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
 from desktop.widgets import data_table, fit_columns
+
+ALL_STATUSES = "all"
 
 
 class OrganisationsPanel(Panel):
@@ -18,6 +29,11 @@ class OrganisationsPanel(Panel):
     icon_name = "organisations"
     watches = frozenset({Kind.ORGANISATIONS, Kind.JOBS, Kind.SHARING})
 
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self._pages: dict[int, QWidget] = {}
+        context.navigator.organisation_requested.connect(self.open_page)
+
     def create_widget(self) -> QWidget:
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -25,12 +41,25 @@ class OrganisationsPanel(Panel):
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("Search by name, URN or leader…")
         self.search_box.setClearButtonEnabled(True)
-        self.closed_box = QCheckBox("Show closed and proposed")
-        bar.addWidget(self.search_box, 1)
-        bar.addWidget(self.closed_box)
+        self.phase_box = QComboBox()
+        self.cluster_box = QComboBox()
+        self.status_box = QComboBox()
+        self.grade_box = QComboBox()
+        self.status_box.addItem("Open (closed and proposed hidden)", None)
+        self.status_box.addItem("Every status", ALL_STATUSES)
+        for status in (OrgStatus.PROPOSED, OrgStatus.CLOSED):
+            self.status_box.addItem(f"Only {status.value}", status)
+        self.grade_box.addItem("Any inspection grade", None)
+        for grade, label in GRADE_LABELS.items():
+            self.grade_box.addItem(label, grade)
+        self.grade_box.addItem("Not inspected", 0)
+        bar.addWidget(self.search_box, 2)
+        for box in (self.phase_box, self.cluster_box, self.status_box, self.grade_box):
+            bar.addWidget(box, 1)
         layout.addLayout(bar)
         self.model = OrganisationTableModel(self)
         self.table = data_table(self.model)
+        self.table.setToolTip("Double-click an organisation (or press Enter) to open its page")
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
         layout.addWidget(self.count_label)
@@ -39,18 +68,85 @@ class OrganisationsPanel(Panel):
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(self._timer.start)
-        self.closed_box.toggled.connect(self.refresh)
+        for box in (self.phase_box, self.cluster_box, self.status_box, self.grade_box):
+            box.currentIndexChanged.connect(self.refresh)
+        self.table.activated.connect(self._row_activated)
         self._sized = False
+        self._facets_loaded = False
+        self._sorted_by_user = False
+        self._request = 0
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # SQL order until asked
+        self.table.horizontalHeader().sortIndicatorChanged.connect(lambda *_: setattr(self, "_sorted_by_user", True))
         return root
 
-    def refresh(self) -> None:
-        filt = OrganisationFilter(search=self.search_box.text(), include_closed=self.closed_box.isChecked())
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.query(lambda: list_organisations(db, user_id, filt), self._loaded)
+    def show_every_status(self, every: bool = True) -> None:
+        self.status_box.setCurrentIndex(self.status_box.findData(ALL_STATUSES) if every else 0)
 
-    def _loaded(self, rows: list[OrganisationRow]) -> None:
+    @property
+    def filter(self) -> OrganisationFilter:
+        status = self.status_box.currentData()
+        return OrganisationFilter(
+            search=self.search_box.text(),
+            include_closed=status == ALL_STATUSES,
+            phase=self.phase_box.currentData(),
+            cluster=self.cluster_box.currentData(),
+            status=status if isinstance(status, OrgStatus) else None,
+            grade=self.grade_box.currentData(),
+        )
+
+    def refresh(self) -> None:
+        db, user_id, filt = self.context.db, self.context.user.id, self.filter
+        if not self._facets_loaded:
+            self.context.ops.query(lambda: organisation_facets(db, user_id), self._facets_ready)
+        self._request += 1
+        request = self._request
+        self.context.ops.query(lambda: list_organisations(db, user_id, filt), lambda rows: self._loaded(request, rows))
+
+    def _facets_ready(self, facets: OrganisationFacets) -> None:
+        self._facets_loaded = True
+        for box, everything, values in (
+            (self.phase_box, "Any phase", facets.phases),
+            (self.cluster_box, "Any cluster", facets.clusters),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everything, None)
+            for value in values:
+                box.addItem(value, value)
+            box.blockSignals(False)
+
+    def _loaded(self, request: int, rows: list[OrganisationRow]) -> None:
+        if request != self._request:
+            return  # an answer to a filter the user has since changed
         self.model.set_rows(rows)
+        if self._sorted_by_user:  # keep the user's column order across reloads
+            header = self.table.horizontalHeader()
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         if not self._sized and rows:
             fit_columns(self.table)
             self._sized = True
-        self.count_label.setText(f"{len(rows):,} organisations" if rows else "No organisations match.")
+        self.count_label.setText(
+            f"{len(rows):,} organisations · double-click one to open its page" if rows else "No organisations match."
+        )
+
+    def _row_activated(self, index: QModelIndex) -> None:
+        row = index.data(RowRole)
+        if isinstance(row, OrganisationRow):
+            self.open_page(row.id)
+
+    def open_page(self, organisation_id: int) -> None:
+        """Show the organisation's page, raising it if it is already open."""
+        from desktop.dialogs.organisation_dialog import OrganisationDialog
+
+        page = self._pages.get(organisation_id)
+        if page is None:
+            page = OrganisationDialog(self.context, organisation_id, self.window())
+            page.destroyed.connect(lambda _obj=None, key=organisation_id: self._pages.pop(key, None))
+            self._pages[organisation_id] = page
+        page.show()
+        page.raise_()
+        page.activateWindow()
+
+    @property
+    def open_pages(self) -> dict[int, QWidget]:
+        return dict(self._pages)

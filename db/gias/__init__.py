@@ -1,0 +1,1 @@
+"""Reading a GIAS establishment extract and planning what it changes (O2). Qt-free."""

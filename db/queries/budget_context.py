@@ -1,0 +1,239 @@
+"""Budget and cover context for authorising (C7): what a decision would spend.
+
+Read before an Authorise so the dialog can warn when the ticked rows would take
+an organisation past its budget for the period, or an individual past their
+cover-day limit.  Warnings, not refusals: the CPD lead decides.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisation, PartnershipState, Person
+from db.scope import scope_for
+
+CHUNK = 5000
+MANY_JOBS = 500
+UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetContext:
+    """One organisation's CPD budget for one period (None: no budget set)."""
+
+    organisation_id: int
+    organisation: str
+    period_id: int
+    period: str
+    budget_pence: int | None
+    authorised_pence: int
+    pending_pence: int
+    rejected_pence: int
+
+    @property
+    def remaining_pence(self) -> int | None:
+        return None if self.budget_pence is None else self.budget_pence - self.authorised_pence
+
+
+@dataclass(frozen=True, slots=True)
+class CoverContext:
+    job_id: int
+    individual: str
+    period: str
+    limit_days: float
+    authorised_days: float
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetWarning:
+    context: BudgetContext
+    adding_pence: int
+
+    @property
+    def over_by_pence(self) -> int:
+        return self.context.authorised_pence + self.adding_pence - (self.context.budget_pence or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverWarning:
+    context: CoverContext
+    adding_days: float
+
+    @property
+    def total_days(self) -> float:
+        return self.context.authorised_days + self.adding_days
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorisationImpact:
+    """What authorising the ticked rows would add, and where it goes past a limit."""
+
+    count: int
+    total_cost_pence: int
+    undecided_count: int
+    undecided_cost_pence: int
+    budget_warnings: tuple[BudgetWarning, ...] = field(default_factory=tuple)
+    cover_warnings: tuple[CoverWarning, ...] = field(default_factory=tuple)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def budget_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], BudgetContext]:
+    """(organisation, period) → its budget and the authorised/pending/rejected totals."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    orgs = sorted({org for org, _ in pairs})
+    periods = sorted({period for _, period in pairs})
+    totals: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
+    for org, period, status, amount in session.execute(
+        select(
+            CpdActivity.organisation_id,
+            CpdActivity.period_id,
+            CpdActivity.partnership_state,
+            func.sum(CpdActivity.total_cost_pence),
+        )
+        .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
+        .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
+    ):
+        totals[(org, period)][PartnershipState(status)] = int(amount or 0)
+    budgets = {
+        (org, period): int(amount)
+        for org, period, amount in session.execute(
+            select(Budget.organisation_id, Budget.period_id, Budget.amount_pence).where(
+                Budget.organisation_id.in_(orgs), Budget.period_id.in_(periods)
+            )
+        )
+    }
+    names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs))).all())
+    labels = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).all())
+    result = {}
+    for org, period in pairs:
+        t = totals.get((org, period), {})
+        result[(org, period)] = BudgetContext(
+            organisation_id=org,
+            organisation=names.get(org, ""),
+            period_id=period,
+            period=labels.get(period, ""),
+            budget_pence=budgets.get((org, period)),
+            authorised_pence=t.get(PartnershipState.AUTHORISED, 0),
+            pending_pence=t.get(PartnershipState.PENDING, 0) + t.get(PartnershipState.NEEDS_REAUTHORISATION, 0),
+            rejected_pence=t.get(PartnershipState.REJECTED, 0),
+        )
+    return result
+
+
+def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], CoverContext]:
+    """(job, period) → the individual's cover limit and cover days already authorised."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return {}
+    jobs = sorted({job for job, _ in pairs})
+    labels = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).all())
+    used: dict[tuple[int, int], float] = {}
+    limits: dict[int, tuple[float, str]] = {}
+    if len(jobs) > MANY_JOBS:
+        # Thousands of individuals: one pass over the period's authorised rows beats a
+        # look-up per job through the (job, start) index.
+        periods = sorted({period for _, period in pairs})
+        wanted = set(jobs)
+        for job, period, total in session.execute(
+            select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
+            .where(
+                CpdActivity.period_id.in_(periods),
+                CpdActivity.partnership_state == PartnershipState.AUTHORISED,
+                CpdActivity.cover_days > 0,
+            )
+            .group_by(CpdActivity.job_id, CpdActivity.period_id)
+        ):
+            if job in wanted:
+                used[(job, period)] = float(total or 0)
+    for chunk in _chunks(jobs):
+        if len(jobs) <= MANY_JOBS:
+            for job, period, total in session.execute(
+                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
+                .where(CpdActivity.job_id.in_(chunk), CpdActivity.partnership_state == PartnershipState.AUTHORISED)
+                .group_by(CpdActivity.job_id, CpdActivity.period_id)
+            ):
+                used[(job, period)] = float(total or 0)
+        for job, limit, first, last in session.execute(
+            select(Job.id, Job.cover_limit_days, Person.first_name, Person.last_name)
+            .join(Person, Person.id == Job.person_id)
+            .where(Job.id.in_(chunk))
+        ):
+            limits[job] = (float(limit), f"{first} {last}")
+    return {
+        (job, period): CoverContext(
+            job_id=job,
+            individual=limits.get(job, (0.0, ""))[1],
+            period=labels.get(period, ""),
+            limit_days=limits.get(job, (0.0, ""))[0],
+            authorised_days=used.get((job, period), 0.0),
+        )
+        for job, period in pairs
+    }
+
+
+def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> AuthorisationImpact:
+    """Totals of the ticked rows, and the budgets and cover limits authorising them would pass."""
+    ids = sorted(ids)
+    per_org: dict[tuple[int, int], int] = defaultdict(int)
+    per_job: dict[tuple[int, int], float] = defaultdict(float)
+    count = total = undecided = undecided_cost = 0
+    with db.read() as session:
+        visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
+        connection = session.connection()  # Core: grouped sums, a few rows per chunk
+        for chunk in _chunks(ids):
+            where = (CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible))
+            for org, period, status, rows, cost in connection.execute(
+                select(
+                    CpdActivity.organisation_id,
+                    CpdActivity.period_id,
+                    CpdActivity.partnership_state,
+                    func.count(),
+                    func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                )
+                .where(*where)
+                .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
+            ):
+                count += rows
+                total += cost
+                if PartnershipState(status) in UNDECIDED:
+                    undecided += rows
+                    undecided_cost += cost
+                    per_org[(org, period)] += cost
+            for job, period, cover in connection.execute(
+                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
+                .where(*where, CpdActivity.partnership_state.in_(UNDECIDED), CpdActivity.cover_days > 0)
+                .group_by(CpdActivity.job_id, CpdActivity.period_id)
+            ):
+                per_job[(job, period)] += float(cover or 0)
+        budgets = budget_contexts(session, per_org)
+        covers = cover_contexts(session, per_job)
+    budget_warnings = tuple(
+        BudgetWarning(budgets[key], adding)
+        for key, adding in sorted(per_org.items())
+        if budgets[key].budget_pence is not None and budgets[key].authorised_pence + adding > budgets[key].budget_pence
+    )
+    cover_warnings = tuple(
+        CoverWarning(covers[key], adding)
+        for key, adding in sorted(per_job.items())
+        if covers[key].authorised_days + adding > covers[key].limit_days
+    )
+    return AuthorisationImpact(
+        count=count,
+        total_cost_pence=total,
+        undecided_count=undecided,
+        undecided_cost_pence=undecided_cost,
+        budget_warnings=budget_warnings,
+        cover_warnings=cover_warnings,
+    )

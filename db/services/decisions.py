@@ -1,0 +1,238 @@
+"""Undoing a partnership decision batch (C4) and recording completion (C2).
+
+A revert restores every row of the batch to the partnership state it had
+before, from the batch's own audit rows, in one transaction.  It is all or
+nothing: if any row changed since the decision (another decision, an edit),
+nothing is reverted and the rows in the way are named.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
+
+from db.engine import Database
+from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
+from db.models import (
+    AppUser,
+    AuditEntry,
+    CompletionState,
+    CpdActivity,
+    DecisionBatch,
+    Level,
+    Module,
+    Notification,
+    PartnershipState,
+    utcnow,
+)
+from db.progress import NullProgress, Progress
+from db.scope import scope_for
+from db.services.signoff import _chunks
+
+_RESTORED = (
+    "partnership_state",
+    "partnership_decided_at",
+    "partnership_user_id",
+    "partnership_reason",
+    "decision_batch_id",
+    "charged_organisation_id",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionBatchRow:
+    id: int
+    decided_at: datetime
+    decided_by: str
+    decision: PartnershipState
+    reason: str
+    activity_count: int
+    source: str
+    reverted_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RevertResult:
+    batch_id: int
+    restored: tuple[int, ...]
+
+
+def recent_batches(db: Database, user_id: int, limit: int = 30) -> list[DecisionBatchRow]:
+    """The newest decision batches: the user's own, or everyone's for the primary user."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        query = (
+            select(
+                DecisionBatch.id,
+                DecisionBatch.decided_at,
+                AppUser.display_name,
+                DecisionBatch.decision,
+                DecisionBatch.reason,
+                DecisionBatch.activity_count,
+                DecisionBatch.source,
+                DecisionBatch.reverted_at,
+            )
+            .join(AppUser, AppUser.id == DecisionBatch.user_id)
+            .order_by(DecisionBatch.decided_at.desc(), DecisionBatch.id.desc())
+            .limit(limit)
+        )
+        if not scope.is_primary:
+            query = query.where(DecisionBatch.user_id == user_id)
+        return [DecisionBatchRow(*row) for row in session.execute(query)]
+
+
+def _parse_moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def revert_batch(
+    db: Database, user_id: int, batch_id: int, reason: str = "", *, progress: Progress | None = None
+) -> RevertResult:
+    """Put every activity of the batch back as it was before the decision, or change nothing."""
+    progress = progress or NullProgress()
+    with db.transaction() as session:
+        scope = scope_for(session, user_id)
+        batch = session.get(DecisionBatch, batch_id)
+        if batch is None:
+            raise NotFound("That decision no longer exists.")
+        if batch.reverted_at is not None:
+            raise ValidationError("That decision was already undone.")
+        if batch.user_id != user_id and not scope.is_primary:
+            raise PermissionDenied("Only the person who made a decision, or the primary user, may undo it.")
+        entries = session.execute(
+            select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
+                AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
+            )
+        ).all()
+        before = {entity_id: (b or {}) for entity_id, b, _a in entries}
+        after_version = {entity_id: (a or {}).get("version") for entity_id, _b, a in entries}
+        ids = sorted(before)
+        total = len(ids)
+        current: dict[int, tuple[int, int | None, int]] = {}
+        for done, chunk in enumerate(_chunks(ids)):
+            query = select(
+                CpdActivity.id, CpdActivity.version, CpdActivity.decision_batch_id, CpdActivity.organisation_id
+            ).where(CpdActivity.id.in_(chunk))
+            if session.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update()
+            for activity_id, version, row_batch, org in session.execute(query):
+                current[activity_id] = (version, row_batch, org)
+            progress.report(min((done + 1) * len(chunk), total), total * 2, "Checking the decided activities…")
+        changed = [i for i in ids if i not in current or current[i][0] != after_version[i] or current[i][1] != batch_id]
+        if changed:
+            shown = ", ".join(str(i) for i in changed[:10]) + ("…" if len(changed) > 10 else "")
+            raise StaleData(
+                f"{len(changed):,} of the {total:,} activities changed after this decision (ids {shown}), "
+                "so nothing was undone. Decide those rows again by hand instead."
+            )
+        if any(not scope.can_act(Module.PARTNERSHIP_CPD, current[i][2], Level.DECIDE) for i in ids):
+            raise PermissionDenied(
+                "You may no longer decide for every organisation in this decision; nothing was undone."
+            )
+        _restore(session, db, user_id, batch, ids, before, reason.strip(), progress, total)
+        batch.reverted_at = utcnow()
+        batch.reverted_by_user_id = user_id
+        progress.check_cancelled()
+    return RevertResult(batch_id=batch_id, restored=tuple(ids))
+
+
+def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, progress, total) -> None:
+    """Group rows by the state they return to, so that a typical batch is one UPDATE per chunk."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i in ids:
+        b = before[i]
+        groups[tuple(b.get(key) for key in _RESTORED)].append(i)
+    now = utcnow()
+    identity = db.identity  # once, not once per row
+    verb = "authorised" if batch.decision is PartnershipState.AUTHORISED else "rejected"
+    done = 0
+    for key, members in groups.items():
+        values = dict(zip(_RESTORED, key, strict=True))
+        values["partnership_state"] = PartnershipState(values["partnership_state"])
+        values["partnership_decided_at"] = _parse_moment(values["partnership_decided_at"])
+        values["version"] = CpdActivity.version + 1
+        for chunk in _chunks(members):
+            session.execute(
+                update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values),
+                execution_options={"synchronize_session": False},
+            )
+            job_query = select(CpdActivity.id, CpdActivity.job_id).where(CpdActivity.id.in_(chunk))
+            jobs = dict(session.execute(job_query).tuples().all())
+            session.execute(
+                insert(AuditEntry.__table__),
+                [
+                    {
+                        "at": now,
+                        "user_id": user_id,
+                        "db_identity": identity,
+                        "action": "partnership_reverted",
+                        "entity": "cpd_activity",
+                        "entity_id": i,
+                        "before": {"partnership_state": batch.decision.value, "decision_batch_id": batch.id},
+                        "after": {"partnership_state": values["partnership_state"].value},
+                        "reason": reason or f"Undid decision batch {batch.id}",
+                        "decision_batch_id": None,
+                    }
+                    for i in chunk
+                ],
+            )
+            session.execute(
+                insert(Notification.__table__),
+                [
+                    {
+                        "created_at": now,
+                        "recipient_job_id": jobs[i],
+                        "kind": "partnership_reverted",
+                        "subject": f"The partnership's decision ({verb}) on your CPD request was withdrawn",
+                        "body": "It will be decided again.",
+                        "activity_id": i,
+                    }
+                    for i in chunk
+                ],
+            )
+            done += len(chunk)
+            progress.report(total + done, total * 2, f"Undoing {done:,} of {total:,} decisions…")
+
+
+def mark_completed(
+    db: Database, user_id: int, activity_id: int, shown_version: int, completed_on: date
+) -> CompletionState:
+    """Record that the activity was completed on a date (C2), audited."""
+    with db.transaction() as session:
+        scope = scope_for(session, user_id)
+        row = session.get(CpdActivity, activity_id)
+        if row is None:
+            raise NotFound("That activity no longer exists.")
+        if not scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE):
+            raise PermissionDenied("You may not record completion for this organisation.")
+        if row.version != shown_version:
+            raise StaleData("Someone changed this activity since it was shown. Reload it and try again.")
+        if completed_on < row.starts_on:
+            raise ValidationError("An activity cannot be completed before it starts.")
+        before = {"completion_state": row.completion_state.value, "completed_on": _iso(row.completed_on)}
+        session.execute(
+            update(CpdActivity)
+            .where(CpdActivity.id == activity_id)
+            .values(completion_state=CompletionState.COMPLETED, completed_on=completed_on, version=row.version + 1),
+            execution_options={"synchronize_session": False},
+        )
+        session.add(
+            AuditEntry(
+                user_id=user_id,
+                db_identity=db.identity,
+                action="completion_recorded",
+                entity="cpd_activity",
+                entity_id=activity_id,
+                before=before,
+                after={"completion_state": CompletionState.COMPLETED.value, "completed_on": completed_on.isoformat()},
+            )
+        )
+    return CompletionState.COMPLETED
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

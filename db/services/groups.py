@@ -1,0 +1,220 @@
+"""Group categories, groups and memberships (G1, G2).
+
+Categories and groups belong to the trust (or one organisation): creating,
+renaming and deleting them needs DECIDE on Groups there.  Renames and deletes
+carry the version the user saw, so a change made on stale data is refused.
+A membership tick is one small transaction (G2): it says which state the box
+was in, so a tick made after someone else changed the same membership is
+refused as a conflict instead of silently undoing their change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from db.engine import Database
+from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
+from db.models import AuditEntry, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, OrgKind
+from db.scope import scope_for
+
+MAX_NAME = 120
+
+
+@dataclass(frozen=True)
+class MembershipResult:
+    group_id: int
+    job_id: int
+    member: bool
+    member_count: int
+
+
+def _name(text: str, what: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise ValidationError(f"Give the {what} a name.")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"The {what} name is longer than {MAX_NAME} characters; shorten it.")
+    return name
+
+
+def _audit(session: Session, db: Database, user_id: int, action: str, entity: str, entity_id: int, **values) -> None:
+    session.add(
+        AuditEntry(
+            user_id=user_id,
+            db_identity=db.identity,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            before=values.get("before"),
+            after=values.get("after"),
+        )
+    )
+
+
+def _require(session: Session, user_id: int, org_id: int) -> None:
+    if not scope_for(session, user_id).can_act(Module.GROUPS, org_id, Level.DECIDE):
+        raise PermissionDenied("You may view groups but not change them.")
+
+
+def _trust_id(session: Session) -> int:
+    found = session.scalar(select(Organisation.id).where(Organisation.kind == OrgKind.TRUST).order_by(Organisation.id))
+    if found is None:
+        raise ValidationError("There is no trust in this database yet.")
+    return found
+
+
+def _category(session: Session, category_id: int) -> GroupCategory:
+    category = session.get(GroupCategory, category_id)
+    if category is None:
+        raise NotFound("That group category no longer exists; the list has been refreshed.")
+    return category
+
+
+def _group(session: Session, group_id: int) -> tuple[Group, GroupCategory]:
+    group = session.get(Group, group_id)
+    if group is None:
+        raise NotFound("That group no longer exists; someone may have deleted it.")
+    return group, _category(session, group.category_id)
+
+
+def _check_version(row: Group | GroupCategory, shown_version: int, what: str) -> None:
+    if row.version != shown_version:
+        raise StaleData(f"The {what} “{row.name}” was changed by someone else since it was shown; nothing was changed.")
+
+
+def _flush(session: Session, message: str) -> None:
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise ValidationError(message) from exc
+
+
+def create_category(db: Database, user_id: int, name: str, organisation_id: int | None = None) -> int:
+    name = _name(name, "category")
+    with db.transaction() as session:
+        org_id = organisation_id if organisation_id is not None else _trust_id(session)
+        _require(session, user_id, org_id)
+        category = GroupCategory(organisation_id=org_id, name=name)
+        session.add(category)
+        _flush(session, f"A category called “{name}” already exists.")
+        _audit(session, db, user_id, "group_category_created", "group_category", category.id, after={"name": name})
+        return category.id
+
+
+def rename_category(db: Database, user_id: int, category_id: int, name: str, shown_version: int) -> None:
+    name = _name(name, "category")
+    with db.transaction() as session:
+        category = _category(session, category_id)
+        _require(session, user_id, category.organisation_id)
+        _check_version(category, shown_version, "category")
+        before = category.name
+        category.name = name
+        _flush(session, f"A category called “{name}” already exists.")
+        _audit(
+            session, db, user_id, "group_category_renamed", "group_category", category_id,
+            before={"name": before}, after={"name": name},
+        )  # fmt: skip
+
+
+def delete_category(db: Database, user_id: int, category_id: int, shown_version: int) -> int:
+    """Delete a category with its groups and their memberships; returns the memberships removed."""
+    with db.transaction() as session:
+        category = _category(session, category_id)
+        _require(session, user_id, category.organisation_id)
+        _check_version(category, shown_version, "category")
+        group_ids = list(session.scalars(select(Group.id).where(Group.category_id == category_id)))
+        removed = session.scalar(
+            select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id.in_(group_ids))
+        )
+        session.execute(delete(GroupMembership).where(GroupMembership.group_id.in_(group_ids)))
+        session.execute(delete(Group).where(Group.id.in_(group_ids)))
+        _audit(
+            session, db, user_id, "group_category_deleted", "group_category", category_id,
+            before={"name": category.name, "groups": len(group_ids), "memberships": removed},
+        )  # fmt: skip
+        session.delete(category)
+        return int(removed or 0)
+
+
+def create_group(db: Database, user_id: int, category_id: int, name: str) -> int:
+    name = _name(name, "group")
+    with db.transaction() as session:
+        category = _category(session, category_id)
+        _require(session, user_id, category.organisation_id)
+        group = Group(category_id=category_id, name=name)
+        session.add(group)
+        _flush(session, f"“{category.name}” already has a group called “{name}”.")
+        after = {"name": name, "category": category.name}
+        _audit(session, db, user_id, "group_created", "group", group.id, after=after)
+        return group.id
+
+
+def rename_group(db: Database, user_id: int, group_id: int, name: str, shown_version: int) -> None:
+    name = _name(name, "group")
+    with db.transaction() as session:
+        group, category = _group(session, group_id)
+        _require(session, user_id, category.organisation_id)
+        _check_version(group, shown_version, "group")
+        before = group.name
+        group.name = name
+        _flush(session, f"“{category.name}” already has a group called “{name}”.")
+        _audit(session, db, user_id, "group_renamed", "group", group_id, before={"name": before}, after={"name": name})
+
+
+def delete_group(db: Database, user_id: int, group_id: int, shown_version: int) -> int:
+    """Delete a group and its memberships; returns how many memberships went with it."""
+    with db.transaction() as session:
+        group, category = _group(session, group_id)
+        _require(session, user_id, category.organisation_id)
+        _check_version(group, shown_version, "group")
+        removed = session.scalar(
+            select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
+        )
+        session.execute(delete(GroupMembership).where(GroupMembership.group_id == group_id))
+        _audit(
+            session, db, user_id, "group_deleted", "group", group_id,
+            before={"name": group.name, "category": category.name, "memberships": removed},
+        )  # fmt: skip
+        session.delete(group)
+        return int(removed or 0)
+
+
+def set_membership(db: Database, user_id: int, group_id: int, job_id: int, member: bool) -> MembershipResult:
+    """One tick (G2): add the job to the group (``member``) or take it out.
+
+    The box was shown in the opposite state; if the membership is already as
+    asked, someone else changed it meanwhile and ``StaleData`` says so.
+    """
+    with db.transaction() as session:
+        group, category = _group(session, group_id)
+        job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound("That job no longer exists; the list has been refreshed.")
+        scope = scope_for(session, user_id)
+        if not (
+            scope.can_act(Module.GROUPS, category.organisation_id) and scope.can_act(Module.GROUPS, job.organisation_id)
+        ):
+            raise PermissionDenied("You may not change this group's members at that organisation.")
+        existing = session.get(GroupMembership, (group_id, job_id))
+        if (existing is not None) == member:
+            state = "already in" if member else "no longer in"
+            raise StaleData(f"Someone else changed this meanwhile: the job is {state} “{group.name}”. List refreshed.")
+        if member:
+            session.add(GroupMembership(group_id=group_id, job_id=job_id, added_by_user_id=user_id))
+        else:
+            session.delete(existing)
+        flag_modified(group, "name")  # a membership change bumps the group's version (others' views notice)
+        session.flush()
+        _audit(
+            session, db, user_id, "group_member_added" if member else "group_member_removed", "group", group_id,
+            after={"job_id": job_id},
+        )  # fmt: skip
+        count = session.scalar(
+            select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
+        )
+        return MembershipResult(group_id, job_id, member, int(count or 0))

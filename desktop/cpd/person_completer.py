@@ -1,0 +1,82 @@
+"""The "individual" filter: a line edit completing names as the user types (C6).
+
+Each keystroke restarts a short timer; when it fires, a small SQL search runs
+off the UI thread and its answer fills the completer's popup.  Answers to
+older keystrokes are dropped, so a slow reply never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+from db.queries.people_search import PersonChoice
+from desktop.ops import Operations
+
+DEBOUNCE_MS = 250
+
+
+class PersonCompleter(QLineEdit):
+    """Emits ``person_chosen(id or None, label)`` when a person is picked or the text is cleared."""
+
+    person_chosen = Signal(object, str)
+
+    def __init__(
+        self, ops: Operations, search: Callable[[str], list[PersonChoice]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ops = ops
+        self._search = search
+        self._generation = 0
+        self._choices: dict[str, PersonChoice] = {}
+        self.person_id: int | None = None
+        self.setPlaceholderText("Any individual — type a name…")
+        self.setClearButtonEnabled(True)
+        self._list = QStringListModel(self)
+        self.completer_ = QCompleter(self._list, self)
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer_.setMaxVisibleItems(12)
+        self.setCompleter(self.completer_)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._run_search)
+        self.textEdited.connect(self._edited)
+        self.completer_.activated.connect(self._activated)
+
+    def set_person(self, person_id: int | None, label: str) -> None:
+        """Show a person chosen elsewhere (remembered filters, "all requests of this individual")."""
+        self.person_id = person_id
+        self.setText(label if person_id is not None else "")
+
+    def _edited(self, text: str) -> None:
+        if not text.strip():
+            self._timer.stop()
+            self._generation += 1
+            if self.person_id is not None:
+                self.person_id = None
+                self.person_chosen.emit(None, "")
+            return
+        self._timer.start()
+
+    def _run_search(self) -> None:
+        self._generation += 1
+        generation, text = self._generation, self.text()
+        self._ops.query(lambda: self._search(text), lambda found: self._found(generation, found), lambda _e: None)
+
+    def _found(self, generation: int, found: list[PersonChoice]) -> None:
+        if generation != self._generation:
+            return
+        self._choices = {choice.label: choice for choice in found}
+        self._list.setStringList(list(self._choices))
+        if found and self.hasFocus():
+            self.completer_.complete()
+
+    def _activated(self, label: str) -> None:
+        choice = self._choices.get(label)
+        if choice is not None:
+            self.person_id = choice.id
+            self.person_chosen.emit(choice.id, choice.label)

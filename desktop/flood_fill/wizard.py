@@ -1,0 +1,129 @@
+"""The flood-fill wizard as a widget inside the dock (not a modal dialog).
+
+Three steps on a stack — jobs, activity, review — with Back / Next / Create.
+Going back keeps everything (F4); the state is only cleared after a
+successful creation, so a refused fill loses nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from db.errors import TrustDeskError
+from db.queries.flood_fill import FloodFillOptions, OrganisationShare, flood_fill_options, selection_by_organisation
+from db.services.flood_fill import FloodFillSpec
+from desktop.context import AppContext
+from desktop.flood_fill.activity_page import ActivityPage
+from desktop.flood_fill.jobs_page import JobsPage
+from desktop.flood_fill.review_page import ReviewPage
+
+STEPS = ("1. Choose staff", "2. The activity", "3. Review and create")
+
+
+class FloodFillWizard(QWidget):
+    cancelled = Signal()
+    create_requested = Signal(object, object, object)  # FloodFillSpec, list[int], chosen_by
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.spec: FloodFillSpec | None = None
+        layout = QVBoxLayout(self)
+        self.step_label = QLabel("")
+        self.step_label.setObjectName("heading")
+        layout.addWidget(self.step_label)
+        self.stack = QStackedWidget()
+        self.jobs_page = JobsPage(context)
+        self.activity_page = ActivityPage(context)
+        self.review_page = ReviewPage()
+        for page in (self.jobs_page, self.activity_page, self.review_page):
+            self.stack.addWidget(page)
+        layout.addWidget(self.stack, 1)
+        buttons = QHBoxLayout()
+        self.cancel_button = QPushButton("Cancel")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("heading")
+        self.back_button = QPushButton("< Back")
+        self.next_button = QPushButton("Next >")
+        self.create_button = QPushButton("Create")
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.count_label)
+        buttons.addStretch()
+        for button in (self.back_button, self.next_button, self.create_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.cancel_button.clicked.connect(self.cancelled.emit)
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.next)
+        self.create_button.clicked.connect(self._create)
+        self.jobs_page.selection_changed.connect(lambda _n: self._update())
+        self._update()
+
+    # -- opening -----------------------------------------------------------------
+    def start(self) -> None:
+        """Show step 1 (keeping any selection in progress) and load the pickers."""
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.query(lambda: flood_fill_options(db, user_id), self._options_loaded)
+        self.jobs_page.load()
+        self._update()
+
+    def _options_loaded(self, options: FloodFillOptions) -> None:
+        self.jobs_page.set_options(options)
+        self.activity_page.set_options(options)
+
+    def reset(self) -> None:
+        self.jobs_page.clear()
+        self.activity_page.reset()
+        self.stack.setCurrentIndex(0)
+        self._update()
+
+    # -- moving between steps ---------------------------------------------------------
+    @property
+    def step(self) -> int:
+        return self.stack.currentIndex()
+
+    def back(self) -> None:
+        if self.step > 0:
+            self.stack.setCurrentIndex(self.step - 1)
+            self._update()
+
+    def next(self) -> None:
+        if self.step == 0 and self.jobs_page.selection:
+            self.stack.setCurrentIndex(1)
+        elif self.step == 1:
+            try:
+                self.spec = self.activity_page.spec()
+            except TrustDeskError as error:
+                self.activity_page.error_label.setText(error.message)
+                return
+            self.activity_page.error_label.clear()
+            self._load_review()
+        self._update()
+
+    def _load_review(self) -> None:
+        db, ids = self.context.db, sorted(self.jobs_page.selection)
+        self.review_page.summary.setText("Working out the split by organisation…")
+        self.stack.setCurrentIndex(2)
+        self.next_button.setEnabled(False)
+        self.context.ops.query(lambda: selection_by_organisation(db, ids), self._review_loaded)
+
+    def _review_loaded(self, shares: list[OrganisationShare]) -> None:
+        if self.spec is not None and self.step == 2:
+            self.review_page.show_plan(self.spec, self.activity_page.describe(), shares)
+        self._update()
+
+    def _create(self) -> None:
+        if self.spec is not None and self.jobs_page.selection:
+            chosen_by = [dict(item) for item in self.jobs_page.chosen_by]
+            self.create_requested.emit(self.spec, sorted(self.jobs_page.selection), chosen_by)
+
+    def _update(self) -> None:
+        count = len(self.jobs_page.selection)
+        self.step_label.setText(" › ".join(f"<b>{s}</b>" if n == self.step else s for n, s in enumerate(STEPS)))
+        self.count_label.setText(f"{count:,} staff chosen" if count else "No staff chosen yet")
+        self.back_button.setEnabled(self.step > 0)
+        self.next_button.setVisible(self.step < 2)
+        self.next_button.setEnabled(self.step != 0 or count > 0)
+        self.next_button.setToolTip("" if count else "Choose at least one member of staff first.")
+        self.create_button.setVisible(self.step == 2)

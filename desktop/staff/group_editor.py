@@ -1,0 +1,332 @@
+"""Group categories, groups and their members (G1, G2).
+
+Left: the groups, with create / rename / delete.  Right: every job in scope
+with a tick for membership of the chosen group; each tick is saved at once as
+one small action and a "Saved" note confirms it.  If someone else changed the
+same membership meanwhile the save is refused, the list reloads and the
+status line says why.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.changes import DataChange, Kind
+from db.errors import StaleData, TrustDeskError
+from db.models import Module
+from db.queries.groups import (
+    CategoryRow,
+    GroupRow,
+    GroupUsage,
+    can_edit_groups,
+    group_usage,
+    list_categories,
+    list_groups,
+)
+from db.queries.staff import StaffFilter, StaffPage, StaffRow, fetch_staff_page, first_staff_page
+from db.services import groups as groups_service
+from desktop.context import AppContext
+from desktop.dialogs.errors import show_error
+from desktop.models.group_table_model import GroupTableModel
+from desktop.models.member_choice_table_model import MemberChoiceTableModel
+from desktop.models.row_table_model import RowRole
+from desktop.paged_loader import PagedLoader, SearchBox
+from desktop.widgets import data_table, fit_columns
+
+SAVED_SHOWN_MS = 2500
+
+
+class GroupEditor(QSplitter):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.context = context
+        self.group: GroupRow | None = None
+        self._members_of: int | None = None  # the group whose members the list shows
+        self.categories: list[CategoryRow] = []
+        self.can_edit = False
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(QLabel("Groups"))
+        self.group_model = GroupTableModel(self)
+        self.group_table = data_table(self.group_model)
+        left_layout.addWidget(self.group_table, 1)
+        buttons = QHBoxLayout()
+        self.new_category_button = QPushButton("New category…")
+        self.new_group_button = QPushButton("New group…")
+        self.rename_button = QPushButton("Rename")
+        self.delete_button = QPushButton("Delete")
+        for button in (self.new_category_button, self.new_group_button, self.rename_button, self.delete_button):
+            buttons.addWidget(button)
+        left_layout.addLayout(buttons)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        header = QHBoxLayout()
+        self.members_label = QLabel("Choose a group to edit its members.")
+        self.saved_label = QLabel("")
+        self.saved_label.setObjectName("savedIndicator")
+        header.addWidget(self.members_label, 1)
+        header.addWidget(self.saved_label)
+        right_layout.addLayout(header)
+        self.search = SearchBox("Narrow the list: name, role or organisation…")
+        right_layout.addWidget(self.search)
+        self.member_model = MemberChoiceTableModel(self)
+        self.member_table = data_table(self.member_model, sortable=False)
+        right_layout.addWidget(self.member_table, 1)
+        self.addWidget(left)
+        self.addWidget(right)
+        self.setSizes([380, 620])
+
+        db, user_id = context.db, context.user.id
+        self.loader = PagedLoader(
+            context,
+            self.member_model,
+            lambda filt: first_staff_page(db, user_id, filt),
+            lambda filt, offset: fetch_staff_page(db, user_id, filt, offset),
+            self,
+        )
+        self.loader.loaded.connect(self._members_loaded)
+        self._saved_timer = QTimer(self)
+        self._saved_timer.setSingleShot(True)
+        self._saved_timer.timeout.connect(lambda: self.saved_label.setText(""))
+        self.group_table.selectionModel().selectionChanged.connect(self._group_chosen)
+        self.search.search_changed.connect(lambda _text: self._load_members())
+        self.member_model.check_toggled.connect(self._ticked)
+        self.new_category_button.clicked.connect(self.new_category)
+        self.new_group_button.clicked.connect(self.new_group)
+        rename_menu = QMenu(self.rename_button)
+        rename_menu.addAction("Rename group…", self.rename_selected)
+        rename_menu.addAction("Rename its category…", self.rename_category)
+        self.rename_button.setMenu(rename_menu)
+        delete_menu = QMenu(self.delete_button)
+        delete_menu.addAction("Delete group…", self.delete_selected)
+        delete_menu.addAction("Delete its category and all its groups…", self.delete_category)
+        self.delete_button.setMenu(delete_menu)
+        self._update_buttons()
+
+    # -- loading --------------------------------------------------------------
+    def refresh(self) -> None:
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.query(
+            lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)), self._groups_loaded
+        )
+
+    def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool]) -> None:
+        rows, self.categories, self.can_edit = loaded
+        chosen = self.group.id if self.group else None
+        self.group_model.set_rows(rows)
+        fit_columns(self.group_table)
+        self.group = None
+        for n, row in enumerate(rows):
+            if row.id == chosen:
+                self.group_table.selectRow(n)
+        if self.group is None:
+            self.member_model.reset(0, [])
+            self.members_label.setText("Choose a group to edit its members." if rows else "No groups yet.")
+        self._update_buttons()
+
+    def _group_chosen(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        chosen: GroupRow = indexes[0].data(RowRole)
+        if chosen.id != self._members_of:
+            self._members_of = chosen.id
+            self.member_model.overrides.clear()  # ticks still saving belong to the group left behind
+            self.member_model.pending.clear()
+        self.group = chosen
+        self._update_buttons()
+        self._load_members()
+
+    def _load_members(self) -> None:
+        if self.group is None:
+            return
+        self.members_label.setText(f"Loading {self.group.name}…")
+        self.loader.load(StaffFilter(search=self.search.text(), group_id=self.group.id, module=Module.GROUPS.value))
+
+    def _members_loaded(self, page: StaffPage) -> None:
+        if self.group is not None:
+            self.members_label.setText(
+                f"{self.group.category} › {self.group.name}: {self.group.member_count:,} members · "
+                f"{page.total:,} jobs listed — tick to add, untick to remove"
+            )
+        fit_columns(self.member_table)
+
+    def _update_buttons(self) -> None:
+        self.new_category_button.setEnabled(self.can_edit)
+        self.new_group_button.setEnabled(self.can_edit and bool(self.categories))
+        for button in (self.rename_button, self.delete_button):
+            button.setEnabled(self.can_edit and self.group is not None)
+        self.member_table.setEnabled(self.group is not None)
+
+    # -- ticks (G2) -------------------------------------------------------------
+    def _ticked(self, row: StaffRow, member: bool) -> None:
+        group = self.group
+        if group is None:
+            return
+        if not self.can_edit:
+            self.member_model.set_override(row.job_id, None)
+            self.context.navigator.tell("You may view groups but not change their members.")
+            return
+        self.member_model.set_override(row.job_id, member)
+        self.saved_label.setText("Saving…")
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.action(
+            lambda _progress: groups_service.set_membership(db, user_id, group.id, row.job_id, member),
+            lambda result: self._tick_saved(row, result.group_id, result.member_count),
+            lambda error: self._tick_failed(row, error),
+            title=f"{'Adding' if member else 'Removing'} {row.name}",
+        )
+
+    def _tick_saved(self, row: StaffRow, group_id: int, count: int) -> None:
+        self.member_model.saved(row.job_id)
+        self.saved_label.setText("✓ Saved")
+        self._saved_timer.start(SAVED_SHOWN_MS)
+        if self.group is not None and self.group.id == group_id:
+            self.group = GroupRow(
+                self.group.id, self.group.category_id, self.group.category, self.group.name, count, self.group.version
+            )
+            self.members_label.setText(f"{self.group.category} › {self.group.name}: {count:,} members")
+        self.context.bus.publish(DataChange(Kind.GROUPS))
+
+    def _tick_failed(self, row: StaffRow, error: TrustDeskError) -> None:
+        self.member_model.set_override(row.job_id, None)
+        self.saved_label.setText("Not saved")
+        self.context.navigator.tell(error.message)
+        if isinstance(error, StaleData):
+            self.refresh()
+        else:
+            show_error(self, error)
+
+    # -- categories and groups (G1) ----------------------------------------------
+    def _run(self, work, done_message: str, title: str) -> None:  # type: ignore[no-untyped-def]
+        self.context.ops.action(
+            lambda _progress: work(),
+            lambda _result: self._changed(done_message),
+            lambda error: self._edit_failed(error),
+            title=title,
+        )
+
+    def _changed(self, message: str) -> None:
+        self.context.navigator.tell(message)
+        self.context.bus.publish(DataChange(Kind.GROUPS))
+
+    def _edit_failed(self, error: TrustDeskError) -> None:
+        show_error(self, error)
+        self.refresh()
+
+    def new_category(self) -> None:
+        name, ok = QInputDialog.getText(self, "New group category", "Name of the category (e.g. Key Stage Groups):")
+        if ok and name.strip():
+            db, user_id = self.context.db, self.context.user.id
+            self._run(lambda: groups_service.create_category(db, user_id, name), f"Category “{name.strip()}” created.",
+                      "Creating a category")  # fmt: skip
+
+    def new_group(self) -> None:
+        if not self.categories:
+            return
+        labels = [c.name for c in self.categories]
+        current = labels.index(self.group.category) if self.group and self.group.category in labels else 0
+        category, ok = QInputDialog.getItem(self, "New group", "Category:", labels, current, False)
+        if not ok:
+            return
+        name, ok = QInputDialog.getText(self, "New group", f"Name of the new group in {category}:")
+        if ok and name.strip():
+            category_id = self.categories[labels.index(category)].id
+            db, user_id = self.context.db, self.context.user.id
+            self._run(lambda: groups_service.create_group(db, user_id, category_id, name),
+                      f"Group “{name.strip()}” created in {category}.", "Creating a group")  # fmt: skip
+
+    def rename_selected(self) -> None:
+        group = self.group
+        if group is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename group", "New name:", text=group.name)
+        if ok and name.strip() and name.strip() != group.name:
+            db, user_id = self.context.db, self.context.user.id
+            self._run(lambda: groups_service.rename_group(db, user_id, group.id, name, group.version),
+                      f"Group renamed to “{name.strip()}”.", "Renaming a group")  # fmt: skip
+
+    def delete_selected(self) -> None:
+        group = self.group
+        if group is None:
+            return
+        db = self.context.db
+        self.context.ops.query(
+            lambda: group_usage(db, group_id=group.id), lambda usage: self._confirm_delete(group, usage)
+        )
+
+    def _confirm_delete(self, group: GroupRow, usage: GroupUsage) -> None:
+        uses = (
+            f"\n{usage.flood_fills:,} flood fills chose staff by this group; they keep their activities."
+            if usage.flood_fills
+            else ""
+        )
+        answer = QMessageBox.question(
+            self,
+            "Delete group",
+            f"Delete “{group.category} › {group.name}”?\n\n"
+            f"{usage.members:,} memberships will be removed (the staff themselves are not touched).{uses}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            db, user_id = self.context.db, self.context.user.id
+            self.group = None
+            message = f"Group “{group.name}” deleted; {usage.members:,} memberships removed."
+            self._run(lambda: groups_service.delete_group(db, user_id, group.id, group.version), message,
+                      "Deleting a group")  # fmt: skip
+
+    def _selected_category(self) -> CategoryRow | None:
+        if self.group is None:
+            return None
+        return next((c for c in self.categories if c.id == self.group.category_id), None)
+
+    def rename_category(self) -> None:
+        category = self._selected_category()
+        if category is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename category", "New name:", text=category.name)
+        if ok and name.strip() and name.strip() != category.name:
+            db, user_id = self.context.db, self.context.user.id
+            self._run(lambda: groups_service.rename_category(db, user_id, category.id, name, category.version),
+                      f"Category renamed to “{name.strip()}”.", "Renaming a category")  # fmt: skip
+
+    def delete_category(self) -> None:
+        category = self._selected_category()
+        if category is None:
+            return
+        db = self.context.db
+        self.context.ops.query(
+            lambda: group_usage(db, category_id=category.id),
+            lambda usage: self._confirm_delete_category(category, usage),
+        )
+
+    def _confirm_delete_category(self, category: CategoryRow, usage: GroupUsage) -> None:
+        uses = f"\n{usage.flood_fills:,} flood fills chose staff by these groups." if usage.flood_fills else ""
+        answer = QMessageBox.question(
+            self,
+            "Delete category",
+            f"Delete the category “{category.name}” and its {usage.groups:,} groups?\n\n"
+            f"{usage.members:,} memberships will be removed (the staff themselves are not touched).{uses}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            db, user_id = self.context.db, self.context.user.id
+            self.group = None
+            message = f"Category “{category.name}” deleted; {usage.members:,} memberships removed."
+            self._run(lambda: groups_service.delete_category(db, user_id, category.id, category.version), message,
+                      "Deleting a category")  # fmt: skip
