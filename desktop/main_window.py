@@ -10,11 +10,13 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
+from db.queries.activities import ActivityFilter
 from desktop.context import AppContext
 from desktop.icons import icon
 from desktop.ops import Operation
 from desktop.panels.base import Panel
 from desktop.panels.registry import apply_default_layout, create_panels, fill_view_menu
+from desktop.workbook_actions import WorkbookActions
 
 LAYOUT_VERSION = 1
 
@@ -55,6 +57,10 @@ class MainWindow(QMainWindow):
         self.gias_action.triggered.connect(self.import_from_gias)
         file_menu.addAction(self.gias_action)
         file_menu.addSeparator()
+        self.workbook_actions = WorkbookActions(self, self.context, self._activity_filter)
+        file_menu.addAction(self.workbook_actions.export_action)
+        file_menu.addAction(self.workbook_actions.import_action)
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -75,6 +81,12 @@ class MainWindow(QMainWindow):
         about = QAction(icon("about"), "&About TrustDesk", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
+
+    def _activity_filter(self) -> ActivityFilter:
+        """The Partnership CPD panel's filter once it has been built, else the default one."""
+        panel = self.panels.get("partnership_cpd")
+        current = getattr(panel, "filter", None)
+        return current if isinstance(current, ActivityFilter) else ActivityFilter()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

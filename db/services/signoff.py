@@ -30,7 +30,7 @@ from db.models import (
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import scope_for
+from db.scope import Scope, scope_for
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -85,6 +85,32 @@ def sign_off(
 ) -> SignOffResult:
     """Authorise or reject the given activities at the versions the user saw them."""
     progress = progress or NullProgress()
+    with db.transaction() as session:
+        result = sign_off_in(session, db, user_id, shown_versions, decision, reason, source=source, progress=progress)
+        progress.check_cancelled()
+    return result
+
+
+def sign_off_in(
+    session: Session,
+    db: Database,
+    user_id: int,
+    shown_versions: Mapping[int, int],
+    decision: PartnershipState,
+    reason: str = "",
+    *,
+    source: str = "panel",
+    progress: Progress | None = None,
+    scope: Scope | None = None,
+) -> SignOffResult:
+    """The rules of ``sign_off`` inside a transaction the caller owns.
+
+    For callers that take several decisions as one user action (a workbook's
+    rows carry their own reasons): they open one transaction, call this once
+    per (decision, reason) group, and commit or roll back all of it.  Passing
+    the ``scope`` read once at the start saves re-reading it for every group.
+    """
+    progress = progress or NullProgress()
     if decision not in DECISIONS:
         raise ValidationError("A partnership decision is either Authorise or Reject.")
     reason = reason.strip()
@@ -95,32 +121,28 @@ def sign_off(
 
     ids = sorted(shown_versions)
     total = len(ids)
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
-        if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
-            raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
-        own_person = (
-            session.scalar(select(Job.person_id).where(Job.id == scope.own_job_id)) if scope.own_job_id else None
-        )
+    scope = scope or scope_for(session, user_id)
+    if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
+        raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
+    own_person = session.scalar(select(Job.person_id).where(Job.id == scope.own_job_id)) if scope.own_job_id else None
 
-        current = _lock_rows(session, ids, progress, total)
-        applied: list[int] = []
-        skipped: list[Skipped] = []
-        for activity_id in ids:
-            row = current.get(activity_id)
-            if row is None:
-                skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
-                continue
-            why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
-            if why is None:
-                applied.append(activity_id)
-            else:
-                skipped.append(Skipped(activity_id, row.title, row.individual, why))
+    current = _lock_rows(session, ids, progress, total)
+    applied: list[int] = []
+    skipped: list[Skipped] = []
+    for activity_id in ids:
+        row = current.get(activity_id)
+        if row is None:
+            skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
+            continue
+        why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
+        if why is None:
+            applied.append(activity_id)
+        else:
+            skipped.append(Skipped(activity_id, row.title, row.individual, why))
 
-        batch_id = None
-        if applied:
-            batch_id = _apply(session, db, user_id, decision, reason, source, applied, current, progress, total)
-        progress.check_cancelled()
+    batch_id = None
+    if applied:
+        batch_id = _apply(session, db, user_id, decision, reason, source, applied, current, progress, total)
     return SignOffResult(decision=decision, batch_id=batch_id, applied=tuple(applied), skipped=tuple(skipped))
 
 

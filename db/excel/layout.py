@@ -1,0 +1,123 @@
+"""The shape of a TrustDesk budget workbook, shared by the export and the import.
+
+The import trusts nothing it did not write itself: it finds the marker sheet,
+checks the format version, and checks that the data sheet's header row is
+exactly ``HEADERS`` — so a workbook whose columns were moved or renamed is
+refused instead of having its decisions read from the wrong column.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from db.models import CompletionState, CpdTeamState, LineManagerState, PartnershipState
+
+FORMAT_ID = "trustdesk-budget-workbook"
+FORMAT_VERSION = 1
+
+DATA_SHEET = "Activities"
+BUDGET_SHEET = "Budget"
+NOTES_SHEET = "Notes"
+MARKER_SHEET = "TrustDesk"  # very hidden: identifies the workbook and its format
+
+AUTHORISE = "Authorise"
+REJECT = "Reject"
+DECISION_CHOICES = (AUTHORISE, REJECT)
+DECISION_VALUES: dict[str, PartnershipState] = {
+    "authorise": PartnershipState.AUTHORISED,
+    "authorize": PartnershipState.AUTHORISED,
+    "reject": PartnershipState.REJECTED,
+}
+MAX_REASON_CHARS = 2000
+
+#: refuse workbooks past these before (and while) reading them
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 1_048_575  # Excel's own limit less the header
+MAX_COMPRESSION_RATIO = 200
+
+
+class Kind(enum.Enum):
+    TEXT = "text"  # user-typed text: never a formula
+    LABEL = "label"  # text we chose (state names, periods)
+    DATE = "date"
+    MONEY = "money"
+    DAYS = "days"
+    INTEGER = "integer"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    width: float
+    kind: Kind
+    hidden: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Decision", 12, Kind.LABEL),
+    Column("Reason", 34, Kind.TEXT),
+    Column("Individual", 22, Kind.TEXT),
+    Column("Organisation", 30, Kind.TEXT),
+    Column("Activity", 42, Kind.TEXT),
+    Column("Type", 16, Kind.TEXT),
+    Column("Provider", 26, Kind.TEXT),
+    Column("Starts", 11.5, Kind.DATE),
+    Column("Ends", 11.5, Kind.DATE),
+    Column("Period", 9, Kind.LABEL),
+    Column("Course fee", 12, Kind.MONEY),
+    Column("Cover", 11, Kind.MONEY),
+    Column("Travel & other", 14, Kind.MONEY),
+    Column("Total cost", 12, Kind.MONEY),
+    Column("Cover days", 11, Kind.DAYS),
+    Column("Line manager", 13, Kind.LABEL),
+    Column("CPD team", 11, Kind.LABEL),
+    Column("Partnership", 21, Kind.LABEL),
+    Column("Completion", 14, Kind.LABEL),
+    Column("Training event", 28, Kind.TEXT),
+    Column("Requested by", 22, Kind.TEXT),
+    # Far right and hidden: what the import needs, where a reviewer won't trip over it.
+    Column("Activity id (do not edit)", 12, Kind.INTEGER, hidden=True),
+    Column("Version (do not edit)", 12, Kind.INTEGER, hidden=True),
+)
+HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
+DECISION_COL = 0
+REASON_COL = 1
+INDIVIDUAL_COL = 2
+TITLE_COL = 4
+ID_COL = len(COLUMNS) - 2
+VERSION_COL = len(COLUMNS) - 1
+#: the columns a reviewer may type in; everything else is for reading
+EDITABLE = frozenset({DECISION_COL, REASON_COL})
+
+STATE_LABELS: dict[object, str] = {
+    PartnershipState.PENDING: "Pending",
+    PartnershipState.AUTHORISED: "Authorised",
+    PartnershipState.REJECTED: "Rejected",
+    PartnershipState.NEEDS_REAUTHORISATION: "Needs re-authorisation",
+    LineManagerState.PENDING: "Pending",
+    LineManagerState.AGREED: "Agreed",
+    LineManagerState.DENIED: "Denied",
+    CpdTeamState.PENDING: "Pending",
+    CpdTeamState.APPROVED: "Approved",
+    CpdTeamState.DECLINED: "Declined",
+    CompletionState.NOT_COMPLETED: "Not completed",
+    CompletionState.ATTENDED: "Attended",
+    CompletionState.COMPLETED: "Completed",
+}
+
+MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
+DATE_FORMAT = "dd/mm/yyyy"
+DAYS_FORMAT = "0.0#"
+TIMESTAMP_FORMAT = "dd/mm/yyyy hh:mm"
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,98 @@
+"""Keeping workbooks harmless in both directions.
+
+Out: text people typed (titles, providers, reasons) can start with ``=``,
+``+``, ``-`` or ``@``; a spreadsheet must show it as text, never run it as a
+formula.  We always write such values as string cells *and* give them Excel's
+quote-prefix style, so that even editing the cell later (F2, Enter) keeps it text.
+
+In: a file chosen for import is checked before any workbook library parses
+it: an encrypted (password-protected) workbook is an OLE compound file, not a
+zip; a truncated one has no zip central directory; a huge or zip-bomb one
+declares its uncompressed sizes up front.  Each gets one clear sentence and
+nothing is changed.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from db.errors import ValidationError
+from db.excel.layout import MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES
+
+#: what spreadsheet programs may treat as the start of a formula (OWASP "CSV injection")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+class WorkbookRefused(ValidationError):
+    """The workbook cannot be imported; nothing was changed."""
+
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_PREFIXES)
+
+
+def check_workbook_file(path: Path) -> None:
+    """Refuse files we must not hand to a workbook parser, with the reason why."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise WorkbookRefused(f"“{name}” does not exist.") from None
+    except IsADirectoryError:
+        raise WorkbookRefused(f"“{name}” is a folder, not a workbook.") from None
+    except OSError as exc:
+        raise WorkbookRefused(f"“{name}” could not be read: {exc.strerror or exc}.") from None
+    if size == 0:
+        raise WorkbookRefused(f"“{name}” is empty.")
+    if size > MAX_FILE_BYTES:
+        raise WorkbookRefused(
+            f"“{name}” is {size / 1e6:,.0f} MB, too large to be a TrustDesk budget workbook; nothing was imported."
+        )
+    if head == OLE_MAGIC:
+        raise WorkbookRefused(
+            f"“{name}” is password-protected (encrypted) or an old-style .xls file. "
+            "Save it without a password as an Excel workbook (.xlsx) and import that."
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise WorkbookRefused(f"“{name}” is not an Excel workbook (.xlsx).")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise WorkbookRefused(
+            f"“{name}” is damaged or incomplete (perhaps it was not fully copied or downloaded). "
+            "Nothing was imported; export again or copy the file again."
+        ) from None
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise WorkbookRefused(f"“{name}” is not an Excel workbook (.xlsx).")
+    total = sum(entry.file_size for entry in entries)
+    for entry in entries:
+        if (
+            entry.compress_size
+            and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
+            and entry.file_size > (10 * 1024 * 1024)
+        ):
+            raise WorkbookRefused(f"“{name}” expands to an implausible size when opened; it was not imported.")
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise WorkbookRefused(
+            f"“{name}” holds {total / 1e6:,.0f} MB of sheet data, too much to be a TrustDesk budget workbook; "
+            "nothing was imported."
+        )
+
+
+def replace_atomically(temporary: Path, final: Path) -> None:
+    """Put a finished file in place in one step: readers see the old file or the new one."""
+    try:
+        os.replace(temporary, final)
+    except PermissionError:
+        raise ValidationError(
+            f"“{final.name}” is open in another program (Excel?) or read-only. Close it and export again; "
+            "the existing file was left as it was."
+        ) from None

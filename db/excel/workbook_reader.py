@@ -1,0 +1,243 @@
+"""Read the decisions out of a budget workbook, refusing anything that is not ours.
+
+Nothing here touches the database.  The file is checked before openpyxl
+parses it (``safety.check_workbook_file``), then opened read-only (streamed),
+identified by its very hidden marker sheet and format version, and its header
+row compared column by column with the layout.  Each row with a decision is
+then checked on its own; a bad row is reported as invalid, never guessed at.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db.errors import TrustDeskError
+from db.excel.fast_cells import cells_source, iter_rows
+from db.excel.layout import (
+    DATA_SHEET,
+    DECISION_COL,
+    DECISION_VALUES,
+    FORMAT_ID,
+    FORMAT_VERSION,
+    HEADERS,
+    ID_COL,
+    INDIVIDUAL_COL,
+    MARKER_SHEET,
+    MAX_REASON_CHARS,
+    MAX_ROWS,
+    REASON_COL,
+    TITLE_COL,
+    VERSION_COL,
+    column_letter,
+)
+from db.excel.safety import WorkbookRefused, check_workbook_file
+from db.models import PartnershipState
+from db.progress import NullProgress, Progress
+
+
+@dataclass(frozen=True, slots=True)
+class RowDecision:
+    """One row that asks for a decision and passed the workbook-level checks."""
+
+    row: int  # the spreadsheet row number, as the reviewer sees it
+    activity_id: int
+    version: int
+    decision: PartnershipState
+    reason: str
+    title: str
+    individual: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRow:
+    row: int
+    activity_id: int | None
+    title: str
+    individual: str
+    why: str
+    typed: str = ""  # what the Decision cell held
+
+
+@dataclass
+class WorkbookDecisions:
+    identity: dict[str, str]
+    decisions: list[RowDecision] = field(default_factory=list)
+    invalid: list[InvalidRow] = field(default_factory=list)
+    undecided: int = 0  # rows left blank: nothing to do
+
+
+def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDecisions:
+    from openpyxl import load_workbook
+
+    progress = progress or NullProgress()
+    path = Path(path)
+    check_workbook_file(path)
+    name = path.name
+    try:
+        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except TrustDeskError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a malformed package
+        why = type(exc).__name__
+        raise WorkbookRefused(f"“{name}” could not be read as a workbook ({why}); nothing was imported.") from None
+    try:
+        identity = _identity(book, name)
+        sheet = book[DATA_SHEET]
+        _check_headers(sheet, name)
+        declared = sheet.max_row or 0
+        if declared - 1 > MAX_ROWS:
+            raise WorkbookRefused(f"“{name}” declares {declared:,} rows, more than a budget workbook can hold.")
+        return _read_rows(sheet, identity, name, progress)
+    except TrustDeskError:
+        raise
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        raise WorkbookRefused(f"“{name}” could not be read ({why}); nothing was imported.") from None
+    finally:
+        book.close()
+
+
+def _identity(book: object, name: str) -> dict[str, str]:
+    names = book.sheetnames  # type: ignore[attr-defined]
+    if MARKER_SHEET not in names or DATA_SHEET not in names:
+        raise WorkbookRefused(
+            f"“{name}” is not a TrustDesk budget workbook. Import only workbooks exported from TrustDesk "
+            "(File › Export budget workbook…)."
+        )
+    identity: dict[str, str] = {}
+    for index, row in enumerate(book[MARKER_SHEET].iter_rows(max_col=2, values_only=True)):  # type: ignore[index]
+        if index > 50:
+            break
+        if row and row[0] is not None:
+            identity[str(row[0])] = "" if len(row) < 2 or row[1] is None else str(row[1])
+    if identity.get("format") != FORMAT_ID:
+        raise WorkbookRefused(f"“{name}” is not a TrustDesk budget workbook (its marker sheet is not ours).")
+    version = identity.get("format_version", "")
+    if version != str(FORMAT_VERSION):
+        raise WorkbookRefused(
+            f"“{name}” was written in workbook format {version or 'unknown'}; this TrustDesk reads format "
+            f"{FORMAT_VERSION}. Export the workbook again from this version."
+        )
+    return identity
+
+
+def _check_headers(sheet: object, name: str) -> None:
+    found = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())  # type: ignore[attr-defined]
+    found = tuple("" if value is None else str(value).strip() for value in found)
+    for index, expected in enumerate(HEADERS):
+        actual = found[index] if index < len(found) else ""
+        if actual != expected:
+            where = f"column {column_letter(index)}"
+            seen = f"“{actual}”" if actual else "empty"
+            raise WorkbookRefused(
+                f"In “{name}”, {where} should be “{expected}” but is {seen}: columns were moved, renamed or "
+                "deleted, so the decisions cannot be matched safely. Nothing was imported; export a fresh workbook "
+                "and record the decisions without changing the columns."
+            )
+    extra = [value for value in found[len(HEADERS) :] if value]
+    if extra:
+        raise WorkbookRefused(
+            f"In “{name}”, a column “{extra[0]}” was added after the TrustDesk columns; nothing was imported. "
+            "Remove it (or export a fresh workbook) and import again."
+        )
+
+
+WANTED = (DECISION_COL, REASON_COL, INDIVIDUAL_COL, TITLE_COL, ID_COL, VERSION_COL)
+
+
+def _rows(sheet: object) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the data rows: the fast reader when it can, else openpyxl's."""
+    width = len(HEADERS)
+    handles = cells_source(sheet)
+    if handles is None:
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)  # type: ignore[attr-defined]
+        yield from enumerate(rows, start=2)
+        return
+    opener, strings = handles
+    source = opener()
+    try:
+        for number, cells in iter_rows(source, strings, WANTED):
+            yield number, tuple(cells.get(column) for column in range(width))
+    finally:
+        source.close()
+
+
+def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Progress) -> WorkbookDecisions:
+    out = WorkbookDecisions(identity=identity)
+    seen: dict[int, list[int]] = {}
+    width = len(HEADERS)
+    for number, values in _rows(sheet):
+        if number - 1 > MAX_ROWS:
+            raise WorkbookRefused(f"“{name}” has more rows than a budget workbook can hold; nothing was imported.")
+        if number % 5000 == 0:
+            progress.report(number, number + 5000, f"Reading row {number:,}…")
+            progress.check_cancelled()
+        if not values or all(value is None or value == "" for value in values):
+            continue
+        values = tuple(values) + (None,) * (width - len(values))
+        title = _text(values[TITLE_COL])
+        individual = _text(values[INDIVIDUAL_COL])
+        raw_decision = _text(values[DECISION_COL]).strip()
+        reason = _text(values[REASON_COL]).strip()
+        activity_id = _whole(values[ID_COL])
+        version = _whole(values[VERSION_COL])
+        why = ""
+        if not raw_decision:
+            if activity_id is None:
+                why = "its hidden activity id is missing or not a whole number"
+            else:
+                out.undecided += 1
+        else:
+            decision = DECISION_VALUES.get(raw_decision.lower())
+            if activity_id is None or version is None:
+                why = "its hidden activity id or version is missing or not a whole number"
+            elif decision is None:
+                why = f"“{raw_decision[:40]}” is not a decision: choose Authorise or Reject, or leave it blank"
+            elif decision is PartnershipState.REJECTED and not reason:
+                why = "a rejection needs a reason: the individual is told why"
+            elif len(reason) > MAX_REASON_CHARS:
+                why = f"the reason is longer than {MAX_REASON_CHARS:,} characters"
+            else:
+                out.decisions.append(RowDecision(number, activity_id, version, decision, reason, title, individual))
+        if why:
+            out.invalid.append(InvalidRow(number, activity_id, title, individual, why, raw_decision[:40]))
+        if activity_id is not None:
+            seen.setdefault(activity_id, []).append(number)
+    # An id on two rows means rows were copied over each other: neither can be trusted.
+    doubled = {key: rows for key, rows in seen.items() if len(rows) > 1}
+    if doubled:
+        kept = []
+        for d in out.decisions:
+            if d.activity_id in doubled:
+                rows = ", ".join(str(n) for n in doubled[d.activity_id])
+                why = f"the same activity id is on rows {rows} (copied over?)"
+                typed = "Authorise" if d.decision is PartnershipState.AUTHORISED else "Reject"
+                out.invalid.append(InvalidRow(d.row, d.activity_id, d.title, d.individual, why, typed))
+            else:
+                kept.append(d)
+        out.decisions = kept
+    return out
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _whole(value: object) -> int | None:
+    """Ids come back as int from our files and as float or text from some other programs."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
