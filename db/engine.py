@@ -114,6 +114,7 @@ class Database:
     def __init__(self, target: DatabaseTarget, engine: Engine) -> None:
         self.target = target
         self.engine = engine
+        self._server_login: str | None = None
         self._reader = sessionmaker(engine, expire_on_commit=False)
         write_engine = engine.execution_options(sqlite_begin="IMMEDIATE") if target.is_sqlite else engine
         self._writer = sessionmaker(write_engine, expire_on_commit=False)
@@ -124,13 +125,21 @@ class Database:
 
     @property
     def identity(self) -> str:
-        """Who is connected, as the database sees it (recorded in the audit log)."""
+        """Who is connected, as the database sees it (recorded in the audit log).
+
+        On a server this is ``current_user`` as the server reports it — the
+        login it authenticated, not whatever name the URL claims — asked once
+        and remembered.  On a SQLite file it is the laptop's account.
+        """
         if self.target.is_sqlite:
             try:
                 return f"local:{getpass.getuser()}"
             except Exception:
                 return "local"
-        return self.target.url.username or "unknown"
+        if self._server_login is None:
+            with self.engine.connect() as connection:
+                self._server_login = str(connection.exec_driver_sql("SELECT current_user").scalar())
+        return self._server_login
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -157,4 +157,11 @@ def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
     except OperationalError as exc:
         engine.dispose()
         raise CannotWrite(f"TrustDesk could not prepare {target.display}: {exc.orig}.") from exc
-    return Database(target, engine)
+    database = Database(target, engine)
+    if path is None:
+        try:
+            log.info("Connected to %s as %s", target.display, database.identity)  # asks the server once
+        except OperationalError as exc:
+            engine.dispose()
+            raise Unreachable(f"TrustDesk cannot reach the database at {target.display}.") from exc
+    return database

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from db.errors import TrustDeskError, explain
+from db.errors import TrustDeskError, explain, is_transient
 from db.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 600
+#: Pauses before each retry of a read that met a locked or unreachable database (seconds, ~7 s in all).
+READ_RETRY_DELAYS = (0.25, 0.75, 2.0, 4.0)
 
 Success = Callable[[Any], None]
 Failure = Callable[[TrustDeskError], None]
@@ -66,6 +69,22 @@ class _Runnable(QRunnable):
             self._signals.failed.emit(exc)
         else:
             self._signals.succeeded.emit(result)
+
+
+def retrying_read(work: Callable[[], Any], delays: tuple[float, ...]) -> Any:
+    """Run ``work``; on a transient database error wait and run it again, at most ``len(delays)`` more times."""
+    for delay in delays:
+        try:
+            return work()
+        except Exception as exc:
+            if isinstance(exc, TrustDeskError):
+                raise  # already a verdict (e.g. "cannot reach the server" at start-up), not a hiccup
+            error = explain(exc)
+            if not is_transient(error):
+                raise
+            log.warning("Read failed (%s); trying again in %.2f s", error.message, delay)
+        time.sleep(delay)  # a worker thread waiting out a short outage, never the UI thread
+    return work()
 
 
 class Operation(QObject):
@@ -157,7 +176,7 @@ class Operation(QObject):
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        error = explain(exc)
+        error = explain(exc, writing=self.is_action)
         if not isinstance(exc, TrustDeskError):
             log.error("%s failed", self.title, exc_info=exc)
         self.error = error
@@ -193,9 +212,16 @@ class Operations(QObject):
     def query(
         self, work: Callable[[], Any], on_success: Success | None = None, on_failure: Failure | None = None
     ) -> Operation:
-        """Run a read off the UI thread."""
+        """Run a read off the UI thread.
+
+        A read that meets a locked or unreachable database is tried again a few
+        times with growing pauses (reads change nothing, so repeating one is
+        safe); only then does ``on_failure`` hear about it.  The engine drops
+        dead connections itself and checks each one before use, so a read after
+        the database comes back succeeds without a restart.
+        """
         op = Operation("Loading…", on_success, on_failure or self.default_failure, cancellable=False, is_action=False)
-        self._start(op, work, self._reads)
+        self._start(op, lambda: retrying_read(work, READ_RETRY_DELAYS), self._reads)
         return op
 
     def action(
@@ -210,6 +236,13 @@ class Operations(QObject):
         parent: QWidget | None = None,
     ) -> Operation:
         """Run a change off the UI thread; ``work`` receives a Progress to report to.
+
+        A change is never repeated automatically: if the database is locked or
+        the connection drops, ``on_failure`` receives the error, and
+        ``is_transient(error)`` (db.errors) tells a dialog to keep what the user
+        typed and offer to try again.  Trying again is safe for services that
+        check version counters: rows the first attempt did change come back as
+        "changed since it was shown".
 
         With ``progress_dialog`` a window-modal dialog over ``parent`` appears if
         the work is still running after 600 ms; otherwise progress shows only in

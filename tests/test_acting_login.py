@@ -1,0 +1,69 @@
+"""Who is acting on a shared database: the person's own PostgreSQL login, mapped to their app user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from db.engine import Database, DatabaseTarget
+from db.errors import PermissionDenied
+from db.migrate import open_database
+from db.models import AuditEntry, PartnershipState
+from db.queries.users import user_for_login
+from db.server_logins import link_login
+from db.services.signoff import sign_off
+from tests.helpers import pending_elsewhere
+from tests.test_signoff import decidable_orgs
+
+pytestmark = pytest.mark.engines("postgresql")
+
+
+@pytest.fixture
+def own_login(demo_db: Database) -> Iterator[str]:
+    """A fresh login role (roles are server-wide, so named after this test's database)."""
+    login = f"lead.{demo_db.target.url.database}"
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql(f'CREATE ROLE "{login}" LOGIN')
+    yield login
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql(f'DROP OWNED BY "{login}"')
+        connection.exec_driver_sql(f'DROP ROLE "{login}"')
+
+
+def _connect_as(demo_db: Database, login: str) -> Database:
+    return open_database(DatabaseTarget(demo_db.target.url.set(username=login)))
+
+
+def test_the_login_decides_who_acts_and_the_audit_records_it(demo_db: Database, own_login: str) -> None:
+    with demo_db.engine.begin() as connection:
+        link_login(connection, own_login, "sam.patel")
+    mine = _connect_as(demo_db, own_login)
+    try:
+        user = user_for_login(mine)
+        assert user.username == "sam.patel"
+        ticked = pending_elsewhere(mine, "sam.patel", decidable_orgs(mine, "sam.patel"), limit=4)
+        result = sign_off(mine, user.id, ticked, PartnershipState.AUTHORISED, "Agreed at the CPD meeting")
+        with mine.read() as session:
+            identities = set(
+                session.scalars(select(AuditEntry.db_identity).where(AuditEntry.decision_batch_id == result.batch_id))
+            )
+        assert identities == {own_login}
+        # The ordinary login may add audit entries but never alter them (grants, besides the trigger).
+        with pytest.raises(DBAPIError, match="permission denied"), mine.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE audit_log SET reason = 'edited'")
+    finally:
+        mine.dispose()
+
+
+def test_a_login_not_linked_to_any_user_is_refused_clearly(demo_db: Database, own_login: str) -> None:
+    with demo_db.engine.begin() as connection:
+        link_login(connection, own_login, "nobody-by-that-name")
+    mine = _connect_as(demo_db, own_login)
+    try:
+        with pytest.raises(PermissionDenied, match=f"login “{own_login}” is not linked to a TrustDesk user"):
+            user_for_login(mine)
+    finally:
+        mine.dispose()
