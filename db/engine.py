@@ -131,14 +131,15 @@ class Database:
         login it authenticated, not whatever name the URL claims — asked once
         and remembered.  On a SQLite file it is the laptop's account.
         """
-        if self.target.is_sqlite:
-            try:
-                return f"local:{getpass.getuser()}"
-            except Exception:
-                return "local"
         if self._server_login is None:
-            with self.engine.connect() as connection:
-                self._server_login = str(connection.exec_driver_sql("SELECT current_user").scalar())
+            if self.target.is_sqlite:
+                try:
+                    self._server_login = f"local:{getpass.getuser()}"
+                except Exception:
+                    self._server_login = "local"
+            else:
+                with self.engine.connect() as connection:
+                    self._server_login = str(connection.exec_driver_sql("SELECT current_user").scalar())
         return self._server_login
 
     @contextmanager
