@@ -54,6 +54,25 @@ class DatabaseTarget:
             return cls.parse(value)
         return cls(URL.create("sqlite", database=str(default_path)))
 
+    @classmethod
+    def server(cls, host: str, port: int, database: str, login: str, password: str | None = None) -> DatabaseTarget:
+        """A PostgreSQL database on a server, connected to with the person's own login."""
+        return cls(
+            URL.create(
+                "postgresql+psycopg", username=login, password=password or None, host=host, port=port, database=database
+            )
+        )
+
+    @property
+    def address(self) -> str:
+        """What to remember and show: the file path, or the URL without any password."""
+        if self.sqlite_path is not None:
+            return str(self.sqlite_path)
+        return self.url._replace(password=None).render_as_string(hide_password=False)  # set() ignores None
+
+    def with_password(self, password: str | None) -> DatabaseTarget:
+        return DatabaseTarget(self.url._replace(password=password or None))
+
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"

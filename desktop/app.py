@@ -70,7 +70,30 @@ class Startup(QObject):
         self.exit_code = 0
 
     def start(self) -> None:
-        self.ops.query(lambda: open_database(self.target), self._opened, self._fail)
+        target = _with_saved_password(self.target)
+        self.ops.query(lambda: open_database(target), self._opened, self._fail)
+
+    def switch_database(self, target: DatabaseTarget) -> None:
+        """File › Connect to database…: open the new one first; only then replace the window.
+
+        If it cannot be opened the current window stays, with the reason.
+        """
+
+        def opened(db: Database) -> None:
+            from desktop import recent_databases
+
+            old = self.db
+            self.target, self.db, self.username = target, db, None
+            recent_databases.remember(self.settings, target)
+            if self.window is not None:
+                self.window.save_layout()
+                self.window.hide()
+            if old is not None:
+                self.ops.wait_for_done(10_000)
+                old.dispose()
+            self._choose_user()
+
+        self.ops.query(lambda: open_database(target), opened, lambda error: show_error(self.window, error))
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
@@ -104,6 +127,12 @@ class Startup(QObject):
     def _choose_user(self) -> None:
         db = self.db
         assert db is not None
+        if not db.target.is_sqlite:
+            # A shared database: the person's own login says who is acting (no sign-in dialog).
+            from db.queries.users import user_for_login
+
+            self.ops.query(lambda: user_for_login(db), self._show_window, self._fail)
+            return
         self.ops.query(lambda: list_users(db), self._users_loaded, self._fail)
 
     def _users_loaded(self, users: list[UserRow]) -> None:
@@ -139,17 +168,38 @@ class Startup(QObject):
         window = MainWindow(context)
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
+        window.database_chosen.connect(self.switch_database)
         window.show()
         if self.window is not None:
             self.window.deleteLater()
         self.window = window
 
     def _switch_user(self) -> None:
+        if self.db is not None and not self.db.target.is_sqlite:
+            show_error(
+                self.window,
+                TrustDeskError(
+                    "On a shared database you act as your own database login. "
+                    "To act as someone else, use File › Connect to database… with their login."
+                ),
+            )
+            return
         if self.window is not None:
             self.window.save_layout()
             self.window.hide()
         self.username = None
         self._choose_user()
+
+
+def _with_saved_password(target: DatabaseTarget) -> DatabaseTarget:
+    """A server address without a password: use the one kept in the system keyring, if any."""
+    url = target.url
+    if target.is_sqlite or url.password or not url.username:
+        return target
+    from desktop.passwords import load_password
+
+    saved = load_password(url.username, url.host or "", url.port or 5432, url.database or "")
+    return target.with_password(saved) if saved else target
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -159,7 +209,9 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.demo:
         target = DatabaseTarget.parse(args.db) if args.db else DatabaseTarget.parse(str(paths.demo_database))
     else:
-        target = DatabaseTarget.resolve(args.db, paths.default_database)
+        from desktop.recent_databases import last
+
+        target = DatabaseTarget.resolve(args.db or last(open_settings(paths)), paths.default_database)
     startup = Startup(app, target, paths, demo=args.demo, username=args.user)
     startup.start()
     code = app.exec()

@@ -21,6 +21,7 @@ LAYOUT_VERSION = 1
 
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
+    database_chosen = Signal(object)  # db.engine.DatabaseTarget, from File › Connect to database…
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
         file_menu.addAction(switch)
+        connect = QAction("&Connect to database…", self)
+        connect.triggered.connect(self._connect_database)
+        file_menu.addAction(connect)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -67,6 +71,9 @@ class MainWindow(QMainWindow):
         about = QAction(icon("about"), "&About TrustDesk", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
+        audit = QAction("Audit &log…", self)
+        audit.triggered.connect(self._audit_log)
+        self.help_menu.addAction(audit)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -136,6 +143,18 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         super().closeEvent(event)
+
+    def _connect_database(self) -> None:
+        from desktop.dialogs.connect_dialog import ConnectDialog
+
+        dialog = ConnectDialog(self.context.settings, self.context.db.display, self)
+        if dialog.exec() and dialog.target is not None:
+            self.database_chosen.emit(dialog.target)
+
+    def _audit_log(self) -> None:
+        from desktop.dialogs.audit_viewer import open_audit_viewer
+
+        open_audit_viewer(self.context, self)
 
     def _about(self) -> None:
         from desktop.version import __version__

@@ -67,3 +67,34 @@ def test_a_login_not_linked_to_any_user_is_refused_clearly(demo_db: Database, ow
             user_for_login(mine)
     finally:
         mine.dispose()
+
+
+def test_the_window_opens_as_the_logins_user_without_a_sign_in_dialog(
+    qtbot, demo_db: Database, own_login: str, tmp_path
+) -> None:
+    from desktop.app import Startup, create_application
+    from desktop.paths import AppPaths
+
+    with demo_db.engine.begin() as connection:
+        link_login(connection, own_login, "sam.patel")
+    paths = AppPaths.under(tmp_path / "app")
+    paths.ensure()
+    startup = Startup(
+        create_application(),
+        DatabaseTarget(demo_db.target.url.set(username=own_login)),
+        paths,
+        demo=False,
+        username=None,
+    )
+    startup.start()
+    qtbot.waitUntil(lambda: startup.window is not None, timeout=15_000)
+    window = startup.window
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.context.user.username == "sam.patel"
+    assert window.windowTitle() == "TrustDesk — Sam Patel"
+    assert own_login in window.database_label.text()
+    startup.ops.wait_for_done(10_000)
+    window.close()
+    assert startup.db is not None
+    startup.db.dispose()
