@@ -87,6 +87,20 @@ def retrying_read(work: Callable[[], Any], delays: tuple[float, ...]) -> Any:
     return work()
 
 
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back, unless the widget that asked has gone meanwhile (closed window, switched database).
+
+    A read can outlive its window, all the more while it retries a lost
+    connection; its answer then has nobody to tell and is dropped.
+    """
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("Dropped a reply for a widget that has gone: %s", exc)
+
+
 class Operation(QObject):
     """One running piece of work; lives on the UI thread until it finishes."""
 
@@ -170,18 +184,20 @@ class Operation(QObject):
         self._finish()
         self.result = result
         if self._on_success is not None:
-            self._on_success(result)
+            _deliver(self._on_success, result)
         self.finished.emit()
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self._finish()
         error = explain(exc, writing=self.is_action)
-        if not isinstance(exc, TrustDeskError):
+        if is_transient(error):
+            log.warning("%s failed: %s (%s)", self.title, error.message, getattr(exc, "orig", exc))
+        elif not isinstance(exc, TrustDeskError):
             log.error("%s failed", self.title, exc_info=exc)
         self.error = error
         if self._on_failure is not None:
-            self._on_failure(error)
+            _deliver(self._on_failure, error)
         self.finished.emit()
 
     def _finish(self) -> None:

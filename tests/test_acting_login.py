@@ -94,7 +94,7 @@ def test_the_window_opens_as_the_logins_user_without_a_sign_in_dialog(
     assert window.context.user.username == "sam.patel"
     assert window.windowTitle() == "TrustDesk — Sam Patel"
     assert own_login in window.database_label.text()
-    startup.ops.wait_for_done(10_000)
     window.close()
+    startup.ops.wait_for_done(15_000)  # the panels' first reads finish before the database goes away
     assert startup.db is not None
     startup.db.dispose()

@@ -122,3 +122,22 @@ def test_errors_that_are_not_about_the_connection_are_not_retried(qtbot) -> None
         pass
     assert len(calls) == 1 and not is_transient(failures[0])
     ops.wait_for_done(5000)
+
+
+def test_a_reply_for_a_widget_that_has_gone_is_dropped(qtbot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    ops = Operations()
+    label = QLabel()
+    label.deleteLater()
+    qtbot.waitUntil(lambda: _deleted(label), timeout=5000)
+    op = ops.query(lambda: "late answer", lambda text: label.setText(text))
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass  # no "already deleted" error escapes into the event loop
+    ops.wait_for_done(5000)
+
+
+def _deleted(widget: object) -> bool:
+    from shiboken6 import isValid
+
+    return not isValid(widget)
