@@ -102,7 +102,7 @@ class PgCluster:
         self._names = itertools.count(1)
         self._templates: dict[str, str] = {}
 
-    def _admin(self, sql: str) -> None:
+    def admin(self, sql: str) -> None:
         import psycopg
 
         with psycopg.connect(f"host=127.0.0.1 port={self.server.port} user=postgres dbname=postgres") as conn:
@@ -112,7 +112,7 @@ class PgCluster:
     def template(self, name: str, build: object = None) -> str:
         """Create, migrate (and optionally fill) a template database once per session."""
         if name not in self._templates:
-            self._admin(f'CREATE DATABASE "{name}"')
+            self.admin(f'CREATE DATABASE "{name}"')
             database = open_database(DatabaseTarget.parse(self.server.url(name)))
             if callable(build):
                 build(database)
@@ -122,11 +122,11 @@ class PgCluster:
 
     def clone(self, template: str) -> str:
         name = f"t_{os.getpid()}_{next(self._names)}"
-        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return name
 
     def drop(self, name: str) -> None:
-        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

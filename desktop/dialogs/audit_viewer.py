@@ -155,7 +155,7 @@ class AuditViewer(QDialog):
         self.count_label.setText(f"{total:,} entries" if total != 1 else "1 entry")
         self.export_button.setEnabled(total > 0)
         if rows:
-            fit_columns(self.table, maximum=280)
+            fit_columns(self.table, maximum=240)
 
     def _fetch_more(self, offset: int) -> None:
         generation, current = self._generation, self.filter

@@ -6,6 +6,7 @@ filter, and scrolling to the end emits ``more_wanted`` for the next page.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,19 @@ COL_REASON = 7
 HEADERS = ("When (UTC)", "User", "Database login", "Action", "Entity", "Before", "After", "Reason")
 
 
+def readable(values: str) -> str:
+    """``{"partnership_state": "pending", "version": 1}`` → ``partnership state: pending; version: 1``."""
+    if not values:
+        return ""
+    try:
+        parsed = json.loads(values)
+    except ValueError:
+        return values
+    if not isinstance(parsed, dict):
+        return values
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in parsed.items())
+
+
 def _text(row: AuditRow, column: int) -> str:
     match column:
         case 0:
@@ -38,9 +52,9 @@ def _text(row: AuditRow, column: int) -> str:
         case 4:
             return f"{row.entity.replace('_', ' ')} {row.entity_id}" if row.entity_id is not None else row.entity
         case 5:
-            return row.before
+            return readable(row.before)
         case 6:
-            return row.after
+            return readable(row.after)
         case 7:
             return row.reason
     return ""
