@@ -10,9 +10,10 @@ or the README's SQL.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from db.errors import NotFound, ValidationError
 from db.models import AppUser
 
 
@@ -30,6 +31,13 @@ def grant_statements(login: str) -> list[str]:
 
 def link_login(connection: Connection, login: str, username: str) -> None:
     """Grant ``login`` its privileges and map it to the app user ``username``."""
+    if connection.dialect.name != "postgresql":
+        raise ValidationError("Database logins are for a shared PostgreSQL database; a SQLite file has none.")
+    if connection.scalar(select(AppUser.id).where(AppUser.username == username)) is None:
+        raise NotFound(f"There is no TrustDesk user called “{username}”.")
+    exists = connection.exec_driver_sql("SELECT 1 FROM pg_roles WHERE rolname = %(login)s", {"login": login}).scalar()
+    if not exists:
+        raise NotFound(f'The server has no login called “{login}”. Create it first: CREATE ROLE "{login}" LOGIN …')
     for statement in grant_statements(login):
         connection.exec_driver_sql(statement)
     connection.execute(update(AppUser).where(AppUser.username == username).values(db_login=login))

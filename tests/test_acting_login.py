@@ -37,9 +37,12 @@ def _connect_as(demo_db: Database, login: str) -> Database:
     return open_database(DatabaseTarget(demo_db.target.url.set(username=login)))
 
 
-def test_the_login_decides_who_acts_and_the_audit_records_it(demo_db: Database, own_login: str) -> None:
-    with demo_db.engine.begin() as connection:
-        link_login(connection, own_login, "sam.patel")
+def test_the_login_decides_who_acts_and_the_audit_records_it(demo_db: Database, own_login: str, capsys) -> None:
+    from desktop.cli import main
+
+    owner = demo_db.target.url.render_as_string(hide_password=False)
+    assert main(["link-login", own_login, "sam.patel", "--db", owner]) == 0
+    assert f"{own_login} now opens" in capsys.readouterr().out
     mine = _connect_as(demo_db, own_login)
     try:
         user = user_for_login(mine)
@@ -98,3 +101,11 @@ def test_the_window_opens_as_the_logins_user_without_a_sign_in_dialog(
     startup.ops.wait_for_done(15_000)  # the panels' first reads finish before the database goes away
     assert startup.db is not None
     startup.db.dispose()
+
+
+def test_linking_a_login_the_server_does_not_know_is_refused(demo_db: Database, capsys) -> None:
+    from desktop.cli import main
+
+    owner = demo_db.target.url.render_as_string(hide_password=False)
+    assert main(["link-login", "no.such.login", "sam.patel", "--db", owner]) == 2
+    assert "The server has no login called “no.such.login”" in capsys.readouterr().err
