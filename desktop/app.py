@@ -89,8 +89,7 @@ class Startup(QObject):
                 self.window.save_layout()
                 self.window.hide()
             if old is not None:
-                self.ops.wait_for_done(10_000)
-                old.dispose()
+                old.dispose()  # connections still in use by a running read close when it returns them
             self._choose_user()
 
         self.ops.query(lambda: open_database(target), opened, lambda error: show_error(self.window, error))
