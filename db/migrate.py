@@ -116,6 +116,12 @@ def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
             current = MigrationContext.configure(connection).get_current_revision()
             return current, bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
     except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "password" in text or "authentication failed" in text or ("role" in text and "does not exist" in text):
+            raise CannotWrite(
+                f"The server at {target.display} refused the login “{target.url.username or ''}”: "
+                "the login or its password is wrong or missing. Use File › Connect to database… to enter them."
+            ) from exc
         raise Unreachable(
             f"TrustDesk cannot reach the database at {target.display}. "
             "Check the address and your network connection, then try again."

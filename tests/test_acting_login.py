@@ -94,12 +94,15 @@ def test_the_window_opens_as_the_logins_user_without_a_sign_in_dialog(
     qtbot.waitUntil(lambda: startup.window is not None, timeout=15_000)
     window = startup.window
     assert window is not None
-    qtbot.addWidget(window)
     assert window.context.user.username == "sam.patel"
     assert window.windowTitle() == "TrustDesk — Sam Patel"
     assert own_login in window.database_label.text()
     window.close()
-    startup.ops.wait_for_done(15_000)  # the panels' first reads finish before the database goes away
+    with qtbot.waitSignal(window.destroyed, timeout=5000):
+        window.deleteLater()
+    # Every read the panels started has answered before the database goes away.
+    qtbot.waitUntil(lambda: not startup.ops.running, timeout=15_000)
+    startup.ops.wait_for_done(15_000)
     assert startup.db is not None
     startup.db.dispose()
 
@@ -110,3 +113,10 @@ def test_linking_a_login_the_server_does_not_know_is_refused(demo_db: Database, 
     owner = demo_db.target.url.render_as_string(hide_password=False)
     assert main(["link-login", "no.such.login", "sam.patel", "--db", owner]) == 2
     assert "The server has no login called “no.such.login”" in capsys.readouterr().err
+
+
+def test_a_login_the_server_does_not_know_is_reported_as_such(demo_db: Database) -> None:
+    from db.errors import CannotWrite
+
+    with pytest.raises(CannotWrite, match=r"refused the login “no\.such\.person”"):
+        _connect_as(demo_db, "no.such.person")
