@@ -54,6 +54,25 @@ class DatabaseTarget:
             return cls.parse(value)
         return cls(URL.create("sqlite", database=str(default_path)))
 
+    @classmethod
+    def server(cls, host: str, port: int, database: str, login: str, password: str | None = None) -> DatabaseTarget:
+        """A PostgreSQL database on a server, connected to with the person's own login."""
+        return cls(
+            URL.create(
+                "postgresql+psycopg", username=login, password=password or None, host=host, port=port, database=database
+            )
+        )
+
+    @property
+    def address(self) -> str:
+        """What to remember and show: the file path, or the URL without any password."""
+        if self.sqlite_path is not None:
+            return str(self.sqlite_path)
+        return self.url._replace(password=None).render_as_string(hide_password=False)  # set() ignores None
+
+    def with_password(self, password: str | None) -> DatabaseTarget:
+        return DatabaseTarget(self.url._replace(password=password or None))
+
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
@@ -114,6 +133,7 @@ class Database:
     def __init__(self, target: DatabaseTarget, engine: Engine) -> None:
         self.target = target
         self.engine = engine
+        self._server_login: str | None = None
         self._reader = sessionmaker(engine, expire_on_commit=False)
         write_engine = engine.execution_options(sqlite_begin="IMMEDIATE") if target.is_sqlite else engine
         self._writer = sessionmaker(write_engine, expire_on_commit=False)
@@ -124,13 +144,22 @@ class Database:
 
     @property
     def identity(self) -> str:
-        """Who is connected, as the database sees it (recorded in the audit log)."""
-        if self.target.is_sqlite:
-            try:
-                return f"local:{getpass.getuser()}"
-            except Exception:
-                return "local"
-        return self.target.url.username or "unknown"
+        """Who is connected, as the database sees it (recorded in the audit log).
+
+        On a server this is ``current_user`` as the server reports it — the
+        login it authenticated, not whatever name the URL claims — asked once
+        and remembered.  On a SQLite file it is the laptop's account.
+        """
+        if self._server_login is None:
+            if self.target.is_sqlite:
+                try:
+                    self._server_login = f"local:{getpass.getuser()}"
+                except Exception:
+                    self._server_login = "local"
+            else:
+                with self.engine.connect() as connection:
+                    self._server_login = str(connection.exec_driver_sql("SELECT current_user").scalar())
+        return self._server_login
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -161,6 +161,12 @@ def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
             current = MigrationContext.configure(connection).get_current_revision()
             return current, bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
     except OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "password" in text or "authentication failed" in text or ("role" in text and "does not exist" in text):
+            raise CannotWrite(
+                f"The server at {target.display} refused the login “{target.url.username or ''}”: "
+                "the login or its password is wrong or missing. Use File › Connect to database… to enter them."
+            ) from exc
         raise Unreachable(
             f"TrustDesk cannot reach the database at {target.display}. "
             "Check the address and your network connection, then try again."
@@ -208,4 +214,11 @@ def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
     except OperationalError as exc:
         engine.dispose()
         raise CannotWrite(f"TrustDesk could not prepare {target.display}: {exc.orig}.") from exc
-    return Database(target, engine)
+    database = Database(target, engine)
+    if path is None:
+        try:
+            log.info("Connected to %s as %s", target.display, database.identity)  # asks the server once
+        except OperationalError as exc:
+            engine.dispose()
+            raise Unreachable(f"TrustDesk cannot reach the database at {target.display}.") from exc
+    return database

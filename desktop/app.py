@@ -105,8 +105,31 @@ class Startup(QObject):
         if self.target is None:
             QTimer.singleShot(0, self._welcome)
             return
-        target = self.target
+        target = _with_saved_password(self.target)
         self.ops.query(lambda: open_database(target), self._opened, self._fail)
+
+    def switch_database(self, target: DatabaseTarget) -> None:
+        """File › Connect to database…: open the new one first; only then replace the window.
+
+        If it cannot be opened the current window stays, with the reason.
+        """
+
+        def opened(db: Database) -> None:
+            from desktop import recent_databases
+            from desktop.first_run import remember_database
+
+            old = self.db
+            self.target, self.db, self.username = target, db, None
+            recent_databases.remember(self.settings, target)
+            remember_database(self.settings, target, demo=False)
+            if self.window is not None:
+                self.window.save_layout()
+                self.window.hide()
+            if old is not None:
+                old.dispose()  # connections still in use by a running read close when it returns them
+            self._choose_user()
+
+        self.ops.query(lambda: open_database(target), opened, lambda error: show_error(self.window, error))
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
@@ -205,6 +228,12 @@ class Startup(QObject):
     def _choose_user(self) -> None:
         db = self.db
         assert db is not None
+        if not db.target.is_sqlite:
+            # A shared database: the person's own login says who is acting (no sign-in dialog).
+            from db.queries.users import user_for_login
+
+            self.ops.query(lambda: user_for_login(db), self._show_window, self._fail)
+            return
         self.ops.query(lambda: list_users(db), self._users_loaded, self._fail)
 
     def _users_loaded(self, users: list[UserRow]) -> None:
@@ -242,6 +271,7 @@ class Startup(QObject):
         window = MainWindow(context)
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
+        window.database_chosen.connect(self.switch_database)
         window.show()
         self._hide_splash()
         self.app.setQuitOnLastWindowClosed(True)
@@ -253,12 +283,32 @@ class Startup(QObject):
         main_window_shown(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:
+        if self.db is not None and not self.db.target.is_sqlite:
+            show_error(
+                self.window,
+                TrustDeskError(
+                    "On a shared database you act as your own database login. "
+                    "To act as someone else, use File › Connect to database… with their login."
+                ),
+            )
+            return
         self.app.setQuitOnLastWindowClosed(False)
         if self.window is not None:
             self.window.save_layout()
             self.window.hide()
         self.username = None
         self._choose_user()
+
+
+def _with_saved_password(target: DatabaseTarget) -> DatabaseTarget:
+    """A server address without a password: use the one kept in the system keyring, if any."""
+    url = target.url
+    if target.is_sqlite or url.password or not url.username:
+        return target
+    from desktop.passwords import load_password
+
+    saved = load_password(url.username, url.host or "", url.port or 5432, url.database or "")
+    return target.with_password(saved) if saved else target
 
 
 def run_gui(args: argparse.Namespace, splash: QWidget | None = None) -> int:

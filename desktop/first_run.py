@@ -48,13 +48,12 @@ class StartPlan:
 
 
 def plan_start(args: argparse.Namespace, paths: AppPaths, settings: QSettings) -> StartPlan:
+    """``--demo``, ``--db`` or the environment first; then the database chosen last (welcome dialog or
+    File › Connect to database…); then the default file; else the welcome dialog."""
     if args.demo:
         return StartPlan(DatabaseTarget.parse(args.db or str(paths.demo_database)), demo=True)
     if args.db or os.environ.get(ENV_URL):
         return StartPlan(DatabaseTarget.resolve(args.db, paths.default_database))
-    if paths.default_database.exists():
-        # remembered=True: a default file left empty (say, creating the trust failed) brings the dialog back
-        return StartPlan(DatabaseTarget.resolve(None, paths.default_database), remembered=True)
     last = str(settings.value(LAST_DATABASE_KEY, "") or "")
     if last:
         try:
@@ -64,6 +63,9 @@ def plan_start(args: argparse.Namespace, paths: AppPaths, settings: QSettings) -
         if target.sqlite_path is None or target.sqlite_path.exists():
             is_demo = str(settings.value(LAST_IS_DEMO_KEY, "false")).lower() == "true"
             return StartPlan(target, demo=is_demo, remembered=True)
+    if paths.default_database.exists():
+        # remembered=True: a default file left empty (say, creating the trust failed) brings the dialog back
+        return StartPlan(DatabaseTarget.resolve(None, paths.default_database), remembered=True)
     return StartPlan(None)
 
 

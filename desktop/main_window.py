@@ -23,6 +23,7 @@ LAYOUT_VERSION = 1
 
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
+    database_chosen = Signal(object)  # db.engine.DatabaseTarget, from File › Connect to database…
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,9 @@ class MainWindow(QMainWindow):
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
         file_menu.addAction(switch)
+        connect = QAction(icon("database"), "&Connect to database…", self)
+        connect.triggered.connect(self._connect_database)
+        file_menu.addAction(connect)
         self.gias_action = QAction(icon("import"), "Import from &GIAS…", self)
         self.gias_action.triggered.connect(self.import_from_gias)
         file_menu.addAction(self.gias_action)
@@ -78,6 +82,10 @@ class MainWindow(QMainWindow):
         guide.setShortcut(QKeySequence.StandardKey.HelpContents)
         guide.triggered.connect(self.show_user_guide)
         self.help_menu.addAction(guide)
+        audit = QAction(icon("audit"), "Audit &log…", self)
+        audit.triggered.connect(self._audit_log)
+        self.help_menu.addAction(audit)
+        self.help_menu.addSeparator()
         about = QAction(icon("about"), "&About TrustDesk", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
@@ -156,6 +164,18 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         super().closeEvent(event)
+
+    def _connect_database(self) -> None:
+        from desktop.dialogs.connect_dialog import ConnectDialog
+
+        dialog = ConnectDialog(self.context.settings, self.context.db.display, self)
+        if dialog.exec() and dialog.target is not None:
+            self.database_chosen.emit(dialog.target)
+
+    def _audit_log(self) -> None:
+        from desktop.dialogs.audit_viewer import open_audit_viewer
+
+        open_audit_viewer(self.context, self)
 
     def import_from_gias(self) -> None:
         from desktop.dialogs.gias_import_dialog import GiasImportDialog

@@ -14,18 +14,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from db.errors import TrustDeskError, explain
+from db.errors import TrustDeskError, explain, is_transient
 from db.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
 
 PROGRESS_DELAY_MS = 600
+#: Pauses before each retry of a read that met a locked or unreachable database (seconds, ~7 s in all).
+READ_RETRY_DELAYS = (0.25, 0.75, 2.0, 4.0)
 
 Success = Callable[[Any], None]
 Failure = Callable[[TrustDeskError], None]
@@ -66,6 +69,36 @@ class _Runnable(QRunnable):
             self._signals.failed.emit(exc)
         else:
             self._signals.succeeded.emit(result)
+
+
+def retrying_read(work: Callable[[], Any], delays: tuple[float, ...]) -> Any:
+    """Run ``work``; on a transient database error wait and run it again, at most ``len(delays)`` more times."""
+    for delay in delays:
+        try:
+            return work()
+        except Exception as exc:
+            if isinstance(exc, TrustDeskError):
+                raise  # already a verdict (e.g. "cannot reach the server" at start-up), not a hiccup
+            error = explain(exc)
+            if not is_transient(error):
+                raise
+            log.warning("Read failed (%s); trying again in %.2f s", error.message, delay)
+        time.sleep(delay)  # a worker thread waiting out a short outage, never the UI thread
+    return work()
+
+
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back, unless the widget that asked has gone meanwhile (closed window, switched database).
+
+    A read can outlive its window, all the more while it retries a lost
+    connection; its answer then has nobody to tell and is dropped.
+    """
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("Dropped a reply for a widget that has gone: %s", exc)
 
 
 class Operation(QObject):
@@ -153,18 +186,20 @@ class Operation(QObject):
         self._finish()
         self.result = result
         if self._on_success is not None:
-            self._on_success(result)
+            _deliver(self._on_success, result)
         self.finished.emit()
 
     @Slot(object)
     def _failed(self, exc: BaseException) -> None:
         self._finish()
-        error = explain(exc)
-        if not isinstance(exc, TrustDeskError):
+        error = explain(exc, writing=self.is_action)
+        if is_transient(error):
+            log.warning("%s failed: %s (%s)", self.title, error.message, getattr(exc, "orig", exc))
+        elif not isinstance(exc, TrustDeskError):
             log.error("%s failed", self.title, exc_info=exc)
         self.error = error
         if self._on_failure is not None:
-            self._on_failure(error)
+            _deliver(self._on_failure, error)
         self.finished.emit()
 
     def _finish(self) -> None:
@@ -195,9 +230,16 @@ class Operations(QObject):
     def query(
         self, work: Callable[[], Any], on_success: Success | None = None, on_failure: Failure | None = None
     ) -> Operation:
-        """Run a read off the UI thread."""
+        """Run a read off the UI thread.
+
+        A read that meets a locked or unreachable database is tried again a few
+        times with growing pauses (reads change nothing, so repeating one is
+        safe); only then does ``on_failure`` hear about it.  The engine drops
+        dead connections itself and checks each one before use, so a read after
+        the database comes back succeeds without a restart.
+        """
         op = Operation("Loading…", on_success, on_failure or self.default_failure, cancellable=False, is_action=False)
-        self._start(op, work, self._reads)
+        self._start(op, lambda: retrying_read(work, READ_RETRY_DELAYS), self._reads)
         return op
 
     def action(
@@ -212,6 +254,13 @@ class Operations(QObject):
         parent: QWidget | None = None,
     ) -> Operation:
         """Run a change off the UI thread; ``work`` receives a Progress to report to.
+
+        A change is never repeated automatically: if the database is locked or
+        the connection drops, ``on_failure`` receives the error, and
+        ``is_transient(error)`` (db.errors) tells a dialog to keep what the user
+        typed and offer to try again.  Trying again is safe for services that
+        check version counters: rows the first attempt did change come back as
+        "changed since it was shown".
 
         With ``progress_dialog`` a window-modal dialog over ``parent`` appears if
         the work is still running after 600 ms; otherwise progress shows only in

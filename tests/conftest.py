@@ -1,12 +1,19 @@
-"""Shared fixtures: offscreen Qt and a fresh database for every test.
+"""Shared fixtures: offscreen Qt and a fresh database for every test, on every engine.
+
+``db`` and ``demo_db`` are parametrized by engine: each test that uses them
+runs on SQLite and again on a real PostgreSQL server that the session starts
+and stops itself (``--engine sqlite|postgresql|all``; the default is ``all``
+when PostgreSQL's binaries are installed, ``sqlite`` otherwise).
 
 Migrating a new database takes a few hundred milliseconds, so each session
-migrates one template file (and builds one small demo) and every test gets its
-own copy of it.
+migrates one template (and builds one small demo) per engine and every test
+gets its own copy: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
+PostgreSQL (dropped again at teardown).
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -19,6 +26,46 @@ os.environ.setdefault("LANG", "en_GB.UTF-8")
 
 from db.engine import Database, DatabaseTarget
 from db.migrate import open_database
+from tests import pg_server
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--engine",
+        choices=(*ENGINES, "all"),
+        default=None,
+        help="database engine(s) for tests using db/demo_db (default: all if PostgreSQL is installed, else sqlite)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "engines(*names): run this test only on these database engines")
+
+
+def selected_engines(config: pytest.Config) -> tuple[str, ...]:
+    choice = config.getoption("--engine") or ("all" if pg_server.available() else "sqlite")
+    return ENGINES if choice == "all" else (choice,)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_engine" not in metafunc.fixturenames:
+        return
+    engines = selected_engines(metafunc.config)
+    marker = metafunc.definition.get_closest_marker("engines")
+    if marker is not None:
+        engines = tuple(name for name in engines if name in marker.args)  # none left: the test is skipped
+    metafunc.parametrize("db_engine", engines, scope="session")
+
+
+@pytest.fixture(scope="session")
+def db_engine() -> str:
+    """Overridden by parametrization; here so the name always resolves."""
+    return "sqlite"
+
+
+# -- SQLite ---------------------------------------------------------------------------------
 
 
 def _copy_sqlite(source: Path, target: Path) -> Path:
@@ -44,17 +91,95 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path, empty_template: Path) -> Iterator[Database]:
-    """A migrated, empty database of this test's own."""
-    database = open_database(DatabaseTarget.parse(str(_copy_sqlite(empty_template, tmp_path / "test.sqlite"))))
-    yield database
-    database.dispose()
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+
+class PgCluster:
+    """The session's server plus cheap per-test databases cloned from templates."""
+
+    def __init__(self, server: pg_server.PgServer) -> None:
+        self.server = server
+        self._names = itertools.count(1)
+        self._templates: dict[str, str] = {}
+
+    def admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.server.port} user=postgres dbname=postgres") as conn:
+            conn.autocommit = True
+            conn.execute(sql)
+
+    def template(self, name: str, build: object = None) -> str:
+        """Create, migrate (and optionally fill) a template database once per session."""
+        if name not in self._templates:
+            self.admin(f'CREATE DATABASE "{name}"')
+            database = open_database(DatabaseTarget.parse(self.server.url(name)))
+            if callable(build):
+                build(database)
+            database.dispose()
+            self._templates[name] = name
+        return name
+
+    def clone(self, template: str) -> str:
+        name = f"t_{os.getpid()}_{next(self._names)}"
+        self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    if not pg_server.available():
+        pytest.skip("PostgreSQL is not installed (/usr/lib/postgresql/15/bin)")
+    server = pg_server.PgServer()
+    server.start()
+    try:
+        yield PgCluster(server)
+    finally:
+        server.destroy()
+
+
+def _build_small_demo(database: Database) -> None:
+    from db.demo import build_demo
+
+    build_demo(database, scale="small", seed=1)
+
+
+# -- the fixtures tests use ---------------------------------------------------------------------
+
+
+def _fresh(request: pytest.FixtureRequest, tmp_path: Path, engine: str, kind: str) -> Iterator[Database]:
+    if engine == "sqlite":
+        template = request.getfixturevalue("demo_template" if kind == "demo" else "empty_template")
+        path = _copy_sqlite(template, tmp_path / f"{kind}.sqlite")
+        database = open_database(DatabaseTarget.parse(str(path)))
+        try:
+            yield database
+        finally:
+            database.dispose()
+        return
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    template = (
+        cluster.template("template_demo", _build_small_demo) if kind == "demo" else cluster.template("template_empty")
+    )
+    name = cluster.clone(template)
+    database = open_database(DatabaseTarget.parse(cluster.server.url(name)))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        cluster.drop(name)
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, demo_template: Path) -> Iterator[Database]:
-    """The small demo trust (seed 1), a copy of this test's own."""
-    database = open_database(DatabaseTarget.parse(str(_copy_sqlite(demo_template, tmp_path / "demo.sqlite"))))
-    yield database
-    database.dispose()
+def db(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[Database]:
+    """A migrated, empty database of this test's own (SQLite file or PostgreSQL database)."""
+    yield from _fresh(request, tmp_path, db_engine, "empty")
+
+
+@pytest.fixture
+def demo_db(request: pytest.FixtureRequest, tmp_path: Path, db_engine: str) -> Iterator[Database]:
+    """The small demo trust (seed 1), a copy of this test's own, on each engine."""
+    yield from _fresh(request, tmp_path, db_engine, "demo")

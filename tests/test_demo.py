@@ -241,7 +241,7 @@ def test_links_to_events_modules_and_flood_fills(demo_db: Database) -> None:
             JOIN cpd_activities a ON a.flood_fill_batch_id = b.id GROUP BY b.id""")
         ).all()
         opt_ins = session.scalar(text("SELECT count(*) FROM training_event_opt_ins"))
-        unpublished = session.scalar(text("SELECT count(*) FROM training_events WHERE published = 0"))
+        unpublished = session.scalar(text("SELECT count(*) FROM training_events WHERE NOT published"))
     assert all(count > 0 for count in linked)
     assert len(batches) == 2 and all(expected == made for expected, made, _ in batches)
     assert {pre for *_, pre in batches} == {True, False}
@@ -264,7 +264,7 @@ def test_line_managers_are_marked(demo_db: Database) -> None:
     with demo_db.read() as session:
         unmarked = session.scalar(
             text("""SELECT count(*) FROM jobs j JOIN jobs m ON m.id = j.line_manager_job_id
-                    WHERE m.is_line_manager = 0""")
+                    WHERE NOT m.is_line_manager""")
         )
         managed = session.scalar(select(func.count()).where(Job.line_manager_job_id.is_not(None)))
     assert unmarked == 0 and managed > 900

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -144,11 +143,9 @@ def test_a_school_of_another_trust_in_trustdesk_is_skipped(demo_db, tmp_path) ->
     assert larkwell.action is Action.SKIP and "not in Oakfield Learning Trust" in larkwell.reason
 
 
-def test_command_line_dry_run_then_import(demo_db, tmp_path, capsys) -> None:
-    path = tmp_path / "cli.sqlite"
-    demo_db.dispose()
-    shutil.copyfile(demo_db.target.sqlite_path, path)
-    common = ["import-gias", str(EXTRACT), "--trust", TRUST, "--grades", str(GRADES), "--db", str(path)]
+def test_command_line_dry_run_then_import(demo_db, capsys) -> None:
+    path = demo_db.target.url.render_as_string(hide_password=False)
+    common = ["import-gias", str(EXTRACT), "--trust", TRUST, "--grades", str(GRADES), "--db", path]
     assert main([*common, "--as", "alex.morgan", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "would be 2 added, 2 updated, 2 unchanged, 1 skipped. Nothing was written." in out
@@ -156,5 +153,5 @@ def test_command_line_dry_run_then_import(demo_db, tmp_path, capsys) -> None:
     assert "Imported into Oakfield Learning Trust: 2 added, 2 updated" in capsys.readouterr().out
     assert main([*common, "--as", "jo.evans"]) == 2
     assert "may not" in capsys.readouterr().err
-    assert main(["import-gias", str(GRADES), "--trust", TRUST, "--as", "alex.morgan", "--db", str(path)]) == 2
+    assert main(["import-gias", str(GRADES), "--trust", TRUST, "--as", "alex.morgan", "--db", path]) == 2
     assert "lacks the columns" in capsys.readouterr().err

@@ -62,8 +62,8 @@ def test_every_panel_is_in_the_guide() -> None:
 def test_help_menu_opens_the_guide(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path)
     try:
-        texts = [action.text() for action in window.help_menu.actions()]
-        assert texts == ["&User guide", "&About TrustDesk"]
+        texts = [action.text() for action in window.help_menu.actions() if not action.isSeparator()]
+        assert texts == ["&User guide", "Audit &log…", "&About TrustDesk"]
         window.help_menu.actions()[0].trigger()
         assert window._guide is not None
         qtbot.waitExposed(window._guide)

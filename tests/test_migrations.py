@@ -33,6 +33,7 @@ def test_models_match_migrations(db) -> None:
     assert differences == []
 
 
+@pytest.mark.engines("sqlite")
 def test_sqlite_connection_settings(db) -> None:
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

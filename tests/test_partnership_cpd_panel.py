@@ -172,6 +172,7 @@ def test_the_individual_filter_completes_names_as_you_type(qtbot, window) -> Non
     edit.completer_.activated.emit(label)
     qtbot.waitUntil(lambda: panel.filter.person_id is not None, timeout=5_000)
     qtbot.waitUntil(lambda: "activit" in panel.summary_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)
     assert {panel.model.row_at(r).person_id for r in range(panel.model.loaded)} == {panel.filter.person_id}
     edit.clear()
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # an edit that leaves the box empty clears the filter

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from db.migrate import declared_head, head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +18,7 @@ def test_declared_head_matches_alembic() -> None:
     assert declared_head() == head_revision()
 
 
+@pytest.mark.engines("sqlite")  # start-up cost of the default, personal database; a server is checked by Alembic
 def test_opening_the_demo_imports_only_what_start_up_needs(demo_db, tmp_path) -> None:
     path = demo_db.target.sqlite_path
     demo_db.dispose()

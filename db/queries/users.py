@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.engine import Database
+from db.errors import PermissionDenied
 from db.models import AppUser, Job, Organisation, Role, RoleAssignment
 
 
@@ -54,3 +55,22 @@ def list_users(db: Database) -> list[UserRow]:
 
 def get_user(db: Database, user_id: int) -> UserRow | None:
     return next((user for user in list_users(db) if user.id == user_id), None)
+
+
+def user_for_login(db: Database) -> UserRow:
+    """The app user a shared database's login maps to (``AppUser.db_login``), or a clear refusal.
+
+    On PostgreSQL each person connects with their own login, so the server
+    already knows who is acting; there is no password table of our own and
+    no sign-in dialog to bypass.
+    """
+    login = db.identity
+    with db.read() as session:
+        found = session.scalar(select(AppUser.id).where(AppUser.db_login == login, AppUser.active.is_(True)))
+    user = get_user(db, found) if found is not None else None
+    if user is None:
+        raise PermissionDenied(
+            f"The database login “{login}” is not linked to a TrustDesk user in {db.display}. "
+            "Ask your TrustDesk administrator to set your login on your user (app_users.db_login)."
+        )
+    return user

@@ -179,7 +179,8 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
 
     SQLite's write transaction (BEGIN IMMEDIATE) already excludes other
     writers; on PostgreSQL ``FOR UPDATE`` makes a concurrent sign-off wait and
-    then see our new versions.
+    then see our new versions.  Locks are taken in id order (ids are sorted and
+    each chunk is ordered), so two overlapping sign-offs never deadlock.
     """
     current: dict[int, _Current] = {}
     lock = session.get_bind().dialect.name == "postgresql"
@@ -205,7 +206,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
             .where(CpdActivity.id.in_(chunk))
         )
         if lock:
-            query = query.with_for_update(of=CpdActivity)
+            query = query.order_by(CpdActivity.id).with_for_update(of=CpdActivity)
         for row in session.connection().execute(query):
             current[row[0]] = _Current(*row[1:])
         progress.report(min((done + 1) * CHUNK, total), total * 2, "Checking the ticked activities…")

@@ -1,0 +1,177 @@
+"""Read side of the audit log (A2): filter, count and page it in SQL, for the viewer and the export.
+
+Seeing the audit log needs at least VIEW on ``Module.AUDIT`` somewhere (the
+primary user has it everywhere); it is the trust's record, so a viewer sees
+all of it rather than a per-school slice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.errors import PermissionDenied
+from db.models import AppUser, AuditEntry, Level, Module
+from db.queries.text_search import any_contains
+from db.scope import scope_for
+
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """``None`` / empty means any.  Dates are whole days, both ends included."""
+
+    user_id: int | None = None
+    db_identity: str = ""
+    action: str = ""
+    entity: str = ""
+    entity_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    search: str = ""  # in the reason, the before/after values, the action or the login
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    id: int
+    at: datetime
+    user: str  # display name, or "" when a program acted
+    db_identity: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str  # compact JSON
+    after: str
+    reason: str
+    decision_batch_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditChoices:
+    """What the filter drop-downs offer: people who acted, and actions and entities that occur."""
+
+    users: tuple[tuple[int, str], ...]
+    actions: tuple[str, ...]
+    entities: tuple[str, ...]
+
+
+def _require_view(session: Session, viewer_id: int) -> None:
+    if scope_for(session, viewer_id).best_level(Module.AUDIT) < Level.VIEW:
+        raise PermissionDenied("You may not view the audit log. Ask the trust's primary user for the Audit permission.")
+
+
+def _conditions(audit_filter: AuditFilter) -> list[ColumnElement[bool]]:
+    f = audit_filter
+    conditions: list[ColumnElement[bool]] = []
+    if f.user_id is not None:
+        conditions.append(AuditEntry.user_id == f.user_id)
+    if f.db_identity:
+        conditions.append(AuditEntry.db_identity == f.db_identity)
+    if f.action:
+        conditions.append(AuditEntry.action == f.action)
+    if f.entity:
+        conditions.append(AuditEntry.entity == f.entity)
+    if f.entity_id is not None:
+        conditions.append(AuditEntry.entity_id == f.entity_id)
+    if f.date_from is not None:
+        conditions.append(AuditEntry.at >= datetime.combine(f.date_from, time.min))
+    if f.date_to is not None:
+        conditions.append(AuditEntry.at < datetime.combine(f.date_to + timedelta(days=1), time.min))
+    if f.search.strip():
+        conditions.append(
+            any_contains(
+                f.search,
+                AuditEntry.reason,
+                AuditEntry.action,
+                AuditEntry.db_identity,
+                cast(AuditEntry.before, String),
+                cast(AuditEntry.after, String),
+            )
+        )
+    return conditions
+
+
+def _select(audit_filter: AuditFilter) -> Select:
+    return (
+        select(AuditEntry, AppUser.display_name)
+        .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
+        .where(*_conditions(audit_filter))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+
+
+def _compact(value: object) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _row(entry: AuditEntry, user: str | None) -> AuditRow:
+    return AuditRow(
+        id=entry.id,
+        at=entry.at,
+        user=user or "",
+        db_identity=entry.db_identity or "",
+        action=entry.action,
+        entity=entry.entity,
+        entity_id=entry.entity_id,
+        before=_compact(entry.before),
+        after=_compact(entry.after),
+        reason=entry.reason or "",
+        decision_batch_id=entry.decision_batch_id,
+    )
+
+
+def count_audit(db: Database, viewer_id: int, audit_filter: AuditFilter) -> int:
+    with db.read() as session:
+        _require_view(session, viewer_id)
+        return session.scalar(select(func.count(AuditEntry.id)).where(*_conditions(audit_filter))) or 0
+
+
+def audit_page(
+    db: Database, viewer_id: int, audit_filter: AuditFilter, offset: int = 0, limit: int = PAGE_SIZE
+) -> list[AuditRow]:
+    """Newest first; one page."""
+    with db.read() as session:
+        _require_view(session, viewer_id)
+        return [_row(entry, user) for entry, user in session.execute(_select(audit_filter).offset(offset).limit(limit))]
+
+
+def iter_audit(db: Database, viewer_id: int, audit_filter: AuditFilter, batch: int = 2000) -> Iterator[AuditRow]:
+    """Every matching entry, streamed in batches by id (for the export: flat memory on any size)."""
+    last_id: int | None = None
+    while True:
+        with db.read() as session:
+            _require_view(session, viewer_id)
+            query = (
+                select(AuditEntry, AppUser.display_name)
+                .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
+                .where(*_conditions(audit_filter))
+                .order_by(AuditEntry.id)
+                .limit(batch)
+            )
+            if last_id is not None:
+                query = query.where(AuditEntry.id > last_id)
+            rows = [_row(entry, user) for entry, user in session.execute(query)]
+        if not rows:
+            return
+        yield from rows
+        last_id = rows[-1].id
+
+
+def audit_choices(db: Database, viewer_id: int) -> AuditChoices:
+    with db.read() as session:
+        _require_view(session, viewer_id)
+        users = session.execute(
+            select(AppUser.id, AppUser.display_name)
+            .where(AppUser.id.in_(select(AuditEntry.user_id).distinct()))
+            .order_by(AppUser.display_name)
+        ).tuples()
+        actions = session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+        entities = session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
+        return AuditChoices(tuple(users), tuple(actions), tuple(entities))

@@ -1,0 +1,33 @@
+"""Migrations on PostgreSQL: an empty database reaches head, and every revision goes down and up again."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from db.engine import DatabaseTarget
+from db.migrate import alembic_config, head_revision, open_database
+
+
+@pytest.mark.engines("postgresql")
+def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_engine, pg_cluster) -> None:
+    name = f"migrate_{db_engine}"
+    pg_cluster.drop(name)
+    pg_cluster.admin(f'CREATE DATABASE "{name}"')
+    try:
+        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+        with database.engine.begin() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0002"
+            triggers = connection.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
+            ).scalars()
+            assert set(triggers) == {"audit_log_no_change", "audit_log_no_truncate"}
+            command.downgrade(alembic_config(connection), "base")
+            assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
+            command.upgrade(alembic_config(connection), "head")
+            assert "audit_log" in inspect(connection).get_table_names()
+        database.dispose()
+    finally:
+        pg_cluster.drop(name)
