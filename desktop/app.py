@@ -333,7 +333,7 @@ def run_gui(args: argparse.Namespace, splash: QWidget | None = None) -> int:
     startup.finished.connect(app.exit)
     startup.start()
     code = app.exec()
-    startup.ops.wait_for_done(30_000)
+    startup.ops.shutdown(30_000)
     if startup.db is not None:
         startup.db.dispose()
     return code or startup.exit_code

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -71,8 +72,11 @@ class _Runnable(QRunnable):
             self._signals.succeeded.emit(result)
 
 
-def retrying_read(work: Callable[[], Any], delays: tuple[float, ...]) -> Any:
-    """Run ``work``; on a transient database error wait and run it again, at most ``len(delays)`` more times."""
+def retrying_read(work: Callable[[], Any], delays: tuple[float, ...], stop: threading.Event | None = None) -> Any:
+    """Run ``work``; on a transient database error wait and run it again, at most ``len(delays)`` more times.
+
+    ``stop`` ends the waiting early (the program is closing): the last error is then raised at once.
+    """
     for delay in delays:
         try:
             return work()
@@ -82,8 +86,14 @@ def retrying_read(work: Callable[[], Any], delays: tuple[float, ...]) -> Any:
             error = explain(exc)
             if not is_transient(error):
                 raise
+            if stop is not None and stop.is_set():
+                raise
             log.warning("Read failed (%s); trying again in %.2f s", error.message, delay)
-        time.sleep(delay)  # a worker thread waiting out a short outage, never the UI thread
+        # A worker thread waiting out a short outage, never the UI thread.
+        if stop is None:
+            time.sleep(delay)
+        elif stop.wait(delay):
+            break
     return work()
 
 
@@ -226,6 +236,8 @@ class Operations(QObject):
         self._writes.setMaxThreadCount(1)
         self._running: set[Operation] = set()
         self.default_failure = default_failure
+        self._closing = threading.Event()
+        _every_operations.add(self)
 
     def query(
         self, work: Callable[[], Any], on_success: Success | None = None, on_failure: Failure | None = None
@@ -239,7 +251,7 @@ class Operations(QObject):
         the database comes back succeeds without a restart.
         """
         op = Operation("Loading…", on_success, on_failure or self.default_failure, cancellable=False, is_action=False)
-        self._start(op, lambda: retrying_read(work, READ_RETRY_DELAYS), self._reads)
+        self._start(op, lambda: retrying_read(work, READ_RETRY_DELAYS, self._closing), self._reads)
         return op
 
     def action(
@@ -281,6 +293,11 @@ class Operations(QObject):
         """Block until the lanes are idle (shutdown and tests only)."""
         return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)
 
+    def shutdown(self, msecs: int = 30_000) -> bool:
+        """Stop retrying reads and wait for the work under way: before the database is closed."""
+        self._closing.set()
+        return self.wait_for_done(msecs)
+
     def _start(self, op: Operation, work: Callable[[], Any], pool: QThreadPool) -> None:
         self._running.add(op)
         op.finished.connect(self._on_finished)
@@ -293,3 +310,17 @@ class Operations(QObject):
         if isinstance(op, Operation):
             self._running.discard(op)
             self.finished.emit(op)
+
+
+#: every Operations alive, so that whoever closes a database can first let their work finish
+_every_operations: weakref.WeakSet[Operations] = weakref.WeakSet()
+
+
+def wait_for_all_operations(msecs: int = 30_000) -> None:
+    """Finish all background work before a database is disposed (tests, switching database).
+
+    A worker still inside a query when its engine is disposed (or its PostgreSQL
+    database dropped) can crash inside the driver; waiting first avoids that.
+    """
+    for operations in list(_every_operations):
+        operations.shutdown(msecs)

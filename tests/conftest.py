@@ -150,6 +150,17 @@ def _build_small_demo(database: Database) -> None:
 # -- the fixtures tests use ---------------------------------------------------------------------
 
 
+def _close(database: Database) -> None:
+    """Let windows' background work finish before the engine goes (a query mid-dispose can crash the driver)."""
+    import sys
+
+    if "desktop.ops" in sys.modules:
+        from desktop.ops import wait_for_all_operations
+
+        wait_for_all_operations(30_000)
+    database.dispose()
+
+
 def _fresh(request: pytest.FixtureRequest, tmp_path: Path, engine: str, kind: str) -> Iterator[Database]:
     if engine == "sqlite":
         template = request.getfixturevalue("demo_template" if kind == "demo" else "empty_template")
@@ -158,7 +169,7 @@ def _fresh(request: pytest.FixtureRequest, tmp_path: Path, engine: str, kind: st
         try:
             yield database
         finally:
-            database.dispose()
+            _close(database)
         return
     cluster: PgCluster = request.getfixturevalue("pg_cluster")
     template = (
@@ -169,7 +180,7 @@ def _fresh(request: pytest.FixtureRequest, tmp_path: Path, engine: str, kind: st
     try:
         yield database
     finally:
-        database.dispose()
+        _close(database)
         cluster.drop(name)
 
 
