@@ -4,7 +4,12 @@ Builds a fresh small demo trust in a temporary folder, opens the real MainWindow
 sam.patel (the CPD lead the guide is written for), raises every panel the registry knows —
 so panels added later are photographed without changing this script — waits for each to finish
 loading, and saves one PNG per panel, named after its objectName. It also photographs the
-welcome dialog, the sign-in dialog and the About dialog.
+welcome dialog, the sign-in dialog and the About dialog, and the tasks the guide walks through:
+the Partnership CPD sign-off dialog with a few pending rows ticked (cancelled, nothing is
+decided), the first step of the flood-fill wizard (cancelled, nothing is created), the Users &
+Groups "Groups" tab with a group chosen so its members show, and File › Export budget
+workbook…'s dialog (closed, nothing is exported). Dialogs are shown without blocking (open() or
+show(), never exec()) and grabbed.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/make_screenshots.py   # like a real screen
     python scripts/make_screenshots.py --out /tmp/shots                          # offscreen, elsewhere
@@ -50,6 +55,79 @@ def save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The dialogs and steps the guide walks a CPD lead through; nothing is saved."""
+    from dataclasses import replace
+
+    from db.models.enums import PartnershipState
+
+    ops = context.ops
+
+    # Partnership CPD: pending requests, a few ticked, the Authorise… dialog open (then cancelled).
+    cpd = window.panels["partnership_cpd"]
+    cpd.activate()
+    cpd.show_filter(replace(cpd.filter, partnership_state=PartnershipState.PENDING))
+    wait_until_idle(app, ops)
+    for row in range(min(5, cpd.model.loaded)):
+        cpd.model.toggle(row)
+    wait_until_idle(app, ops)
+    save(window, out / "partnership_cpd_ticked.png")
+    cpd.sign_off(PartnershipState.AUTHORISED)
+    wait_until_idle(app, ops)
+    dialog = cpd.dialog
+    if dialog is None or not dialog.isVisible():
+        raise SystemExit("the sign-off dialog did not open (no pending rows to tick?)")
+    save(dialog, out / "sign_off_dialog.png")
+    dialog.reject()
+    cpd.model.clear_ticks()
+    cpd.clear_filters()
+    wait_until_idle(app, ops)
+
+    # File › Export budget workbook…: its dialog opens with open() (window-modal, not blocking).
+    # It suggests the folder last saved to (else the home folder); point it at the exports
+    # folder so the picture does not show the home folder of whoever runs this script.
+    from desktop.dialogs.export_dialog import LAST_FOLDER_KEY
+
+    context.settings.setValue(LAST_FOLDER_KEY, str(context.paths.exports))
+    window.workbook_actions.export_action.trigger()
+    wait_until_idle(app, ops)
+    export = window.workbook_actions.last_dialog
+    if export is None or not export.isVisible():
+        raise SystemExit("the export dialog did not open")
+    save(export, out / "export_dialog.png")
+    export.reject()
+    wait_until_idle(app, ops)
+
+    # Flood Fill: the wizard's first step (choose staff), then back to the history.
+    flood = window.panels["flood_fill"]
+    flood.activate()
+    flood.open_wizard()
+    wait_until_idle(app, ops)
+    save(window, out / "flood_fill_wizard.png")
+    flood.stack.setCurrentIndex(0)
+    wait_until_idle(app, ops)
+
+    # Users & Groups › Groups with a Key Stage group chosen, so its members show ticked.
+    groups = window.panels["groups"]
+    groups.activate()
+    groups.tabs.setCurrentIndex(1)
+    # Reload now that the tab has its real size: its columns are fitted to what is visible.
+    groups.group_editor.refresh()
+    wait_until_idle(app, ops)
+    table = groups.group_table
+    view_model = table.model()
+    names = [str(view_model.index(row, 1).data()) for row in range(view_model.rowCount())]
+    table.selectRow(names.index("KS2") if "KS2" in names else 0)
+    wait_until_idle(app, ops)
+    # The fitted Members column is wider than the list (its counts sit past the right edge
+    # until you scroll); narrow it for the picture so the counts the guide mentions show.
+    table.resizeColumnToContents(2)
+    wait_until_idle(app, ops)
+    save(window, out / "groups_members.png")
+    groups.tabs.setCurrentIndex(0)
+    wait_until_idle(app, ops)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             panel.activate()
             wait_until_idle(app, context.ops)
             save(window, out / f"{name}.png")
+
+        photograph_tasks(app, window, context, out)
 
         about = AboutDialog(db.display, paths, window)
         about.show()
