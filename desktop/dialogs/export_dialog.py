@@ -7,6 +7,7 @@ is not surprised by a 200,000-row file.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,8 @@ class ExportDialog(QDialog):
         form.addRow("What:", self.what_label)
         self.count_label = QLabel("Counting…")
         form.addRow("Activities:", self.count_label)
-        folder = str(context.settings.value(LAST_FOLDER_KEY, "") or Path.home())
+        # The folder used last, else TrustDesk's own exports folder (Documents\TrustDesk, or under --data-dir).
+        folder = str(context.settings.value(LAST_FOLDER_KEY, "") or context.paths.exports)
         self.path_edit = QLineEdit(str(Path(folder) / f"TrustDesk budget {date.today():%Y-%m-%d}.xlsx"))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
@@ -105,5 +107,9 @@ class ExportDialog(QDialog):
         if not self.path_edit.text().strip():
             self.path_edit.setFocus()
             return
+        if self.path.parent == self.context.paths.exports:
+            # TrustDesk's own folder is made on first use; if it cannot be, the export says so.
+            with contextlib.suppress(OSError):
+                self.path.parent.mkdir(parents=True, exist_ok=True)
         self.context.settings.setValue(LAST_FOLDER_KEY, str(self.path.parent))
         self.accept()

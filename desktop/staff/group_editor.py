@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMenu,
@@ -127,7 +128,12 @@ class GroupEditor(QSplitter):
         rows, self.categories, self.can_edit = loaded
         chosen = self.group.id if self.group else None
         self.group_model.set_rows(rows)
-        fit_columns(self.group_table)
+        # The list is narrow: the group's name takes what is left, so the member count stays in view.
+        header = self.group_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.group = None
         for n, row in enumerate(rows):
             if row.id == chosen:
