@@ -1,6 +1,6 @@
 """How long a full dashboard refresh takes on the large demo (DB1: aim < 0.5 s).
 
-Usage: python bench/bench_dashboard.py [DB] [USERNAME]   (default /work/bench-data/large.sqlite, sam.patel)
+Usage: python bench/bench_dashboard.py [DB] [USERNAME]   (default: the reference dataset, bench/reference.py; sam.patel)
 
 Our figure: ``dashboard_figures`` for the whole trust and the current period
 (every card, the monthly series and spend per school), median of 5 runs.
@@ -18,6 +18,8 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from reference import reference_database  # bench/reference.py: builds the dataset on first use
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,7 +40,7 @@ def median_seconds(work: Callable[[], object], runs: int = 5) -> float:
 
 
 def main() -> None:
-    path = sys.argv[1] if len(sys.argv) > 1 else "/work/bench-data/large.sqlite"
+    path = sys.argv[1] if len(sys.argv) > 1 else str(reference_database())
     username = sys.argv[2] if len(sys.argv) > 2 else "sam.patel"
     db = open_database(DatabaseTarget.parse(f"sqlite:///file:{path}?mode=ro&uri=true"))
     user = next(u for u in list_users(db) if u.username == username)

@@ -1,6 +1,6 @@
 """Budget workbook speed and memory: our export against XlsxWriter, openpyxl and pandas, and the import.
 
-    python bench/bench_excel.py [--db /work/bench-data/large.sqlite] [--period 2025/26] [--user alex.morgan]
+    python bench/bench_excel.py [--db PATH (default: bench/reference.py)] [--period 2025/26] [--user alex.morgan]
 
 Works on a copy of the database (the import changes it).  Each measurement
 runs in its own child process so that its peak memory (ru_maxrss) is its own.
@@ -24,9 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from reference import reference_database  # bench/reference.py: builds the dataset on first use
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_DB = "/work/bench-data/large.sqlite"
+DEFAULT_DB = None  # the reference dataset (bench/reference.py)
 DECISIONS = 10_000
 
 
@@ -236,6 +238,7 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[], help="leave out a reference (e.g. pandas)")
     parser.add_argument("--repeat", type=int, default=1, help="run each export N times, alternating; report medians")
     args = parser.parse_args()
+    args.db = args.db or str(reference_database())
     if args.child:
         db = open_db(args.db)
         figures = CHILDREN[args.child](db, args)

@@ -6,7 +6,7 @@ bulk insert, the audit row and the commit.  The reference inserts the very
 same activity rows with the standard library's sqlite3 ``executemany`` in one
 transaction, in the same run, on the same file.
 
-    python bench/bench_flood_fill.py [--source /work/bench-data/large.sqlite] [--jobs 5000] [--runs 3]
+    python bench/bench_flood_fill.py [--source PATH (default: bench/reference.py)] [--jobs 5000] [--runs 3]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from reference import reference_database  # bench/reference.py: builds the dataset on first use
 from sqlalchemy import select
 
 from db.engine import DatabaseTarget
@@ -37,10 +38,11 @@ COLUMNS = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", default="/work/bench-data/large.sqlite")
+    parser.add_argument("--source", default=None, help="default: the reference dataset (bench/reference.py)")
     parser.add_argument("--jobs", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    args.source = args.source or str(reference_database())
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.sqlite"

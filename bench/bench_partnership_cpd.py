@@ -1,6 +1,6 @@
 """Partnership CPD at a million activities: our figure, a reference measured in the same run, the ratio.
 
-    python bench/bench_partnership_cpd.py [--source /work/bench-data/large.sqlite] [--copy /tmp/cpd-bench.sqlite]
+    python bench/bench_partnership_cpd.py [--source PATH (default: bench/reference.py)] [--copy /tmp/cpd-bench.sqlite]
 
 Works on a copy of the large demo (the sign-off writes).  Measures:
 1. filter change → first page shown (query + model reset + paint, offscreen) vs QSqlTableModel
@@ -22,6 +22,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from reference import reference_database  # bench/reference.py: builds the dataset on first use
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -274,11 +276,12 @@ def bench_memory(path: Path, tmp: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", default="/work/bench-data/large.sqlite")
+    parser.add_argument("--source", default=None, help="default: the reference dataset (bench/reference.py)")
     parser.add_argument("--copy", default="/tmp/cpd-bench.sqlite")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--skip-copy", action="store_true", help="reuse an existing copy")
     args = parser.parse_args()
+    args.source = args.source or str(reference_database())
     path, tmp = Path(args.copy), Path(args.copy).parent
     if args.memory_child:
         from desktop.app import create_application
