@@ -4,23 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from db.models import CompletionState, CpdTeamState, LineManagerState, PartnershipState
-
-STATE_LABELS: dict[object, str] = {
-    PartnershipState.PENDING: "Pending",
-    PartnershipState.AUTHORISED: "Authorised",
-    PartnershipState.REJECTED: "Rejected",
-    PartnershipState.NEEDS_REAUTHORISATION: "Needs re-authorisation",
-    LineManagerState.PENDING: "Pending",
-    LineManagerState.AGREED: "Agreed",
-    LineManagerState.DENIED: "Denied",
-    CpdTeamState.PENDING: "Pending",
-    CpdTeamState.APPROVED: "Approved",
-    CpdTeamState.DECLINED: "Declined",
-    CompletionState.NOT_COMPLETED: "Not completed",
-    CompletionState.ATTENDED: "Attended",
-    CompletionState.COMPLETED: "Completed",
-}
+from db.labels import STATE_LABELS
 
 
 def money(pence: int | None) -> str:

@@ -40,12 +40,12 @@ from db.excel.layout import (
     MAX_ROWS,
     MONEY_FORMAT,
     NOTES_SHEET,
-    STATE_LABELS,
     Kind,
 )
 from db.excel.prefetch import prefetched
 from db.excel.printing import print_setup
 from db.excel.safety import FORMULA_PREFIXES, replace_atomically
+from db.labels import STATE_LABELS
 from db.models import AppUser, Level, Module
 from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from db.models import CompletionState, CpdTeamState, LineManagerState, PartnershipState
+from db.models import PartnershipState
 
 FORMAT_ID = "trustdesk-budget-workbook"
 FORMAT_VERSION = 1
@@ -91,21 +91,6 @@ VERSION_COL = len(COLUMNS) - 1
 #: the columns a reviewer may type in; everything else is for reading
 EDITABLE = frozenset({DECISION_COL, REASON_COL})
 
-STATE_LABELS: dict[object, str] = {
-    PartnershipState.PENDING: "Pending",
-    PartnershipState.AUTHORISED: "Authorised",
-    PartnershipState.REJECTED: "Rejected",
-    PartnershipState.NEEDS_REAUTHORISATION: "Needs re-authorisation",
-    LineManagerState.PENDING: "Pending",
-    LineManagerState.AGREED: "Agreed",
-    LineManagerState.DENIED: "Denied",
-    CpdTeamState.PENDING: "Pending",
-    CpdTeamState.APPROVED: "Approved",
-    CpdTeamState.DECLINED: "Declined",
-    CompletionState.NOT_COMPLETED: "Not completed",
-    CompletionState.ATTENDED: "Attended",
-    CompletionState.COMPLETED: "Completed",
-}
 
 MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
 DATE_FORMAT = "dd/mm/yyyy"
