@@ -51,7 +51,7 @@ def the_filter(db, period: str):  # type: ignore[no-untyped-def]
 
 def rows_in_memory(db, user: str, period: str) -> list[tuple]:
     """The export's rows and columns as plain values, for the references."""
-    from db.excel.layout import STATE_LABELS
+    from db.labels import STATE_LABELS
     from db.queries.activity_export import iter_activities, user_id_named
 
     labels = STATE_LABELS
