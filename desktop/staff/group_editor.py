@@ -274,21 +274,21 @@ class GroupEditor(QSplitter):
             lambda: group_usage(db, group_id=group.id), lambda usage: self._confirm_delete(group, usage)
         )
 
-    def _confirm_delete(self, group: GroupRow, usage: GroupUsage) -> None:
-        uses = (
-            f"\n{usage.flood_fills:,} flood fills chose staff by this group; they keep their activities."
-            if usage.flood_fills
-            else ""
-        )
+    def _ask_to_delete(self, title: str, what: str, usage: GroupUsage, flood_fill_note: str) -> bool:
+        """One confirmation for groups and categories: say what goes before anything does."""
+        uses = f"\n{usage.flood_fills:,} flood fills chose staff by {flood_fill_note}." if usage.flood_fills else ""
         answer = QMessageBox.question(
             self,
-            "Delete group",
-            f"Delete “{group.category} › {group.name}”?\n\n"
-            f"{usage.members:,} memberships will be removed (the staff themselves are not touched).{uses}",
+            title,
+            f"{what}\n\n{usage.members:,} memberships will be removed (the staff themselves are not touched).{uses}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _confirm_delete(self, group: GroupRow, usage: GroupUsage) -> None:
+        what = f"Delete “{group.category} › {group.name}”?"
+        if self._ask_to_delete("Delete group", what, usage, "this group; they keep their activities"):
             db, user_id = self.context.db, self.context.user.id
             self.group = None
             message = f"Group “{group.name}” deleted; {usage.members:,} memberships removed."
@@ -321,16 +321,8 @@ class GroupEditor(QSplitter):
         )
 
     def _confirm_delete_category(self, category: CategoryRow, usage: GroupUsage) -> None:
-        uses = f"\n{usage.flood_fills:,} flood fills chose staff by these groups." if usage.flood_fills else ""
-        answer = QMessageBox.question(
-            self,
-            "Delete category",
-            f"Delete the category “{category.name}” and its {usage.groups:,} groups?\n\n"
-            f"{usage.members:,} memberships will be removed (the staff themselves are not touched).{uses}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        what = f"Delete the category “{category.name}” and its {usage.groups:,} groups?"
+        if self._ask_to_delete("Delete category", what, usage, "these groups"):
             db, user_id = self.context.db, self.context.user.id
             self.group = None
             message = f"Category “{category.name}” deleted; {usage.members:,} memberships removed."
