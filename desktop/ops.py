@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -323,4 +324,6 @@ def wait_for_all_operations(msecs: int = 30_000) -> None:
     database dropped) can crash inside the driver; waiting first avoids that.
     """
     for operations in list(_every_operations):
-        operations.shutdown(msecs)
+        # Deleted with its parent (a closed window, a finished start-up): no thread of it is left.
+        if shiboken6.isValid(operations) and shiboken6.isValid(operations._reads):
+            operations.shutdown(msecs)

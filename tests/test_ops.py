@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication
 
@@ -97,3 +98,19 @@ def test_actions_run_one_at_a_time(qtbot, ops) -> None:
     ops_list = [ops.action(work, title=f"write {i}") for i in range(4)]
     qtbot.waitUntil(lambda: all(op.done for op in ops_list), timeout=5000)
     assert not overlaps
+
+
+def test_waiting_for_all_skips_operations_deleted_with_their_parent(qtbot) -> None:
+    """A window closed earlier takes its Operations with it; closing a database must not trip on it."""
+    from PySide6.QtCore import QObject
+
+    from desktop.ops import wait_for_all_operations
+
+    owner = QObject()
+    orphan = Operations(owner)
+    op = orphan.query(lambda: 1)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(orphan), timeout=5000)
+    wait_for_all_operations(1000)  # raised "Internal C++ object … already deleted" before
