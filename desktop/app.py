@@ -18,6 +18,7 @@ from db.errors import TrustDeskError
 from db.migrate import open_database
 from db.queries.trust import is_empty
 from db.queries.users import UserRow, list_users
+from desktop import garbage
 from desktop.bus import DataBus
 from desktop.context import AppContext, Navigator
 from desktop.dialogs.errors import show_error
@@ -37,6 +38,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("TrustDesk")
     app.setOrganizationName("TrustDesk")
     app.setApplicationDisplayName("TrustDesk")
+    garbage.install(app)
     load_resources()
     apply_style(app)
     from desktop.icons import icon

@@ -13,6 +13,7 @@ PostgreSQL (dropped again at teardown).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import shutil
@@ -42,6 +43,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engines(*names): run this test only on these database engines")
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """As the program does (desktop/garbage.py): no cycle collection on worker threads.
+
+    Between tests is the natural moment on the main thread; while a test spins
+    the event loop, the application's own collector timer runs too.
+    """
+    from desktop.garbage import collect_if_due
+
+    yield
+    collect_if_due(_GC_THRESHOLD)
+
+
+_GC_THRESHOLD: tuple[int, int, int] = gc.get_threshold()  # type: ignore[assignment]
+gc.disable()
 
 
 def selected_engines(config: pytest.Config) -> tuple[str, ...]:
