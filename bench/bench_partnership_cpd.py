@@ -193,8 +193,9 @@ def bench_sign_off(db: Database, path: Path, sam: int) -> None:
 # -- 3 ----------------------------------------------------------------------------
 def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None:
     from db.queries.users import list_users
-    from desktop.app import build_context, open_settings
+    from desktop.app import build_context
     from desktop.cpd.sign_off_dialog import SignOffDialog
+    from desktop.launch import open_settings
     from desktop.models.activity_table_model import ActivityTableModel
     from desktop.ops import Operations
     from desktop.paths import AppPaths
@@ -284,7 +285,7 @@ def main() -> None:
     args.source = args.source or str(reference_database())
     path, tmp = Path(args.copy), Path(args.copy).parent
     if args.memory_child:
-        from desktop.app import create_application
+        from desktop.launch import create_application
 
         create_application()
         bench_memory(path, tmp)
@@ -294,7 +295,7 @@ def main() -> None:
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         shutil.copyfile(args.source, path)
-    from desktop.app import create_application
+    from desktop.launch import create_application
 
     app = create_application()
     db = open_database(DatabaseTarget.parse(str(path)))

@@ -1,54 +1,33 @@
-"""Starting the GUI: open the database off the UI thread, sign in, show the window.
+"""Starting the GUI: open the database off the UI thread, sign in, attach the window.
 
-Every step that touches the database runs through ``Operations``; a failure
-at any step is one clear message and a non-zero exit, never a traceback.
+``desktop.launch`` has already put the main window's frame on screen; this
+module does the rest. Every step that touches the database runs through
+``Operations``; a failure at any step is one clear message and a non-zero
+exit, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog
 
 from db.engine import Database, DatabaseTarget
 from db.errors import TrustDeskError
 from db.migrate import open_database
 from db.queries.trust import is_empty
 from db.queries.users import UserRow, list_users
-from desktop import garbage
 from desktop.bus import DataBus
 from desktop.context import AppContext, Navigator
 from desktop.dialogs.errors import show_error
+from desktop.launch import open_settings
 from desktop.main_window import MainWindow
 from desktop.ops import Operations
 from desktop.paths import AppPaths
 
 log = logging.getLogger(__name__)
-
-
-def create_application(argv: list[str] | None = None) -> QApplication:
-    from resources_qt import load_resources
-    from resources_qt.style import apply_style
-
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("TrustDesk")
-    app.setOrganizationName("TrustDesk")
-    app.setApplicationDisplayName("TrustDesk")
-    garbage.install(app)
-    load_resources()
-    apply_style(app)
-    from desktop.icons import icon
-
-    app.setWindowIcon(icon("app"))
-    return app
-
-
-def open_settings(paths: AppPaths) -> QSettings:
-    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
 
 
 def build_context(db: Database, user: UserRow, paths: AppPaths, settings: QSettings, ops: Operations) -> AppContext:
@@ -71,7 +50,7 @@ class Startup(QObject):
         username: str | None,
         settings: QSettings | None = None,
         remembered: bool = False,
-        splash: QWidget | None = None,
+        frame: MainWindow | None = None,
     ):
         super().__init__()
         self.app = app
@@ -83,7 +62,8 @@ class Startup(QObject):
         #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
         self.from_welcome = remembered
         self.new_trust: tuple[str, str, str, str] | None = None
-        self.splash = splash
+        #: the main window's frame already on screen (desktop.launch), attached once someone is signed in
+        self.frame = frame
         # Dialogs come and go before the main window exists (welcome, progress, sign-in); closing
         # one of them must not end the program. Restored once the main window is shown.
         app.setQuitOnLastWindowClosed(False)
@@ -92,12 +72,10 @@ class Startup(QObject):
         self.window: MainWindow | None = None
         self.exit_code = 0
 
-    def _hide_splash(self) -> None:
-        """Before anything else appears: the splash stays on top of every other window."""
-        if self.splash is not None:
-            self.splash.close()
-            self.splash.deleteLater()
-            self.splash = None
+    def _say(self, text: str) -> None:
+        """What start-up is doing, in the frame (if there is one and it has no panels yet)."""
+        if self.frame is not None and not self.frame.attached:
+            self.frame.show_opening(text)
 
     def _quit(self, code: int) -> None:
         self.exit_code = code
@@ -108,7 +86,15 @@ class Startup(QObject):
             QTimer.singleShot(0, self._welcome)
             return
         target = _with_saved_password(self.target)
+        self._say(f"Opening {target.display}…")
         self.ops.query(lambda: open_database(target), self._opened, self._fail)
+
+    def finish(self, code: int) -> int:
+        """After the event loop: let the work under way end, then close the database."""
+        self.ops.shutdown(30_000)
+        if self.db is not None:
+            self.db.dispose()
+        return code or self.exit_code
 
     def switch_database(self, target: DatabaseTarget) -> None:
         """File › Connect to database…: open the new one first; only then replace the window.
@@ -135,12 +121,11 @@ class Startup(QObject):
 
     def _fail(self, error: TrustDeskError) -> None:
         log.error("Start-up failed: %s", error.message)
-        self._hide_splash()
         if self.from_welcome and self.window is None:
             self._forget_failed_database()
             self._welcome(error.message)
             return
-        show_error(None, error)
+        show_error(self.frame, error)
         self._quit(2)
 
     # -- first run ------------------------------------------------------------------------
@@ -148,8 +133,8 @@ class Startup(QObject):
         """No database yet (or the chosen one failed): ask how to start."""
         from desktop.dialogs.welcome_dialog import Choice, WelcomeDialog
 
-        self._hide_splash()
-        dialog = WelcomeDialog(str(self.paths.default_database), message)
+        self._say("Welcome to TrustDesk")
+        dialog = WelcomeDialog(str(self.paths.default_database), message, self.frame)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.choice is None:
             self._quit(0)
             return
@@ -170,6 +155,7 @@ class Startup(QObject):
             return
         log.info("Welcome dialog: %s (%s)", choice.kind.value, self.target.display)
         target = self.target
+        self._say(f"Opening {target.display}…")
         self.ops.query(lambda: open_database(target), self._opened, self._fail)
 
     def _forget_failed_database(self) -> None:
@@ -190,6 +176,7 @@ class Startup(QObject):
             self.username = getattr(result, "username", None)
             self._choose_user()
 
+        self._say(f"Creating {trust_name}…")
         self.ops.action(
             lambda _progress: create_new_trust(db, trust_name, trust_uid, display_name, username),
             created,
@@ -216,15 +203,16 @@ class Startup(QObject):
             return
         from db.demo import build_demo
 
-        self._hide_splash()
         db = self.db
         assert db is not None
+        self._say("Building the demo trust…")
         self.ops.action(
             lambda progress: build_demo(db, scale="small", seed=1, progress=progress.report),
             lambda _summary: self._choose_user(),
             self._fail,
             title="Building the demo trust…",
             progress_dialog=True,
+            parent=self.frame,
         )
 
     def _choose_user(self) -> None:
@@ -256,9 +244,8 @@ class Startup(QObject):
         if user is None:
             from desktop.dialogs.sign_in import SignInDialog
 
-            self._hide_splash()
-
-            dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None)
+            self._say(f"Sign in to {db.display}")
+            dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None, self.frame)
             if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
                 self._quit(0)
                 return
@@ -270,19 +257,22 @@ class Startup(QObject):
         assert self.db is not None
         self.ops.default_failure = None
         context = build_context(self.db, user, self.paths, self.settings, self.ops)
-        window = MainWindow(context)
+        if self.frame is not None and not self.frame.attached:
+            window, self.frame = self.frame, None
+            window.attach(context)
+        else:
+            window = MainWindow(context)
         self.ops.default_failure = lambda error: show_error(window, error)
         window.switch_user_requested.connect(self._switch_user)
         window.database_chosen.connect(self.switch_database)
         window.show()
-        self._hide_splash()
         self.app.setQuitOnLastWindowClosed(True)
         if self.window is not None:
             self.window.deleteLater()
         self.window = window
-        from desktop.first_run import main_window_shown
+        from desktop.first_run import main_window_ready
 
-        main_window_shown(window, user.username, self.db.display)
+        main_window_ready(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:
         if self.db is not None and not self.db.target.is_sqlite:
@@ -313,29 +303,31 @@ def _with_saved_password(target: DatabaseTarget) -> DatabaseTarget:
     return target.with_password(saved) if saved else target
 
 
-def run_gui(args: argparse.Namespace, splash: QWidget | None = None) -> int:
-    from desktop.first_run import install_excepthook, plan_start
+def continue_start(
+    args: argparse.Namespace, app: QApplication, paths: AppPaths, settings: QSettings, frame: MainWindow
+) -> Startup:
+    """From desktop.launch, once this module is imported: which database, then the start-up chain."""
+    from desktop.first_run import plan_start
 
-    paths = AppPaths.under_or_default(args.data_dir)
-    paths.ensure()
-    install_excepthook(str(paths.logs / "trustdesk.log"))
-    app = create_application()
-    settings = open_settings(paths)
-    plan = plan_start(args, paths, settings)
+    try:
+        plan = plan_start(args, paths, settings)
+    except TrustDeskError as error:  # e.g. a --db that is not a path or a URL
+        show_error(frame, error)
+        plan = None
     startup = Startup(
         app,
-        plan.target,
+        plan.target if plan else None,
         paths,
-        demo=plan.demo,
+        demo=plan.demo if plan else False,
         username=args.user,
         settings=settings,
-        remembered=plan.remembered,
-        splash=splash,
+        remembered=plan.remembered if plan else False,
+        frame=frame,
     )
     startup.finished.connect(app.exit)
-    startup.start()
-    code = app.exec()
-    startup.ops.shutdown(30_000)
-    if startup.db is not None:
-        startup.db.dispose()
-    return code or startup.exit_code
+    if plan is None:
+        startup.exit_code = 2
+        app.exit(2)
+    else:
+        startup.start()
+    return startup

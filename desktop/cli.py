@@ -51,13 +51,9 @@ def main(argv: list[str] | None = None) -> int:
 
             paths = AppPaths.under_or_default(args.data_dir)
             configure_logging(paths.logs, args.verbose)
-            from desktop.splash import show_splash
-            from desktop.version import __version__
+            from desktop.launch import run_gui  # the window first, SQLAlchemy and the models after
 
-            splash = show_splash(__version__)  # before desktop.app brings in SQLAlchemy and the models
-            from desktop.app import run_gui
-
-            return run_gui(args, splash)
+            return run_gui(args)
         configure_logging(None, args.verbose)
         return int(args.run(args))
     except TrustDeskError as error:

@@ -16,12 +16,15 @@ import sys
 import traceback
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from db.engine import ENV_URL, DatabaseTarget
 from desktop.paths import AppPaths
+
+if TYPE_CHECKING:  # SQLAlchemy: not imported before the window is on screen (desktop/launch.py)
+    from db.engine import DatabaseTarget
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,8 @@ LAST_IS_DEMO_KEY = "database/last_is_demo"
 #: window that long after showing it and exits 0. Used by scripts/smoke_frozen.sh,
 #: scripts/make_screenshots.py and bench/bench_startup.py; harmless for users (never set).
 SMOKE_EXIT_ENV = "TRUSTDESK_SMOKE_EXIT_AFTER_MS"
-#: The line written to the log when the main window is on screen (the smoke test looks for it).
-MAIN_WINDOW_SHOWN = "Main window shown"
+#: The line written to the log when the main window has its panels (the smoke test looks for it).
+MAIN_WINDOW_READY = "Main window ready"
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class StartPlan:
 def plan_start(args: argparse.Namespace, paths: AppPaths, settings: QSettings) -> StartPlan:
     """``--demo``, ``--db`` or the environment first; then the database chosen last (welcome dialog or
     File › Connect to database…); then the default file; else the welcome dialog."""
+    from db.engine import ENV_URL, DatabaseTarget
+
     if args.demo:
         return StartPlan(DatabaseTarget.parse(args.db or str(paths.demo_database)), demo=True)
     if args.db or os.environ.get(ENV_URL):
@@ -83,9 +88,9 @@ def forget_database(settings: QSettings) -> None:
     settings.sync()
 
 
-def main_window_shown(window: QWidget, username: str, database: str) -> None:
-    """Log that the window is up and, under the smoke hook, close it after the given delay."""
-    log.info("%s: %s signed in to %s", MAIN_WINDOW_SHOWN, username, database)
+def main_window_ready(window: QWidget, username: str, database: str) -> None:
+    """Log that the window has its panels and, under the smoke hook, close it after the given delay."""
+    log.info("%s: %s signed in to %s", MAIN_WINDOW_READY, username, database)
     delay = os.environ.get(SMOKE_EXIT_ENV, "").strip()
     if not delay:
         return

@@ -2,21 +2,38 @@
 
 Panels do their own work; the window only hosts them, saves and restores the
 layout, and shows what is running.
+
+The window comes up in two steps so that a double-click answers at once. The
+*frame* (title, menus, status bar, the saved size and place, "Opening …") needs
+only Qt and is on screen before the database layer is even imported; ``attach``
+then brings in the panels for the signed-in user. Nothing in this module may
+import SQLAlchemy at module level: ``desktop.launch`` shows the frame first.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
+from typing import TYPE_CHECKING
 
-from db.queries.activities import ActivityFilter
-from desktop.context import AppContext
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
 from desktop.icons import icon
-from desktop.ops import Operation
-from desktop.panels.base import Panel
-from desktop.panels.registry import apply_default_layout, create_panels, fill_view_menu
-from desktop.workbook_actions import WorkbookActions
+
+if TYPE_CHECKING:
+    from db.queries.activities import ActivityFilter
+    from desktop.context import AppContext
+    from desktop.ops import Operation
+    from desktop.panels.base import Panel
+    from desktop.workbook_actions import WorkbookActions
 
 LAYOUT_VERSION = 1
 
@@ -24,12 +41,25 @@ LAYOUT_VERSION = 1
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     database_chosen = Signal(object)  # db.engine.DatabaseTarget, from File › Connect to database…
+    #: closed by the user before it was attached (while the database was opening): start-up should stop
+    closed_before_ready = Signal()
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext | None = None,
+        *,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """The frame; with a ``context``, attached at once (switching user, tests, screenshots)."""
         super().__init__(parent)
-        self.context = context
+        if context is None and settings is None:
+            raise ValueError("a MainWindow needs a context or the settings to restore its frame from")
+        self.settings: QSettings = context.settings if context is not None else settings  # type: ignore[union-attr,assignment]
+        self.context: AppContext | None = None
+        self.panels: dict[str, Panel] = {}
         self.setObjectName("main_window")
-        self.setWindowTitle(f"TrustDesk — {context.user.display_name}")
+        self.setWindowTitle("TrustDesk")
         self.setWindowIcon(icon("app"))
         self.setDockNestingEnabled(True)
         self.setDockOptions(
@@ -39,49 +69,123 @@ class MainWindow(QMainWindow):
         )
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
         self._guide: QDialog | None = None
-        self.panels: dict[str, Panel] = create_panels(self, context)
-        self._build_menus()
+        self._build_frame_menus()
         self._build_status_bar()
+        self.setCentralWidget(self._opening_view())
+        self.resize(1360, 820)
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if context is not None:
+            self.attach(context)
+
+    def _opening_view(self) -> QWidget:
+        """What the frame shows until the panels are there: which database, and that it is busy."""
+        view = QWidget()
+        layout = QVBoxLayout(view)
+        layout.addStretch(2)
+        logo = QLabel()
+        logo.setPixmap(icon("app").pixmap(72, 72))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(logo)
+        name = QLabel("TrustDesk")
+        font = name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        name.setFont(font)
+        name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(name)
+        self.opening_label = QLabel("Opening the database…")
+        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.opening_label)
+        busy = QProgressBar()
+        busy.setRange(0, 0)
+        busy.setTextVisible(False)
+        busy.setMaximumWidth(240)
+        layout.addWidget(busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+        return view
+
+    def show_opening(self, text: str) -> None:
+        """Say what start-up is doing (opening which database, building the demo…)."""
+        self.opening_label.setText(text)
+
+    @property
+    def attached(self) -> bool:
+        return self.context is not None
+
+    def attach(self, context: AppContext) -> None:
+        """Bring in the panels for the signed-in user and restore the saved dock layout."""
+        from desktop.panels.registry import create_panels
+
+        if self.context is not None:
+            raise RuntimeError("this window is already attached to a database")
+        self.context = context
+        self.settings = context.settings
+        self.setWindowTitle(f"TrustDesk — {context.user.display_name}")
+        opening = self.takeCentralWidget()
+        if opening is not None:
+            opening.deleteLater()
+        self.panels = create_panels(self, context)
+        self._fill_menus()
+        user = context.user
+        self.user_label.setText(f"Signed in as {user.display_name}")
+        self.user_label.setToolTip(user.roles)
+        self.user_label.show()
+        self.set_database_label(context.db.display)
         context.ops.started.connect(self._operation_started)
         context.ops.finished.connect(self._operation_finished)
         context.navigator.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.resize(1360, 820)
-        self._restore_layout()
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def set_database_label(self, display: str) -> None:
+        self.database_label.setText(f"Database: {display}")
+        self.database_label.setToolTip(display)
+        self.database_label.show()
 
     # -- building ----------------------------------------------------------------
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+    def _build_frame_menus(self) -> None:
+        """The menu bar as it will be, so nothing moves when the panels arrive; filled by ``attach``."""
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.help_menu = self.menuBar().addMenu("&Help")
+        guide = QAction(icon("help"), "&User guide", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.show_user_guide)
+        self.help_menu.addAction(guide)
+
+    def _fill_menus(self) -> None:
+        from desktop.panels.registry import apply_default_layout, fill_view_menu
+        from desktop.workbook_actions import WorkbookActions
+
+        assert self.context is not None
+        quit_separator = self.file_menu.actions()[0]
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
-        file_menu.addAction(switch)
         connect = QAction(icon("database"), "&Connect to database…", self)
         connect.triggered.connect(self._connect_database)
-        file_menu.addAction(connect)
         self.gias_action = QAction(icon("import"), "Import from &GIAS…", self)
         self.gias_action.triggered.connect(self.import_from_gias)
-        file_menu.addAction(self.gias_action)
-        file_menu.addSeparator()
-        self.workbook_actions = WorkbookActions(self, self.context, self._activity_filter)
-        file_menu.addAction(self.workbook_actions.export_action)
-        file_menu.addAction(self.workbook_actions.import_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        self.file_menu.insertActions(quit_separator, [switch, connect, self.gias_action])
+        self.file_menu.insertSeparator(quit_separator)
+        self.workbook_actions: WorkbookActions = WorkbookActions(self, self.context, self._activity_filter)
+        self.file_menu.insertActions(
+            quit_separator, [self.workbook_actions.export_action, self.workbook_actions.import_action]
+        )
 
-        self.view_menu = self.menuBar().addMenu("&View")
         fill_view_menu(self.view_menu, self.panels)
         self.view_menu.addSeparator()
         reset = QAction("&Reset layout", self)
         reset.triggered.connect(lambda: apply_default_layout(self, self.panels))
         self.view_menu.addAction(reset)
 
-        self.help_menu = self.menuBar().addMenu("&Help")
-        guide = QAction(icon("help"), "&User guide", self)
-        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
-        guide.triggered.connect(self.show_user_guide)
-        self.help_menu.addAction(guide)
         audit = QAction(icon("audit"), "Audit &log…", self)
         audit.triggered.connect(self._audit_log)
         self.help_menu.addAction(audit)
@@ -92,6 +196,8 @@ class MainWindow(QMainWindow):
 
     def _activity_filter(self) -> ActivityFilter:
         """The Partnership CPD panel's filter once it has been built, else the default one."""
+        from db.queries.activities import ActivityFilter
+
         panel = self.panels.get("partnership_cpd")
         current = getattr(panel, "filter", None)
         return current if isinstance(current, ActivityFilter) else ActivityFilter()
@@ -104,11 +210,10 @@ class MainWindow(QMainWindow):
         self.activity_progress.setTextVisible(False)
         self.activity_label.hide()
         self.activity_progress.hide()
-        user = self.context.user
-        self.user_label = QLabel(f"Signed in as {user.display_name}")
-        self.user_label.setToolTip(user.roles)
-        self.database_label = QLabel(f"Database: {self.context.db.display}")
-        self.database_label.setToolTip(self.context.db.display)
+        self.user_label = QLabel()
+        self.database_label = QLabel()
+        self.user_label.hide()
+        self.database_label.hide()
         bar.addPermanentWidget(self.activity_label)
         bar.addPermanentWidget(self.activity_progress)
         bar.addPermanentWidget(self.user_label)
@@ -131,27 +236,25 @@ class MainWindow(QMainWindow):
             self.activity_label.setText(text)
 
     def _operation_finished(self, _op: Operation) -> None:
+        assert self.context is not None
         if not any(op.is_action for op in self.context.ops.running):
             self.activity_label.hide()
             self.activity_progress.hide()
 
     # -- layout persistence ---------------------------------------------------------
-    def _restore_layout(self) -> None:
-        settings = self.context.settings
-        geometry = settings.value("window/geometry")
-        state = settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
-
     def save_layout(self) -> None:
-        settings = self.context.settings
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        settings.sync()
+        """Size and place always; the docks only once there are docks to describe."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.attached:
+            self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.context is None:
+            self.save_layout()
+            super().closeEvent(event)
+            self.closed_before_ready.emit()
+            return
         if any(op.is_action for op in self.context.ops.running):
             answer = QMessageBox.question(
                 self,
@@ -168,6 +271,7 @@ class MainWindow(QMainWindow):
     def _connect_database(self) -> None:
         from desktop.dialogs.connect_dialog import ConnectDialog
 
+        assert self.context is not None
         dialog = ConnectDialog(self.context.settings, self.context.db.display, self)
         if dialog.exec() and dialog.target is not None:
             self.database_chosen.emit(dialog.target)
@@ -175,11 +279,13 @@ class MainWindow(QMainWindow):
     def _audit_log(self) -> None:
         from desktop.dialogs.audit_viewer import open_audit_viewer
 
+        assert self.context is not None
         open_audit_viewer(self.context, self)
 
     def import_from_gias(self) -> None:
         from desktop.dialogs.gias_import_dialog import GiasImportDialog
 
+        assert self.context is not None
         dialog = GiasImportDialog(self.context, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -187,6 +293,7 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         from desktop.dialogs.about_dialog import AboutDialog
 
+        assert self.context is not None
         AboutDialog(self.context.db.display, self.context.paths, self).exec()
 
     def show_user_guide(self) -> None:

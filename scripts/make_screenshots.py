@@ -142,10 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     from db.engine import DatabaseTarget
     from db.migrate import open_database
     from db.queries.users import list_users
-    from desktop.app import build_context, create_application, open_settings
+    from desktop.app import build_context
     from desktop.dialogs.about_dialog import AboutDialog
     from desktop.dialogs.sign_in import SignInDialog
     from desktop.dialogs.welcome_dialog import WelcomeDialog
+    from desktop.launch import create_application, open_settings
     from desktop.main_window import MainWindow
     from desktop.ops import Operations
     from desktop.paths import AppPaths

@@ -6,7 +6,7 @@
 #   3. start the built executable offscreen as a new user would on the demo (which it builds and
 #      migrates itself, so Alembic's files and the SQLite driver are exercised in frozen form),
 #      signed in as sam.patel, with TRUSTDESK_SMOKE_EXIT_AFTER_MS making it close its main window;
-#   4. require exit status 0, the "Main window shown" line in its log, and no traceback.
+#   4. require exit status 0, the "Main window ready" line in its log, and no traceback.
 # Usage: scripts/smoke_frozen.sh [--rebuild]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +62,7 @@ fail() {
 }
 [ "$status" -eq 0 ] || fail "the frozen program exited with status $status"
 [ -f "$log" ] || fail "no log file in $home/logs"
-grep -q "Main window shown: sam.patel" "$log" || fail "the main window was never shown"
+grep -q "Main window ready: sam.patel" "$log" || fail "the main window never got its panels"
 if grep -q "Traceback" "$log" "$home/stderr.txt"; then fail "a traceback was printed"; fi
 if grep -qi "cannot load library\|could not load the qt platform plugin" "$home/stderr.txt"; then
   fail "Qt could not load a library or plug-in it needs"

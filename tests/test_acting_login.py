@@ -76,7 +76,8 @@ def test_a_login_not_linked_to_any_user_is_refused_clearly(demo_db: Database, ow
 def test_the_window_opens_as_the_logins_user_without_a_sign_in_dialog(
     qtbot, demo_db: Database, own_login: str, tmp_path
 ) -> None:
-    from desktop.app import Startup, create_application
+    from desktop.app import Startup
+    from desktop.launch import create_application
     from desktop.paths import AppPaths
 
     with demo_db.engine.begin() as connection:

@@ -11,8 +11,9 @@ from keyring.backends import fail
 
 from db.engine import DatabaseTarget
 from desktop import passwords, recent_databases
-from desktop.app import _with_saved_password, open_settings
+from desktop.app import _with_saved_password
 from desktop.dialogs.connect_dialog import ConnectDialog
+from desktop.launch import open_settings
 from desktop.paths import AppPaths
 
 

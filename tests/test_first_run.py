@@ -12,17 +12,18 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from db.engine import ENV_URL
 from db.queries.users import list_users
-from desktop.app import Startup, create_application, open_settings
+from desktop.app import Startup
 from desktop.dialogs import welcome_dialog
 from desktop.dialogs.welcome_dialog import Choice, WelcomeChoice, WelcomeDialog, suggest_username
 from desktop.first_run import (
     LAST_DATABASE_KEY,
     SMOKE_EXIT_ENV,
     install_excepthook,
-    main_window_shown,
+    main_window_ready,
     plan_start,
     remember_database,
 )
+from desktop.launch import create_application, open_settings
 from desktop.paths import AppPaths
 
 
@@ -208,16 +209,6 @@ def test_smoke_hook_closes_the_window(qtbot, monkeypatch, caplog) -> None:
     widget.show()
     monkeypatch.setenv(SMOKE_EXIT_ENV, "0")
     with caplog.at_level(logging.INFO):
-        main_window_shown(widget, "sam.patel", "demo.sqlite")
-    assert "Main window shown: sam.patel signed in to demo.sqlite" in caplog.text
+        main_window_ready(widget, "sam.patel", "demo.sqlite")
+    assert "Main window ready: sam.patel signed in to demo.sqlite" in caplog.text
     qtbot.waitUntil(lambda: not widget.isVisible())
-
-
-def test_splash_shows_the_version_at_once(qtbot) -> None:
-    from desktop.splash import show_splash
-
-    create_application()
-    splash = show_splash("9.9.9")
-    qtbot.addWidget(splash)
-    assert splash.isVisible()
-    assert not splash.pixmap().isNull()

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from desktop.app import create_application
 from desktop.dialogs.about_dialog import AboutDialog
 from desktop.dialogs.user_guide_dialog import UserGuideDialog, guide_path
+from desktop.launch import create_application
 from desktop.paths import AppPaths
 from desktop.version import __version__
 from tests.gui_helpers import close_window, open_window

@@ -37,3 +37,28 @@ print(",".join(heavy))
     command = [sys.executable, "-c", script]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_the_main_window_is_on_screen_before_the_database_layer_is_imported(tmp_path) -> None:
+    """A double-click answers as fast as a bare Qt program: the frame needs neither SQLAlchemy nor the models."""
+    script = f"""
+import sys
+from pathlib import Path
+from desktop.cli import build_parser
+from desktop.launch import create_application, open_settings
+from desktop.main_window import MainWindow
+from desktop.paths import AppPaths
+build_parser()  # every sub-command registered, as `trustdesk` does before it starts the window
+app = create_application()
+paths = AppPaths.under(Path({str(tmp_path)!r}))
+paths.ensure()
+frame = MainWindow(settings=open_settings(paths))
+frame.show()
+app.processEvents()
+loaded = [name for name in ("sqlalchemy", "db.engine", "db.models", "desktop.panels.registry") if name in sys.modules]
+print("visible" if frame.isVisible() else "hidden", ",".join(loaded))
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    assert result.stdout.split() == ["visible"]

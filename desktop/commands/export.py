@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from db.engine import DatabaseTarget
-from db.migrate import open_database
 from desktop.commands.progress_line import PercentProgress
 
 
@@ -31,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.excel.export import export_workbook
+    from db.migrate import open_database
     from db.queries.activity_export import filter_from_options, user_id_named
     from desktop.paths import AppPaths
 

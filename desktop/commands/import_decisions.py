@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from db.engine import DatabaseTarget
-from db.migrate import open_database
 from desktop.commands.progress_line import PercentProgress
 
 DETAIL_LIMIT = 50
@@ -31,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.excel.import_decisions import Outcome, import_decisions
+    from db.migrate import open_database
     from db.queries.activity_export import user_id_named
     from desktop.paths import AppPaths
 

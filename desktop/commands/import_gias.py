@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from db.engine import DatabaseTarget
 from db.errors import TrustDeskError
-from db.migrate import open_database
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
+    from db.migrate import open_database
     from db.queries.users import list_users
     from db.services.gias_import import apply_gias_import, preview_gias_import
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db.engine import DatabaseTarget
-from db.migrate import open_database
-
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -28,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
+    from db.migrate import open_database
     from db.server_logins import link_login
 
     if not args.db:

@@ -31,14 +31,20 @@ def create_panels(window: QMainWindow, context: AppContext) -> dict[str, Panel]:
 
 
 def apply_default_layout(window: QMainWindow, panels: dict[str, Panel]) -> None:
-    """All panels as tabs of one area; Partnership CPD in front."""
+    """All panels as tabs of one area; Partnership CPD in front.
+
+    Each panel goes straight into the tab group: added side by side first, five
+    panels' minimum widths would make a window already on screen grow past the
+    screen's edge (the frame is shown before the panels exist).
+    """
     first, *rest = panels.values()
     for panel in panels.values():
         panel.setFloating(False)
-        window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, panel)
-        panel.show()
+    window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, first)
     for panel in rest:
         window.tabifyDockWidget(first, panel)
+    for panel in panels.values():
+        panel.show()
     panels[DEFAULT_PANEL].activate()
 
 

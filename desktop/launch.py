@@ -1,0 +1,97 @@
+"""The first half-second of the GUI: the main window's frame on screen, then everything else.
+
+Importing SQLAlchemy, the models and the panels takes most of start-up (about
+0.6 s). This module needs only Qt, so ``trustdesk`` shows the real main window
+(its frame: saved size and place, menus, "Opening …") as quickly as a bare
+PySide6 program does; the database layer is then imported on a worker thread
+while the window keeps painting, and ``desktop.app.Startup`` carries on from
+there (open the database, sign in, attach the panels).
+
+Nothing here may import ``db`` modules that need SQLAlchemy: tests/test_launch.py
+checks that the frame is up before SQLAlchemy is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from desktop.paths import AppPaths
+
+log = logging.getLogger(__name__)
+
+#: Logged when the main window is first on screen (its frame); bench/bench_startup.py times it.
+WINDOW_SHOWN = "Main window shown"
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    from desktop import garbage
+    from resources_qt import load_resources
+    from resources_qt.style import apply_style
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("TrustDesk")
+    app.setOrganizationName("TrustDesk")
+    app.setApplicationDisplayName("TrustDesk")
+    garbage.install(app)
+    load_resources()
+    apply_style(app)
+    from desktop.icons import icon
+
+    app.setWindowIcon(icon("app"))
+    return app
+
+
+def open_settings(paths: AppPaths) -> QSettings:
+    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+
+def _import_the_rest() -> None:
+    """On a worker thread: module bodies only define classes, so this is safe off the UI thread."""
+    importlib.import_module("desktop.app")
+    importlib.import_module("desktop.panels.registry")
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from desktop.first_run import install_excepthook
+    from desktop.main_window import MainWindow
+    from desktop.ops import Operations
+
+    paths = AppPaths.under_or_default(args.data_dir)
+    paths.ensure()
+    install_excepthook(str(paths.logs / "trustdesk.log"))
+    app = create_application()
+    settings = open_settings(paths)
+    frame = MainWindow(settings=settings)
+    frame.show()
+    app.processEvents()  # painted now, not after the imports below
+    log.info("%s (opening the database)", WINDOW_SHOWN)
+
+    app.setQuitOnLastWindowClosed(False)  # dialogs come and go before the window is ready
+    loader = Operations(app)
+    state: dict[str, object] = {"code": 0}
+
+    def loaded(_none: object) -> None:
+        from desktop.app import continue_start
+
+        state["startup"] = continue_start(args, app, paths, settings, frame)
+
+    def failed(error: object) -> None:
+        log.error("Could not load TrustDesk's modules: %s", getattr(error, "message", error))
+        state["code"] = 2
+        app.exit(2)
+
+    loader.query(_import_the_rest, loaded, failed)
+    frame.closed_before_ready.connect(lambda: app.exit(0))
+    code = app.exec()
+    loader.shutdown(30_000)
+    startup = state.get("startup")
+    if startup is not None:
+        return int(startup.finish(code))  # type: ignore[attr-defined]
+    return code or int(state["code"])  # type: ignore[call-overload]
