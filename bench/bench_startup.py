@@ -54,12 +54,17 @@ def _env() -> dict[str, str]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["TRUSTDESK_SMOKE_EXIT_AFTER_MS"] = "1500"  # time enough for the first rows after "ready"
     env.pop("TRUSTDESK_DATABASE_URL", None)
+    # As installed: compiled modules cached in __pycache__ (pip compiles them at install time, a frozen
+    # build carries them). A machine with PYTHONDONTWRITEBYTECODE set would otherwise compile our
+    # sources on every start and time the compiler (about 0.25 s of the figure).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def time_reference() -> tuple[float, float, float]:
+def time_reference(command: list[str] | None = None) -> tuple[float, float, float]:
     start = time.time()
-    result = subprocess.run([sys.executable, "-c", REFERENCE], capture_output=True, text=True, env=_env(), check=True)
+    command = command or [sys.executable, "-c", REFERENCE]
+    result = subprocess.run(command, capture_output=True, text=True, env=_env(), check=True)
     shown = next(float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("SHOWN "))
     return shown - start, shown - start, shown - start
 
@@ -99,6 +104,31 @@ def find_frozen() -> Path | None:
     return max(built, key=lambda path: path.stat().st_mtime) if built else None
 
 
+def build_frozen_reference() -> Path | None:
+    """The bare QMainWindow frozen by PyInstaller the same way (one folder), the fair peer of our bundle.
+
+    A frozen program starts differently from ``python -c`` (the bootloader, modules read from
+    an archive), so the frozen TrustDesk is also compared with a frozen bare window. Built once
+    per PySide6 and PyInstaller version into the cache folder; None if PyInstaller is missing.
+    """
+    try:
+        import PyInstaller
+        import PySide6
+    except ImportError:
+        return None
+    cache = Path(os.environ.get("TRUSTDESK_FROZEN_CACHE", "/tmp/trustdesk-frozen"))
+    folder = cache / f"bare-{PySide6.__version__}-{PyInstaller.__version__}"
+    exe = folder / "dist" / "bare" / ("bare.exe" if os.name == "nt" else "bare")
+    if exe.is_file():
+        return exe
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bare.py").write_text(REFERENCE, encoding="utf-8")
+    print(f"Building the frozen reference in {folder} (once)…", flush=True)
+    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--onedir", "--log-level", "WARN", "bare.py"]
+    subprocess.run(command, cwd=folder, check=True, capture_output=True)
+    return exe
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -108,16 +138,22 @@ def main() -> int:
     frozen = None if args.source_only else args.frozen or find_frozen()
 
     subjects: dict[str, list[str]] = {"source": [sys.executable, "-m", "desktop.cli"]}
+    references: dict[str, list[str]] = {"reference": [sys.executable, "-c", REFERENCE]}
     if frozen is not None:
         subjects["frozen"] = [str(frozen)]
-    timings: dict[str, list[tuple[float, float, float]]] = {"reference": [], **{name: [] for name in subjects}}
+        bare = build_frozen_reference()
+        if bare is not None:
+            references["frozen reference"] = [str(bare)]
+    timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name in (*references, *subjects)}
     with tempfile.TemporaryDirectory(prefix="trustdesk-bench-") as temp:
         folders = {name: Path(temp) / name for name in subjects}
         for name, command in subjects.items():  # builds the demo and warms the file cache; not timed
             time_trustdesk(command, folders[name])
-        time_reference()
+        for command in references.values():
+            time_reference(command)
         for _ in range(args.runs):
-            timings["reference"].append(time_reference())
+            for name, command in references.items():
+                timings[name].append(time_reference(command))
             for name, command in subjects.items():
                 timings[name].append(time_trustdesk(command, folders[name]))
 
@@ -125,13 +161,25 @@ def main() -> int:
         return statistics.median(run[which] for run in timings[name])
 
     print(f"Start-up, median of {args.runs} runs (QT_QPA_PLATFORM={_env()['QT_QPA_PLATFORM']}):")
-    print(f"  {'':30} {'main window':>12} {'ready':>12} {'first rows':>11}")
-    for name in ("reference", *subjects):
-        label = {"reference": "bare PySide6 QMainWindow", "source": "trustdesk --demo (source)"}.get(name, name)
-        print(f"  {label:30} {median(name, 0):>11.3f}s {median(name, 1):>11.3f}s {median(name, 2):>10.3f}s")
-        if name != "reference":
-            ratios = [median(name, i) / median("reference", i) for i in range(3)]
-            print(f"  {'  ratio to bare PySide6':30} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>10.2f}x")
+    print(f"  {'':38} {'main window':>12} {'ready':>12} {'first rows':>11}")
+    labels = {
+        "reference": "bare PySide6 QMainWindow",
+        "frozen reference": "bare QMainWindow, frozen",
+        "source": "trustdesk --demo (source)",
+        "frozen": "TrustDesk, frozen",
+    }
+
+    def ratio_line(name: str, reference: str) -> None:
+        ratios = [median(name, i) / median(reference, i) for i in range(3)]
+        label = f"  ratio to {labels[reference]}"
+        print(f"  {label:38} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>10.2f}x")
+
+    for name in (*references, *subjects):
+        print(f"  {labels[name]:38} {median(name, 0):>11.3f}s {median(name, 1):>11.3f}s {median(name, 2):>10.3f}s")
+        if name in subjects:
+            ratio_line(name, "reference")
+        if name == "frozen" and "frozen reference" in timings:
+            ratio_line(name, "frozen reference")
     if frozen is not None:
         print(f"  (frozen: {frozen})")
     if frozen is None:

@@ -61,7 +61,6 @@ def _import_the_rest() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     from desktop.first_run import install_excepthook
     from desktop.main_window import MainWindow
-    from desktop.ops import Operations
 
     paths = AppPaths.under_or_default(args.data_dir)
     paths.ensure()
@@ -73,6 +72,8 @@ def run_gui(args: argparse.Namespace) -> int:
     app.processEvents()  # painted now, not after the imports below
     log.info("%s (opening the database)", WINDOW_SHOWN)
 
+    from desktop.ops import Operations
+
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go before the window is ready
     loader = Operations(app)
     state: dict[str, object] = {"code": 0}
@@ -83,7 +84,10 @@ def run_gui(args: argparse.Namespace) -> int:
         state["startup"] = continue_start(args, app, paths, settings, frame)
 
     def failed(error: object) -> None:
+        from desktop.dialogs.errors import show_error
+
         log.error("Could not load TrustDesk's modules: %s", getattr(error, "message", error))
+        show_error(frame, error)  # type: ignore[arg-type]
         state["code"] = 2
         app.exit(2)
 

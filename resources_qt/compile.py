@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -86,6 +83,8 @@ def rcc_command() -> list[str]:
         pass
     else:
         return [sys.executable, "-c", _RCC_VIA_INTERPRETER]
+    import shutil  # here: every source start checks staleness, few ever compile
+
     on_path = shutil.which("pyside6-rcc")
     if on_path:
         return [on_path]
@@ -98,6 +97,9 @@ def compile_qrc(qrc: Path, output: Path) -> None:
     Writing elsewhere first means a failed or interrupted run never leaves a truncated module
     that would break the next start, and a concurrent start sees either the old or the new file.
     """
+    import subprocess  # here, like shutil: start-up only checks whether compiling is needed
+    import tempfile
+
     handle, temp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp", dir=output.parent)
     os.close(handle)
     temp = Path(temp_name)
