@@ -10,7 +10,7 @@ itself is not limited by the agreement.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -81,7 +81,10 @@ def scope_for(session: Session, user_id: int) -> Scope:
             members_of.setdefault(trust_id, []).append(org_id)
         if is_restricted:
             restricted.add(org_id)
-    sharing = dict(session.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).all())
+    shared_of = {
+        org_id: SharingLevel(level)
+        for org_id, level in session.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level))
+    }
 
     grants = session.execute(
         select(RoleAssignment.organisation_id, RolePermission.module, RolePermission.level)
@@ -95,8 +98,13 @@ def scope_for(session: Session, user_id: int) -> Scope:
         granted = Level(raw_level)
         per_org = levels.setdefault(module, {})
         _raise(per_org, org_id, granted)
-        for member in members_of.get(org_id, ()):
-            _raise(per_org, member, _through_trust(module, granted, member, sharing, restricted))
+        members = members_of.get(org_id)
+        if members:
+            # Every query calls this; a trust has ~150 members and a user a dozen grants, so
+            # the cap is worked out once per grant, not once per member.
+            cap = _through_trust(module, granted)
+            for member in members:
+                _raise(per_org, member, cap(shared_of.get(member, SharingLevel.NONE), member in restricted))
     return Scope(
         user_id=user_id,
         is_primary=user.is_primary,
@@ -110,19 +118,21 @@ def _raise(per_org: dict[int, Level], org_id: int, level: Level) -> None:
         per_org[org_id] = level
 
 
-def _through_trust(
-    module: Module, granted: Level, org_id: int, sharing: Mapping[int, int], restricted: set[int]
-) -> Level:
-    """Cap a trust-level grant by the member's agreement (D6) and visibility (P3)."""
-    shared = SharingLevel(sharing.get(org_id, SharingLevel.NONE))
+def _through_trust(module: Module, granted: Level) -> Callable[[SharingLevel, bool], Level]:
+    """How a trust-level grant reaches one member: capped by its agreement (D6) and visibility (P3).
+
+    The returned function takes the member's sharing level and whether its staff are restricted.
+    """
     if module in MIS_MODULES:
-        if shared < SharingLevel.MIS:
-            return Level.NONE
-        if module in (Module.STAFF, Module.GROUPS) and org_id in restricted:
-            return Level.NONE
-        if shared < SharingLevel.GROUP_ACTIONS:
-            return min(granted, Level.COMMENT)
-        return granted
-    if shared < SharingLevel.INSTITUTION and module != Module.ORGANISATIONS:
-        return Level.NONE
-    return granted
+        hides_restricted = module in (Module.STAFF, Module.GROUPS)
+        comment_only = min(granted, Level.COMMENT)
+
+        def mis(shared: SharingLevel, is_restricted: bool) -> Level:
+            if shared < SharingLevel.MIS or (hides_restricted and is_restricted):
+                return Level.NONE
+            return comment_only if shared < SharingLevel.GROUP_ACTIONS else granted
+
+        return mis
+    if module == Module.ORGANISATIONS:
+        return lambda _shared, _restricted: granted
+    return lambda shared, _restricted: Level.NONE if shared < SharingLevel.INSTITUTION else granted
