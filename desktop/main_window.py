@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -210,12 +211,21 @@ class MainWindow(QMainWindow):
         self.activity_progress.setTextVisible(False)
         self.activity_label.hide()
         self.activity_progress.hide()
+        # Cancels actions that run in the background without a progress dialog (e.g. a flood fill).
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Stop the work under way; nothing will be changed")
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.clicked.connect(self.cancel_background_actions)
+        self.cancel_button.hide()
+        self._cancellable: list[Operation] = []
         self.user_label = QLabel()
         self.database_label = QLabel()
         self.user_label.hide()
         self.database_label.hide()
         bar.addPermanentWidget(self.activity_label)
         bar.addPermanentWidget(self.activity_progress)
+        bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
 
@@ -228,15 +238,30 @@ class MainWindow(QMainWindow):
         self.activity_progress.setRange(0, 0)
         self.activity_progress.show()
         op.progressed.connect(self._operation_progressed)
+        if op.cancellable and not op.has_progress_dialog:
+            self._cancellable.append(op)
+            self.cancel_button.setEnabled(True)
+            self.cancel_button.show()
+
+    def cancel_background_actions(self) -> None:
+        """Services check for a cancel before they commit, so a cancelled action changes nothing."""
+        for op in self._cancellable:
+            op.cancel()
+        self.cancel_button.setEnabled(False)
+        self.activity_label.setText("Cancelling… nothing will be changed.")
 
     def _operation_progressed(self, done: int, total: int, text: str) -> None:
         self.activity_progress.setRange(0, max(total, 1))
         self.activity_progress.setValue(min(done, total))
-        if text:
+        if text and not any(op.cancelled for op in self._cancellable):
             self.activity_label.setText(text)
 
-    def _operation_finished(self, _op: Operation) -> None:
+    def _operation_finished(self, finished: Operation) -> None:
         assert self.context is not None
+        if finished in self._cancellable:
+            self._cancellable.remove(finished)
+        if not self._cancellable:
+            self.cancel_button.hide()
         if not any(op.is_action for op in self.context.ops.running):
             self.activity_label.hide()
             self.activity_progress.hide()

@@ -152,6 +152,11 @@ class Operation(QObject):
     def cancelled(self) -> bool:
         return self.progress.cancel_requested.is_set()
 
+    @property
+    def has_progress_dialog(self) -> bool:
+        """True if a progress dialog (with its own Cancel) will appear; else the status bar is its only home."""
+        return self._dialog_timer is not None
+
     def show_progress_dialog_after(self, parent: QWidget | None, delay_ms: int = PROGRESS_DELAY_MS) -> None:
         """A window-modal dialog, only if the work is still running after ``delay_ms``."""
         self._dialog_timer = QTimer(self)

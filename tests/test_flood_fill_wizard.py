@@ -163,3 +163,41 @@ def test_wizard_models_pass_the_model_tester(qtbot, qtmodeltester, window) -> No
     qtbot.waitUntil(lambda: wizard.review_page.model.rowCount() > 0, timeout=10_000)
     qtmodeltester.check(wizard.review_page.model, force_py=True)
     assert date(2026, 1, 5) == wizard.spec.starts_on
+
+
+def test_a_running_fill_can_be_cancelled_from_the_status_bar(qtbot, window, demo_db, monkeypatch) -> None:
+    import threading
+
+    from db.progress import Cancelled
+
+    errors = []
+    monkeypatch.setattr(flood_fill_panel, "show_error", lambda _parent, error: errors.append(error))
+    started, release = threading.Event(), threading.Event()
+    real = flood_fill_panel.create_flood_fill
+
+    def slow_fill(*args, **kwargs):  # still working when the user clicks Cancel
+        started.set()
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(flood_fill_panel, "create_flood_fill", slow_fill)
+    _panel, wizard = open_wizard(qtbot, window)
+    choose_ks2(qtbot, wizard)
+    wizard.next()
+    describe(wizard, "INSET: to be cancelled")
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.create_button.isVisible(), timeout=10_000)
+    wizard.create_button.click()
+    qtbot.waitUntil(started.is_set, timeout=10_000)
+    assert window.cancel_button.isVisible() and "Flood fill" in window.activity_label.text()
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert "Cancelling" in window.activity_label.text()
+    with qtbot.waitSignal(window.context.ops.finished, timeout=20_000):
+        release.set()
+    qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
+    assert isinstance(errors[0], Cancelled) and "nothing was changed" in errors[0].message
+    assert not window.cancel_button.isVisible()
+    with demo_db.read() as session:
+        assert not session.scalar(
+            select(func.count()).select_from(FloodFillBatch).where(FloodFillBatch.title == "INSET: to be cancelled")
+        )
