@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from db.queries.activities import PAGE_SIZE, ActivityRow, ActivitySummary
 from desktop.formatting import day, days, money, state
+from desktop.models.paged_row_model import PagedRowModel
 from desktop.models.row_table_model import Index, RowRole
 
 COL_CHECK = 0
@@ -123,17 +124,16 @@ def cost_breakdown(row: ActivityRow) -> str:
     )
 
 
-class ActivityTableModel(QAbstractTableModel):
-    more_wanted = Signal(int)  # offset of the next page
+class ActivityTableModel(PagedRowModel[ActivityRow]):
+    """Paging (``more_wanted``, stale replies, a count that arrives late) comes from PagedRowModel;
+    columns, ticks and sorting are this model's own."""
+
+    PAGE_SIZE = PAGE_SIZE
     sort_requested = Signal(str, bool)  # sort key, descending
     ticks_changed = Signal()
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ActivityRow] = []
-        self._total: int | None = 0  # None until the count arrives
-        self._exhausted = True
-        self._fetching = False
         self._ticked: dict[int, int] = {}
         self._checkable = True
 
@@ -221,69 +221,22 @@ class ActivityTableModel(QAbstractTableModel):
         self.ticks_changed.emit()
 
     # -- feeding -------------------------------------------------------------
-    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:
+    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:  # type: ignore[override]
         """Show a new first page; ``summary`` may follow later through ``set_summary``."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._total = summary.count if summary is not None else None
-        self._exhausted = len(rows) < PAGE_SIZE
-        self._fetching = False
-        self.endResetModel()
+        super().reset(summary.count if summary is not None else None, rows)
 
     def set_summary(self, summary: ActivitySummary) -> None:
-        self._total = summary.count
-
-    def append(self, offset: int, rows: Sequence[ActivityRow]) -> None:
-        """Add a fetched page; a page for an older offset (a stale reply) is ignored."""
-        self._fetching = False
-        if offset != len(self._rows):
-            return
-        if len(rows) < PAGE_SIZE:
-            self._exhausted = True
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
-
-    def fetch_failed(self) -> None:
-        self._fetching = False
-
-    @property
-    def total(self) -> int:
-        """Rows matching the filter (what is loaded so far until the count arrives)."""
-        return self._total if self._total is not None else len(self._rows)
-
-    @property
-    def loaded(self) -> int:
-        return len(self._rows)
-
-    def row_at(self, row: int) -> ActivityRow:
-        return self._rows[row]
+        self.set_total(summary.count)
 
     # -- Qt interface --------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(HEADERS)
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._fetching:
-            return False
-        if self._total is None:
-            return not self._exhausted
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if self.canFetchMore(parent):
-            self._fetching = True
-            self.more_wanted.emit(len(self._rows))
-
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
-        if index.isValid() and index.column() == COL_CHECK and self._checkable:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == COL_CHECK and self._checkable:
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 

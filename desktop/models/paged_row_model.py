@@ -1,9 +1,11 @@
 """A table model over rows paged from SQL as the view scrolls, optionally with a checkbox column.
 
-For long lists (staff across the trust, jobs to pick): the panel supplies the
-first page and the total; scrolling to the end emits ``more_wanted`` with the
-next offset and the panel fetches that page off the UI thread.  Filtering and
-sorting happen in the query, never here.  With ``CHECKABLE`` the first column
+For long lists (staff across the trust, jobs to pick, activities): the panel
+supplies the first page and the total; scrolling to the end emits
+``more_wanted`` with the next offset and the panel fetches that page off the UI
+thread.  Filtering and sorting happen in the query, never here.  The total may
+arrive after the first page (Partnership CPD counts on another worker): until
+then a page shorter than ``PAGE_SIZE`` says there is no more.  With ``CHECKABLE`` the first column
 carries a checkbox whose state comes from ``is_checked``; a click emits
 ``check_toggled`` and the owner decides what it means (a saved tick, a
 selection).
@@ -24,6 +26,8 @@ R = TypeVar("R")
 class PagedRowModel(QAbstractTableModel, Generic[R]):
     COLUMNS: ClassVar[Sequence[Column[Any]]] = ()
     CHECKABLE: ClassVar[bool] = False
+    #: rows per page of the query behind the model, for models whose total can be unknown
+    PAGE_SIZE: ClassVar[int | None] = None
 
     more_wanted = Signal(int)  # offset of the next page
     check_toggled = Signal(object, bool)  # row, wanted state
@@ -31,21 +35,31 @@ class PagedRowModel(QAbstractTableModel, Generic[R]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
-        self._total = 0
+        self._total: int | None = 0  # None: not counted yet
+        self._exhausted = True  # with an unknown total: a short page came back
         self._fetching = False
 
     # -- feeding -------------------------------------------------------------
-    def reset(self, total: int, rows: Sequence[R]) -> None:
+    def reset(self, total: int | None, rows: Sequence[R]) -> None:
+        """A new first page; ``total`` None if the count follows later (``set_total``)."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._total = max(total, len(self._rows))
+        self._total = None if total is None else max(total, len(self._rows))
+        self._exhausted = self.PAGE_SIZE is None or len(self._rows) < self.PAGE_SIZE
         self._fetching = False
         self.endResetModel()
+
+    def set_total(self, total: int) -> None:
+        self._total = max(total, len(self._rows))
 
     def append(self, offset: int, rows: Sequence[R]) -> None:
         """Add a fetched page; a page for an older offset (a stale reply) is ignored."""
         self._fetching = False
-        if offset != len(self._rows) or not rows:
+        if offset != len(self._rows):
+            return
+        if self.PAGE_SIZE is not None and len(rows) < self.PAGE_SIZE:
+            self._exhausted = True
+        if not rows:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
@@ -57,7 +71,8 @@ class PagedRowModel(QAbstractTableModel, Generic[R]):
 
     @property
     def total(self) -> int:
-        return self._total
+        """Rows matching the query (what is loaded so far until the count arrives)."""
+        return self._total if self._total is not None else len(self._rows)
 
     @property
     def loaded(self) -> int:
@@ -87,7 +102,11 @@ class PagedRowModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+        if parent.isValid() or self._fetching:
+            return False
+        if self._total is None:
+            return not self._exhausted
+        return len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if self.canFetchMore(parent):
