@@ -75,6 +75,17 @@ SORT_KEYS: dict[int, str] = {
 }
 RIGHT_ALIGNED = frozenset({COL_COST, COL_COVER_DAYS, *OPTIONAL_COLUMNS})
 
+# A view asks data() for about ten roles per visible cell on every paint, most of which this
+# model does not answer; looking them up once here keeps a repaint of the page cheap.
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_CHECK_STATE = Qt.ItemDataRole.CheckStateRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_ANSWERED_ROLES = frozenset({_DISPLAY, _CHECK_STATE, _ALIGNMENT, _TOOLTIP, RowRole})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CHECK_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
+
 
 def _text(row: ActivityRow, column: int) -> str:
     match column:
@@ -235,10 +246,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == COL_CHECK and self._checkable:
-            return base | Qt.ItemFlag.ItemIsUserCheckable
-        return base
+        return _CHECK_FLAGS if index.column() == COL_CHECK and self._checkable else _CELL_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != COL_CHECK or role != Qt.ItemDataRole.CheckStateRole:
@@ -264,27 +272,28 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
+        number = index.row()
+        if not 0 <= number < len(self._rows):
+            return None
+        row = self._rows[number]
+        if role == RowRole:
+            return row
         column = index.column()
         if column == COL_CHECK:
-            if role == Qt.ItemDataRole.CheckStateRole and self._checkable:
+            if role == _CHECK_STATE and self._checkable:
                 return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
-            if role == RowRole:
-                return row
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return _text(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in RIGHT_ALIGNED:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in RIGHT_ALIGNED else None
+        if role == _TOOLTIP:
             if column == COL_COST:
                 return cost_breakdown(row)
             if column == COL_TITLE:
                 return f"{row.title}\n{row.provider}" if row.provider else row.title
-        if role == RowRole:
-            return row
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
