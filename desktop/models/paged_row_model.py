@@ -22,6 +22,18 @@ from desktop.models.row_table_model import Column, Index, RowRole
 
 R = TypeVar("R")
 
+#: the roles data() answers; a view asks for seven per visible cell on every paint
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.BackgroundRole,
+        RowRole,
+    }
+)
+
 
 class PagedRowModel(QAbstractTableModel, Generic[R]):
     COLUMNS: ClassVar[Sequence[Column[Any]]] = ()
@@ -128,7 +140,7 @@ class PagedRowModel(QAbstractTableModel, Generic[R]):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+        if role not in _ANSWERED_ROLES or not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         row = self._rows[index.row()]
         column = self.COLUMNS[index.column()]
