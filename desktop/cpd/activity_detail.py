@@ -143,7 +143,7 @@ class ActivityDetailDialog(QDialog):
                 ("CPD team", state(row.cpd_team_state)),
                 ("", _who_when(detail.cpd_team_user, detail.cpd_team_at)),
                 ("Partnership", state(row.partnership_state)),
-                ("", _who_when(detail.partnership_user, detail.partnership_at)),
+                ("", _partnership_who_when(detail)),
                 ("Reason", detail.partnership_reason or "—"),
                 ("Completion", state(row.completion_state)),
                 ("Completed on", day(detail.completed_on) or "—"),
@@ -242,6 +242,14 @@ class ActivityDetailDialog(QDialog):
         self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset({self.activity_id})))
         self.status_label.setText("Completion recorded.")
         self.load()
+
+
+def _partnership_who_when(detail: ActivityDetail) -> str:
+    """Who decided; for a request sent back by an edit (C5) that decision is set aside, so say "last"."""
+    who_when = _who_when(detail.partnership_user, detail.partnership_at)
+    if who_when and detail.row.partnership_state is PartnershipState.NEEDS_REAUTHORISATION:
+        return f"last decided by {who_when}"
+    return who_when
 
 
 def _why_no_edit(detail: ActivityDetail | None) -> str:

@@ -46,6 +46,7 @@ from desktop.formatting import day
 
 MAX_POUNDS = 1_000_000.0  # one line of a CPD request; anything larger is a typing slip
 MAX_COVER_DAYS = 365.0
+FIELD_WIDTH = 170  # room for "£1,000,000.00" and "30 Sep 2026" with the arrows
 
 
 def _pence(pounds: float) -> int:
@@ -95,6 +96,7 @@ class ActivityEditDialog(QDialog):
         layout.addWidget(heading)
 
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.starts_edit = _date_edit(row.starts_on)
         self.ends_edit = _date_edit(row.ends_on)
         self.money_boxes = {name: _money_box(getattr(row, name)) for name in MONEY_FIELDS}
@@ -104,6 +106,8 @@ class ActivityEditDialog(QDialog):
         self.cover_days_box.setSingleStep(0.5)
         self.cover_days_box.setValue(row.cover_days)
         self.cover_days_box.setAlignment(Qt.AlignmentFlag.AlignRight)
+        for widget in (self.starts_edit, self.ends_edit, *self.money_boxes.values(), self.cover_days_box):
+            widget.setMinimumWidth(FIELD_WIDTH)
         form.addRow(LABELS["starts_on"], self.starts_edit)
         form.addRow(LABELS["ends_on"], self.ends_edit)
         for name, box in self.money_boxes.items():
