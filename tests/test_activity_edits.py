@@ -141,7 +141,7 @@ def test_view_and_comment_users_and_other_schools_may_not_edit(demo_db) -> None:
             select(CpdActivity).where(CpdActivity.organisation_id.not_in(own_school)).order_by(CpdActivity.id).limit(1)
         )
         session.expunge(other)
-    with pytest.raises((PermissionDenied, NotFound)):
+    with pytest.raises(PermissionDenied, match="of that organisation"):
         edit_activity(demo_db, chris, other.id, other.version, replace(current_edit(other), cover_cost_pence=999_999))
     assert reread(demo_db, row.id).version == row.version and reread(demo_db, other.id).version == other.version
 
@@ -189,3 +189,10 @@ def test_moving_the_start_into_another_academic_year_moves_its_period(demo_db) -
     assert after.period_id != row.period_id
     [audit], _notes = audit_and_notes(demo_db, row.id)
     assert audit.before["period_id"] == row.period_id and audit.after["period_id"] == after.period_id
+
+
+def test_an_activity_that_no_longer_exists_is_reported(demo_db) -> None:
+    row = decidable(demo_db, "sam.patel", PartnershipState.PENDING)
+    edit = replace(current_edit(row), course_fee_pence=row.course_fee_pence + 1)
+    with pytest.raises(NotFound, match="no longer exists"):
+        edit_activity(demo_db, user_id(demo_db, "sam.patel"), 10_000_000, 1, edit)

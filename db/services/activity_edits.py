@@ -113,8 +113,10 @@ def edit_activity(
     with db.transaction() as session:
         scope = scope_for(session, user_id)
         row = _lock_row(session, activity_id)
-        if row is None or not scope.can_see(Module.PARTNERSHIP_CPD, row.organisation_id):
-            raise NotFound("That activity no longer exists, or you may not see it.")
+        if row is None:
+            raise NotFound("That activity no longer exists.")
+        if not scope.can_see(Module.PARTNERSHIP_CPD, row.organisation_id):
+            raise PermissionDenied("You may not see or change the CPD activities of that organisation.")
         if not scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE):
             raise PermissionDenied(
                 "You may view this activity but not change its dates or costs: "
