@@ -13,6 +13,7 @@ from db.models import AcademicPeriod, AuditEntry, CpdActivity, Job, Module, Noti
 from db.periods import period_containing
 from db.scope import scope_for
 from db.services.activity_edits import current_edit, edit_activity
+from db.services.signoff import sign_off
 from tests.helpers import own_person_id, user_id
 
 
@@ -196,3 +197,13 @@ def test_an_activity_that_no_longer_exists_is_reported(demo_db) -> None:
     edit = replace(current_edit(row), course_fee_pence=row.course_fee_pence + 1)
     with pytest.raises(NotFound, match="no longer exists"):
         edit_activity(demo_db, user_id(demo_db, "sam.patel"), 10_000_000, 1, edit)
+
+
+def test_a_request_sent_back_by_an_edit_can_be_authorised_again(demo_db) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    row = decidable(demo_db, "sam.patel", PartnershipState.AUTHORISED)
+    edited = edit_activity(demo_db, sam, row.id, row.version, replace(current_edit(row), other_cost_pence=2_500))
+    result = sign_off(demo_db, sam, {row.id: edited.version}, PartnershipState.AUTHORISED, "New cost is fine")
+    assert result.applied == (row.id,)
+    after = reread(demo_db, row.id)
+    assert after.partnership_state is PartnershipState.AUTHORISED and after.charged_organisation_id is not None

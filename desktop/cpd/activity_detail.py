@@ -188,9 +188,9 @@ class ActivityDetailDialog(QDialog):
         self.edit_button.setEnabled(may)
         self.edit_button.setToolTip(_why_no_edit(detail))
         if detail is not None and detail.is_own:
-            self.status_label.setText("This is your own request: someone else must decide it.")
+            self.status_label.setText("Your own request: someone else must decide it or change its dates and costs.")
         elif detail is not None and not detail.can_decide:
-            self.status_label.setText("You may view this activity but not decide it.")
+            self.status_label.setText("You may view this activity but not decide it or change its dates and costs.")
 
     def _decide(self, decision: PartnershipState) -> None:
         if self.detail is None:
