@@ -115,3 +115,14 @@ def test_view_and_comment_users_get_a_disabled_button_that_says_why(qtbot, demo_
 def _person(db, job_id: int) -> int:
     with db.read() as session:
         return session.scalar(select(Job.person_id).where(Job.id == job_id))
+
+
+def test_your_own_request_cannot_be_edited_by_you(qtbot, demo_db, tmp_path) -> None:
+    row = decidable(demo_db, "sam.patel", PartnershipState.PENDING, own=True)
+    window = open_window(qtbot, demo_db, tmp_path)
+    panel = show_person(qtbot, window, _person(demo_db, row.job_id))
+    detail = open_detail(qtbot, panel, row.id)
+    assert not detail.edit_button.isEnabled() and "your own request" in detail.edit_button.toolTip()
+    assert "Your own request" in detail.status_label.text()
+    detail.close()
+    close_window(window)
