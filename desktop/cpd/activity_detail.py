@@ -2,7 +2,9 @@
 
 Authorise, Reject and "Update authorisation" (for a request that changed after
 its decision, C5) all go through the sign-off dialog, so the budget and cover
-warnings and the reason rules are the same as for a bulk decision.
+warnings and the reason rules are the same as for a bulk decision.  "Edit
+dates and costs" opens its own editor (activity_edit_dialog.py), whose save is
+what sends a decided request back to *needs re-authorisation*.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries.activity_detail import ActivityDetail, load_activity_detail
+from db.services.activity_edits import EditResult
 from db.services.decisions import mark_completed
 from db.services.signoff import SignOffResult
 from desktop.context import AppContext
+from desktop.cpd.activity_edit_dialog import ActivityEditDialog, edit_summary
 from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.formatting import day, days, moment, money, state
 from desktop.models.activity_history_model import ActivityHistoryModel
@@ -77,11 +81,13 @@ class ActivityDetailDialog(QDialog):
         self.reject_button = QPushButton("&Reject…")
         self.reauthorise_button = QPushButton("&Update authorisation…")
         self.reauthorise_button.setToolTip("The request changed after it was decided: decide it again (C5)")
+        self.edit_button = QPushButton("&Edit dates and costs…")
+        self.editor: ActivityEditDialog | None = None
         self.completed_date = QDateEdit(QDate.currentDate())
         self.completed_date.setCalendarPopup(True)
         self.completed_date.setDisplayFormat("dd MMM yyyy")
         self.completed_button = QPushButton("Mark &completed")
-        for widget in (self.authorise_button, self.reject_button, self.reauthorise_button):
+        for widget in (self.authorise_button, self.reject_button, self.reauthorise_button, self.edit_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(QLabel("Completed on"))
@@ -95,6 +101,7 @@ class ActivityDetailDialog(QDialog):
         self.authorise_button.clicked.connect(lambda: self._decide(PartnershipState.AUTHORISED))
         self.reject_button.clicked.connect(lambda: self._decide(PartnershipState.REJECTED))
         self.reauthorise_button.clicked.connect(lambda: self._decide(PartnershipState.AUTHORISED))
+        self.edit_button.clicked.connect(self.open_editor)
         self.completed_button.clicked.connect(self._mark_completed)
         self._set_actions(None)
         self.load()
@@ -136,7 +143,7 @@ class ActivityDetailDialog(QDialog):
                 ("CPD team", state(row.cpd_team_state)),
                 ("", _who_when(detail.cpd_team_user, detail.cpd_team_at)),
                 ("Partnership", state(row.partnership_state)),
-                ("", _who_when(detail.partnership_user, detail.partnership_at)),
+                ("", _partnership_who_when(detail)),
                 ("Reason", detail.partnership_reason or "—"),
                 ("Completion", state(row.completion_state)),
                 ("Completed on", day(detail.completed_on) or "—"),
@@ -178,10 +185,12 @@ class ActivityDetailDialog(QDialog):
         )
         self.reauthorise_button.setEnabled(may and current is PartnershipState.NEEDS_REAUTHORISATION)
         self.completed_button.setEnabled(detail is not None and detail.can_decide)
+        self.edit_button.setEnabled(may)
+        self.edit_button.setToolTip(_why_no_edit(detail))
         if detail is not None and detail.is_own:
-            self.status_label.setText("This is your own request: someone else must decide it.")
+            self.status_label.setText("Your own request: someone else must decide it or change its dates and costs.")
         elif detail is not None and not detail.can_decide:
-            self.status_label.setText("You may view this activity but not decide it.")
+            self.status_label.setText("You may view this activity but not decide it or change its dates and costs.")
 
     def _decide(self, decision: PartnershipState) -> None:
         if self.detail is None:
@@ -196,6 +205,24 @@ class ActivityDetailDialog(QDialog):
         else:
             self.status_label.setText("Decision saved; the individual will be notified.")
         self.decided.emit(result)
+        self.load()
+
+    def open_editor(self) -> None:
+        if self.detail is None or not self.edit_button.isEnabled():
+            return
+        self.editor = ActivityEditDialog(self.context, self.detail.row, self)
+        self.editor.saved.connect(self._edited)
+        self.editor.stale.connect(self._stale)
+        self.editor.open()
+
+    def _edited(self, result: EditResult) -> None:
+        self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset({result.activity_id})))
+        if self.detail is not None:
+            self.status_label.setText(edit_summary(result, self.detail.row))
+        self.load()
+
+    def _stale(self, message: str) -> None:
+        self.status_label.setText(message)
         self.load()
 
     def _mark_completed(self) -> None:
@@ -215,3 +242,22 @@ class ActivityDetailDialog(QDialog):
         self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset({self.activity_id})))
         self.status_label.setText("Completion recorded.")
         self.load()
+
+
+def _partnership_who_when(detail: ActivityDetail) -> str:
+    """Who decided; for a request sent back by an edit (C5) that decision is set aside, so say "last"."""
+    who_when = _who_when(detail.partnership_user, detail.partnership_at)
+    if who_when and detail.row.partnership_state is PartnershipState.NEEDS_REAUTHORISATION:
+        return f"last decided by {who_when}"
+    return who_when
+
+
+def _why_no_edit(detail: ActivityDetail | None) -> str:
+    """The edit button's tooltip: what it does, or why it is not available to this user."""
+    if detail is None:
+        return "Loading…"
+    if not detail.can_decide:
+        return "Only someone who may decide partnership CPD for this organisation can change its dates or costs."
+    if detail.is_own:
+        return "This is your own request: someone else must change its dates or costs."
+    return "Correct the dates or costs; a decided request then needs re-authorisation (C5)."
