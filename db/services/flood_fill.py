@@ -198,9 +198,10 @@ def create_flood_fill(
 
 def _load_targets(session: Session, chosen: Sequence[int], progress: Progress, total: int) -> dict[int, _Target]:
     targets: dict[int, _Target] = {}
+    connection = session.connection()  # plain rows: the ORM layer doubled the cost of reading 5,000 jobs
     for start in range(0, len(chosen), CHUNK):
         chunk = chosen[start : start + CHUNK]
-        rows = session.execute(
+        rows = connection.execute(
             select(Job.id, Job.organisation_id, Organisation.name, Job.person_id, Job.active)
             .join(Organisation, Organisation.id == Job.organisation_id)
             .where(Job.id.in_(chunk))
