@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QStyle, QTableView, QVBoxLayout, QWidget
+
+from desktop.formatting import day
 
 
 def data_table(model: object, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
@@ -30,6 +35,19 @@ def fit_columns(view: QTableView, maximum: int = 320) -> None:
     for column in range(header.count()):
         if header.sectionSize(column) > maximum:
             header.resizeSection(column, maximum)
+
+
+def fit_dates(view: QTableView, columns: Iterable[int]) -> None:
+    """Wide enough for any day of any month, not only the dates on the first page.
+
+    Columns are sized once, from the first page; "22 Sep 2027" is a few pixels wider
+    than "30 Jul 2027", and a later page's dates came out as "22 Sep …".
+    """
+    metrics = view.fontMetrics()
+    widest = max(metrics.horizontalAdvance(day(date(2000, month, 28))) for month in range(1, 13))
+    room = widest + 2 * view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 12
+    for column in columns:
+        view.setColumnWidth(column, max(view.columnWidth(column), room))
 
 
 class Card(QFrame):

@@ -109,6 +109,8 @@ class FilterBar(QWidget):
     ) -> None:
         super().__init__(parent)
         self.period_box = QComboBox()
+        # Its items ("All periods", "2025/26") arrive after the bar is first shown.
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.org_box = QComboBox()
         self.org_box.setMinimumContentsLength(18)
         self.event_box = QComboBox()

@@ -45,6 +45,8 @@ from desktop.formatting import money
 from desktop.icons import icon
 from desktop.models.activity_table_model import (
     COL_CHECK,
+    COL_END,
+    COL_START,
     HEADERS,
     OPTIONAL_COLUMNS,
     SORT_KEYS,
@@ -52,7 +54,7 @@ from desktop.models.activity_table_model import (
 )
 from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
-from desktop.widgets import fit_columns
+from desktop.widgets import fit_columns, fit_dates
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +259,7 @@ class PartnershipCpdPanel(Panel):
             self.model.clear_ticks()
         if not self._columns_sized and page.rows:
             fit_columns(self.table, maximum=280)
+            fit_dates(self.table, (COL_START, COL_END))
             self.table.setColumnWidth(COL_CHECK, 34)
             self._columns_sized = True
             log.info("Partnership CPD: first rows shown")  # bench/bench_startup.py times this
