@@ -6,10 +6,11 @@ so panels added later are photographed without changing this script — waits fo
 loading, and saves one PNG per panel, named after its objectName. It also photographs the
 welcome dialog, the sign-in dialog and the About dialog, and the tasks the guide walks through:
 the Partnership CPD sign-off dialog with a few pending rows ticked (cancelled, nothing is
-decided), the first step of the flood-fill wizard (cancelled, nothing is created), the Users &
-Groups "Groups" tab with a group chosen so its members show, and File › Export budget
-workbook…'s dialog (closed, nothing is exported). Dialogs are shown without blocking (open() or
-show(), never exec()) and grabbed.
+decided), an authorised request's Edit dates and costs… with its fee raised (cancelled), the
+first step of the flood-fill wizard (cancelled, nothing is created), the Users & Groups
+"Groups" tab with a group chosen so its members show, and File › Export budget workbook…'s
+dialog (closed, nothing is exported). Dialogs are shown without blocking (open() or show(),
+never exec()) and grabbed.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" python scripts/make_screenshots.py   # like a real screen
     python scripts/make_screenshots.py --out /tmp/shots                          # offscreen, elsewhere
@@ -82,6 +83,24 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     save(dialog, out / "sign_off_dialog.png")
     dialog.reject()
     cpd.model.clear_ticks()
+
+    # An authorised request's Edit dates and costs… with the fee raised: the C5 warning shows
+    # (cancelled, nothing is saved).
+    cpd.show_filter(replace(cpd.filter, partnership_state=PartnershipState.AUTHORISED))
+    wait_until_idle(app, ops)
+    cpd.open_details(0)
+    wait_until_idle(app, ops)
+    detail = cpd.dialog
+    if detail is None or not detail.edit_button.isEnabled():
+        raise SystemExit("the activity detail did not offer Edit dates and costs…")
+    detail.open_editor()
+    editor = detail.editor
+    editor.money_boxes["course_fee_pence"].setValue(editor.money_boxes["course_fee_pence"].value() + 25)
+    editor.note_edit.setPlainText("The provider raised the fee for this year.")
+    wait_until_idle(app, ops)
+    save(editor, out / "activity_edit.png")
+    editor.reject()
+    detail.reject()
     cpd.clear_filters()
     wait_until_idle(app, ops)
 
