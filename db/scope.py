@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from db.models import (
     AppUser,
     DataSharingAgreement,
+    Job,
     Level,
     Module,
     Organisation,
@@ -111,6 +112,14 @@ def scope_for(session: Session, user_id: int) -> Scope:
         own_job_id=user.job_id,
         levels={module: dict(per_org) for module, per_org in levels.items()},
     )
+
+
+def own_person_id(session: Session, scope: Scope) -> int | None:
+    """The person behind the acting user's job: nobody decides a request of their own (C3), and
+    "their own" means any of that person's jobs, not only the one they signed in with."""
+    if scope.own_job_id is None:
+        return None
+    return session.scalar(select(Job.person_id).where(Job.id == scope.own_job_id))
 
 
 def _raise(per_org: dict[int, Level], org_id: int, level: Level) -> None:

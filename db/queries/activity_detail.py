@@ -14,7 +14,7 @@ from db.errors import NotFound
 from db.models import AppUser, AuditEntry, CpdActivity, Job, Level, Module, Person
 from db.queries.activities import ActivityRow, _row_select
 from db.queries.budget_context import BudgetContext, CoverContext, budget_contexts, cover_contexts
-from db.scope import scope_for
+from db.scope import own_person_id, scope_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +99,7 @@ def load_activity_detail(db: Database, user_id: int, activity_id: int) -> Activi
         period_id = extra[10]
         budget = budget_contexts(session, [(row.organisation_id, period_id)])[(row.organisation_id, period_id)]
         cover = cover_contexts(session, [(row.job_id, period_id)])[(row.job_id, period_id)]
-        own_job = scope.own_job_id
-        own_person = session.scalar(select(Job.person_id).where(Job.id == own_job)) if own_job else None
+        own_person = own_person_id(session, scope)
         return ActivityDetail(
             row=row,
             evaluation=extra[0],

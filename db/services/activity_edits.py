@@ -23,7 +23,7 @@ from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
 from db.models import AuditEntry, CpdActivity, Job, Level, Module, Notification, PartnershipState, utcnow
 from db.periods import ensure_period
-from db.scope import scope_for
+from db.scope import own_person_id, scope_for
 
 #: The stored total (a computed column) and every cost are 32-bit integers of pence.
 MAX_TOTAL_PENCE = 2_147_483_647
@@ -122,7 +122,8 @@ def edit_activity(
                 "You may view this activity but not change its dates or costs: "
                 "that needs permission to decide partnership CPD for its organisation."
             )
-        if _is_own(session, scope.own_job_id, row.job_id):
+        own_person = own_person_id(session, scope)
+        if own_person is not None and own_person == session.scalar(select(Job.person_id).where(Job.id == row.job_id)):
             raise PermissionDenied(
                 "This is your own request: someone else must correct its dates or costs, "
                 "as they must decide it (nobody authorises their own request)."
@@ -186,14 +187,6 @@ def _lock_row(session: Session, activity_id: int) -> CpdActivity | None:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return session.scalar(query)
-
-
-def _is_own(session: Session, own_job_id: int | None, job_id: int) -> bool:
-    """Own request as signoff.py sees it: any job of the same person, not just the same job."""
-    if own_job_id is None:
-        return False
-    people = dict(session.execute(select(Job.id, Job.person_id).where(Job.id.in_({own_job_id, job_id}))).tuples().all())
-    return people.get(own_job_id) is not None and people.get(own_job_id) == people.get(job_id)
 
 
 def _plain(value: object) -> object:

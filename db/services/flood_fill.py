@@ -42,7 +42,7 @@ from db.models import (
 )
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
-from db.scope import Scope, scope_for
+from db.scope import Scope, own_person_id, scope_for
 
 CHUNK = 2000
 MAX_NAMED = 5
@@ -250,9 +250,7 @@ def _check_targets(
                 f"You may not authorise CPD at {_named(not_decidable)}, so this fill cannot be pre-authorised. "
                 "Untick pre-authorise or remove those staff; nothing was created."
             )
-        own_person = (
-            session.scalar(select(Job.person_id).where(Job.id == scope.own_job_id)) if scope.own_job_id else None
-        )
+        own_person = own_person_id(session, scope)
         if own_person is not None and any(t.person_id == own_person for t in targets.values()):
             raise PermissionDenied(
                 "Your own job is in the selection: nobody authorises their own CPD, so this fill cannot be "

@@ -30,7 +30,7 @@ from db.models import (
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import Scope, scope_for
+from db.scope import Scope, own_person_id, scope_for
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -124,7 +124,7 @@ def sign_off_in(
     scope = scope or scope_for(session, user_id)
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
-    own_person = session.scalar(select(Job.person_id).where(Job.id == scope.own_job_id)) if scope.own_job_id else None
+    own_person = own_person_id(session, scope)
 
     current = _lock_rows(session, ids, progress, total)
     applied: list[int] = []
