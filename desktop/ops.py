@@ -6,12 +6,16 @@ that changes data: actions run one at a time on their own lane, can report
 progress, and may be cancelled where the service supports it (services only
 check for a cancel before they commit, so a cancelled action changes nothing).
 
-Callbacks always run on the UI thread: worker threads only emit signals of a
-QObject that lives in the UI thread, connected to ``@Slot`` methods.
+Callbacks always run on the UI thread: worker threads only emit signals of one
+long-lived QObject (``_Relay``) that lives in the UI thread and belongs to
+``Operations``, connected to ``@Slot`` methods. A worker never holds the last
+reference to anything of Qt's: whatever it drops when it finishes would be
+destroyed on the wrong thread.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -36,21 +40,29 @@ Success = Callable[[Any], None]
 Failure = Callable[[TrustDeskError], None]
 
 
-class _Signals(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(int, int, str)
+class _Relay(QObject):
+    """What workers report through: one per Operations, created after its thread pools so that,
+    when Operations is destroyed, the pools wait for their workers before the relay goes."""
+
+    succeeded = Signal(int, object)  # operation id, result
+    failed = Signal(int, object)  # operation id, exception
+    progressed = Signal(int, int, int, str)  # operation id, done, total, text
 
 
 class _WorkerProgress(Progress):
     """Handed to the service in the worker thread; thread-safe by construction."""
 
-    def __init__(self, signals: _Signals) -> None:
-        self._signals = signals
+    def __init__(self) -> None:
         self.cancel_requested = threading.Event()
+        self._relay: _Relay | None = None
+        self._operation_id = 0
+
+    def bind(self, relay: _Relay, operation_id: int) -> None:
+        self._relay, self._operation_id = relay, operation_id
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        self._signals.progressed.emit(done, total, text)
+        if self._relay is not None:
+            self._relay.progressed.emit(self._operation_id, done, total, text)
 
     def check_cancelled(self) -> None:
         if self.cancel_requested.is_set():
@@ -58,19 +70,26 @@ class _WorkerProgress(Progress):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
+    def __init__(self, work: Callable[[], Any], relay: _Relay, operation_id: int) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._work = work
-        self._signals = signals
+        self._work: Callable[[], Any] | None = work
+        self._relay = relay
+        self._operation_id = operation_id
 
     def run(self) -> None:
+        # The work's closure often holds a panel; let go of it before reporting, while the
+        # Operation on the UI thread still holds its callbacks, so it is never released here.
+        work, self._work = self._work, None
+        assert work is not None
         try:
-            result = self._work()
+            result = work()
         except BaseException as exc:
-            self._signals.failed.emit(exc)
+            del work
+            self._relay.failed.emit(self._operation_id, exc)
         else:
-            self._signals.succeeded.emit(result)
+            del work
+            self._relay.succeeded.emit(self._operation_id, result)
 
 
 def retrying_read(work: Callable[[], Any], delays: tuple[float, ...], stop: threading.Event | None = None) -> Any:
@@ -136,11 +155,7 @@ class Operation(QObject):
         self.error: TrustDeskError | None = None
         self._on_success = on_success
         self._on_failure = on_failure
-        self._signals = _Signals()
-        self._signals.succeeded.connect(self._succeeded)
-        self._signals.failed.connect(self._failed)
-        self._signals.progressed.connect(self._progressed)
-        self.progress = _WorkerProgress(self._signals)
+        self.progress = _WorkerProgress()  # bound to its Operations' relay when it starts
         self._dialog: QProgressDialog | None = None
         self._dialog_timer: QTimer | None = None
 
@@ -240,7 +255,12 @@ class Operations(QObject):
         self._reads.setMaxThreadCount(2)
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
-        self._running: set[Operation] = set()
+        self._relay = _Relay(self)  # after the pools: see _Relay
+        self._relay.succeeded.connect(self._succeeded)
+        self._relay.failed.connect(self._failed)
+        self._relay.progressed.connect(self._progressed)
+        self._running: dict[int, Operation] = {}
+        self._ids = itertools.count(1)
         self.default_failure = default_failure
         self._closing = threading.Event()
         _every_operations.add(self)
@@ -293,7 +313,7 @@ class Operations(QObject):
 
     @property
     def running(self) -> list[Operation]:
-        return list(self._running)
+        return list(self._running.values())
 
     def wait_for_done(self, msecs: int = -1) -> bool:
         """Block until the lanes are idle (shutdown and tests only)."""
@@ -305,17 +325,32 @@ class Operations(QObject):
         return self.wait_for_done(msecs)
 
     def _start(self, op: Operation, work: Callable[[], Any], pool: QThreadPool) -> None:
-        self._running.add(op)
-        op.finished.connect(self._on_finished)
+        operation_id = next(self._ids)
+        op.progress.bind(self._relay, operation_id)
+        self._running[operation_id] = op
         self.started.emit(op)
-        pool.start(_Runnable(work, op._signals))
+        pool.start(_Runnable(work, self._relay, operation_id))
 
-    @Slot()
-    def _on_finished(self) -> None:
-        op = self.sender()
-        if isinstance(op, Operation):
-            self._running.discard(op)
+    # -- from the workers, on the UI thread ---------------------------------------------------
+    @Slot(int, object)
+    def _succeeded(self, operation_id: int, result: Any) -> None:
+        op = self._running.pop(operation_id, None)
+        if op is not None:
+            op._succeeded(result)
             self.finished.emit(op)
+
+    @Slot(int, object)
+    def _failed(self, operation_id: int, exc: BaseException) -> None:
+        op = self._running.pop(operation_id, None)
+        if op is not None:
+            op._failed(exc)
+            self.finished.emit(op)
+
+    @Slot(int, int, int, str)
+    def _progressed(self, operation_id: int, done: int, total: int, text: str) -> None:
+        op = self._running.get(operation_id)
+        if op is not None:
+            op._progressed(done, total, text)
 
 
 #: every Operations alive, so that whoever closes a database can first let their work finish

@@ -12,7 +12,7 @@ import sys
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from desktop.ops import _Runnable, _Signals
+from desktop.ops import _Relay, _Runnable
 
 
 class _Sender(QObject):
@@ -26,6 +26,10 @@ class _Receiver(QObject):
 
     @Slot(object)
     def take(self, _value: object) -> None:
+        self.count += 1
+
+    @Slot(int, object)
+    def take_reply(self, _operation_id: int, _value: object) -> None:
         self.count += 1
 
 
@@ -47,14 +51,14 @@ def test_emitting_a_signal_does_not_release_true(qapp) -> None:
 
 
 def test_worker_thread_signals_do_not_release_true(qtbot) -> None:
-    signals = _Signals()
+    relay = _Relay()
     receiver = _Receiver()
-    signals.succeeded.connect(receiver.take)
+    relay.succeeded.connect(receiver.take_reply)
     gc.collect()
     before = sys.getrefcount(True)
     pool = QThreadPool()
-    for _ in range(EMISSIONS):
-        pool.start(_Runnable(object, signals))
+    for number in range(EMISSIONS):
+        pool.start(_Runnable(object, relay, number))
     pool.waitForDone()
     qtbot.waitUntil(lambda: receiver.count == EMISSIONS, timeout=10_000)
     assert sys.getrefcount(True) - before > TOLERANCE
