@@ -78,8 +78,9 @@ class _Runnable(QRunnable):
         self._operation_id = operation_id
 
     def run(self) -> None:
-        # The work's closure often holds a panel; let go of it before reporting, while the
-        # Operation on the UI thread still holds its callbacks, so it is never released here.
+        # The work's closure may hold a panel or a dialog. The Operation keeps it too, until the
+        # UI thread is done with the reply; letting go of ours before reporting means the last
+        # reference is never dropped on this thread.
         work, self._work = self._work, None
         assert work is not None
         try:
@@ -156,6 +157,7 @@ class Operation(QObject):
         self._on_success = on_success
         self._on_failure = on_failure
         self.progress = _WorkerProgress()  # bound to its Operations' relay when it starts
+        self._work: Callable[[], Any] | None = None
         self._dialog: QProgressDialog | None = None
         self._dialog_timer: QTimer | None = None
 
@@ -327,6 +329,7 @@ class Operations(QObject):
     def _start(self, op: Operation, work: Callable[[], Any], pool: QThreadPool) -> None:
         operation_id = next(self._ids)
         op.progress.bind(self._relay, operation_id)
+        op._work = work  # released with the operation, on the UI thread (see _Runnable.run)
         self._running[operation_id] = op
         self.started.emit(op)
         pool.start(_Runnable(work, self._relay, operation_id))

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication
 
 from db.errors import TrustDeskError, ValidationError
@@ -114,3 +114,25 @@ def test_waiting_for_all_skips_operations_deleted_with_their_parent(qtbot) -> No
     owner.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(orphan), timeout=5000)
     wait_for_all_operations(1000)  # raised "Internal C++ object … already deleted" before
+
+
+def test_what_the_work_held_is_released_on_the_ui_thread(qtbot, ops) -> None:
+    """A Qt object that only the work's closure holds must not be destroyed on the worker thread."""
+    import weakref
+
+    released_on: list[str] = []
+    holder = QObject()  # e.g. a dialog that was closed while its query ran
+    weakref.finalize(holder, lambda: released_on.append(threading.current_thread().name))
+    gate = threading.Event()
+
+    def work(kept: QObject = holder) -> str:
+        gate.wait(5)
+        return kept.objectName()
+
+    with qtbot.waitSignal(ops.finished, timeout=5000) as finished:
+        ops.query(work)
+        del holder, work  # from here on only the running operation holds it
+        gate.set()
+    ops.wait_for_done(5000)  # the worker has let go of everything it had
+    del finished  # the last reference to the finished operation
+    assert released_on == [threading.main_thread().name]
