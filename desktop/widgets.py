@@ -10,6 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QStyle, QTableView, QVBoxLayout, QWidget
 
 from desktop.formatting import day
+from resources_qt.style import set_warning
 
 
 def data_table(model: object, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
@@ -72,9 +73,7 @@ class Card(QFrame):
 
     def set_value(self, text: str, warning: bool = False) -> None:
         self.value_label.setText(text)
-        self.value_label.setProperty("warning", warning)
-        self.value_label.style().unpolish(self.value_label)
-        self.value_label.style().polish(self.value_label)
+        set_warning(self.value_label, warning)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -43,6 +43,7 @@ from db.services.activity_edits import (
 )
 from desktop.context import AppContext
 from desktop.formatting import day
+from resources_qt.style import set_warning
 
 MAX_POUNDS = 1_000_000.0  # one line of a CPD request; anything larger is a typing slip
 MAX_COVER_DAYS = 365.0
@@ -130,12 +131,12 @@ class ActivityEditDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setObjectName("warnings")
-        self.warning_label.setStyleSheet("color: #8a4b00;")
+        set_warning(self.warning_label, True)
         layout.addWidget(self.warning_label)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_warning(self.error_label, True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.error_label)
 

@@ -32,6 +32,7 @@ from db.queries.budget_context import AuthorisationImpact, authorisation_impact
 from db.services.signoff import SignOffResult, sign_off
 from desktop.context import AppContext
 from desktop.formatting import days, money
+from resources_qt.style import set_warning
 
 MAX_WARNINGS_LISTED = 8
 
@@ -106,7 +107,7 @@ class SignOffDialog(QDialog):
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
         self.warning_label.setObjectName("warnings")
-        self.warning_label.setStyleSheet("color: #8a4b00;")
+        set_warning(self.warning_label, True)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.warning_label)
         self.confirm_box = QCheckBox("Authorise even though this goes past a budget or cover limit")
@@ -120,7 +121,7 @@ class SignOffDialog(QDialog):
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setObjectName("error")
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_warning(self.error_label, True)
         layout.addWidget(self.error_label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

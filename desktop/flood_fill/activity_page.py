@@ -25,6 +25,7 @@ from db.errors import ValidationError
 from db.queries.flood_fill import FloodFillOptions
 from db.services.flood_fill import FloodFillSpec, validate_spec
 from desktop.context import AppContext
+from resources_qt.style import set_warning
 
 MAX_POUNDS = 100_000.0
 
@@ -90,7 +91,7 @@ class ActivityPage(QWidget):
         self.error_label = QLabel("")
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        set_warning(self.error_label, True)
 
         form.addRow("Title", self.title_edit)
         form.addRow("Type", self.type_box)
