@@ -305,29 +305,30 @@ def _with_saved_password(target: DatabaseTarget) -> DatabaseTarget:
 
 def continue_start(
     args: argparse.Namespace, app: QApplication, paths: AppPaths, settings: QSettings, frame: MainWindow
-) -> Startup:
-    """From desktop.launch, once this module is imported: which database, then the start-up chain."""
+) -> Startup | None:
+    """From desktop.launch, once this module is imported: which database, then the start-up chain.
+
+    None if the command line names no usable database (e.g. a --db that is neither a path nor a
+    URL): that is said in a dialog and the program exits 2, rather than guessing another one.
+    """
     from desktop.first_run import plan_start
 
     try:
         plan = plan_start(args, paths, settings)
-    except TrustDeskError as error:  # e.g. a --db that is not a path or a URL
+    except TrustDeskError as error:
         show_error(frame, error)
-        plan = None
+        app.exit(2)
+        return None
     startup = Startup(
         app,
-        plan.target if plan else None,
+        plan.target,
         paths,
-        demo=plan.demo if plan else False,
+        demo=plan.demo,
         username=args.user,
         settings=settings,
-        remembered=plan.remembered if plan else False,
+        remembered=plan.remembered,
         frame=frame,
     )
     startup.finished.connect(app.exit)
-    if plan is None:
-        startup.exit_code = 2
-        app.exit(2)
-    else:
-        startup.start()
+    startup.start()
     return startup

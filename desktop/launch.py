@@ -17,11 +17,16 @@ import argparse
 import importlib
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.paths import AppPaths
+
+if TYPE_CHECKING:  # not at run time: desktop.app brings in SQLAlchemy
+    from db.errors import TrustDeskError
+    from desktop.app import Startup
 
 log = logging.getLogger(__name__)
 
@@ -76,26 +81,28 @@ def run_gui(args: argparse.Namespace) -> int:
 
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go before the window is ready
     loader = Operations(app)
-    state: dict[str, object] = {"code": 0}
+    startup: Startup | None = None
+    exit_code = 0
 
     def loaded(_none: object) -> None:
+        nonlocal startup
         from desktop.app import continue_start
 
-        state["startup"] = continue_start(args, app, paths, settings, frame)
+        startup = continue_start(args, app, paths, settings, frame)
 
-    def failed(error: object) -> None:
+    def failed(error: TrustDeskError) -> None:
+        nonlocal exit_code
         from desktop.dialogs.errors import show_error
 
-        log.error("Could not load TrustDesk's modules: %s", getattr(error, "message", error))
-        show_error(frame, error)  # type: ignore[arg-type]
-        state["code"] = 2
+        log.error("Could not load TrustDesk's modules: %s", error.message)
+        show_error(frame, error)
+        exit_code = 2
         app.exit(2)
 
     loader.query(_import_the_rest, loaded, failed)
     frame.closed_before_ready.connect(lambda: app.exit(0))
     code = app.exec()
     loader.shutdown(30_000)
-    startup = state.get("startup")
     if startup is not None:
-        return int(startup.finish(code))  # type: ignore[attr-defined]
-    return code or int(state["code"])  # type: ignore[call-overload]
+        return startup.finish(code)
+    return code or exit_code
