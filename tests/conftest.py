@@ -39,6 +39,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="database engine(s) for tests using db/demo_db (default: all if PostgreSQL is installed, else sqlite)",
     )
+    parser.addoption(
+        "--jitter",
+        action="store_true",
+        help="delay every background operation by a random 0-60 ms, so replies arrive in other orders; "
+        "a test that passes only in one order is waiting for the wrong thing",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,6 +62,29 @@ def _collect_garbage_on_the_main_thread() -> Iterator[None]:
 
     yield
     collect_if_due(_GC_THRESHOLD)
+
+
+@pytest.fixture(autouse=True)
+def _jitter_background_work(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``--jitter``: shuffle the order in which background replies reach the UI thread.
+
+    On a loaded CI machine a count can arrive long after its first page; this
+    makes such orders common enough to catch a test that assumes otherwise.
+    """
+    if not request.config.getoption("--jitter"):
+        return
+    import random
+    import time
+
+    from desktop import ops
+
+    run = ops._Runnable.run
+
+    def late_run(self: ops._Runnable) -> None:
+        time.sleep(random.uniform(0, 0.06))
+        run(self)
+
+    monkeypatch.setattr(ops._Runnable, "run", late_run)
 
 
 _GC_THRESHOLD: tuple[int, int, int] = gc.get_threshold()  # type: ignore[assignment]

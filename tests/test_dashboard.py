@@ -123,7 +123,9 @@ def test_clicking_a_card_opens_exactly_its_activities(qtbot, window) -> None:
     cpd = window.panels["partnership_cpd"]
     qtbot.waitUntil(lambda: cpd.filter.without_evaluation and cpd.model.total == expected, timeout=10_000)
     assert cpd.filter.period_id == panel.period_box.currentData()
-    assert "without an evaluation" in cpd.summary_label.text()
+    # The count arrives on its own query, after the first page: wait for it, not for the rows.
+    qtbot.waitUntil(lambda: "without an evaluation" in cpd.summary_label.text(), timeout=10_000)
+    assert cpd.summary_label.text().startswith(f"{expected:,} activit")
 
 
 def test_clicking_a_month_bar_opens_that_months_authorised_activities(qtbot, window) -> None:
@@ -136,7 +138,9 @@ def test_clicking_a_month_bar_opens_that_months_authorised_activities(qtbot, win
     qtbot.waitUntil(lambda: cpd.filter.starts_from == month.starts_on, timeout=10_000)
     qtbot.waitUntil(lambda: cpd.model.total == month.authorised, timeout=10_000)
     assert cpd.filter.partnership_state is PartnershipState.AUTHORISED
-    assert f"starting in {month.starts_on:%B %Y}" in cpd.summary_label.text()
+    # The count arrives on its own query, after the first page: wait for it, not for the rows.
+    qtbot.waitUntil(lambda: f"starting in {month.starts_on:%B %Y}" in cpd.summary_label.text(), timeout=10_000)
+    assert cpd.summary_label.text().startswith(f"{month.authorised:,} activit")
 
 
 def test_spend_bars_warn_when_over_budget_and_drill_to_the_school(qtbot, window) -> None:
