@@ -26,14 +26,21 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _window_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    """The options of ``trustdesk`` itself, the window (no sub-command)."""
     parser = argparse.ArgumentParser(
         prog="trustdesk",
         parents=[_common_options(suppress=False)],
         description="TrustDesk: CPD authorisation and budgets for a multi-academy trust.",
+        add_help=add_help,
     )
     parser.add_argument("--demo", action="store_true", help="open the demo trust (built on first use)")
     parser.add_argument("--user", help="sign in as this user without asking")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _window_parser()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
     for name in COMMANDS:
@@ -41,8 +48,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Sub-commands are imported and registered only when the command line has more than the window's options.
+
+    Building every sub-command's parser costs several milliseconds of a double-click's start-up;
+    anything else (a command, ``--help``, a mistake) goes through the full parser and its messages.
+    """
+    args, rest = _window_parser(add_help=False).parse_known_args(argv)
+    if not rest:
+        args.command = None
+        return args
+    return build_parser().parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     from desktop.logging_setup import configure_logging
 
     try:
@@ -50,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             from desktop.paths import AppPaths
 
             paths = AppPaths.under_or_default(args.data_dir)
-            configure_logging(paths.logs, args.verbose)
+            configure_logging(paths.logs, args.verbose, rotate_now=False)  # launch rotates once the window is up
             from desktop.launch import run_gui  # the window first, SQLAlchemy and the models after
 
             return run_gui(args)

@@ -37,9 +37,12 @@ WINDOW_SHOWN = "Main window shown"
 def create_application(argv: list[str] | None = None) -> QApplication:
     from desktop import garbage
     from resources_qt import load_resources
-    from resources_qt.style import apply_style
+    from resources_qt.style import apply_style, fusion_arguments, mark_made_with_fusion
 
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(fusion_arguments(argv if argv is not None else sys.argv[:1]))
+        mark_made_with_fusion(app)
     assert isinstance(app, QApplication)
     app.setApplicationName("TrustDesk")
     app.setOrganizationName("TrustDesk")
@@ -59,6 +62,7 @@ def open_settings(paths: AppPaths) -> QSettings:
 
 def _import_the_rest() -> None:
     """On a worker thread: module bodies only define classes, so this is safe off the UI thread."""
+    importlib.import_module("logging.handlers")  # for logging_setup.start_rotating, off the UI thread
     importlib.import_module("desktop.app")
     importlib.import_module("desktop.panels.registry")
 
@@ -87,7 +91,9 @@ def run_gui(args: argparse.Namespace) -> int:
     def loaded(_none: object) -> None:
         nonlocal startup
         from desktop.app import continue_start
+        from desktop.logging_setup import start_rotating
 
+        start_rotating()
         startup = continue_start(args, app, paths, settings, frame)
 
     def failed(error: TrustDeskError) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QFile, QIODevice, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from resources_qt import load_resources
 
@@ -20,7 +20,9 @@ __all__ = [
     "apply_style",
     "build_palette",
     "current_scheme",
+    "fusion_arguments",
     "is_dark",
+    "mark_made_with_fusion",
     "set_warning",
     "style_sheet",
     "uses_fusion",
@@ -96,6 +98,20 @@ _DARK_DISABLED: dict[QPalette.ColorRole, str] = {
 # calling apply_style() again (e.g. from tests or a settings dialog) does not connect twice.
 _FOLLOWING_PROPERTY = "trustdeskFollowsColorScheme"
 
+# Set on a QApplication created with ``fusion_arguments`` (Fusion chosen by Qt from its arguments).
+_MADE_WITH_FUSION = "trustdeskMadeWithFusion"
+
+
+def fusion_arguments(argv: list[str]) -> list[str]:
+    """``argv`` plus Qt's own ``-style fusion``: the style is in place before Python asks for it."""
+    return [*argv, "-style", "fusion"]
+
+
+def mark_made_with_fusion(app: QApplication) -> None:
+    """Record that ``app`` came from ``fusion_arguments`` (see ``uses_fusion``)."""
+    app.setProperty(_MADE_WITH_FUSION, True)
+
+
 # The scheme last applied; icons read it so they always match the palette on screen, even when
 # a test or a user setting applies a scheme that differs from the system's.
 _applied: Qt.ColorScheme | None = None
@@ -164,8 +180,14 @@ def uses_fusion(app: QApplication) -> bool:
     """True when Fusion already draws ``app``, so a re-apply can skip ``setStyle`` (which repolishes all).
 
     Once a style sheet is set, ``app.style()`` is Qt's style-sheet wrapper (empty ``name()``)
-    and the real style is its child, so the children are checked too.
+    and the real style is its child, so the children are checked too.  An application made by
+    ``fusion_arguments`` is known to use Fusion without asking: the first call to anything that
+    returns a QStyle builds PySide6's QStyle type, about 6 ms of a double-click's start-up.
     """
+    if app.property(_MADE_WITH_FUSION):
+        return True
+    from PySide6.QtWidgets import QStyle  # not at import time, for the same reason
+
     current = app.style()
     return any(candidate.name().lower() == "fusion" for candidate in [current, *current.findChildren(QStyle)])
 

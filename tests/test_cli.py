@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import main
+from desktop.cli import main, parse_args
 
 
 def test_demo_command_builds_a_database(tmp_path: Path, capsys) -> None:
@@ -58,3 +58,31 @@ def test_environment_variable_chooses_the_database(tmp_path: Path, monkeypatch) 
     assert DatabaseTarget.resolve(str(tmp_path / "arg.sqlite"), tmp_path / "d.sqlite").sqlite_path == (
         tmp_path / "arg.sqlite"
     )
+
+
+def test_the_window_options_parse_without_the_sub_commands() -> None:
+    args = parse_args(["--demo", "--user", "sam.patel", "--db", "trust.sqlite", "-v"])
+    assert (args.command, args.demo, args.user, args.db, args.verbose) == (
+        None,
+        True,
+        "sam.patel",
+        "trust.sqlite",
+        True,
+    )
+    assert parse_args([]).command is None
+
+
+def test_help_still_lists_every_sub_command(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "export", "import-decisions", "import-gias", "link-login"):
+        assert command in out
+
+
+def test_an_unknown_option_is_refused_by_name(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--demo", "--colour=blue"])
+    assert stop.value.code == 2
+    assert "--colour" in capsys.readouterr().err

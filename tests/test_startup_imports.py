@@ -40,25 +40,32 @@ print(",".join(heavy))
 
 
 def test_the_main_window_is_on_screen_before_the_database_layer_is_imported(tmp_path) -> None:
-    """A double-click answers as fast as a bare Qt program: the frame needs neither SQLAlchemy nor the models."""
+    """A double-click answers as fast as a bare Qt program: the frame needs neither SQLAlchemy, the models,
+    nor the rotating log handler (logging.handlers brings socket, pickle and queue)."""
     script = f"""
 import sys
 from pathlib import Path
-from desktop.cli import build_parser
+from desktop.cli import parse_args
 from desktop.launch import create_application, open_settings
+from desktop.logging_setup import configure_logging
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths
-build_parser()  # every sub-command registered, as `trustdesk` does before it starts the window
+parse_args(["--demo"])  # as `trustdesk --demo` does before it starts the window
 app = create_application()
 paths = AppPaths.under(Path({str(tmp_path)!r}))
 paths.ensure()
+configure_logging(paths.logs, rotate_now=False)
 frame = MainWindow(settings=open_settings(paths))
 frame.show()
 app.processEvents()
-loaded = [name for name in ("sqlalchemy", "db.engine", "db.models", "desktop.panels.registry") if name in sys.modules]
+later = ("sqlalchemy", "db.engine", "db.models", "desktop.panels.registry", "logging.handlers")
+loaded = [name for name in later if name in sys.modules]
+from PySide6.QtWidgets import QStyle  # after the checks: asking for the style builds PySide6's QStyle type
+styles = [app.style(), *app.style().findChildren(QStyle)]
+print("fusion" if any(style.name().lower() == "fusion" for style in styles) else "not-fusion")
 print("visible" if frame.isVisible() else "hidden", ",".join(loaded))
 """
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     command = [sys.executable, "-c", script]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
-    assert result.stdout.split() == ["visible"]
+    assert result.stdout.split() == ["fusion", "visible"]
