@@ -14,7 +14,9 @@ cache stays warm, as it does on a laptop after the first start of the day). We t
 For the reference all three are the moment its window is shown.
 
 The reference is a process that only imports PySide6 and shows an empty QMainWindow, measured in
-the same run, interleaved with ours so machine load affects both alike. The demo database is
+the same run, interleaved with ours so machine load affects both alike; besides the ratio of the
+medians, the median of each run's ratio to the reference run just before it is printed, with its
+quartiles (steadier when the machine's speed drifts during the benchmark). The demo database is
 built before timing. The frozen build is timed if one exists (scripts/smoke_frozen.sh builds it;
 or pass --frozen PATH).
 
@@ -173,6 +175,12 @@ def main() -> int:
         ratios = [median(name, i) / median(reference, i) for i in range(3)]
         label = f"  ratio to {labels[reference]}"
         print(f"  {label:38} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>10.2f}x")
+        # Each run of ours follows a run of the reference: the ratio within a pair is steadier than a
+        # ratio of medians when the machine's speed drifts during the benchmark.
+        paired = sorted(ours[0] / ref[0] for ours, ref in zip(timings[name], timings[reference], strict=True))
+        quartiles = statistics.quantiles(paired, n=4) if len(paired) > 1 else [paired[0]] * 3
+        label = "  main window, paired runs"
+        print(f"  {label:38} {quartiles[1]:>11.2f}x  (quartiles {quartiles[0]:.2f}–{quartiles[2]:.2f}×)")
 
     for name in (*references, *subjects):
         print(f"  {labels[name]:38} {median(name, 0):>11.3f}s {median(name, 1):>11.3f}s {median(name, 2):>10.3f}s")

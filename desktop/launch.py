@@ -34,10 +34,15 @@ log = logging.getLogger(__name__)
 WINDOW_SHOWN = "Main window shown"
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
+def create_application(argv: list[str] | None = None, *, first_paint_style: bool = False) -> QApplication:
+    """The QApplication, styled; ``first_paint_style``: styled without asking Qt for the colour scheme.
+
+    ``run_gui`` asks for the quick style and calls ``apply_style`` once the window is on screen
+    (resources_qt/style.py, ``apply_first_paint_style``, says why).
+    """
     from desktop import garbage
     from resources_qt import load_resources
-    from resources_qt.style import apply_style, fusion_arguments, mark_made_with_fusion
+    from resources_qt.style import apply_first_paint_style, apply_style, fusion_arguments, mark_made_with_fusion
 
     app = QApplication.instance()
     if app is None:
@@ -49,7 +54,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("TrustDesk")
     garbage.install(app)
     load_resources()
-    apply_style(app)
+    if first_paint_style:
+        apply_first_paint_style(app)
+    else:
+        apply_style(app)
     from desktop.icons import icon
 
     app.setWindowIcon(icon("app"))
@@ -70,16 +78,18 @@ def _import_the_rest() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     from desktop.first_run import install_excepthook
     from desktop.main_window import MainWindow
+    from resources_qt.style import apply_style
 
     paths = AppPaths.under_or_default(args.data_dir)
     paths.ensure()
     install_excepthook(str(paths.logs / "trustdesk.log"))
-    app = create_application()
+    app = create_application(first_paint_style=True)
     settings = open_settings(paths)
     frame = MainWindow(settings=settings)
     frame.show()
     app.processEvents()  # painted now, not after the imports below
     log.info("%s (opening the database)", WINDOW_SHOWN)
+    apply_style(app)  # the system's real colour scheme, and follow it from now on
 
     from desktop.ops import Operations
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -68,7 +69,6 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowNestedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
         )
-        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
         self._guide: QDialog | None = None
         self._build_frame_menus()
         self._build_status_bar()
@@ -81,29 +81,31 @@ class MainWindow(QMainWindow):
             self.attach(context)
 
     def _opening_view(self) -> QWidget:
-        """What the frame shows until the panels are there: which database, and that it is busy."""
+        """What the frame shows until the panels are there: which database, and that it is busy.
+
+        Centred by stretches, not alignment flags: nothing on screen before the window may touch a
+        ``Qt`` enum, whose first use makes PySide6 build the whole ``Qt`` namespace (~15 ms; see
+        resources_qt/style.py), and this view is on screen before the window is.
+        """
         view = QWidget()
         layout = QVBoxLayout(view)
         layout.addStretch(2)
         logo = QLabel()
         logo.setPixmap(icon("app").pixmap(72, 72))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(logo)
+        layout.addLayout(_centred(logo))
         name = QLabel("TrustDesk")
         font = name.font()
         font.setPointSizeF(font.pointSizeF() * 1.8)
         font.setBold(True)
         name.setFont(font)
-        name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(name)
+        layout.addLayout(_centred(name))
         self.opening_label = QLabel("Opening the database…")
-        self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.opening_label)
+        layout.addLayout(_centred(self.opening_label))
         busy = QProgressBar()
         busy.setRange(0, 0)
         busy.setTextVisible(False)
-        busy.setMaximumWidth(240)
-        layout.addWidget(busy, 0, Qt.AlignmentFlag.AlignHCenter)
+        busy.setFixedWidth(240)
+        layout.addLayout(_centred(busy))
         layout.addStretch(3)
         return view
 
@@ -117,10 +119,13 @@ class MainWindow(QMainWindow):
 
     def attach(self, context: AppContext) -> None:
         """Bring in the panels for the signed-in user and restore the saved dock layout."""
+        from PySide6.QtCore import Qt  # not at import time: see _opening_view
+
         from desktop.panels.registry import create_panels
 
         if self.context is not None:
             raise RuntimeError("this window is already attached to a database")
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
         self.context = context
         self.settings = context.settings
         self.setWindowTitle(f"TrustDesk — {context.user.display_name}")
@@ -152,13 +157,13 @@ class MainWindow(QMainWindow):
         self.file_menu = self.menuBar().addMenu("&File")
         self.file_menu.addSeparator()
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        _set_standard_shortcut(self.quit_action, QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
         self.help_menu = self.menuBar().addMenu("&Help")
         guide = QAction(icon("help"), "&User guide", self)
-        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        _set_standard_shortcut(guide, QKeySequence.StandardKey.HelpContents)
         guide.triggered.connect(self.show_user_guide)
         self.help_menu.addAction(guide)
 
@@ -308,6 +313,8 @@ class MainWindow(QMainWindow):
         open_audit_viewer(self.context, self)
 
     def import_from_gias(self) -> None:
+        from PySide6.QtCore import Qt
+
         from desktop.dialogs.gias_import_dialog import GiasImportDialog
 
         assert self.context is not None
@@ -330,3 +337,17 @@ class MainWindow(QMainWindow):
         self._guide.show()
         self._guide.raise_()
         self._guide.activateWindow()
+
+
+def _centred(widget: QWidget) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
+def _set_standard_shortcut(action: QAction, key: QKeySequence.StandardKey) -> None:
+    """What ``setShortcut(key)`` does, by another route: choosing among ``setShortcut``'s overloads
+    makes PySide6 build its ``Qt`` namespace (~15 ms), and these actions exist before the window shows."""
+    action.setShortcuts(QKeySequence.keyBindings(key))

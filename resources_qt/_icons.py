@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QFile, QIODevice, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap, QPixmapCache
+from PySide6.QtCore import QByteArray, QFile, QIODevice, QRect, QRectF, QSize
+from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPixmap, QPixmapCache
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication, QStyleOption
+from PySide6.QtWidgets import QApplication
 
 from resources_qt.style import is_dark
 
@@ -39,6 +39,10 @@ _svg_cache: dict[tuple[str, str], bytes] = {}
 # Python-made engines returned from clone() must stay referenced or Python frees them while Qt
 # still uses them (a crash); Qt deletes them later, after which shiboken marks them invalid.
 _clones: list[QIconEngine] = []
+
+# Not Qt.GlobalColor.transparent: icons paint in the window's first frame, and touching any ``Qt``
+# enum makes PySide6 build its whole ``Qt`` namespace (~15 ms; see resources_qt/style.py).
+_TRANSPARENT = QColor(0, 0, 0, 0)
 
 
 def svg_bytes(path: str, variant: str) -> bytes:
@@ -106,7 +110,7 @@ class SvgSchemeIconEngine(QIconEngine):
         if cached is not None and not cached.isNull():
             return cached
         pixmap = QPixmap(width, height)
-        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.fill(_TRANSPARENT)
         renderer = QSvgRenderer(QByteArray(svg_bytes(self._path, variant)))
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -115,6 +119,8 @@ class SvgSchemeIconEngine(QIconEngine):
         if mode == QIcon.Mode.Disabled:
             app = QApplication.instance()
             if isinstance(app, QApplication):
+                from PySide6.QtWidgets import QStyleOption
+
                 pixmap = app.style().generatedIconPixmap(mode, pixmap, QStyleOption())
         pixmap.setDevicePixelRatio(scale)
         QPixmapCache.insert(cache_key, pixmap)

@@ -9,13 +9,19 @@ in points, so they scale with Windows display scaling (Qt 6 scales high-DPI by d
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from resources_qt import load_resources
 
+if TYPE_CHECKING:  # at run time imported where used: see apply_first_paint_style
+    from PySide6.QtCore import Qt
+
 __all__ = [
+    "apply_first_paint_style",
     "apply_scheme",
     "apply_style",
     "build_palette",
@@ -23,6 +29,7 @@ __all__ = [
     "fusion_arguments",
     "is_dark",
     "mark_made_with_fusion",
+    "platform_palette_is_dark",
     "set_warning",
     "style_sheet",
     "uses_fusion",
@@ -112,20 +119,25 @@ def mark_made_with_fusion(app: QApplication) -> None:
     app.setProperty(_MADE_WITH_FUSION, True)
 
 
-# The scheme last applied; icons read it so they always match the palette on screen, even when
-# a test or a user setting applies a scheme that differs from the system's.
-_applied: Qt.ColorScheme | None = None
+# Whether the dark palette was applied last (None: nothing applied yet). Icons read it so they always
+# match the palette on screen, even when a test or a user setting applies a scheme that differs from
+# the system's. A bool, not a Qt.ColorScheme: see apply_first_paint_style.
+_dark: bool | None = None
 
 
 def normalise(scheme: Qt.ColorScheme) -> Qt.ColorScheme:
     """Dark stays Dark; Light and Unknown (no system preference, e.g. offscreen) become Light."""
+    from PySide6.QtCore import Qt
+
     return Qt.ColorScheme.Dark if scheme == Qt.ColorScheme.Dark else Qt.ColorScheme.Light
 
 
 def current_scheme() -> Qt.ColorScheme:
     """The scheme last applied by this module, else the system's, else Light."""
-    if _applied is not None:
-        return _applied
+    from PySide6.QtCore import Qt
+
+    if _dark is not None:
+        return Qt.ColorScheme.Dark if _dark else Qt.ColorScheme.Light
     app = QGuiApplication.instance()
     if app is None:
         return Qt.ColorScheme.Light
@@ -134,12 +146,17 @@ def current_scheme() -> Qt.ColorScheme:
 
 def is_dark() -> bool:
     """True when the dark palette is (or, before any apply, would be) in use."""
-    return current_scheme() == Qt.ColorScheme.Dark
+    if _dark is not None:
+        return _dark
+    return _is_dark_scheme(current_scheme())
 
 
 def build_palette(scheme: Qt.ColorScheme) -> QPalette:
     """A complete palette for ``scheme``: every role is set so nothing leaks from the system."""
-    dark = normalise(scheme) == Qt.ColorScheme.Dark
+    return _palette(dark=_is_dark_scheme(scheme))
+
+
+def _palette(dark: bool) -> QPalette:
     palette = QPalette()
     for role, colour in (_DARK if dark else _LIGHT).items():
         palette.setColor(role, QColor(colour))
@@ -150,8 +167,12 @@ def build_palette(scheme: Qt.ColorScheme) -> QPalette:
 
 def style_sheet(scheme: Qt.ColorScheme) -> str:
     """The QSS for ``scheme``, read from the compiled resources (so it also works when frozen)."""
+    return _sheet(dark=_is_dark_scheme(scheme))
+
+
+def _sheet(dark: bool) -> str:
     load_resources()
-    name = ":/dark.qss" if normalise(scheme) == Qt.ColorScheme.Dark else ":/light.qss"
+    name = ":/dark.qss" if dark else ":/light.qss"
     file = QFile(name)
     if not file.open(QIODevice.OpenModeFlag.ReadOnly | QIODevice.OpenModeFlag.Text):
         raise FileNotFoundError(f"{name} is not in the compiled resources: {file.errorString()}")
@@ -167,13 +188,42 @@ def apply_scheme(app: QApplication, scheme: Qt.ColorScheme) -> None:
     Separate from :func:`apply_style` so tests (and a possible "always dark" setting) can pick
     the scheme explicitly. Icons from :func:`resources_qt.icon` follow on their next paint.
     """
-    global _applied
-    scheme = normalise(scheme)
-    _applied = scheme
+    _apply(app, dark=_is_dark_scheme(scheme))
+
+
+def _is_dark_scheme(scheme: Qt.ColorScheme) -> bool:
+    from PySide6.QtCore import Qt
+
+    return scheme == Qt.ColorScheme.Dark
+
+
+def _apply(app: QApplication, dark: bool) -> None:
+    global _dark
+    _dark = dark
     if not uses_fusion(app):
         app.setStyle("Fusion")
-    app.setPalette(build_palette(scheme))
-    app.setStyleSheet(style_sheet(scheme))
+    app.setPalette(_palette(dark))
+    app.setStyleSheet(_sheet(dark))
+
+
+def platform_palette_is_dark(app: QApplication) -> bool:
+    """Whether the palette Qt took from the system (before any of ours) has a dark window colour.
+
+    Qt's Windows (Fusion), macOS and GNOME themes give a dark palette in dark mode.
+    """
+    return app.palette().color(Role.Window).lightness() < 128
+
+
+def apply_first_paint_style(app: QApplication) -> None:
+    """Style ``app`` for the window's first paint without asking Qt for the colour scheme.
+
+    ``styleHints().colorScheme()`` returns a ``Qt.ColorScheme``, and the first ``Qt`` enum a
+    program touches makes PySide6 build its whole ``Qt`` namespace: about 15 ms, a tenth of a bare
+    window's start-up. So the first paint follows the platform's palette, and ``apply_style``,
+    called once the window is on screen, checks the real scheme (re-applying only if the guess
+    was wrong) and follows its changes. Call this on a new QApplication, before our palette.
+    """
+    _apply(app, dark=platform_palette_is_dark(app))
 
 
 def uses_fusion(app: QApplication) -> bool:
@@ -202,10 +252,13 @@ def _on_scheme_changed(scheme: Qt.ColorScheme) -> None:
 def apply_style(app: QApplication) -> None:
     """Style ``app`` for the system's current colour scheme and keep following it.
 
-    Call once after creating the QApplication; calling again re-applies without connecting
-    the change signal a second time.
+    Call once after creating the QApplication, or after ``apply_first_paint_style`` once the
+    window is on screen. Calling again applies the palette only if the scheme differs from the
+    one applied, and does not connect the change signal a second time.
     """
-    apply_scheme(app, app.styleHints().colorScheme())
+    dark = _is_dark_scheme(app.styleHints().colorScheme())
+    if dark != _dark:  # after apply_first_paint_style the guess is usually right: no second repolish
+        _apply(app, dark)
     if not app.property(_FOLLOWING_PROPERTY):
         app.styleHints().colorSchemeChanged.connect(_on_scheme_changed)
         app.setProperty(_FOLLOWING_PROPERTY, True)

@@ -48,7 +48,7 @@ def _colours(pixmap: QPixmap) -> set[str]:
 @pytest.fixture
 def restore_style(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Put the shared QApplication's look back, so other tests see the app as they expect."""
-    monkeypatch.setattr(style, "_applied", None)
+    monkeypatch.setattr(style, "_dark", None)
     style_name, palette, sheet = qapp.style().name(), QPalette(qapp.palette()), qapp.styleSheet()
     yield
     qapp.setStyleSheet(sheet)
@@ -271,6 +271,24 @@ def test_apply_style_follows_scheme_changes(qapp: QApplication, restore_style: N
     qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
     assert not style.is_dark()
     assert qapp.palette().color(QPalette.ColorRole.Window).name() == "#f4f6f9"
+
+
+def test_the_first_paint_follows_the_system_palette_until_the_real_scheme_is_known(
+    qapp: QApplication, restore_style: None
+) -> None:
+    """On a dark system, Qt's own palette is dark before ours: the first paint is dark, not a white flash."""
+    dark_system = QPalette(QColor("#202020"))
+    qapp.setPalette(dark_system)
+    assert style.platform_palette_is_dark(qapp)
+    style.apply_first_paint_style(qapp)
+    assert style.is_dark()
+    assert qapp.palette().color(QPalette.ColorRole.Window).name() == "#1f2329"
+    assert qapp.styleSheet().startswith("/* TrustDesk, dark scheme")
+    # Offscreen reports no preference: the real scheme is light, and apply_style corrects the guess.
+    style.apply_style(qapp)
+    assert not style.is_dark()
+    assert qapp.palette().color(QPalette.ColorRole.Window).name() == "#f4f6f9"
+    assert qapp.styleSheet().startswith("/* TrustDesk, light scheme")
 
 
 @pytest.mark.parametrize("scheme", [Qt.ColorScheme.Light, Qt.ColorScheme.Dark])
