@@ -73,17 +73,18 @@ def load_resources() -> None:
     global _loaded
     if _loaded:
         return
-    # Imported here, not at the top, so that ``python -m resources_qt.compile`` does not find
-    # its own module already imported by the package (runpy warns about that).
-    from resources_qt.compile import OUTPUT_NAME, QRC_NAME, SOURCE_DIR, ResourceCompileError, ensure_compiled
+    if not getattr(sys, "frozen", False):  # frozen: nothing to compile, and no XML parser to import
+        # Imported here, not at the top, so that ``python -m resources_qt.compile`` does not find
+        # its own module already imported by the package (runpy warns about that).
+        from resources_qt.compile import OUTPUT_NAME, QRC_NAME, SOURCE_DIR, ResourceCompileError, ensure_compiled
 
-    if not getattr(sys, "frozen", False) and (SOURCE_DIR / QRC_NAME).exists():
-        try:
-            ensure_compiled()
-        except (ResourceCompileError, OSError) as error:
-            if not (SOURCE_DIR / OUTPUT_NAME).exists():
-                raise
-            _log.warning("using the existing %s: %s", OUTPUT_NAME, error)
+        if (SOURCE_DIR / QRC_NAME).exists():
+            try:
+                ensure_compiled()
+            except (ResourceCompileError, OSError) as error:
+                if not (SOURCE_DIR / OUTPUT_NAME).exists():
+                    raise
+                _log.warning("using the existing %s: %s", OUTPUT_NAME, error)
     # A literal import (not importlib) so PyInstaller's analysis sees and bundles the module.
     import resources_qt.resources_rc  # noqa: F401
 
