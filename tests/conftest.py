@@ -17,7 +17,7 @@ import gc
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -85,6 +85,28 @@ def _jitter_background_work(request: pytest.FixtureRequest, monkeypatch: pytest.
         run(self)
 
     monkeypatch.setattr(ops._Runnable, "run", late_run)
+
+
+@pytest.fixture
+def check_model(request: pytest.FixtureRequest) -> Iterator[Callable[[object], None]]:
+    """Check a table model with pytest-qt's model tester, a new tester for each model.
+
+    Use this, not ``qtmodeltester``, when a test checks more than one model: a tester given a
+    second model stays connected to the first, and when a page of the first arrives late the two
+    models' signals mix in one tester's bookkeeping (``--jitter`` makes that happen).
+    """
+    from pytestqt.modeltest import ModelTester
+
+    testers: list[ModelTester] = []
+
+    def check(model: object) -> None:
+        tester = ModelTester(request.config)
+        testers.append(tester)
+        tester.check(model, force_py=True)
+
+    yield check
+    for tester in testers:
+        tester._cleanup()  # what pytest-qt's own fixture does at teardown
 
 
 _GC_THRESHOLD: tuple[int, int, int] = gc.get_threshold()  # type: ignore[assignment]
