@@ -42,12 +42,9 @@ def create_application(argv: list[str] | None = None, *, first_paint_style: bool
     """
     from desktop import garbage
     from resources_qt import load_resources
-    from resources_qt.style import apply_first_paint_style, apply_style, fusion_arguments, mark_made_with_fusion
+    from resources_qt.style import apply_first_paint_style, apply_style, new_fusion_application
 
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(fusion_arguments(argv if argv is not None else sys.argv[:1]))
-        mark_made_with_fusion(app)
+    app = QApplication.instance() or new_fusion_application(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("TrustDesk")
     app.setOrganizationName("TrustDesk")

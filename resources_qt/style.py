@@ -26,9 +26,8 @@ __all__ = [
     "apply_style",
     "build_palette",
     "current_scheme",
-    "fusion_arguments",
     "is_dark",
-    "mark_made_with_fusion",
+    "new_fusion_application",
     "platform_palette_is_dark",
     "set_warning",
     "style_sheet",
@@ -105,18 +104,18 @@ _DARK_DISABLED: dict[QPalette.ColorRole, str] = {
 # calling apply_style() again (e.g. from tests or a settings dialog) does not connect twice.
 _FOLLOWING_PROPERTY = "trustdeskFollowsColorScheme"
 
-# Set on a QApplication created with ``fusion_arguments`` (Fusion chosen by Qt from its arguments).
+# Set on a QApplication made by ``new_fusion_application`` (Fusion chosen by Qt from its arguments).
 _MADE_WITH_FUSION = "trustdeskMadeWithFusion"
 
 
-def fusion_arguments(argv: list[str]) -> list[str]:
-    """``argv`` plus Qt's own ``-style fusion``: the style is in place before Python asks for it."""
-    return [*argv, "-style", "fusion"]
+def new_fusion_application(argv: list[str]) -> QApplication:
+    """A QApplication drawn by Fusion from the start, through Qt's own ``-style fusion`` argument.
 
-
-def mark_made_with_fusion(app: QApplication) -> None:
-    """Record that ``app`` came from ``fusion_arguments`` (see ``uses_fusion``)."""
+    The style is in place before Python asks for it, and ``uses_fusion`` knows without asking.
+    """
+    app = QApplication([*argv, "-style", "fusion"])
     app.setProperty(_MADE_WITH_FUSION, True)
+    return app
 
 
 # Whether the dark palette was applied last (None: nothing applied yet). Icons read it so they always
@@ -231,7 +230,7 @@ def uses_fusion(app: QApplication) -> bool:
 
     Once a style sheet is set, ``app.style()`` is Qt's style-sheet wrapper (empty ``name()``)
     and the real style is its child, so the children are checked too.  An application made by
-    ``fusion_arguments`` is known to use Fusion without asking: the first call to anything that
+    ``new_fusion_application`` is known to use Fusion without asking: the first call to anything that
     returns a QStyle builds PySide6's QStyle type, about 6 ms of a double-click's start-up.
     """
     if app.property(_MADE_WITH_FUSION):
