@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import TypeAlias
+
+#: a module's name for what it changes ("activities", "budgets" …)
+ChangeKind: TypeAlias = str
 
 
 class Kind(enum.StrEnum):
@@ -18,5 +22,5 @@ class Kind(enum.StrEnum):
 
 @dataclass(frozen=True)
 class DataChange:
-    kind: Kind
+    kind: ChangeKind
     ids: frozenset[int] = field(default_factory=frozenset)

@@ -1,0 +1,205 @@
+"""The write contract: the one way a service changes data on behalf of a user.
+
+Every service used to open its own transaction, work out the user's scope,
+look the row up, raise NotFound or PermissionDenied, compare versions, build
+its own audit row and tell the widget what to publish.  ``begin`` does that
+preamble once:
+
+    with begin(db, user_id) as act:
+        org = act.fetch(Organisation, organisation_id, missing="That organisation no longer exists.")
+        act.require(Module.BUDGETS, org.id, what=f"set the budget of {org.name}")
+        act.check_version(budget, shown_version, f"The budget of {org.name}")
+        ...
+        act.audit("budget_set", "budget", budget.id, before=..., after=...)
+        act.changed(BUDGETS, budget.id)
+
+* one transaction (commit on success, roll back on any error);
+* the acting user's scope, worked out once, inside the transaction, so a role
+  or agreement changed a moment ago already counts (A1, D6);
+* audit rows stamped with the acting user and the database identity in one
+  place (A2, A3): services never pass ``db`` around to reach it;
+* notification rows in the same transaction (N1);
+* the list of what changed, published by the operation that ran the service
+  (``recorded``), never by the widget that asked.
+
+Changes are collected per thread while an action runs and handed over only
+when its transaction has committed: a service that fails publishes nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from db.changes import ChangeKind, DataChange
+from db.engine import Database
+from db.errors import NotFound, PermissionDenied, StaleData
+from db.models import AuditEntry, Level, Module, Notification, utcnow
+from db.scope import Scope, scope_for
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Versioned(Protocol):
+    version: int
+
+
+class Action:
+    """One user action in one open transaction. Made by ``begin``; not shared between threads."""
+
+    def __init__(self, session: Session, db: Database, user_id: int) -> None:
+        self.session = session
+        self.user_id = user_id
+        self._db = db
+        self._changes: dict[ChangeKind, set[int] | None] = {}
+
+    # -- who may do what -------------------------------------------------------------------------
+    @cached_property
+    def scope(self) -> Scope:
+        return scope_for(self.session, self.user_id)
+
+    def require(self, module: Module, org_id: int, level: Level = Level.DECIDE, *, what: str) -> None:
+        """Refuse unless the user holds ``level`` on ``module`` at ``org_id``.
+
+        The scope already caps a trust-level grant by the school's data-sharing
+        agreement (D6) and staff visibility (P3), so one call checks all three.
+        ``what`` completes "You may not …".
+        """
+        if not self.scope.can_act(module, org_id, level):
+            raise PermissionDenied(f"You may not {what}.")
+
+    # -- rows --------------------------------------------------------------------------------------
+    def fetch(self, model: type[T], row_id: int, *, missing: str) -> T:
+        """The row, or NotFound with ``missing`` (a full sentence) when it has gone."""
+        row = self.session.get(model, row_id)
+        if row is None:
+            raise NotFound(missing)
+        return row
+
+    @staticmethod
+    def check_version(row: Versioned | None, shown_version: int | None, what: str) -> None:
+        """Refuse a change made on stale data (optimistic locking): ``what`` names the row for the sentence."""
+        current = None if row is None else row.version
+        if current != shown_version:
+            raise StaleData(f"{what} was changed by someone else since it was shown; nothing was changed.")
+
+    # -- the record --------------------------------------------------------------------------------
+    @property
+    def identity(self) -> str:
+        """Who the database says is connected (A3)."""
+        return self._db.identity
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        reason: str | None = None,
+        batch_id: int | None = None,
+    ) -> None:
+        """One audit row (A2), stamped with the acting user and the database identity."""
+        self.session.add(
+            AuditEntry(
+                at=utcnow(),
+                user_id=self.user_id,
+                db_identity=self.identity,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                before=before,
+                after=after,
+                reason=reason,
+                decision_batch_id=batch_id,
+            )
+        )
+
+    def audit_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Many audit rows at once (bulk actions), each stamped like ``audit``; one executemany."""
+        if not rows:
+            return
+        stamp = {"at": utcnow(), "user_id": self.user_id, "db_identity": self.identity}
+        self.session.execute(insert(AuditEntry.__table__), [{**stamp, **row} for row in rows])
+
+    def notify(self, job_id: int, kind: str, subject: str, body: str = "", *, activity_id: int | None = None) -> None:
+        """A notification for the person behind ``job_id``, sent after the commit by the outbox (N1)."""
+        self.session.add(
+            Notification(
+                created_at=utcnow(),
+                recipient_job_id=job_id,
+                kind=kind,
+                subject=subject[:300],
+                body=body,
+                activity_id=activity_id,
+            )
+        )
+
+    def changed(self, kind: ChangeKind, ids: int | Iterable[int] | None = None) -> None:
+        """Say what this action changed; published once the transaction has committed.
+
+        Without ids the change is "something of this kind" and every panel
+        watching the kind reloads.
+        """
+        if kind in self._changes and self._changes[kind] is None:
+            return
+        if ids is None:
+            self._changes[kind] = None
+            return
+        known = self._changes.setdefault(kind, set())
+        assert known is not None
+        known.update((ids,) if isinstance(ids, int) else ids)
+
+    def changes(self) -> tuple[DataChange, ...]:
+        return tuple(DataChange(kind, frozenset(ids or ())) for kind, ids in self._changes.items())
+
+
+@contextmanager
+def begin(db: Database, user_id: int) -> Iterator[Action]:
+    """One user action: a transaction, the user's scope, audit, notifications and what changed."""
+    with db.transaction() as session:
+        act = Action(session, db, user_id)
+        yield act
+    # Committed: only now may anyone hear about it.
+    _journal().extend(act.changes())
+
+
+# -- the journal the operation helper reads ------------------------------------------------------
+_local = threading.local()
+
+
+def _journal() -> list[DataChange]:
+    journal: list[DataChange] | None = getattr(_local, "journal", None)
+    if journal is None:
+        return []  # nobody is recording on this thread (a command line run, a test): drop
+    return journal
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A service's result and what it changed."""
+
+    result: Any
+    changes: tuple[DataChange, ...]
+
+
+def recorded(work: Callable[[], R]) -> Recorded:
+    """Run ``work`` (one or more services) and collect what their committed actions changed."""
+    outer = getattr(_local, "journal", None)
+    _local.journal = journal = []
+    try:
+        result = work()
+    finally:
+        _local.journal = outer
+    if outer is not None:
+        outer.extend(journal)
+    return Recorded(result, tuple(journal))
