@@ -127,10 +127,12 @@ def test_sorting_partnership_cpd_in_sql_reselects_the_same_activity(qtbot, windo
     # one organisation's activities in every period: all on the first page whatever the order
     organisation = panel.model.row_at(0).organisation_id
     panel.show_filter(ActivityFilter(organisation_id=organisation, sort="title", descending=False))
-    qtbot.waitUntil(
-        lambda: panel.model.rowCount() > 3 and {panel.model.row_at(i).organisation_id for i in range(panel.model.rowCount())} == {organisation},
-        timeout=10_000,
-    )
+
+    def only_that_organisation() -> bool:
+        shown = {panel.model.row_at(i).organisation_id for i in range(panel.model.rowCount())}
+        return panel.model.rowCount() > 3 and shown == {organisation}
+
+    qtbot.waitUntil(only_that_organisation, timeout=10_000)
     assert panel.model.total == panel.model.rowCount()
     panel.table.selectRow(1)
     chosen = panel.table.currentIndex().data(RowRole).id

@@ -72,7 +72,9 @@ class PreferencesDialog(QDialog):
             self.panel_box.addItem(title, name)
         index = self.panel_box.findData(self.preferences.first_panel)
         self.panel_box.setCurrentIndex(max(index, 0))
-        self.panel_box.currentIndexChanged.connect(lambda _i: self._change(first_panel=str(self.panel_box.currentData())))
+        self.panel_box.currentIndexChanged.connect(
+            lambda _i: self._change(first_panel=str(self.panel_box.currentData()))
+        )
         form.addRow("Panel in front at start", self.panel_box)
 
         note = QLabel("Changes take effect at once and are remembered on this computer.")
