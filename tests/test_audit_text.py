@@ -74,7 +74,7 @@ def test_an_authorisation_reads_as_a_sentence_with_the_reason(demo_db) -> None:
         f"Sam Patel authorised “{row.title}” for {row.individual} ({row.organisation}): reason In the improvement plan"
     )
     assert f"<i>{row.title}</i>" in sentence(entry, rich=True).replace("&#x27;", "'")
-    assert [(c.field, c.before, c.after) for c in changes(entry)][0] == (
+    assert next((c.field, c.before, c.after) for c in changes(entry)) == (
         "partnership authorisation",
         "pending",
         "authorised",
