@@ -12,6 +12,7 @@ import SQLAlchemy at module level: ``desktop.launch`` shows the frame first.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Signal
@@ -261,11 +262,24 @@ class MainWindow(QMainWindow):
         assert self.context is not None
         PreferencesDialog(self.settings, [(p.object_name, p.title) for p in self.panels.values()], self).exec()
 
-    def _print(self, *, pdf: bool) -> None:
+    def _print(self, *, pdf: bool, path: Path | None = None) -> None:
         from desktop.printing import print_activities
 
         assert self.context is not None
-        print_activities(self, self.context, self._activity_filter(), pdf=pdf)
+        bar = getattr(self.panels.get("partnership_cpd"), "bar", None)
+        label = getattr(bar, "person_label", "")
+        print_activities(
+            self,
+            self.context,
+            self._activity_filter(),
+            pdf=pdf,
+            path=path,
+            person_label=label if isinstance(label, str) else "",
+        )
+
+    def export_pdf_to(self, path: Path) -> None:
+        """File › Export to PDF… once the file is chosen: the Partnership CPD list as its filter shows it."""
+        self._print(pdf=True, path=path)
 
     def _activity_filter(self) -> ActivityFilter:
         """The Partnership CPD panel's filter once it has been built, else the default one."""

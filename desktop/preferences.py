@@ -80,3 +80,7 @@ def apply_text_size(app: QApplication, points: int) -> None:
     if font.pointSizeF() != wanted:
         font.setPointSizeF(wanted)
         app.setFont(font)
+        # Widgets the style sheet has already polished keep their old font until polished again.
+        sheet = app.styleSheet()
+        if sheet:
+            app.setStyleSheet(sheet)
