@@ -103,3 +103,25 @@ def test_charts_follow_the_palette_when_it_changes(qtbot, qapp, restore_style) -
 
     style.apply_scheme(qapp, LIGHT)
     assert _chart_colours(months)[0] == light.color(QPalette.ColorRole.Base)
+
+
+@pytest.mark.parametrize("kind", ["check", "radio"])
+def test_dialog_check_boxes_and_radio_buttons_stand_out_in_dark(qtbot, qapp, restore_style, kind) -> None:
+    from PySide6.QtWidgets import QCheckBox, QRadioButton, QStyle, QStyleOptionButton
+
+    style.apply_scheme(qapp, DARK)
+    button = QCheckBox("Dates") if kind == "check" else QRadioButton("Dark")
+    qtbot.addWidget(button)
+    button.show()
+    qtbot.waitExposed(button)
+    option = QStyleOptionButton()
+    button.initStyleOption(option)
+    element = QStyle.SubElement.SE_CheckBoxIndicator if kind == "check" else QStyle.SubElement.SE_RadioButtonIndicator
+    image = button.grab(button.style().subElementRect(element, option, button)).toImage()
+    background = button.palette().color(QPalette.ColorRole.Window).lightness()
+    steps = [
+        abs(image.pixelColor(x, y).lightness() - background)
+        for y in range(image.height())
+        for x in range(image.width())
+    ]
+    assert max(steps) >= 60

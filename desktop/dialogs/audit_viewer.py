@@ -241,7 +241,7 @@ def entry_html(row: AuditRow) -> str:
     changed = changes(row)
     if changed:
         lines = "".join(
-            f"<tr><td>{escape(c.field.capitalize())}</td><td>{escape(c.before)}</td><td>→ {escape(c.after)}</td></tr>"
+            f"<tr><td>{escape(c.field.capitalize())}</td><td>{escape(c.before)}</td><td>{escape(c.after)}</td></tr>"
             for c in changed
         )
         parts.append(
