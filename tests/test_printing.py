@@ -64,3 +64,36 @@ def test_a_long_list_runs_over_several_pages(qtbot, demo_db, tmp_path) -> None:
     document = activities_document(printed)
     document.setPageSize(QSizeF(1100, 760))  # about A4 landscape in points at this font size
     assert document.pageCount() > 3
+
+
+def test_a_sign_off_result_prints_for_finance(qtbot, demo_db, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from db.models import PartnershipState
+    from db.queries.decision_batch import batch_report
+    from db.services.signoff import sign_off
+    from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
+    from desktop.printing import batch_html, print_batch
+    from tests.helpers import pending_elsewhere, user_id
+    from tests.test_signoff import decidable_orgs
+
+    sam = user_id(demo_db, "sam.patel")
+    ticked = pending_elsewhere(demo_db, "sam.patel", decidable_orgs(demo_db, "sam.patel"), limit=4)
+    result = sign_off(demo_db, sam, ticked, PartnershipState.AUTHORISED, "Paid from the central budget")
+    context = make_context(demo_db, tmp_path)
+    dialog = SignOffResultDialog(context, result)
+    qtbot.addWidget(dialog)
+    labels = [button.text() for button in dialog.findChildren(type(dialog.undo_button)) if button.isEnabled()]
+    assert "&Print…" in labels and "Save as P&DF…" in labels
+
+    report = batch_report(demo_db, sam, result.batch_id, limit=3)
+    assert report.count == 4 and len(report.rows) == 3
+    html = batch_html(report, "Sam Patel", datetime.now(UTC))
+    assert f"Sign-off {result.batch_id}: authorised" in html
+    assert "Paid from the central budget" in html and "The first 3 are listed" in html
+
+    path = tmp_path / "batch.pdf"
+    print_batch(dialog, context, result.batch_id, pdf=True, path=path)
+    qtbot.waitUntil(lambda: path.exists() and path.stat().st_size > 1000, timeout=20_000)
+    context.ops.wait_for_done(10_000)
+    assert path.read_bytes().startswith(b"%PDF")
