@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.settings = context.settings
         # Qt adds " — TrustDesk" (the application's display name) itself: naming it here made it twice.
-        self.setWindowTitle(window_title(context.db.target.short_name))
+        self.setWindowTitle(window_title(context.db.target.short_name, context.user.display_name))
         opening = self.takeCentralWidget()
         if opening is not None:
             opening.deleteLater()
@@ -420,12 +420,12 @@ class MainWindow(QMainWindow):
         self._guide.activateWindow()
 
 
-def window_title(database: str) -> str:
-    """The database's name; Qt adds the application's display name ("TrustDesk") after it.
+def window_title(database: str, user: str) -> str:
+    """The database's name and who is signed in; Qt adds the application's display name ("TrustDesk").
 
     No ``[*]``: every change is saved as it is made, so the window is never "modified".
     """
-    return database
+    return f"{database} — {user}"
 
 
 def fit_to_screen(window: QWidget, available: QRect | None = None) -> None:

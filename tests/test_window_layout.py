@@ -92,7 +92,7 @@ def test_window_title_names_trustdesk_once_and_the_database(window, demo_db) -> 
     shown = title if title.endswith(QApplication.applicationDisplayName()) else f"{title} — TrustDesk"
     assert shown.count("TrustDesk") == 1
     assert demo_db.target.short_name in shown
-    assert "[*]" not in title
+    assert "[*]" not in title and "Sam Patel" in title
 
 
 def _current_organisation(panel) -> int:
