@@ -78,8 +78,6 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            fit_to_screen(self)
         if context is not None:
             self.attach(context)
 
