@@ -185,8 +185,9 @@ def sentence(row: AuditRow, *, rich: bool = False) -> str:
         person=plain(row.person or "someone"),
         at=plain(f" ({row.organisation})") if row.person and row.organisation else "",
         organisation=plain(organisation or "an organisation"),
-        group=plain(row.title or after.get("name") or before.get("name") or "a group"),
-        category=plain(row.title or after.get("name") or before.get("name") or "a category"),
+        # the name the entry gave (a rename's new name), else today's name, else the name it had
+        group=plain(after.get("name") or row.title or before.get("name") or "a group"),
+        category=plain(after.get("name") or row.title or before.get("name") or "a category"),
         old_name=plain(before.get("name") or "?"),
         period=plain(after.get("period") or ""),
         changed=plain(_and(changed) or "details"),

@@ -7,11 +7,13 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from db.audit_text import TEMPLATES, changes, local_time, sentence, show_login
 from db.gias.plan import Action
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
-from db.queries.audit import AuditFilter, audit_page
+from db.queries.audit import AuditFilter, AuditRow, audit_page
 from db.services.activity_edits import current_edit, edit_activity
 from db.services.signoff import sign_off
 from desktop.dialogs.audit_viewer import AuditViewer
@@ -47,6 +49,13 @@ def test_every_action_the_services_write_has_a_sentence() -> None:
     written = _written_actions()
     assert {"partnership_authorised", "group_member_removed", "gias_updated", "user_created"} <= written
     assert not written - set(TEMPLATES), f"no sentence for {sorted(written - set(TEMPLATES))}"
+
+
+@pytest.mark.parametrize("action", sorted(TEMPLATES))
+def test_every_template_reads_even_with_little_to_go_on(action: str) -> None:
+    bare = AuditRow(1, datetime(2026, 5, 1, 12), "Pat Kim", "", action, "thing", 7, "", '{"name": "KS2"}', "", None)
+    text = sentence(bare)
+    assert text.startswith("Pat Kim ") and "{" not in text and "_" not in text
 
 
 def test_times_are_uk_local_with_summer_time() -> None:
