@@ -90,6 +90,15 @@ class DatabaseTarget:
             return str(self.sqlite_path)
         return self.url.render_as_string(hide_password=True)
 
+    @property
+    def short_name(self) -> str:
+        """For the window title: the file's name, or the database and its server."""
+        if self.sqlite_path is not None:
+            return self.sqlite_path.name
+        if self.url.host:
+            return f"{self.url.database or self.url.get_backend_name()} on {self.url.host}"
+        return self.url.database or self.url.get_backend_name()
+
 
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and a busy timeout on every connection (DESIGN §3).

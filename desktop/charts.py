@@ -18,8 +18,8 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QEvent, QMargins, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
 from db.queries.dashboard import MonthRow, SpendRow
@@ -49,11 +49,38 @@ class _ChartView(QChartView):
         self.chart_.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.chart_.setMargins(QMargins(4, 4, 4, 4))
         self.chart_.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.follow_palette()
 
     def _clear(self) -> None:
         self.chart_.removeAllSeries()
         for axis in self.chart_.axes():
             self.chart_.removeAxis(axis)
+
+    def follow_palette(self) -> None:
+        """Background, titles, labels and grid from the widget's palette (QtCharts' own theme is white).
+
+        Called after the axes are built and on every palette change, so the charts switch with the
+        rest of the window between light and dark. The bars keep their colours: they carry meaning.
+        """
+        palette = self.palette()
+        base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        grid = palette.color(QPalette.ColorRole.Mid)
+        self.setBackgroundBrush(QBrush(palette.color(QPalette.ColorRole.Window)))
+        self.chart_.setBackgroundBrush(QBrush(base))
+        self.chart_.setBackgroundPen(QPen(grid))
+        self.chart_.setPlotAreaBackgroundVisible(False)
+        self.chart_.setTitleBrush(QBrush(text))
+        self.chart_.legend().setLabelColor(text)
+        for axis in self.chart_.axes():
+            axis.setLabelsBrush(QBrush(text))
+            axis.setTitleBrush(QBrush(text))
+            axis.setLinePenColor(grid)
+            axis.setGridLineColor(grid)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            self.follow_palette()
 
 
 class MonthChart(_ChartView):
@@ -95,6 +122,7 @@ class MonthChart(_ChartView):
         self.chart_.addAxis(counts_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(months_axis)
         series.attachAxis(counts_axis)
+        self.follow_palette()
 
 
 class SpendChart(_ChartView):
@@ -149,6 +177,7 @@ class SpendChart(_ChartView):
         self.chart_.addAxis(money_axis, Qt.AlignmentFlag.AlignTop)  # visible without scrolling down
         series.attachAxis(names)
         series.attachAxis(money_axis)
+        self.follow_palette()
         over_count = len(over)
         self.chart_.setTitle(
             f"Spend against budget · {over_count} over budget" if over_count else "Spend against budget · all within"

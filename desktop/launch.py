@@ -86,7 +86,10 @@ def run_gui(args: argparse.Namespace) -> int:
     frame.show()
     app.processEvents()  # painted now, not after the imports below
     log.info("%s (opening the database)", WINDOW_SHOWN)
-    apply_style(app)  # the system's real colour scheme, and follow it from now on
+    from desktop.preferences import apply_preferences, load_preferences
+
+    apply_preferences(app, load_preferences(settings))  # light, dark or the system's; the text size
+    apply_style(app)  # the system's real colour scheme (unless Preferences chose one), and follow it from now on
 
     from desktop.ops import Operations
 

@@ -12,9 +12,10 @@ import SQLAlchemy at module level: ``desktop.launch`` shows the frame first.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QRect, QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -128,7 +129,8 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, self.tabPosition(Qt.DockWidgetArea.TopDockWidgetArea))
         self.context = context
         self.settings = context.settings
-        self.setWindowTitle(f"TrustDesk — {context.user.display_name}")
+        # Qt adds " — TrustDesk" (the application's display name) itself: naming it here made it twice.
+        self.setWindowTitle(window_title(context.db.target.short_name, context.user.display_name))
         opening = self.takeCentralWidget()
         if opening is not None:
             opening.deleteLater()
@@ -145,6 +147,11 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
+        from desktop.preferences import load_preferences
+
+        first = self.panels.get(load_preferences(self.settings).first_panel)
+        if first is not None:
+            first.activate()
 
     def set_database_label(self, display: str) -> None:
         self.database_label.setText(f"Database: {display}")
@@ -168,7 +175,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(guide)
 
     def _fill_menus(self) -> None:
-        from desktop.panels.registry import apply_default_layout, fill_view_menu
+        from desktop.panels.registry import fill_view_menu
         from desktop.workbook_actions import WorkbookActions
 
         assert self.context is not None
@@ -185,11 +192,31 @@ class MainWindow(QMainWindow):
         self.file_menu.insertActions(
             quit_separator, [self.workbook_actions.export_action, self.workbook_actions.import_action]
         )
+        self.file_menu.insertSeparator(quit_separator)
+        self.print_action = QAction("&Print…", self)
+        _set_standard_shortcut(self.print_action, QKeySequence.StandardKey.Print)
+        self.print_action.setToolTip("Print the Partnership CPD list as the filter shows it")
+        self.print_action.triggered.connect(lambda: self._print(pdf=False))
+        self.pdf_action = QAction(icon("export"), "Export to P&DF…", self)
+        self.pdf_action.setToolTip("Save the Partnership CPD list as the filter shows it as a PDF")
+        self.pdf_action.triggered.connect(lambda: self._print(pdf=True))
+        self.file_menu.insertActions(quit_separator, [self.print_action, self.pdf_action])
+        self.file_menu.insertSeparator(quit_separator)
+        self.preferences_action = QAction(icon("settings"), "Pre&ferences…", self)
+        _set_standard_shortcut(self.preferences_action, QKeySequence.StandardKey.Preferences)
+        self.preferences_action.triggered.connect(self.show_preferences)
+        self.file_menu.insertAction(quit_separator, self.preferences_action)
+        self.file_menu.insertSeparator(quit_separator)
 
-        fill_view_menu(self.view_menu, self.panels)
+        self.panel_actions = fill_view_menu(self.view_menu, self.panels)
         self.view_menu.addSeparator()
+        self.close_panel_action = QAction("&Close panel", self)
+        _set_standard_shortcut(self.close_panel_action, QKeySequence.StandardKey.Close)
+        self.close_panel_action.setToolTip("Close the panel you are working in; bring it back from this menu")
+        self.close_panel_action.triggered.connect(self.close_front_panel)
+        self.view_menu.addAction(self.close_panel_action)
         reset = QAction("&Reset layout", self)
-        reset.triggered.connect(lambda: apply_default_layout(self, self.panels))
+        reset.triggered.connect(lambda: self.reset_layout())
         self.view_menu.addAction(reset)
 
         audit = QAction(icon("audit"), "Audit &log…", self)
@@ -199,6 +226,58 @@ class MainWindow(QMainWindow):
         about = QAction(icon("about"), "&About TrustDesk", self)
         about.triggered.connect(self._about)
         self.help_menu.addAction(about)
+
+    def reset_layout(self, available: QRect | None = None) -> None:
+        """Every panel back as a tab, the chosen first panel in front, the window within the screen.
+
+        Re-docking a floating panel puts it beside the others before it joins the tabs, which widened
+        the window past the screen's edge; ``available`` (tests) stands for the screen's free area.
+        """
+        from desktop.panels.registry import apply_default_layout
+        from desktop.preferences import load_preferences
+
+        apply_default_layout(self, self.panels, load_preferences(self.settings).first_panel)
+        if self.isMaximized() or self.isFullScreen():
+            self.showNormal()
+        # The tabs' smaller minimum width counts only once the dock layout is redone; until then
+        # the window cannot be made narrower than the panels side by side.
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()
+        fit_to_screen(self, available)
+
+    def close_front_panel(self) -> None:
+        """View › Close panel: hides the panel being worked in (View › its name brings it back)."""
+        from desktop.panels.registry import front_panel
+
+        panel = front_panel(self, self.panels)
+        if panel is not None:
+            panel.close()
+
+    def show_preferences(self) -> None:
+        from desktop.dialogs.preferences_dialog import PreferencesDialog
+
+        assert self.context is not None
+        PreferencesDialog(self.settings, [(p.object_name, p.title) for p in self.panels.values()], self).exec()
+
+    def _print(self, *, pdf: bool, path: Path | None = None) -> None:
+        from desktop.printing import print_activities
+
+        assert self.context is not None
+        bar = getattr(self.panels.get("partnership_cpd"), "bar", None)
+        label = getattr(bar, "person_label", "")
+        print_activities(
+            self,
+            self.context,
+            self._activity_filter(),
+            pdf=pdf,
+            path=path,
+            person_label=label if isinstance(label, str) else "",
+        )
+
+    def export_pdf_to(self, path: Path) -> None:
+        """File › Export to PDF… once the file is chosen: the Partnership CPD list as its filter shows it."""
+        self._print(pdf=True, path=path)
 
     def _activity_filter(self) -> ActivityFilter:
         """The Partnership CPD panel's filter once it has been built, else the default one."""
@@ -337,6 +416,37 @@ class MainWindow(QMainWindow):
         self._guide.show()
         self._guide.raise_()
         self._guide.activateWindow()
+
+
+def window_title(database: str, user: str) -> str:
+    """The database's name and who is signed in; Qt adds the application's display name ("TrustDesk").
+
+    No ``[*]``: every change is saved as it is made, so the window is never "modified".
+    """
+    return f"{database} — {user}"
+
+
+def fit_to_screen(window: QWidget, available: QRect | None = None) -> None:
+    """Shrink and move ``window`` (frame included) into ``available``, by default its screen's free area.
+
+    ``QScreen.availableGeometry`` leaves out the taskbar; a 1280×720 laptop must see the whole window.
+    """
+    if available is None:
+        screen = window.screen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+    frame, inner = window.frameGeometry(), window.geometry()
+    extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+    width = max(1, min(inner.width(), available.width() - extra_w))
+    height = max(1, min(inner.height(), available.height() - extra_h))
+    if (width, height) != (inner.width(), inner.height()):
+        window.resize(width, height)
+    frame = window.frameGeometry()
+    x = min(max(frame.x(), available.left()), available.right() + 1 - frame.width())
+    y = min(max(frame.y(), available.top()), available.bottom() + 1 - frame.height())
+    if (x, y) != (frame.x(), frame.y()):
+        window.move(max(x, available.left()), max(y, available.top()))
 
 
 def _centred(widget: QWidget) -> QHBoxLayout:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QStyle, QTableView, QVBoxLayout, QWidget
 
 from desktop.formatting import day
+from desktop.selection_keeper import keep_selection
 from resources_qt.style import set_warning
 
 
@@ -26,6 +27,7 @@ def data_table(model: object, *, sortable: bool = True, stretch_last: bool = Tru
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(stretch_last)
+    keep_selection(view)
     return view
 
 

@@ -33,6 +33,7 @@ ICON_NAMES: frozenset[str] = frozenset(
         "back",
         "budget",
         "calendar",
+        "check",
         "clear_filters",
         "completed",
         "dashboard",

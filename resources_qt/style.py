@@ -28,6 +28,7 @@ __all__ = [
     "current_scheme",
     "is_dark",
     "new_fusion_application",
+    "pin_scheme",
     "platform_palette_is_dark",
     "set_warning",
     "style_sheet",
@@ -103,6 +104,10 @@ _DARK_DISABLED: dict[QPalette.ColorRole, str] = {
 # Set on the QApplication once apply_style() has connected to colorSchemeChanged, so that
 # calling apply_style() again (e.g. from tests or a settings dialog) does not connect twice.
 _FOLLOWING_PROPERTY = "trustdeskFollowsColorScheme"
+
+# Set on the QApplication when the user chose light or dark in Preferences: the system's changes
+# are then not followed ("light", "dark"; empty or unset: follow the system).
+_PINNED_PROPERTY = "trustdeskPinnedScheme"
 
 # Set on a QApplication made by ``new_fusion_application`` (Fusion chosen by Qt from its arguments).
 _MADE_WITH_FUSION = "trustdeskMadeWithFusion"
@@ -244,8 +249,20 @@ def uses_fusion(app: QApplication) -> bool:
 def _on_scheme_changed(scheme: Qt.ColorScheme) -> None:
     """Slot for ``QStyleHints.colorSchemeChanged``: Windows switched between light and dark."""
     app = QApplication.instance()
-    if isinstance(app, QApplication):
+    if isinstance(app, QApplication) and not app.property(_PINNED_PROPERTY):
         apply_scheme(app, scheme)
+
+
+def pin_scheme(app: QApplication, dark: bool | None) -> None:
+    """Always light (False), always dark (True), or follow the system (None) — the Preferences choice.
+
+    Applied at once; a pinned scheme is kept when the system switches, and ``apply_style`` keeps it too.
+    """
+    app.setProperty(_PINNED_PROPERTY, "" if dark is None else ("dark" if dark else "light"))
+    if dark is None:
+        apply_style(app)
+    elif dark != _dark:
+        _apply(app, dark)
 
 
 def apply_style(app: QApplication) -> None:
@@ -255,7 +272,8 @@ def apply_style(app: QApplication) -> None:
     window is on screen. Calling again applies the palette only if the scheme differs from the
     one applied, and does not connect the change signal a second time.
     """
-    dark = _is_dark_scheme(app.styleHints().colorScheme())
+    pinned = app.property(_PINNED_PROPERTY)
+    dark = pinned == "dark" if pinned else _is_dark_scheme(app.styleHints().colorScheme())
     if dark != _dark:  # after apply_first_paint_style the guess is usually right: no second repolish
         _apply(app, dark)
     if not app.property(_FOLLOWING_PROPERTY):

@@ -66,7 +66,7 @@ def test_the_frame_on_screen_becomes_the_main_window(qtbot, tmp_path: Path) -> N
     assert frame.centralWidget() is None  # the panels fill the window…
     assert frame.size() == size  # …which keeps its size: five panels side by side once made it grow off screen
     assert "partnership_cpd" in frame.panels and "Switch &user…" in [a.text() for a in frame.file_menu.actions()]
-    assert frame.windowTitle() == "TrustDesk — Sam Patel"
+    assert frame.windowTitle() == "demo-trust.sqlite — Sam Patel"  # Qt adds " — TrustDesk"
     startup.ops.wait_for_done(10_000)
     frame.close()
     assert startup.finish(0) == 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, select
@@ -17,7 +17,19 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.errors import PermissionDenied
-from db.models import AppUser, AuditEntry, Level, Module
+from db.models import (
+    AppUser,
+    AuditEntry,
+    Budget,
+    CpdActivity,
+    Group,
+    GroupCategory,
+    Job,
+    Level,
+    Module,
+    Organisation,
+    Person,
+)
 from db.queries.text_search import any_contains
 from db.scope import scope_for
 
@@ -51,6 +63,13 @@ class AuditRow:
     after: str
     reason: str
     decision_batch_id: int | None
+    #: the acting user's username, to tell whether the database login is worth showing
+    username: str = ""
+    #: what the entry is about, in words (db.audit_text builds sentences from them): the activity's
+    #: or group's title, the person whose job it is, and the organisation
+    title: str = ""
+    person: str = ""
+    organisation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +119,7 @@ def _conditions(audit_filter: AuditFilter) -> list[ColumnElement[bool]]:
 
 def _select(audit_filter: AuditFilter) -> Select:
     return (
-        select(AuditEntry, AppUser.display_name)
+        select(AuditEntry, AppUser.display_name, AppUser.username)
         .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
         .where(*_conditions(audit_filter))
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -111,7 +130,7 @@ def _compact(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _row(entry: AuditEntry, user: str | None) -> AuditRow:
+def _row(entry: AuditEntry, user: str | None, username: str | None = None) -> AuditRow:
     return AuditRow(
         id=entry.id,
         at=entry.at,
@@ -124,7 +143,84 @@ def _row(entry: AuditEntry, user: str | None) -> AuditRow:
         after=_compact(entry.after),
         reason=entry.reason or "",
         decision_batch_id=entry.decision_batch_id,
+        username=username or "",
     )
+
+
+def _job_id(entry: AuditEntry) -> int | None:
+    """The job an entry is about: the job itself, or the member added to / removed from a group."""
+    if entry.entity == "job":
+        return entry.entity_id
+    value = (entry.after or {}).get("job_id") if isinstance(entry.after, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | None]]) -> list[AuditRow]:
+    """Rows with the names of what they are about, looked up in a few queries per page (not per row)."""
+    ids: dict[str, set[int]] = {}
+    for entry, _user, _login in found:
+        if entry.entity_id is not None:
+            ids.setdefault(entry.entity, set()).add(entry.entity_id)
+        job = _job_id(entry)
+        if job is not None:
+            ids.setdefault("job", set()).add(job)
+    person = (Person.first_name + " " + Person.last_name).label("person")
+    activities = {
+        row.id: (row.title, row.person, row.organisation)
+        for row in session.execute(
+            select(CpdActivity.id, CpdActivity.title, person, Organisation.name.label("organisation"))
+            .join(Job, Job.id == CpdActivity.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
+            .where(CpdActivity.id.in_(ids.get("cpd_activity", ())))
+        )
+    }
+    jobs = {
+        row.id: (row.person, row.organisation)
+        for row in session.execute(
+            select(Job.id, person, Organisation.name.label("organisation"))
+            .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == Job.organisation_id)
+            .where(Job.id.in_(ids.get("job", ())))
+        )
+    }
+    organisations = dict(
+        session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids.get("organisation", ())))
+        ).all()
+    )
+    budgets = dict(
+        session.execute(
+            select(Budget.id, Organisation.name)
+            .join(Organisation, Organisation.id == Budget.organisation_id)
+            .where(Budget.id.in_(ids.get("budget", ())))
+        ).all()
+    )
+    groups = dict(session.execute(select(Group.id, Group.name).where(Group.id.in_(ids.get("group", ())))).all())
+    categories = dict(
+        session.execute(
+            select(GroupCategory.id, GroupCategory.name).where(GroupCategory.id.in_(ids.get("group_category", ())))
+        ).all()
+    )
+    rows = []
+    for entry, user, login in found:
+        row = _row(entry, user, login)
+        key, job = entry.entity_id, _job_id(entry)
+        title = person_name = organisation = ""
+        if entry.entity == "cpd_activity" and key in activities:
+            title, person_name, organisation = activities[key]
+        elif entry.entity == "organisation":
+            organisation = organisations.get(key, "") if key is not None else ""
+        elif entry.entity == "budget":
+            organisation = budgets.get(key, "") if key is not None else ""
+        elif entry.entity == "group":
+            title = groups.get(key, "") if key is not None else ""
+        elif entry.entity == "group_category":
+            title = categories.get(key, "") if key is not None else ""
+        if job is not None and job in jobs:
+            person_name, organisation = jobs[job]
+        rows.append(replace(row, title=title, person=person_name, organisation=organisation))
+    return rows
 
 
 def count_audit(db: Database, viewer_id: int, audit_filter: AuditFilter) -> int:
@@ -139,7 +235,8 @@ def audit_page(
     """Newest first; one page."""
     with db.read() as session:
         _require_view(session, viewer_id)
-        return [_row(entry, user) for entry, user in session.execute(_select(audit_filter).offset(offset).limit(limit))]
+        found = session.execute(_select(audit_filter).offset(offset).limit(limit)).tuples().all()
+        return _named(session, list(found))
 
 
 def iter_audit(db: Database, viewer_id: int, audit_filter: AuditFilter, batch: int = 2000) -> Iterator[AuditRow]:
@@ -149,7 +246,7 @@ def iter_audit(db: Database, viewer_id: int, audit_filter: AuditFilter, batch: i
         with db.read() as session:
             _require_view(session, viewer_id)
             query = (
-                select(AuditEntry, AppUser.display_name)
+                select(AuditEntry, AppUser.display_name, AppUser.username)
                 .outerjoin(AppUser, AppUser.id == AuditEntry.user_id)
                 .where(*_conditions(audit_filter))
                 .order_by(AuditEntry.id)
@@ -157,7 +254,7 @@ def iter_audit(db: Database, viewer_id: int, audit_filter: AuditFilter, batch: i
             )
             if last_id is not None:
                 query = query.where(AuditEntry.id > last_id)
-            rows = [_row(entry, user) for entry, user in session.execute(query)]
+            rows = _named(session, list(session.execute(query).tuples().all()))
         if not rows:
             return
         yield from rows

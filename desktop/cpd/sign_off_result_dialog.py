@@ -14,6 +14,7 @@ from db.services.signoff import SignOffResult
 from desktop.context import AppContext
 from desktop.cpd.undo import start_undo
 from desktop.models.skipped_table_model import SkippedTableModel
+from desktop.printing import add_print_buttons
 from desktop.widgets import data_table, fit_columns
 
 
@@ -57,6 +58,7 @@ class SignOffResultDialog(QDialog):
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.undo_button.clicked.connect(self.undo)
+        add_print_buttons(self, buttons, context, result.batch_id)
         layout.addWidget(buttons)
 
     def undo(self) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,10 +23,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from db.audit_text import changes, local_time, sentence, show_login
 from db.errors import TrustDeskError
 from db.progress import Progress
 from db.queries import audit as audit_queries
@@ -80,7 +84,20 @@ class AuditViewer(QDialog):
 
         self.model = AuditTableModel(self)
         self.table = data_table(self.model, sortable=False)
-        layout.addWidget(self.table, 1)
+        self.table.setWordWrap(False)
+        # The selected entry in full: the sentence wrapped, each change in words, the login if it differs.
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("audit_detail")
+        self.detail.setOpenLinks(False)
+        self.detail.setPlaceholderText("Select an entry to read it in full.")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.model.modelReset.connect(self.detail.clear)
 
         bottom = QHBoxLayout()
         self.count_label = QLabel("Loading…")
@@ -109,12 +126,19 @@ class AuditViewer(QDialog):
         context.ops.query(lambda: audit_queries.audit_choices(db, viewer), self._choices_loaded, self._failed)
         self.reload()
 
+    # -- the entry in full ----------------------------------------------------------
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        self.detail.setHtml(entry_html(self.model.row_at(current.row())))
+
     # -- filter ------------------------------------------------------------------
     def _choices_loaded(self, choices: AuditChoices) -> None:
         for user_id, name in choices.users:
             self.user_box.addItem(name, user_id)
         for action in choices.actions:
-            self.action_box.addItem(action.replace("_", " "), action)
+            self.action_box.addItem(action.replace("_", " ").capitalize(), action)
         for entity in choices.entities:
             self.entity_box.addItem(entity.replace("_", " "), entity)
 
@@ -156,6 +180,7 @@ class AuditViewer(QDialog):
         self.export_button.setEnabled(total > 0)
         if rows:
             fit_columns(self.table, maximum=240)
+            self.table.selectRow(0)
 
     def _fetch_more(self, offset: int) -> None:
         generation, current = self._generation, self.filter
@@ -208,6 +233,26 @@ class AuditViewer(QDialog):
             progress_dialog=True,
             parent=self,
         )
+
+
+def entry_html(row: AuditRow) -> str:
+    """One entry for the detail pane: what happened, when (UK time), each change, who at the database."""
+    parts = [f"<p><b>{escape(local_time(row.at))}</b> — {sentence(row, rich=True)}</p>"]
+    changed = changes(row)
+    if changed:
+        lines = "".join(
+            f"<tr><td>{escape(c.field.capitalize())}</td><td>{escape(c.before)}</td><td>{escape(c.after)}</td></tr>"
+            for c in changed
+        )
+        parts.append(
+            f"<table cellpadding='2'><tr><th align='left'>Changed</th><th align='left'>From</th>"
+            f"<th align='left'>To</th></tr>{lines}</table>"
+        )
+    if show_login(row):
+        parts.append(f"<p>Database login: {escape(row.db_identity)} (not {escape(row.user or 'a person')}’s own)</p>")
+    if row.decision_batch_id is not None:
+        parts.append(f"<p>Decided together with others as sign-off batch {row.decision_batch_id}.</p>")
+    return "".join(parts)
 
 
 def open_audit_viewer(context: AppContext, parent: QWidget | None) -> AuditViewer:

@@ -1,46 +1,28 @@
-"""The audit log, paged from SQL as the view scrolls (A2).
+"""The audit log, paged from SQL as the view scrolls (A2), one sentence per entry.
 
 Newest first, never sorted or filtered here: the viewer re-queries with the
-filter, and scrolling to the end emits ``more_wanted`` for the next page.
+filter, and scrolling to the end emits ``more_wanted`` for the next page. The
+sentences and local times come from db.audit_text, so every place that shows
+the log says the same thing.
 """
 
 from __future__ import annotations
 
-import json
-
+from db.audit_text import local_time, sentence
 from db.queries.audit import AuditRow
 from desktop.models.paged_row_model import PagedRowModel
 from desktop.models.row_table_model import Column
 
 
-def readable(values: str) -> str:
-    """``{"partnership_state": "pending", "version": 1}`` → ``partnership state: pending; version: 1``."""
-    if not values:
-        return ""
-    try:
-        parsed = json.loads(values)
-    except ValueError:
-        return values
-    if not isinstance(parsed, dict):
-        return values
-    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in parsed.items())
-
-
-def _entity(row: AuditRow) -> str:
-    name = row.entity.replace("_", " ")
-    return f"{name} {row.entity_id}" if row.entity_id is not None else name
+def what_happened(row: AuditRow) -> str:
+    """The sentence; the database login, when it is not the user's own, is in the viewer's detail pane."""
+    return sentence(row)
 
 
 class AuditTableModel(PagedRowModel[AuditRow]):
     """Paging, ``more_wanted`` and stale-reply handling come from PagedRowModel."""
 
     COLUMNS = (
-        Column("When (UTC)", lambda r: r.at.strftime("%d %b %Y %H:%M:%S")),
-        Column("User", lambda r: r.user),
-        Column("Database login", lambda r: r.db_identity),
-        Column("Action", lambda r: r.action.replace("_", " ")),
-        Column("Entity", _entity),
-        Column("Before", lambda r: readable(r.before), tooltip=lambda r: readable(r.before) or None),
-        Column("After", lambda r: readable(r.after), tooltip=lambda r: readable(r.after) or None),
-        Column("Reason", lambda r: r.reason, tooltip=lambda r: r.reason or None),
+        Column("When (UK time)", lambda r: local_time(r.at)),
+        Column("What happened", what_happened, tooltip=what_happened),
     )

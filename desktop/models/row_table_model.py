@@ -85,5 +85,17 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         spec = self.COLUMNS[column]
         key = spec.sort_key or spec.text
         self.layoutAboutToBeChanged.emit()
-        self._rows.sort(key=lambda row: (key(row) is not None, key(row)), reverse=order == Qt.SortOrder.DescendingOrder)
+        # Persistent indexes (the view's selection and current row) follow their rows, not their
+        # places: without this, Enter after a sort opened whichever school moved into the old place.
+        persistent = self.persistentIndexList()
+        ordered = sorted(
+            range(len(self._rows)),
+            key=lambda i: (key(self._rows[i]) is not None, key(self._rows[i])),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        new_place = {old: new for new, old in enumerate(ordered)}
+        self._rows = [self._rows[i] for i in ordered]
+        self.changePersistentIndexList(
+            persistent, [self.index(new_place[index.row()], index.column()) for index in persistent]
+        )
         self.layoutChanged.emit()

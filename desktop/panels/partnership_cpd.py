@@ -54,6 +54,7 @@ from desktop.models.activity_table_model import (
 )
 from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
+from desktop.selection_keeper import keep_selection
 from desktop.widgets import fit_columns, fit_dates
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ class PartnershipCpdPanel(Panel):
         self.header = CheckHeader(COL_CHECK, self.table)
         self.table.setHorizontalHeader(self.header)
         self.table.setModel(self.model)
+        keep_selection(self.table)  # a sort reloads from SQL: the same activity stays selected
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

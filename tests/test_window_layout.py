@@ -1,0 +1,142 @@
+"""The window as a CPD lead drives it: Ctrl+1…5 bring panels forward, Reset layout fits the screen,
+the title names TrustDesk once, and a sort keeps the row the user had selected."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication
+
+from db.queries.activities import ActivityFilter
+from db.queries.organisations import OrganisationRow
+from desktop.main_window import fit_to_screen
+from desktop.models.activity_table_model import COL_TITLE
+from desktop.models.row_table_model import RowRole
+from tests.gui_helpers import close_window, open_window
+
+
+@pytest.fixture
+def window(qtbot, demo_db, tmp_path):
+    win = open_window(qtbot, demo_db, tmp_path)
+    yield win
+    close_window(win)
+
+
+def _in_front(panel) -> bool:
+    return panel.isVisible() and not panel.visibleRegion().isEmpty()
+
+
+def test_ctrl_number_brings_a_tabbed_panel_forward_and_never_hides_it(qtbot, window) -> None:
+    panels = window.panels
+    qtbot.waitUntil(lambda: _in_front(panels["partnership_cpd"]))
+    groups = panels["groups"]
+    assert not _in_front(groups)  # tabbed behind Partnership CPD
+    shortcut = window.panel_actions["groups"]
+    assert shortcut.shortcut().toString() == "Ctrl+3"
+    for _press in range(2):  # pressing it again keeps it in front: it is not a toggle
+        shortcut.trigger()
+        qtbot.waitUntil(lambda: _in_front(groups))
+        assert not _in_front(panels["partnership_cpd"])
+
+
+def test_view_menu_reopens_a_closed_panel_and_close_panel_hides_the_one_in_front(qtbot, window) -> None:
+    flood = window.panels["flood_fill"]
+    window.panel_actions["flood_fill"].trigger()
+    qtbot.waitUntil(lambda: _in_front(flood))
+    flood.widget().setFocus()
+    window.close_panel_action.trigger()
+    qtbot.waitUntil(lambda: not flood.isVisible())
+    assert all(p.isVisible() for name, p in window.panels.items() if name != "flood_fill")
+    window.panel_actions["flood_fill"].trigger()
+    qtbot.waitUntil(lambda: _in_front(flood))
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_fit_to_screen_keeps_the_whole_window_on_a_small_screen(window, size) -> None:
+    available = QRect(0, 0, *size).adjusted(0, 0, 0, -40)  # a taskbar at the bottom
+    window.resize(1900, 1200)
+    window.move(200, 150)
+    fit_to_screen(window, available)
+    assert available.contains(window.frameGeometry())
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1366, 768)])
+def test_reset_layout_fits_the_available_screen(qtbot, window, size) -> None:
+    """Re-docking a floating panel used to widen the window past the screen's edge."""
+    available = QRect(0, 0, *size).adjusted(0, 0, 0, -40)
+    window.panels["groups"].setFloating(True)
+    window.reset_layout(available)
+    assert available.contains(window.frameGeometry())
+    assert not window.panels["groups"].isFloating()
+    qtbot.waitUntil(lambda: _in_front(window.panels["partnership_cpd"]))
+
+
+def test_reset_layout_uses_the_window_screen(window) -> None:
+    window.resize(5000, 3000)
+    next(a for a in window.view_menu.actions() if a.text() == "&Reset layout").trigger()
+    available = window.screen().availableGeometry()
+    assert window.frameGeometry().height() <= available.height()
+    # the offscreen screen (800 wide) is narrower than Partnership CPD's minimum width
+    assert window.geometry().width() <= max(available.width(), window.minimumSizeHint().width())
+
+
+def test_the_default_layout_fits_a_1280_by_720_screen(window) -> None:
+    """Fitting cannot help if the panels' minimum sizes are larger than a small laptop's screen."""
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= 1280 and minimum.height() <= 720 - 40
+
+
+def test_window_title_names_trustdesk_once_and_the_database(window, demo_db) -> None:
+    """Qt appends the application's display name to the title, as the platform shows it."""
+    title = window.windowTitle()
+    shown = title if title.endswith(QApplication.applicationDisplayName()) else f"{title} — TrustDesk"
+    assert shown.count("TrustDesk") == 1
+    assert demo_db.target.short_name in shown
+    assert "[*]" not in title and "Sam Patel" in title
+
+
+def _current_organisation(panel) -> int:
+    row = panel.table.currentIndex().data(RowRole)
+    assert isinstance(row, OrganisationRow)
+    return row.id
+
+
+def test_sorting_organisations_keeps_the_selected_school_and_enter_opens_it(qtbot, window) -> None:
+    panel = window.panels["organisations"]
+    panel.activate()
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 10, timeout=10_000)
+    panel.table.selectRow(2)
+    panel.table.setFocus()
+    chosen = _current_organisation(panel)
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert _current_organisation(panel) == chosen
+    assert panel.table.currentIndex().row() != 2  # the row moved, and the selection with it
+    selected = panel.table.selectionModel().selectedRows()
+    assert [index.data(RowRole).id for index in selected] == [chosen]
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: chosen in panel.open_pages, timeout=10_000)
+    assert list(panel.open_pages) == [chosen]
+    for page in panel.open_pages.values():
+        page.close()
+
+
+def test_sorting_partnership_cpd_in_sql_reselects_the_same_activity(qtbot, window) -> None:
+    panel = window.panels["partnership_cpd"]
+    panel.activate()
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 5, timeout=10_000)
+    # one organisation's activities in every period: all on the first page whatever the order
+    organisation = panel.model.row_at(0).organisation_id
+    panel.show_filter(ActivityFilter(organisation_id=organisation, sort="title", descending=False))
+
+    def only_that_organisation() -> bool:
+        shown = {panel.model.row_at(i).organisation_id for i in range(panel.model.rowCount())}
+        return panel.model.rowCount() > 3 and shown == {organisation}
+
+    qtbot.waitUntil(only_that_organisation, timeout=10_000)
+    assert panel.model.total == panel.model.rowCount()
+    panel.table.selectRow(1)
+    chosen = panel.table.currentIndex().data(RowRole).id
+    with qtbot.waitSignal(panel.model.modelReset, timeout=10_000):
+        panel.table.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: panel.filter.descending and panel.table.currentIndex().isValid(), timeout=10_000)
+    assert panel.table.currentIndex().data(RowRole).id == chosen
