@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,42 +23,9 @@ __all__ = ["ICON_NAMES", "icon", "icon_path", "load_resources"]
 
 _log = logging.getLogger(__name__)
 
-#: Every icon in ``icons/``; :func:`icon` refuses other names so a typo fails in tests, not in a menu.
-ICON_NAMES: frozenset[str] = frozenset(
-    {
-        "about",
-        "add",
-        "app",
-        "audit",
-        "authorise",
-        "back",
-        "budget",
-        "calendar",
-        "check",
-        "clear_filters",
-        "completed",
-        "dashboard",
-        "database",
-        "delete",
-        "edit",
-        "export",
-        "flood_fill",
-        "groups",
-        "help",
-        "import",
-        "next",
-        "organisations",
-        "partnership_cpd",
-        "refresh",
-        "reject",
-        "search",
-        "settings",
-        "tick_all",
-        "undo",
-        "user",
-        "warning",
-    }
-)
+#: Every icon: the SVGs in ``icons/`` (bundled beside the package in a frozen build too), so adding
+#: an icon is adding its file. :func:`icon` refuses other names so a typo fails in tests, not in a menu.
+ICON_NAMES: frozenset[str] = frozenset(path.stem for path in (Path(__file__).resolve().parent / "icons").glob("*.svg"))
 
 _loaded = False
 
@@ -77,9 +45,9 @@ def load_resources() -> None:
     if not getattr(sys, "frozen", False):  # frozen: nothing to compile, and no XML parser to import
         # Imported here, not at the top, so that ``python -m resources_qt.compile`` does not find
         # its own module already imported by the package (runpy warns about that).
-        from resources_qt.compile import OUTPUT_NAME, QRC_NAME, SOURCE_DIR, ResourceCompileError, ensure_compiled
+        from resources_qt.compile import OUTPUT_NAME, SOURCE_DIR, ResourceCompileError, ensure_compiled
 
-        if (SOURCE_DIR / QRC_NAME).exists():
+        if (SOURCE_DIR / "icons").is_dir():
             try:
                 ensure_compiled()
             except (ResourceCompileError, OSError) as error:

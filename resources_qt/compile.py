@@ -1,9 +1,11 @@
-"""Compile ``resources.qrc`` into the importable ``resources_rc.py``, only when it is out of date.
+"""Compile the icons and style sheets into the importable ``resources_rc.py``, only when out of date.
 
-The generated module is gitignored and never edited by hand: it is a build product of the
-``.qrc`` and the files it lists. Regenerating it on start-up (from a source checkout) means a
-developer who adds or edits an icon never runs a stale copy, and comparing modification times
-keeps that check to a few ``stat`` calls when nothing changed.
+The folder is the list: every ``icons/*.svg`` and ``*.qss`` beside this file goes in. The
+``.qrc`` that rcc reads is written from the folder (and rewritten only when the folder changed),
+so adding an icon is dropping its SVG in ``icons/``, with nothing to list by hand. Both the
+``.qrc`` and the module are gitignored build products, never edited. Regenerating the module on
+start-up (from a source checkout) means a developer who adds or edits an icon never runs a stale
+copy, and comparing modification times keeps that check to a few ``stat`` calls when nothing changed.
 
 This module uses only the standard library so that build scripts (CI, the PyInstaller spec) can
 run ``python -m resources_qt.compile`` on a machine without a display or GL libraries.
@@ -30,6 +32,35 @@ _RCC_VIA_INTERPRETER = "import sys; from PySide6.scripts.pyside_tool import rcc;
 
 class ResourceCompileError(RuntimeError):
     """pyside6-rcc could not be found or failed; the message carries its output."""
+
+
+def resource_names(folder: Path) -> list[str]:
+    """What goes into the resources: every SVG in ``icons/`` and every style sheet, relative to ``folder``."""
+    icons = sorted(f"icons/{path.name}" for path in (folder / "icons").glob("*.svg"))
+    sheets = sorted(path.name for path in folder.glob("*.qss"))
+    return [*icons, *sheets]
+
+
+def qrc_text(folder: Path) -> str:
+    lines = "\n".join(f"    <file>{name}</file>" for name in resource_names(folder))
+    return (
+        "<!DOCTYPE RCC>\n"
+        "<!-- Written by resources_qt/compile.py from the folder; do not edit: add files to icons/ instead. -->\n"
+        f'<RCC version="1.0">\n  <qresource prefix="/">\n{lines}\n  </qresource>\n</RCC>\n'
+    )
+
+
+def write_qrc(folder: Path) -> Path:
+    """Write ``resources.qrc`` from the folder; left untouched (mtime and all) when nothing changed."""
+    qrc = folder / QRC_NAME
+    text = qrc_text(folder)
+    try:
+        if qrc.read_text(encoding="utf-8") == text:
+            return qrc
+    except FileNotFoundError:
+        pass
+    qrc.write_text(text, encoding="utf-8")
+    return qrc
 
 
 def listed_files(qrc: Path) -> list[Path]:
@@ -122,13 +153,13 @@ def compile_qrc(qrc: Path, output: Path) -> None:
 
 
 def ensure_compiled(force: bool = False, *, source_dir: Path | None = None) -> Path:
-    """Regenerate ``resources_rc.py`` if the .qrc or a listed file is newer; return its path.
+    """Regenerate ``resources_rc.py`` if an icon or style sheet was added, removed or changed; return its path.
 
     ``source_dir`` defaults to this package's folder; tests point it at a copy so that they
     never touch the real tree.
     """
     folder = Path(source_dir) if source_dir is not None else SOURCE_DIR
-    qrc = folder / QRC_NAME
+    qrc = write_qrc(folder)
     output = folder / OUTPUT_NAME
     if force or is_stale(qrc, output):
         compile_qrc(qrc, output)
@@ -140,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m resources_qt.compile", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="compile even when the output is up to date")
     args = parser.parse_args(argv)
-    qrc = SOURCE_DIR / QRC_NAME
+    qrc = write_qrc(SOURCE_DIR)
     output = SOURCE_DIR / OUTPUT_NAME
     stale = args.force or is_stale(qrc, output)
     try:

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-$( [ -x .venv/bin/python ] && echo .venv/bin/python || echo python3 )}
 
-key=$( { cat build_installer.spec pyproject.toml resources_qt/resources.qrc;
+key=$( { cat build_installer.spec pyproject.toml;
          { git ls-files -co --exclude-standard -- '*.py' '*.svg' '*.qss' '*.mako' 'docs' 2>/dev/null \
              || find . -path ./.venv -prune -o -type f \( -name '*.py' -o -name '*.svg' -o -name '*.qss' \
                   -o -name '*.mako' -o -path './docs/*' \) -print | sed 's|^\./||'; } | grep -v '^tests/' | sort \

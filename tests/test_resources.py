@@ -60,11 +60,26 @@ def restore_style(qapp: QApplication, monkeypatch: pytest.MonkeyPatch) -> Iterat
 # --- the icon set -------------------------------------------------------------------------
 
 
-def test_icon_names_match_the_files_and_the_qrc() -> None:
+def test_icon_names_and_the_resource_list_come_from_the_folder() -> None:
     on_disk = {path.stem for path in (PACKAGE / "icons").glob("*.svg")}
-    in_qrc = {path.relative_to(PACKAGE).as_posix() for path in rc.listed_files(PACKAGE / rc.QRC_NAME)}
-    assert on_disk == ICON_NAMES
+    assert on_disk == ICON_NAMES and "app" in ICON_NAMES
+    qrc = rc.write_qrc(PACKAGE)
+    in_qrc = {path.relative_to(PACKAGE).as_posix() for path in rc.listed_files(qrc)}
     assert {f"icons/{name}.svg" for name in ICON_NAMES} | {"light.qss", "dark.qss"} == in_qrc
+
+
+def test_a_new_icon_is_one_new_file(source_copy: Path, compile_calls: list[Path]) -> None:
+    """Dropping an SVG in icons/ puts it in the next build; removing one takes it out."""
+    before = rc.ensure_compiled(source_dir=source_copy).read_text()
+    shutil.copy2(source_copy / "icons" / "add.svg", source_copy / "icons" / "brand_new.svg")
+    output = rc.ensure_compiled(source_dir=source_copy)
+    assert len(compile_calls) == 2
+    assert "brand_new.svg" in (source_copy / rc.QRC_NAME).read_text()
+    assert len(output.read_text()) > len(before)
+    (source_copy / "icons" / "brand_new.svg").unlink()
+    rc.ensure_compiled(source_dir=source_copy)
+    assert len(compile_calls) == 3
+    assert "brand_new" not in (source_copy / rc.QRC_NAME).read_text()
 
 
 @pytest.mark.parametrize("name", sorted(ICON_NAMES))
@@ -145,11 +160,10 @@ def source_copy(tmp_path: Path) -> Path:
     """A copy of the resource sources, so compile tests never touch the real tree."""
     folder = tmp_path / "resources_qt"
     folder.mkdir()
-    shutil.copy2(PACKAGE / rc.QRC_NAME, folder)
-    for path in rc.listed_files(PACKAGE / rc.QRC_NAME):
-        target = folder / path.relative_to(PACKAGE)
+    for name in rc.resource_names(PACKAGE):
+        target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        shutil.copy2(PACKAGE / name, target)
     return folder
 
 
@@ -190,7 +204,7 @@ def test_compile_runs_only_when_sources_are_newer(source_copy: Path, compile_cal
     rc.ensure_compiled(source_dir=source_copy)
     assert len(compile_calls) == 1, "up-to-date output must not be regenerated"
 
-    _set_mtime(source_copy / rc.QRC_NAME, base + 20)  # touch the .qrc
+    _set_mtime(source_copy / "light.qss", base + 20)  # touch a style sheet
     rc.ensure_compiled(source_dir=source_copy)
     assert len(compile_calls) == 2
     assert output.stat().st_mtime > base + 20
@@ -213,9 +227,10 @@ def test_compile_runs_only_when_sources_are_newer(source_copy: Path, compile_cal
 def test_failed_compile_keeps_the_previous_output(source_copy: Path) -> None:
     output = rc.ensure_compiled(source_dir=source_copy)
     before = output.read_bytes()
-    (source_copy / "icons" / "add.svg").unlink()
-    with pytest.raises(rc.ResourceCompileError, match=r"add\.svg"):
-        rc.ensure_compiled(source_dir=source_copy)
+    qrc = source_copy / rc.QRC_NAME
+    qrc.write_text(rc.qrc_text(source_copy).replace("icons/add.svg", "icons/gone.svg"))  # a file that is not there
+    with pytest.raises(rc.ResourceCompileError, match=r"gone\.svg"):
+        rc.compile_qrc(qrc, output)
     assert output.read_bytes() == before
     assert not [path for path in source_copy.iterdir() if path.name.endswith(".tmp")]
 
