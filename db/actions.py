@@ -129,7 +129,7 @@ class Action:
         if not rows:
             return
         stamp = {"at": utcnow(), "user_id": self.user_id, "db_identity": self.identity}
-        self.session.execute(insert(AuditEntry.__table__), [{**stamp, **row} for row in rows])
+        self.session.execute(insert(AuditEntry), [{**stamp, **row} for row in rows])
 
     def notify(self, job_id: int, kind: str, subject: str, body: str = "", *, activity_id: int | None = None) -> None:
         """A notification for the person behind ``job_id``, sent after the commit by the outbox (N1)."""
@@ -195,7 +195,8 @@ class Recorded:
 def recorded(work: Callable[[], R]) -> Recorded:
     """Run ``work`` (one or more services) and collect what their committed actions changed."""
     outer = getattr(_local, "journal", None)
-    _local.journal = journal = []
+    journal: list[DataChange] = []
+    _local.journal = journal
     try:
         result = work()
     finally:
