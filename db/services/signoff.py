@@ -25,6 +25,7 @@ from db.models import (
     Level,
     Module,
     Notification,
+    Organisation,
     PartnershipState,
     Person,
     utcnow,
@@ -51,6 +52,7 @@ class Skipped:
     title: str
     individual: str
     reason: SkipReason
+    organisation: str = ""  # the result names each left-alone row's organisation
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def sign_off_in(
         if why is None:
             applied.append(activity_id)
         else:
-            skipped.append(Skipped(activity_id, row.title, row.individual, why))
+            skipped.append(Skipped(activity_id, row.title, row.individual, why, row.organisation))
 
     batch_id = None
     if applied:
@@ -155,6 +157,7 @@ class _Current:
     person_id: int
     title: str
     individual: str
+    organisation: str
     decided_at: object = None
     decided_by: int | None = None
     reason: str | None = None
@@ -195,6 +198,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
                 Job.person_id,
                 CpdActivity.title,
                 Person.first_name + " " + Person.last_name,
+                Organisation.name,
                 CpdActivity.partnership_decided_at,
                 CpdActivity.partnership_user_id,
                 CpdActivity.partnership_reason,
@@ -203,6 +207,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
             )
             .join(Job, Job.id == CpdActivity.job_id)
             .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
             .where(CpdActivity.id.in_(chunk))
         )
         if lock:

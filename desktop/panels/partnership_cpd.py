@@ -10,6 +10,7 @@ panels and menus read it).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
@@ -31,15 +32,20 @@ from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
+from db.queries.decidability import DecidableMatch, left_out_text
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
 from db.services.signoff import SignOffResult
 from desktop.cpd.activity_detail import ActivityDetailDialog
 from desktop.cpd.check_header import CheckHeader
 from desktop.cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
+from desktop.cpd.range_ticks import RangeTicker
 from desktop.cpd.recent_decisions import RecentDecisionsDialog
+from desktop.cpd.row_menu import build_row_menu
 from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
+from desktop.cpd.tick_banner import TickBanner
+from desktop.cpd.undo_bar import UNDO_KEYS, UndoBar
 from desktop.drill import hidden_filter_text
 from desktop.formatting import money
 from desktop.icons import icon
@@ -52,7 +58,6 @@ from desktop.models.activity_table_model import (
     SORT_KEYS,
     ActivityTableModel,
 )
-from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
 from desktop.widgets import fit_columns, fit_dates
 
@@ -83,6 +88,8 @@ class PartnershipCpdPanel(Panel):
         self._summary_generation = -1
         self.can_decide = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
+        self.row_menu: QMenu | None = None  # the last row menu opened (tests look at it)
+        self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
 
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -109,6 +116,11 @@ class PartnershipCpdPanel(Panel):
             actions.addWidget(widget)
         layout.addLayout(actions)
 
+        self.undo_bar = UndoBar(self.context)
+        self.tick_banner = TickBanner()
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.tick_banner)
+
         self.model = ActivityTableModel(self)
         self.table = QTableView()
         self.header = CheckHeader(COL_CHECK, self.table)
@@ -127,6 +139,7 @@ class PartnershipCpdPanel(Panel):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.installEventFilter(self)
+        self.range_ticker = RangeTicker(self.table, self.model)
         for column in self._hidden_columns():
             self.table.setColumnHidden(column, True)
         layout.addWidget(self.table, 1)
@@ -151,10 +164,14 @@ class PartnershipCpdPanel(Panel):
         self.reject_button.clicked.connect(lambda: self.sign_off(PartnershipState.REJECTED))
         self.details_button.clicked.connect(lambda: self.open_details(self.table.currentIndex().row()))
         self.recent_button.clicked.connect(self.open_recent_decisions)
+        self.undo_bar.details_requested.connect(self.open_result)
+        self.tick_banner.tick_all_requested.connect(self.tick_all_matching)
+        self.tick_banner.untick_requested.connect(self.model.clear_ticks)
         for keys, slot in (
             (AUTHORISE_KEYS, lambda: self.sign_off(PartnershipState.AUTHORISED)),
             (REJECT_KEYS, lambda: self.sign_off(PartnershipState.REJECTED)),
             (TICK_ALL_KEYS, self.tick_all_matching),
+            (UNDO_KEYS, self.undo_bar.undo),
         ):
             QShortcut(QKeySequence(keys), root, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.context.navigator.activities_requested.connect(self.show_filter)
@@ -251,6 +268,7 @@ class PartnershipCpdPanel(Panel):
         if generation != self._generation:
             return  # a newer filter is on its way
         self._set_can_decide(page.can_decide)
+        self.model.set_rules(page.rules)
         summary = self._summary if self._summary_generation == generation else None
         self.model.reset(summary, page.rows)
         if other_filter:
@@ -321,6 +339,25 @@ class PartnershipCpdPanel(Panel):
         self.authorise_button.setEnabled(count > 0)
         self.reject_button.setEnabled(count > 0)
         self.tick_all_button.setEnabled(self.model.total > 0)
+        self._update_tick_banner()
+
+    def _update_tick_banner(self) -> None:
+        """Offer "tick all N matching" once the page is ticked; after it, say what it left out."""
+        count, match = self.model.ticked_count, self._all_match
+        if match is not None and count == len(match.versions) and count:
+            self.tick_banner.all_ticked(match)
+            if match.left_out:
+                self.ticked_label.setText(f"{count:,} ticked ({match.left_out_count:,} left out)")
+                self.ticked_label.setToolTip(f"Left out {left_out_text(match.left_out)}")
+            return
+        self._all_match = None
+        self.ticked_label.setToolTip("")
+        page_full = self.model.page_check_state() == Qt.CheckState.Checked
+        more = self.model.total > self.model.loaded
+        if self.can_decide and page_full and count == self.model.decidable_loaded() and more:
+            self.tick_banner.offer_all(count, self.model.total)
+        else:
+            self.tick_banner.hide()
 
     def tick_all_matching(self) -> None:
         if not self.can_decide:
@@ -330,14 +367,15 @@ class PartnershipCpdPanel(Panel):
         self.ticked_label.setText(f"Ticking all {self.model.total:,}…")
         self.tick_all_button.setEnabled(False)
         self.context.ops.query(
-            lambda: activity_queries.matching_versions(db, user_id, filt),
-            lambda versions: self._all_ticked(generation, versions),
+            lambda: activity_queries.decidable_matching(db, user_id, filt),
+            lambda match: self._all_ticked(generation, match),
             lambda error: self._failed(generation, error),
         )
 
-    def _all_ticked(self, generation: int, versions: dict[int, int]) -> None:
+    def _all_ticked(self, generation: int, match: DecidableMatch) -> None:
         if generation == self._generation:
-            self.model.tick_all(versions)
+            self._all_match = match
+            self.model.tick_all(match.versions)
         self._ticks_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -353,22 +391,36 @@ class PartnershipCpdPanel(Panel):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and row >= 0:
                 self.open_details(row)
                 return True
+            shift_f10 = event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            if (event.key() == Qt.Key.Key_Menu or shift_f10) and row >= 0:
+                self._row_menu(self.table.visualRect(self.table.currentIndex()).center())
+                return True
         return super().eventFilter(watched, event)
 
     # -- deciding --------------------------------------------------------------
-    def sign_off(self, decision: PartnershipState) -> None:
-        ticked = self.model.ticked
+    def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
+        """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        ticked = self.model.ticked if rows is None else dict(rows)
         if not self.can_decide or not ticked:
             self.context.navigator.tell("Tick the activities to decide first.")
             return
         dialog = SignOffDialog(self.context, ticked, decision, self)
-        dialog.signed_off.connect(self._signed_off)
+        dialog.signed_off.connect(lambda result: self._signed_off(result, clear_ticks=rows is None))
+        dialog.left_out.connect(self.model.untick)
         self.dialog = dialog
         dialog.open()
 
-    def _signed_off(self, result: SignOffResult) -> None:
-        self.model.clear_ticks()
-        dialog = SignOffResultDialog(self.context, result, self)
+    def _signed_off(self, result: SignOffResult, clear_ticks: bool = True) -> None:
+        """Report in the non-modal undo bar: nothing for Enter to press by mistake."""
+        if clear_ticks:
+            self.model.clear_ticks()
+        self.undo_bar.show_result(result)
+
+    def open_result(self, result: SignOffResult | None) -> None:
+        """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
+        if result is None:
+            return
+        dialog = SignOffResultDialog(self.context, result, self, undo_offered=False)
         self.dialog = dialog
         dialog.open()
 
@@ -388,16 +440,10 @@ class PartnershipCpdPanel(Panel):
     # -- menus -----------------------------------------------------------------
     def _row_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < self.model.loaded:
             return
-        activity: ActivityRow = index.data(RowRole)
-        menu = QMenu(self.table)
-        menu.addAction("Details…", lambda: self.open_details(index.row()))
-        menu.addAction(
-            f"All requests of {activity.individual}",
-            lambda: self.show_filter(ActivityFilter(person_id=activity.person_id), activity.individual),
-        )
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        self.row_menu = build_row_menu(self, index.row(), self.table)
+        self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self.header)

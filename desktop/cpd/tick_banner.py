@@ -1,0 +1,62 @@
+"""The Gmail-style line above the table once a whole page is ticked (C4).
+
+"200 ticked on this page — Tick all 924 matching" saves hunting for the button;
+after "tick all" it says how many were ticked and how many were left out and
+why (rows the user may not decide), with "Untick all" next to it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from db.queries.decidability import DecidableMatch, left_out_text
+
+
+class TickBanner(QFrame):
+    tick_all_requested = Signal()
+    untick_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tickBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.action_button = QPushButton()
+        self.action_button.setFlat(True)
+        self.action_button.setAutoDefault(False)
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.action_button)
+        layout.addStretch(1)
+        self._offers_all = True
+        self.action_button.clicked.connect(self._clicked)
+        self.hide()
+
+    def offer_all(self, on_page: int, matching: int) -> None:
+        """The whole page is ticked and more rows match than are loaded."""
+        self._offers_all = True
+        self.label.setText(f"{on_page:,} ticked on this page —")
+        self.action_button.setText(f"Tick all {matching:,} matching?")
+        self.action_button.setToolTip("Tick every activity matching the filters that you may decide, loaded or not")
+        self.show()
+
+    def all_ticked(self, match: DecidableMatch) -> None:
+        """After "tick all": how many were ticked, and which were left out and why."""
+        self._offers_all = False
+        text = f"All {len(match.versions):,} matching activities you may decide are ticked."
+        if match.left_out:
+            text += f" Left out {left_out_text(match.left_out)}."
+        self.label.setText(text)
+        self.action_button.setText("Untick all")
+        self.action_button.setToolTip("")
+        self.show()
+
+    def _clicked(self) -> None:
+        (self.tick_all_requested if self._offers_all else self.untick_requested).emit()
