@@ -76,7 +76,7 @@ def test_the_first_page_carries_the_rules_the_service_applies(demo_db) -> None:
     assert undecidable
     result = sign_off(demo_db, sam, undecidable, PartnershipState.AUTHORISED)
     assert result.applied == ()
-    assert {s.reason for s in result.skipped} <= {SkipReason.OWN_REQUEST, SkipReason.NOT_PERMITTED}
+    assert {s.reason for s in result.skipped} <= {SkipReason.OWN_REQUEST, SkipReason.NOT_SHARED}
 
 
 def test_left_alone_rows_name_their_organisation(demo_db) -> None:
@@ -87,6 +87,7 @@ def test_left_alone_rows_name_their_organisation(demo_db) -> None:
         name = session.scalar(select(Organisation.name).where(Organisation.id == unshared))
     result = sign_off(demo_db, sam, ticked, PartnershipState.AUTHORISED)
     assert {s.organisation for s in result.skipped} == {name}
+    assert {s.reason for s in result.skipped} == {SkipReason.NOT_SHARED}
 
 
 def test_completion_is_refused_for_a_turned_down_request_or_a_future_date(demo_db) -> None:

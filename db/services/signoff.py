@@ -31,6 +31,7 @@ from db.models import (
     utcnow,
 )
 from db.progress import NullProgress, Progress
+from db.queries.decidability import decide_rules_in
 from db.scope import Scope, own_person_id, scope_for
 
 CHUNK = 2000
@@ -41,6 +42,7 @@ UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 class SkipReason(enum.StrEnum):
     CHANGED = "changed since it was shown"
     NOT_PERMITTED = "you may not decide for this organisation"
+    NOT_SHARED = "the school does not share group actions"
     OWN_REQUEST = "it is your own request"
     ALREADY_DECIDED = "it was already decided"
     NOT_FOUND = "it no longer exists"
@@ -127,6 +129,7 @@ def sign_off_in(
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
     own_person = own_person_id(session, scope)
+    unshared = decide_rules_in(session, scope).unshared_orgs  # to say *why* a school is out of reach (D6)
 
     current = _lock_rows(session, ids, progress, total)
     applied: list[int] = []
@@ -137,6 +140,8 @@ def sign_off_in(
             skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
             continue
         why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
+        if why is SkipReason.NOT_PERMITTED and row.org in unshared:
+            why = SkipReason.NOT_SHARED
         if why is None:
             applied.append(activity_id)
         else:

@@ -63,8 +63,8 @@ class SignOffResultDialog(QDialog):
         self.undo_button.setToolTip("Put every decided activity back as it was (unless one changed since)")
         self.undo_button.setEnabled(result.batch_id is not None)
         self.undo_button.setAutoDefault(False)  # a reversing action is never what Enter presses
-        self.undo_button.setVisible(undo_offered)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button.setVisible(undo_offered)  # after addButton, which shows it
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setDefault(True)
         self.close_button.setFocus()

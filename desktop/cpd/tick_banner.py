@@ -27,7 +27,6 @@ class TickBanner(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         self.label = QLabel()
-        self.label.setWordWrap(True)
         self.action_button = QPushButton()
         self.action_button.setFlat(True)
         self.action_button.setAutoDefault(False)
