@@ -127,13 +127,15 @@ def test_mark_completed_is_disabled_with_the_reason_for_a_rejected_request(qtbot
 
 
 # -- 14. Rows you may not decide cannot be ticked -----------------------------------------------------
-def test_rows_you_may_not_decide_have_a_disabled_box_and_tick_all_leaves_them_out(qtbot, window) -> None:
+def test_rows_you_may_not_decide_have_no_box_and_tick_all_leaves_them_out(qtbot, window, check_model) -> None:
     panel = pending_panel(qtbot, window)
+    check_model(panel.model)
     own = rows_where(panel, False, OWN_REQUEST) or rows_where(panel, False, NOT_SHARED)
     assert own, "the demo's first page has rows sam.patel may not decide"
     index = panel.model.index(own[0], COL_CHECK)
-    assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsEnabled
-    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("Not yours to decide: ")
+    assert not panel.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
+    assert index.data(Qt.ItemDataRole.CheckStateRole) is None  # no checkbox to tick …
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("Not yours to decide: ")  # … and the reason why
     panel.model.toggle(own[0])
     panel.model.tick_page()
     assert panel.model.row_at(own[0]).id not in panel.model.ticked
@@ -238,6 +240,8 @@ def test_the_menu_key_opens_the_row_menu_with_its_actions(qtbot, window) -> None
     copied = QGuiApplication.clipboard().text().split("\t")
     activity = panel.model.row_at(mine)
     assert activity.individual in copied and activity.organisation in copied and activity.title in copied
+    shown = [c for c in range(1, panel.model.columnCount()) if not panel.table.isColumnHidden(c)]
+    assert len(copied) == len(shown)  # the checkbox column is not copied
     menu.actions()[0].trigger()  # Authorise… this one row, not the ticked ones
     assert isinstance(panel.dialog, SignOffDialog) and panel.dialog.ticked == {activity.id: activity.version}
     panel.dialog.reject()

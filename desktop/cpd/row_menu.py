@@ -4,8 +4,8 @@ Authorise and Reject act on that one row (not on the ticked ones) through the
 same sign-off dialog as a bulk decision, so budget warnings and reason rules
 are the same; they are disabled, with the reason as tooltip, on a row the user
 may not decide or that is already decided.  "Copy row" puts the row's visible
-cells on the clipboard tab-separated, in the columns' on-screen order, ready to
-paste into a spreadsheet.
+cells on the clipboard tab-separated, in the columns' on-screen order (without
+the checkbox column), ready to paste into a spreadsheet.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMenu, QTableView, QWidget
 
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter, ActivityRow
+from desktop.models.activity_table_model import COL_CHECK
 
 if TYPE_CHECKING:
     from desktop.panels.partnership_cpd import PartnershipCpdPanel
@@ -31,11 +32,9 @@ def row_text(table: QTableView, row: int) -> str:
     cells = []
     for visual in range(header.count()):
         column = header.logicalIndex(visual)
-        if table.isColumnHidden(column):
+        if table.isColumnHidden(column) or column == COL_CHECK:
             continue
         text = model.index(row, column).data()
-        if column == 0 and not text:
-            continue
         cells.append(str(text or "").replace("\t", " ").replace("\n", " "))
     return "\t".join(cells)
 

@@ -9,8 +9,9 @@ Ticks are held here as activity id → the version the user saw, not as rows:
 and ticks survive paging because they do not depend on what is loaded.
 
 A row the user may not decide (their own request, outside their scope, a school
-not sharing group actions: ``DecideRules``) shows a disabled checkbox with the
-reason as its tooltip, and no way of ticking it takes it.
+not sharing group actions: ``DecideRules``) shows a dash instead of a checkbox,
+with the reason as its tooltip, and no way of ticking it takes it.  (A disabled
+checkbox looked just like an enabled one in the light theme.)
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ _ANSWERED_ROLES = frozenset({_DISPLAY, _CHECK_STATE, _ALIGNMENT, _TOOLTIP, RowRo
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _CHECK_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
-_NOT_YOURS_FLAGS = Qt.ItemFlag.ItemIsSelectable  # a disabled checkbox: shown, not tickable
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+NOT_YOURS_MARK = "–"  # in the checkbox column of a row the user may not decide
 
 
 def _text(row: ActivityRow, column: int) -> str:
@@ -293,7 +295,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return Qt.ItemFlag.NoItemFlags
         if index.column() != COL_CHECK or not self._checkable:
             return _CELL_FLAGS
-        return _CHECK_FLAGS if self.why_not_decidable(index.row()) is None else _NOT_YOURS_FLAGS
+        return _CHECK_FLAGS if self.why_not_decidable(index.row()) is None else _CELL_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != COL_CHECK or role != Qt.ItemDataRole.CheckStateRole:
@@ -329,11 +331,18 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return row
         column = index.column()
         if column == COL_CHECK:
-            if role == _CHECK_STATE and self._checkable:
-                return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
-            if role == _TOOLTIP and self._checkable and (why := self.why_not_decidable(number)) is not None:
-                return f"Not yours to decide: {why}"
-            return None
+            if not self._checkable:
+                return None
+            why = self.why_not_decidable(number)
+            if why is None:
+                if role == _CHECK_STATE:
+                    return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
+                return None
+            if role == _DISPLAY:
+                return NOT_YOURS_MARK
+            if role == _ALIGNMENT:
+                return _CENTRE
+            return f"Not yours to decide: {why}" if role == _TOOLTIP else None
         if role == _DISPLAY:
             return _text(row, column)
         if role == _ALIGNMENT:
