@@ -7,7 +7,7 @@ why (rows the user may not decide), with "Untick all" next to it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -30,6 +30,10 @@ class TickBanner(QFrame):
         self.action_button = QPushButton()
         self.action_button.setFlat(True)
         self.action_button.setAutoDefault(False)
+        font = self.action_button.font()
+        font.setUnderline(True)  # reads as a link, as in a mail client
+        self.action_button.setFont(font)
+        self.action_button.setCursor(Qt.CursorShape.PointingHandCursor)
         layout.addStretch(1)
         layout.addWidget(self.label)
         layout.addWidget(self.action_button)
