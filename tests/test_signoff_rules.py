@@ -19,7 +19,7 @@ from db.models import (
     PartnershipState,
     SharingLevel,
 )
-from db.queries.activities import ActivityFilter, decidable_matching, first_rows, summarise
+from db.queries.activities import ActivityFilter, count_decidable, decidable_matching, first_rows, summarise
 from db.queries.decidability import NOT_SHARED, OUTSIDE_SCOPE, OWN_REQUEST, DecideRules
 from db.queries.refusals import refused_below
 from db.scope import scope_for
@@ -53,6 +53,7 @@ def test_tick_all_takes_only_decidable_rows_and_counts_the_rest(demo_db) -> None
     filt = ActivityFilter(partnership_state=PartnershipState.PENDING)
     match = decidable_matching(demo_db, sam, filt)
     assert len(match.versions) + match.left_out_count == summarise(demo_db, sam, filt).count
+    assert count_decidable(demo_db, sam, filt) == len(match.versions)  # the N the button shows
     assert match.left_out[OWN_REQUEST] > 0 and match.left_out[NOT_SHARED] > 0  # the demo has both
     unshared = org_with_sharing(demo_db, SharingLevel.MIS)
     person = own_person_id(demo_db, "sam.patel")

@@ -141,9 +141,13 @@ def test_rows_you_may_not_decide_have_no_box_and_tick_all_leaves_them_out(qtbot,
     assert panel.model.row_at(own[0]).id not in panel.model.ticked
     assert panel.model.ticked_count == len(rows_where(panel, True))
 
+    qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
+    assert panel.tick_all_button.text() == f"Tick all {panel.decidable_total:,} matching"
+    assert "leaves out" in panel.tick_all_button.toolTip()
     qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Left out" in panel.tick_banner.label.text(), timeout=10_000)
     match = panel._all_match
+    assert len(match.versions) == panel.decidable_total
     assert panel.model.ticked_count == len(match.versions) < panel.model.total
     assert f"{match.left_out_count:,} left out" in panel.ticked_label.text()
     assert OWN_REQUEST in panel.tick_banner.label.text() and NOT_SHARED in panel.tick_banner.label.text()
@@ -198,8 +202,9 @@ def test_shift_click_ticks_a_range_and_a_full_page_offers_all_matching(qtbot, wi
     assert set(panel.model.ticked) == wanted and len(wanted) > 1
     assert not panel.tick_banner.isVisible()
 
+    qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
     qtbot.keyClick(panel.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    total = panel.model.total
+    total = panel.decidable_total  # only the rows sam may decide
     assert panel.tick_banner.isVisible()
     on_page = panel.model.decidable_loaded()
     assert panel.tick_banner.label.text() == f"{on_page:,} ticked on this page —"

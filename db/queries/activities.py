@@ -311,6 +311,18 @@ def matching_versions(db: Database, user_id: int, filt: ActivityFilter) -> dict[
         return dict(session.connection().execute(query).tuples().all())
 
 
+def count_decidable(db: Database, user_id: int, filt: ActivityFilter) -> int:
+    """How many matching activities this user may decide: the N of "Tick all N matching"."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        rules = decide_rules_in(session, scope)
+        conditions = [*_conditions(filt, scope), CpdActivity.organisation_id.in_(sorted(rules.decidable_orgs))]
+        if rules.own_person_id is not None:
+            own_jobs = select(Job.id).where(Job.person_id == rules.own_person_id)
+            conditions.append(CpdActivity.job_id.not_in(own_jobs))
+        return int(session.scalar(select(func.count()).where(and_(*conditions))) or 0)
+
+
 def decidable_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
     """ "Tick all N matching" for a decider: only rows they may decide, and how many were left out and why."""
     with db.read() as session:

@@ -90,6 +90,7 @@ class PartnershipCpdPanel(Panel):
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
         self.row_menu: QMenu | None = None  # the last row menu opened (tests look at it)
         self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
+        self.decidable_total: int | None = None  # of the matching rows, how many this user may decide
 
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -288,6 +289,7 @@ class PartnershipCpdPanel(Panel):
     def _summary_loaded(self, generation: int, summary: ActivitySummary) -> None:
         if generation != self._generation:
             return
+        self.decidable_total = None
         self._summary, self._summary_generation = summary, generation
         self.model.set_summary(summary)
         noun = "activity" if summary.count == 1 else "activities"
@@ -298,6 +300,26 @@ class PartnershipCpdPanel(Panel):
             text = "No activities match these filters. Clear a filter to see more."
         self.summary_label.setText(text)
         self.tick_all_button.setText(f"Tick all {summary.count:,} matching")
+        self._ticks_changed()
+        if self.can_decide:
+            db, user_id, filt = self.context.db, self.context.user.id, self.filter
+            self.context.ops.query(
+                lambda: activity_queries.count_decidable(db, user_id, filt),
+                lambda count: self._decidable_counted(generation, summary.count, count),
+                lambda _error: None,  # the button keeps the plain count
+            )
+
+    def _decidable_counted(self, generation: int, matching: int, decidable: int) -> None:
+        """ "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
+        if generation != self._generation:
+            return
+        self.decidable_total = decidable
+        self.tick_all_button.setText(f"Tick all {decidable:,} matching")
+        left_out = matching - decidable
+        tip = f"Tick every activity matching the filters that you may decide, loaded or not ({TICK_ALL_KEYS})"
+        if left_out:
+            tip += f"; leaves out {left_out:,} you may not decide (hover over a row's dash for why)"
+        self.tick_all_button.setToolTip(tip)
         self._ticks_changed()
 
     def _fetch_more(self, offset: int) -> None:
@@ -353,9 +375,9 @@ class PartnershipCpdPanel(Panel):
         self._all_match = None
         self.ticked_label.setToolTip("")
         page_full = self.model.page_check_state() == Qt.CheckState.Checked
-        more = self.model.total > self.model.loaded
+        more = (self.model.total if self.decidable_total is None else self.decidable_total) > count
         if self.can_decide and page_full and count == self.model.decidable_loaded() and more:
-            self.tick_banner.offer_all(count, self.model.total)
+            self.tick_banner.offer_all(count, self.decidable_total or self.model.total)
         else:
             self.tick_banner.hide()
 
