@@ -72,7 +72,7 @@ def cover_lines(impact: AuthorisationImpact) -> list[str]:
 
 
 def refusal_text(refused: RefusedBelow) -> str:
-    """ "3 ticked activities were turned down before reaching the partnership: 2 denied by …"."""
+    """Like "3 ticked activities were turned down before reaching the partnership: 2 denied by …"."""
     parts = []
     if refused.denied:
         parts.append(f"{len(refused.denied):,} denied by the line manager")

@@ -12,6 +12,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from db.queries.decidability import DecidableMatch, left_out_text
+from desktop.models.activity_table_model import ActivityTableModel
 
 
 class TickBanner(QFrame):
@@ -60,6 +61,34 @@ class TickBanner(QFrame):
         self.action_button.setText("Untick all")
         self.action_button.setToolTip("")
         self.show()
+
+    def follow(
+        self,
+        model: ActivityTableModel,
+        ticked_label: QLabel,
+        can_decide: bool,
+        decidable_total: int | None,
+        match: DecidableMatch | None,
+    ) -> DecidableMatch | None:
+        """Show what fits the ticks now: the offer once the page is ticked, after "tick all" what it left out.
+
+        Returns the "tick all" result still in force (None once the ticks were changed by hand).
+        """
+        count = model.ticked_count
+        if match is not None and count == len(match.versions) and count:
+            self.all_ticked(match)
+            if match.left_out:
+                ticked_label.setText(f"{count:,} ticked ({match.left_out_count:,} left out)")
+                ticked_label.setToolTip(f"Left out {left_out_text(match.left_out)}")
+            return match
+        ticked_label.setToolTip("")
+        matching = model.total if decidable_total is None else decidable_total
+        page_full = model.page_check_state() == Qt.CheckState.Checked
+        if can_decide and page_full and count == model.decidable_loaded() and matching > count:
+            self.offer_all(count, matching)
+        else:
+            self.hide()
+        return None
 
     def _clicked(self) -> None:
         (self.tick_all_requested if self._offers_all else self.untick_requested).emit()

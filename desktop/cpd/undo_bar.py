@@ -24,7 +24,7 @@ UNDO_KEYS = "Ctrl+Z"
 
 
 def bar_text(result: SignOffResult) -> str:
-    """ "Authorised 500 — 3 left alone" (the reasons are one click away, in Details…)."""
+    """Like "Authorised 500 — 3 left alone" (the reasons are one click away, in Details…)."""
     verb = "Authorised" if result.decision is PartnershipState.AUTHORISED else "Rejected"
     text = f"{verb} {len(result.applied):,}"
     if result.skipped:

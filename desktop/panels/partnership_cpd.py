@@ -32,7 +32,7 @@ from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
-from db.queries.decidability import DecidableMatch, left_out_text
+from db.queries.decidability import DecidableMatch
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
 from db.services.signoff import SignOffResult
@@ -310,7 +310,7 @@ class PartnershipCpdPanel(Panel):
             )
 
     def _decidable_counted(self, generation: int, matching: int, decidable: int) -> None:
-        """ "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
+        """The N of "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
         if generation != self._generation:
             return
         self.decidable_total = decidable
@@ -361,25 +361,9 @@ class PartnershipCpdPanel(Panel):
         self.authorise_button.setEnabled(count > 0)
         self.reject_button.setEnabled(count > 0)
         self.tick_all_button.setEnabled(self.model.total > 0)
-        self._update_tick_banner()
-
-    def _update_tick_banner(self) -> None:
-        """Offer "tick all N matching" once the page is ticked; after it, say what it left out."""
-        count, match = self.model.ticked_count, self._all_match
-        if match is not None and count == len(match.versions) and count:
-            self.tick_banner.all_ticked(match)
-            if match.left_out:
-                self.ticked_label.setText(f"{count:,} ticked ({match.left_out_count:,} left out)")
-                self.ticked_label.setToolTip(f"Left out {left_out_text(match.left_out)}")
-            return
-        self._all_match = None
-        self.ticked_label.setToolTip("")
-        page_full = self.model.page_check_state() == Qt.CheckState.Checked
-        more = (self.model.total if self.decidable_total is None else self.decidable_total) > count
-        if self.can_decide and page_full and count == self.model.decidable_loaded() and more:
-            self.tick_banner.offer_all(count, self.decidable_total or self.model.total)
-        else:
-            self.tick_banner.hide()
+        self._all_match = self.tick_banner.follow(
+            self.model, self.ticked_label, self.can_decide, self.decidable_total, self._all_match
+        )
 
     def tick_all_matching(self) -> None:
         if not self.can_decide:
