@@ -126,6 +126,32 @@ def test_mark_completed_is_disabled_with_the_reason_for_a_rejected_request(qtbot
     assert dialog.completed_date.date() == QDate.currentDate()  # the editor goes no further than today
 
 
+def test_mark_completed_waits_for_the_day_and_then_records_it(qtbot, window, demo_db) -> None:
+    with demo_db.read() as session:
+        activity_id = session.scalar(
+            select(CpdActivity.id)
+            .where(
+                CpdActivity.partnership_state == PartnershipState.PENDING,
+                CpdActivity.starts_on > date.today(),
+                CpdActivity.line_manager_state != LineManagerState.DENIED,
+                CpdActivity.cpd_team_state != CpdTeamState.DECLINED,
+            )
+            .limit(1)
+        )
+    dialog = ActivityDetailDialog(window.context, activity_id)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert not dialog.completed_button.isEnabled() and "starts on" in dialog.completed_button.toolTip()
+
+    with demo_db.transaction() as session:
+        today = date.today()
+        session.execute(update(CpdActivity).where(CpdActivity.id == activity_id).values(starts_on=today, ends_on=today))
+    dialog.load()
+    qtbot.waitUntil(lambda: dialog.completed_button.isEnabled(), timeout=10_000)  # pending, not refused: allowed
+    qtbot.mouseClick(dialog.completed_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.status_label.text() == "Completion recorded.", timeout=10_000)
+
+
 # -- 14. Rows you may not decide cannot be ticked -----------------------------------------------------
 def test_rows_you_may_not_decide_have_no_box_and_tick_all_leaves_them_out(qtbot, window, check_model) -> None:
     panel = pending_panel(qtbot, window)

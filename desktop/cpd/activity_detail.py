@@ -269,7 +269,11 @@ def _why_no_completion(detail: ActivityDetail | None) -> str | None:
     if not detail.can_decide:
         return "Only someone who may decide partnership CPD for this organisation can record completion."
     row = detail.row
-    return completion_refusal(row.partnership_state, row.line_manager_state, row.cpd_team_state)
+    if refusal := completion_refusal(row.partnership_state, row.line_manager_state, row.cpd_team_state):
+        return refusal
+    if row.starts_on > date.today():
+        return f"It starts on {day(row.starts_on)}: record completion once it has happened."
+    return None
 
 
 def _why_no_edit(detail: ActivityDetail | None) -> str:

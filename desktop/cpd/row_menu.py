@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QMenu, QTableView, QWidget
 
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter, ActivityRow
+from db.services.signoff import UNDECIDED
 from desktop.models.activity_table_model import COL_CHECK
 
 if TYPE_CHECKING:
     from desktop.panels.partnership_cpd import PartnershipCpdPanel
 
-UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 MENU_KEYS = "Menu, Shift+F10"
 
 
