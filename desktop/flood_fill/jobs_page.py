@@ -41,7 +41,6 @@ class JobsPage(QWidget):
         self.value_box.setMinimumContentsLength(28)
         self.add_quick_button = QPushButton("Add all")
         self.remove_quick_button = QPushButton("Remove all")
-        self.remove_quick_button.setAutoDefault(False)  # a destructive button is never what Enter presses
         quick.addWidget(self.kind_box)
         quick.addWidget(self.value_box, 1)
         quick.addWidget(self.add_quick_button)
@@ -62,7 +61,6 @@ class JobsPage(QWidget):
         footer = QHBoxLayout()
         self.listed_label = QLabel("")
         self.clear_button = QPushButton("Clear selection")
-        self.clear_button.setAutoDefault(False)  # a destructive button is never what Enter presses
         footer.addStretch()
         footer.addWidget(self.listed_label)
         footer.addWidget(self.clear_button)

@@ -68,7 +68,6 @@ class GroupEditor(QSplitter):
         self.new_group_button = QPushButton("New group…")
         self.rename_button = QPushButton("Rename")
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setAutoDefault(False)  # a destructive button is never what Enter presses
         for button in (self.new_category_button, self.new_group_button, self.rename_button, self.delete_button):
             buttons.addWidget(button)
         left_layout.addLayout(buttons)
