@@ -148,6 +148,10 @@ def test_mark_completed_waits_for_the_day_and_then_records_it(qtbot, window, dem
         session.execute(update(CpdActivity).where(CpdActivity.id == activity_id).values(starts_on=today, ends_on=today))
     dialog.load()
     qtbot.waitUntil(lambda: dialog.completed_button.isEnabled(), timeout=10_000)  # pending, not refused: allowed
+    dialog.show()
+    dialog.completed_button.setFocus()
+    qtbot.keyClick(dialog.completed_button, Qt.Key.Key_Return)  # Enter closes; it records nothing
+    assert not dialog.isVisible() and dialog.status_label.text() != "Completion recorded."
     qtbot.mouseClick(dialog.completed_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.status_label.text() == "Completion recorded.", timeout=10_000)
 

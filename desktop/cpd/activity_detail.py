@@ -90,6 +90,8 @@ class ActivityDetailDialog(QDialog):
         self.completed_date.setDisplayFormat("dd MMM yyyy")
         self.completed_date.setMaximumDate(QDate.currentDate())  # completion records a day already here
         self.completed_button = QPushButton("Mark &completed")
+        for button in (self.authorise_button, self.reauthorise_button, self.edit_button, self.completed_button):
+            button.setAutoDefault(False)  # Enter closes the details; it never records or decides anything
         for widget in (self.authorise_button, self.reject_button, self.reauthorise_button, self.edit_button):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -98,6 +100,7 @@ class ActivityDetailDialog(QDialog):
         actions.addWidget(self.completed_button)
         layout.addLayout(actions)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
