@@ -370,7 +370,7 @@ class PartnershipCpdPanel(Panel):
             return
         generation = self._generation
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
-        self.ticked_label.setText(f"Ticking all {self.model.total:,}…")
+        self.ticked_label.setText(f"Ticking all {self.decidable_total or self.model.total:,}…")
         self.tick_all_button.setEnabled(False)
         self.context.ops.query(
             lambda: activity_queries.decidable_matching(db, user_id, filt),
