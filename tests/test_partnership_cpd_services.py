@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,8 +13,10 @@ from db.models import (
     Budget,
     CompletionState,
     CpdActivity,
+    CpdTeamState,
     DecisionBatch,
     Job,
+    LineManagerState,
     Module,
     Notification,
     PartnershipState,
@@ -133,8 +135,18 @@ def test_only_the_decider_or_the_primary_user_may_undo(demo_db) -> None:
 def test_mark_completed_checks_version_and_date_and_audits(demo_db) -> None:
     sam = user_id(demo_db, "sam.patel")
     activity_id, version = next(iter(pending_elsewhere(demo_db, "sam.patel", decidable(demo_db), limit=1).items()))
-    with demo_db.read() as session:
-        starts_on = session.get(CpdActivity, activity_id).starts_on
+    starts_on = date.today() - timedelta(days=10)  # completion is only recorded for a day already past
+    with demo_db.transaction() as session:
+        session.execute(
+            update(CpdActivity)
+            .where(CpdActivity.id == activity_id)
+            .values(
+                starts_on=starts_on,
+                ends_on=starts_on,
+                line_manager_state=LineManagerState.AGREED,
+                cpd_team_state=CpdTeamState.APPROVED,
+            )
+        )
     with pytest.raises(ValidationError):
         mark_completed(demo_db, sam, activity_id, version, starts_on - timedelta(days=1))
     with pytest.raises(StaleData):

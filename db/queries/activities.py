@@ -28,6 +28,7 @@ from db.models import (
     Person,
     TrainingEvent,
 )
+from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
 
@@ -97,6 +98,7 @@ class ActivityPage:
     summary: ActivitySummary | None  # None from ``first_rows``: counted separately
     rows: list[ActivityRow] = field(default_factory=list)
     can_decide: bool = False
+    rules: DecideRules = field(default_factory=DecideRules)  # which rows this user may decide, and why not
 
 
 _creator_job = aliased(Job)
@@ -263,6 +265,7 @@ def first_page(db: Database, user_id: int, filt: ActivityFilter, limit: int = PA
             summary=_summary(session, scope, filt),
             rows=_fetch_rows(session, scope, filt, 0, limit),
             can_decide=bool(scope.orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE)),
+            rules=decide_rules_in(session, scope),
         )
 
 
@@ -277,6 +280,7 @@ def first_rows(db: Database, user_id: int, filt: ActivityFilter, limit: int = PA
             summary=None,
             rows=_fetch_rows(session, scope, filt, 0, limit),
             can_decide=bool(scope.orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE)),
+            rules=decide_rules_in(session, scope),
         )
 
 
@@ -305,3 +309,29 @@ def matching_versions(db: Database, user_id: int, filt: ActivityFilter) -> dict[
         query = select(CpdActivity.id, CpdActivity.version).where(and_(*_conditions(filt, scope)))
         # Core, not the ORM: 200,000 plain tuples come back in about half the time.
         return dict(session.connection().execute(query).tuples().all())
+
+
+def count_decidable(db: Database, user_id: int, filt: ActivityFilter) -> int:
+    """How many matching activities this user may decide: the N of "Tick all N matching"."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        rules = decide_rules_in(session, scope)
+        conditions = [*_conditions(filt, scope), CpdActivity.organisation_id.in_(sorted(rules.decidable_orgs))]
+        if rules.own_job_ids:
+            conditions.append(CpdActivity.job_id.not_in(sorted(rules.own_job_ids)))
+        return int(session.scalar(select(func.count()).where(and_(*conditions))) or 0)
+
+
+def decidable_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
+    """What "tick all N matching" ticks: only rows the user may decide, and how many were left out and why.
+
+    No join to jobs: own requests are told apart by job id (a person has a few), so this reads
+    the same index as ``matching_versions`` plus two columns of the row itself.
+    """
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        rules = decide_rules_in(session, scope)
+        query = select(CpdActivity.id, CpdActivity.version, CpdActivity.organisation_id, CpdActivity.job_id).where(
+            and_(*_conditions(filt, scope))
+        )
+        return split_decidable(rules, session.connection().execute(query).tuples())

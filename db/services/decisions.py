@@ -22,8 +22,10 @@ from db.models import (
     AuditEntry,
     CompletionState,
     CpdActivity,
+    CpdTeamState,
     DecisionBatch,
     Level,
+    LineManagerState,
     Module,
     Notification,
     PartnershipState,
@@ -198,10 +200,36 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
             progress.report(total + done, total * 2, f"Undoing {done:,} of {total:,} decisions…")
 
 
+def completion_refusal(
+    partnership: PartnershipState, line_manager: LineManagerState, cpd_team: CpdTeamState
+) -> str | None:
+    """Why this activity cannot be marked completed, or None when it can.
+
+    The trust's rule: completion is recorded for a request nobody turned down,
+    that is not rejected by the partnership, not denied by the line manager and
+    not declined by the CPD team.  A request still pending authorisation may be
+    completed (staff often attend before the paperwork catches up); a refused one
+    may not, or the records would show training the trust said no to.
+    """
+    if partnership is PartnershipState.REJECTED:
+        return "It was rejected by the partnership: a rejected request cannot be completed."
+    if line_manager is LineManagerState.DENIED:
+        return "It was denied by the line manager: a denied request cannot be completed."
+    if cpd_team is CpdTeamState.DECLINED:
+        return "It was declined by the CPD team: a declined request cannot be completed."
+    return None
+
+
 def mark_completed(
     db: Database, user_id: int, activity_id: int, shown_version: int, completed_on: date
 ) -> CompletionState:
-    """Record that the activity was completed on a date (C2), audited."""
+    """Record that the activity was completed on a date (C2), audited.
+
+    Refused for a request that was turned down (``completion_refusal``) and for a
+    date after today: completion records what happened, not what is planned.
+    """
+    if completed_on > date.today():
+        raise ValidationError("The completion date is in the future: record completion on or after the day itself.")
     with db.transaction() as session:
         scope = scope_for(session, user_id)
         row = session.get(CpdActivity, activity_id)
@@ -213,6 +241,8 @@ def mark_completed(
             raise StaleData("Someone changed this activity since it was shown. Reload it and try again.")
         if completed_on < row.starts_on:
             raise ValidationError("An activity cannot be completed before it starts.")
+        if refusal := completion_refusal(row.partnership_state, row.line_manager_state, row.cpd_team_state):
+            raise ValidationError(refusal)
         before = {"completion_state": row.completion_state.value, "completed_on": _iso(row.completed_on)}
         session.execute(
             update(CpdActivity)

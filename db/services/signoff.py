@@ -25,11 +25,13 @@ from db.models import (
     Level,
     Module,
     Notification,
+    Organisation,
     PartnershipState,
     Person,
     utcnow,
 )
 from db.progress import NullProgress, Progress
+from db.queries.decidability import decide_rules_in
 from db.scope import Scope, own_person_id, scope_for
 
 CHUNK = 2000
@@ -40,6 +42,7 @@ UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 class SkipReason(enum.StrEnum):
     CHANGED = "changed since it was shown"
     NOT_PERMITTED = "you may not decide for this organisation"
+    NOT_SHARED = "the school does not share group actions"
     OWN_REQUEST = "it is your own request"
     ALREADY_DECIDED = "it was already decided"
     NOT_FOUND = "it no longer exists"
@@ -51,6 +54,7 @@ class Skipped:
     title: str
     individual: str
     reason: SkipReason
+    organisation: str = ""  # the result names each left-alone row's organisation
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ def sign_off_in(
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
     own_person = own_person_id(session, scope)
+    unshared = decide_rules_in(session, scope).unshared_orgs  # to say *why* a school is out of reach (D6)
 
     current = _lock_rows(session, ids, progress, total)
     applied: list[int] = []
@@ -135,10 +140,12 @@ def sign_off_in(
             skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
             continue
         why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
+        if why is SkipReason.NOT_PERMITTED and row.org in unshared:
+            why = SkipReason.NOT_SHARED
         if why is None:
             applied.append(activity_id)
         else:
-            skipped.append(Skipped(activity_id, row.title, row.individual, why))
+            skipped.append(Skipped(activity_id, row.title, row.individual, why, row.organisation))
 
     batch_id = None
     if applied:
@@ -155,6 +162,7 @@ class _Current:
     person_id: int
     title: str
     individual: str
+    organisation: str
     decided_at: object = None
     decided_by: int | None = None
     reason: str | None = None
@@ -195,6 +203,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
                 Job.person_id,
                 CpdActivity.title,
                 Person.first_name + " " + Person.last_name,
+                Organisation.name,
                 CpdActivity.partnership_decided_at,
                 CpdActivity.partnership_user_id,
                 CpdActivity.partnership_reason,
@@ -203,6 +212,7 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
             )
             .join(Job, Job.id == CpdActivity.job_id)
             .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
             .where(CpdActivity.id.in_(chunk))
         )
         if lock:

@@ -30,7 +30,7 @@ from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries.activity_detail import ActivityDetail, load_activity_detail
 from db.services.activity_edits import EditResult
-from db.services.decisions import mark_completed
+from db.services.decisions import completion_refusal, mark_completed
 from db.services.signoff import SignOffResult
 from desktop.context import AppContext
 from desktop.cpd.activity_edit_dialog import ActivityEditDialog, edit_summary
@@ -38,6 +38,7 @@ from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.formatting import day, days, moment, money, state
 from desktop.models.activity_history_model import ActivityHistoryModel
 from desktop.widgets import data_table, fit_columns
+from resources_qt.style import set_warning
 
 
 def _who_when(who: str | None, when: object) -> str:
@@ -79,6 +80,7 @@ class ActivityDetailDialog(QDialog):
         actions = QHBoxLayout()
         self.authorise_button = QPushButton("&Authorise…")
         self.reject_button = QPushButton("&Reject…")
+        self.reject_button.setAutoDefault(False)  # never what Enter presses
         self.reauthorise_button = QPushButton("&Update authorisation…")
         self.reauthorise_button.setToolTip("The request changed after it was decided: decide it again (C5)")
         self.edit_button = QPushButton("&Edit dates and costs…")
@@ -86,7 +88,10 @@ class ActivityDetailDialog(QDialog):
         self.completed_date = QDateEdit(QDate.currentDate())
         self.completed_date.setCalendarPopup(True)
         self.completed_date.setDisplayFormat("dd MMM yyyy")
+        self.completed_date.setMaximumDate(QDate.currentDate())  # completion records a day already here
         self.completed_button = QPushButton("Mark &completed")
+        for button in (self.authorise_button, self.reauthorise_button, self.edit_button, self.completed_button):
+            button.setAutoDefault(False)  # Enter closes the details; it never records or decides anything
         for widget in (self.authorise_button, self.reject_button, self.reauthorise_button, self.edit_button):
             actions.addWidget(widget)
         actions.addStretch(1)
@@ -95,6 +100,7 @@ class ActivityDetailDialog(QDialog):
         actions.addWidget(self.completed_button)
         layout.addLayout(actions)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
@@ -159,9 +165,13 @@ class ActivityDetailDialog(QDialog):
                 ("Pending", money(b.pending_pence)),
                 ("Rejected", money(b.rejected_pence)),
                 ("Remaining", money(b.remaining_pence)),
-                ("Cover this period", f"{days(c.authorised_days)} of {days(c.limit_days)} days authorised"),
+                ("Cover this period", f"{days(c.authorised_days)} of {days(c.limit_days)} cover days authorised"),
             ],
         )
+        self.cover_label = self.budget.itemAt(self.budget.rowCount() - 1, QFormLayout.ItemRole.FieldRole).widget()
+        over = c.authorised_days > c.limit_days
+        set_warning(self.cover_label, over)  # "6 of 5 cover days" must not read like "4 of 5"
+        self.cover_label.setToolTip("Past this individual's cover limit for the period" if over else "")
         self.audit_model.set_rows(detail.audit)
         if detail.audit:
             fit_columns(self.audit_table, maximum=320)
@@ -184,7 +194,10 @@ class ActivityDetailDialog(QDialog):
             may and current in (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
         )
         self.reauthorise_button.setEnabled(may and current is PartnershipState.NEEDS_REAUTHORISATION)
-        self.completed_button.setEnabled(detail is not None and detail.can_decide)
+        why_not_complete = _why_no_completion(detail)
+        self.completed_button.setEnabled(why_not_complete is None)
+        self.completed_date.setEnabled(why_not_complete is None)
+        self.completed_button.setToolTip(why_not_complete or "Record that the activity was completed on this date")
         self.edit_button.setEnabled(may)
         self.edit_button.setToolTip(_why_no_edit(detail))
         if detail is not None and detail.is_own:
@@ -250,6 +263,20 @@ def _partnership_who_when(detail: ActivityDetail) -> str:
     if who_when and detail.row.partnership_state is PartnershipState.NEEDS_REAUTHORISATION:
         return f"last decided by {who_when}"
     return who_when
+
+
+def _why_no_completion(detail: ActivityDetail | None) -> str | None:
+    """The completion button's tooltip when it is disabled; None when completion may be recorded."""
+    if detail is None:
+        return "Loading…"
+    if not detail.can_decide:
+        return "Only someone who may decide partnership CPD for this organisation can record completion."
+    row = detail.row
+    if refusal := completion_refusal(row.partnership_state, row.line_manager_state, row.cpd_team_state):
+        return refusal
+    if row.starts_on > date.today():
+        return f"It starts on {day(row.starts_on)}: record completion once it has happened."
+    return None
 
 
 def _why_no_edit(detail: ActivityDetail | None) -> str:

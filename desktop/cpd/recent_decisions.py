@@ -30,6 +30,7 @@ class RecentDecisionsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.undo_button = QPushButton("&Undo selected decision")
         self.undo_button.setEnabled(False)
+        self.undo_button.setAutoDefault(False)  # a reversing action is never what Enter presses
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         self.undo_button.clicked.connect(self.undo)

@@ -8,6 +8,7 @@ reason as typed so the user can simply try again.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,7 @@ from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact
+from db.queries.refusals import RefusedBelow, refused_below
 from db.services.signoff import SignOffResult, sign_off
 from desktop.context import AppContext
 from desktop.formatting import days, money
@@ -38,6 +41,7 @@ MAX_WARNINGS_LISTED = 8
 
 
 def warning_lines(impact: AuthorisationImpact) -> list[str]:
+    """Budget warnings as plain lines (cover limits are listed apart: ``cover_lines``)."""
     lines = []
     for warning in impact.budget_warnings[:MAX_WARNINGS_LISTED]:
         ctx = warning.context
@@ -48,11 +52,17 @@ def warning_lines(impact: AuthorisationImpact) -> list[str]:
         )
     if len(impact.budget_warnings) > MAX_WARNINGS_LISTED:
         lines.append(f"…and {len(impact.budget_warnings) - MAX_WARNINGS_LISTED:,} more organisations over budget.")
+    return lines
+
+
+def cover_lines(impact: AuthorisationImpact) -> list[str]:
+    """Cover past a limit as rich text, the over-limit figure in bold: "<b>6</b> of 5 cover days"."""
+    lines = []
     for warning in impact.cover_warnings[:MAX_WARNINGS_LISTED]:
         ctx = warning.context
         lines.append(
-            f"{ctx.individual} ({ctx.period}): cover limit {days(ctx.limit_days)} days; "
-            f"this would make {days(warning.total_days)} days."
+            f"{html.escape(ctx.individual)} ({html.escape(ctx.period)}): <b>{days(warning.total_days)}</b> of "
+            f"{days(ctx.limit_days)} cover days if authorised — past the limit."
         )
     if len(impact.cover_warnings) > MAX_WARNINGS_LISTED:
         lines.append(
@@ -61,10 +71,23 @@ def warning_lines(impact: AuthorisationImpact) -> list[str]:
     return lines
 
 
+def refusal_text(refused: RefusedBelow) -> str:
+    """Like "3 ticked activities were turned down before reaching the partnership: 2 denied by …"."""
+    parts = []
+    if refused.denied:
+        parts.append(f"{len(refused.denied):,} denied by the line manager")
+    if refused.declined:
+        parts.append(f"{len(refused.declined):,} declined by the CPD team")
+    count = len(refused.ids)
+    noun = "ticked activity was" if count == 1 else "ticked activities were"
+    return f"{count:,} {noun} turned down before reaching the partnership: {' and '.join(parts)}."
+
+
 class SignOffDialog(QDialog):
     """Emits ``signed_off(SignOffResult)`` and closes once the decision is saved."""
 
     signed_off = Signal(object)
+    left_out = Signal(object)  # frozenset of ids taken out of this sign-off ("Leave them out")
 
     def __init__(
         self,
@@ -80,6 +103,7 @@ class SignOffDialog(QDialog):
         self.ticked = dict(ticked)
         self.source = source
         self.impact: AuthorisationImpact | None = None
+        self.refused: RefusedBelow | None = None
         self._impact_unknown = False
         self.result_: SignOffResult | None = None
         self.running = False
@@ -110,6 +134,22 @@ class SignOffDialog(QDialog):
         set_warning(self.warning_label, True)
         self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.warning_label)
+        self.cover_label = QLabel()
+        self.cover_label.setWordWrap(True)
+        self.cover_label.setObjectName("coverWarnings")
+        self.cover_label.setTextFormat(Qt.TextFormat.RichText)
+        set_warning(self.cover_label, True)
+        layout.addWidget(self.cover_label)
+        refusals = QHBoxLayout()
+        self.refusal_label = QLabel()
+        self.refusal_label.setWordWrap(True)
+        set_warning(self.refusal_label, True)
+        self.leave_out_button = QPushButton("&Leave them out")
+        self.leave_out_button.setAutoDefault(False)  # never the button Enter presses
+        self.leave_out_button.setToolTip("Untick the activities a line manager denied or the CPD team declined")
+        refusals.addWidget(self.refusal_label, 1)
+        refusals.addWidget(self.leave_out_button)
+        layout.addLayout(refusals)
         self.confirm_box = QCheckBox("Authorise even though this goes past a budget or cover limit")
         layout.addWidget(self.confirm_box)
 
@@ -135,8 +175,10 @@ class SignOffDialog(QDialog):
         (self.authorise_radio if decision is PartnershipState.AUTHORISED else self.reject_radio).setChecked(True)
         self._group.buttonToggled.connect(self._update)
         self.reason_edit.textChanged.connect(lambda: self.error_label.clear())
+        self.leave_out_button.clicked.connect(self.leave_out_refused)
         self._update()
         self._load_impact()
+        self._load_refusals()
 
     @property
     def decision(self) -> PartnershipState:
@@ -149,6 +191,31 @@ class SignOffDialog(QDialog):
     def _load_impact(self) -> None:
         db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
         self.context.ops.query(lambda: authorisation_impact(db, user_id, ids), self._impact_loaded, self._impact_failed)
+
+    def _load_refusals(self) -> None:
+        db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
+        self.context.ops.query(lambda: refused_below(db, user_id, ids), self._refusals_loaded, lambda _error: None)
+
+    def _refusals_loaded(self, refused: RefusedBelow) -> None:
+        self.refused = refused
+        self._update()
+
+    def leave_out_refused(self) -> None:
+        """Untick the rows turned down below the partnership and add up what is left again."""
+        if self.refused is None or self.running or not self.refused.ids:
+            return
+        gone = frozenset(self.refused.ids & self.ticked.keys())
+        for activity_id in gone:
+            self.ticked.pop(activity_id, None)
+        self.refused = RefusedBelow(frozenset(), frozenset())
+        noun = "ticked activity" if len(self.ticked) == 1 else "ticked activities"
+        self.count_label.setText(f"<b>{len(self.ticked):,} {noun}</b> ({len(gone):,} left out)")
+        self.left_out.emit(gone)
+        self.impact = None
+        self.total_label.setText("Adding up their cost and checking budgets and cover limits…")
+        self._update()
+        if self.ticked:
+            self._load_impact()
 
     def _impact_loaded(self, impact: AuthorisationImpact) -> None:
         self.impact = impact
@@ -172,14 +239,25 @@ class SignOffDialog(QDialog):
     def _update(self, *_args: object) -> None:
         authorising = self.decision is PartnershipState.AUTHORISED
         self.ok_button.setText("Authorise" if authorising else "Reject")
+        # Enter authorises (after the checks above); a rejection is sent with Ctrl+Enter or a click only,
+        # because each individual is told at once and Enter in a dialog is pressed to dismiss things.
+        self.ok_button.setDefault(authorising)
+        self.ok_button.setAutoDefault(authorising)
         lines = warning_lines(self.impact) if (self.impact and authorising) else []
+        covers = cover_lines(self.impact) if (self.impact and authorising) else []
         self.warning_label.setText("⚠ " + "\n⚠ ".join(lines) if lines else "")
         self.warning_label.setVisible(bool(lines))
-        self.confirm_box.setVisible(bool(lines))
-        self.ok_button.setEnabled(not self.running)
+        self.cover_label.setText("⚠ " + "<br>⚠ ".join(covers) if covers else "")
+        self.cover_label.setVisible(bool(covers))
+        self.confirm_box.setVisible(bool(lines or covers))
+        refused = bool(self.refused and self.refused.ids)
+        self.refusal_label.setText(("⚠ " + refusal_text(self.refused)) if self.refused and refused else "")
+        self.refusal_label.setVisible(refused)
+        self.leave_out_button.setVisible(refused)
+        self.ok_button.setEnabled(not self.running and bool(self.ticked))
 
     def submit(self) -> None:
-        if self.running:
+        if self.running or not self.ticked:
             return
         if self.decision is PartnershipState.REJECTED and not self.reason.strip():
             self.error_label.setText("Give a reason to reject: each individual is told why.")

@@ -1,4 +1,10 @@
-"""What a sign-off did: applied and left-alone counts, each skipped row with its reason, and Undo."""
+"""What a sign-off did: applied and left-alone counts, each skipped row with its organisation and reason.
+
+Opened from "Details…" in the panel's undo bar (undo_bar.py), which holds the
+Undo.  Enter closes this dialog: Close is its default button and has the focus,
+and an Undo here (when offered) is never a default button, so a lead pressing
+Enter to dismiss the result can never put every decided row back.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,9 @@ def summary_text(result: SignOffResult) -> str:
 
 
 class SignOffResultDialog(QDialog):
-    def __init__(self, context: AppContext, result: SignOffResult, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, result: SignOffResult, parent: QWidget | None = None, *, undo_offered: bool = True
+    ) -> None:
         super().__init__(parent)
         self.context = context
         self.result_ = result
@@ -47,7 +55,7 @@ class SignOffResultDialog(QDialog):
         layout.addWidget(self.table, 1)
         if result.skipped:
             fit_columns(self.table, maximum=320)
-            self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # rows left alone for one reason together
+            self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # rows left alone for one reason together
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -55,7 +63,12 @@ class SignOffResultDialog(QDialog):
         self.undo_button = QPushButton("&Undo this decision")
         self.undo_button.setToolTip("Put every decided activity back as it was (unless one changed since)")
         self.undo_button.setEnabled(result.batch_id is not None)
+        self.undo_button.setAutoDefault(False)  # a reversing action is never what Enter presses
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button.setVisible(undo_offered)  # after addButton, which shows it
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
         buttons.rejected.connect(self.reject)
         self.undo_button.clicked.connect(self.undo)
         add_print_buttons(self, buttons, context, result.batch_id)

@@ -7,16 +7,22 @@ the panel re-queries with ORDER BY; scrolling to the end emits
 Ticks are held here as activity id → the version the user saw, not as rows:
 "tick all N matching" can then hold 200,000 ids without loading their rows,
 and ticks survive paging because they do not depend on what is loaded.
+
+A row the user may not decide (their own request, outside their scope, a school
+not sharing group actions: ``DecideRules``) shows a dash instead of a checkbox,
+with the reason as its tooltip, and no way of ticking it takes it.  (A disabled
+checkbox looked just like an enabled one in the light theme.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from db.queries.activities import PAGE_SIZE, ActivityRow, ActivitySummary
+from db.queries.decidability import DecideRules
 from desktop.formatting import day, days, money, state
 from desktop.models.paged_row_model import PagedRowModel
 from desktop.models.row_table_model import Index, RowRole
@@ -85,6 +91,8 @@ _ANSWERED_ROLES = frozenset({_DISPLAY, _CHECK_STATE, _ALIGNMENT, _TOOLTIP, RowRo
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CELL_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _CHECK_FLAGS = _CELL_FLAGS | Qt.ItemFlag.ItemIsUserCheckable
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+NOT_YOURS_MARK = "–"  # in the checkbox column of a row the user may not decide
 
 
 def _text(row: ActivityRow, column: int) -> str:
@@ -147,6 +155,9 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         super().__init__(parent)
         self._ticked: dict[int, int] = {}
         self._checkable = True
+        self._rules = DecideRules()
+        self._everyone = True  # until rules arrive (and in tests feeding rows alone) every row is decidable
+        self.anchor = -1  # the row last ticked or unticked on its own: where a shift-click range starts
 
     # -- ticks (C4) ----------------------------------------------------------
     def set_checkable(self, checkable: bool) -> None:
@@ -158,6 +169,26 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     @property
     def checkable(self) -> bool:
         return self._checkable
+
+    def set_rules(self, rules: DecideRules) -> None:
+        """Which rows this user may decide; ticks on rows they may not are dropped."""
+        self._rules, self._everyone = rules, False
+        for row, activity in enumerate(self._rows):
+            if activity.id in self._ticked and self.why_not_decidable(row) is not None:
+                del self._ticked[activity.id]
+        self._emit_check_column()
+
+    def why_not_decidable(self, row: int) -> str | None:
+        """None when row ``row`` may be ticked; otherwise why not ("your own request", …)."""
+        if not self._checkable:
+            return "you may view but not decide partnership CPD"
+        if self._everyone or not 0 <= row < len(self._rows):
+            return None
+        activity = self._rows[row]
+        return self._rules.why_not(activity.organisation_id, activity.person_id)
+
+    def decidable_loaded(self) -> int:
+        return sum(1 for row in range(len(self._rows)) if self.why_not_decidable(row) is None)
 
     @property
     def ticked(self) -> dict[int, int]:
@@ -175,10 +206,13 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if not self._checkable or not 0 <= row < len(self._rows):
             return
         activity = self._rows[row]
+        if ticked and self.why_not_decidable(row) is not None:
+            return
         if ticked:
             self._ticked[activity.id] = activity.version
         else:
             self._ticked.pop(activity.id, None)
+        self.anchor = row
         index = self.index(row, COL_CHECK)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         self._ticks_changed()
@@ -188,14 +222,20 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             self.set_ticked(row, not self.is_ticked(row))
 
     def tick_page(self, ticked: bool = True) -> None:
-        """Tick (or untick) every loaded row, with one change signal."""
+        """Tick (or untick) every loaded row the user may decide, with one change signal."""
+        self.tick_range(0, len(self._rows) - 1, ticked)
+
+    def tick_range(self, first: int, last: int, ticked: bool = True) -> None:
+        """Tick or untick rows ``first``..``last`` (either order; shift-click), skipping undecidable ones."""
         if not self._checkable or not self._rows:
             return
-        for activity in self._rows:
-            if ticked:
-                self._ticked[activity.id] = activity.version
-            else:
+        first, last = sorted((max(0, first), min(last, len(self._rows) - 1)))
+        for row in range(first, last + 1):
+            activity = self._rows[row]
+            if not ticked:
                 self._ticked.pop(activity.id, None)
+            elif self.why_not_decidable(row) is None:
+                self._ticked[activity.id] = activity.version
         self._emit_check_column()
 
     def tick_all(self, versions: Mapping[int, int]) -> None:
@@ -205,6 +245,12 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self._ticked = dict(versions)
         self._emit_check_column()
 
+    def untick(self, ids: Iterable[int]) -> None:
+        """Untick these activities (left out of a sign-off), with one change signal."""
+        for activity_id in ids:
+            self._ticked.pop(activity_id, None)
+        self._emit_check_column()
+
     def clear_ticks(self) -> None:
         if not self._ticked:
             return
@@ -212,13 +258,13 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self._emit_check_column()
 
     def page_check_state(self) -> Qt.CheckState:
-        """For the header checkbox: all, some or none of the loaded rows ticked."""
+        """For the header checkbox: all, some or none of the loaded rows the user may decide ticked."""
         if not self._rows or not self._ticked:
             return Qt.CheckState.Unchecked
         ticked = sum(1 for activity in self._rows if activity.id in self._ticked)
         if ticked == 0:
             return Qt.CheckState.Unchecked
-        return Qt.CheckState.Checked if ticked == len(self._rows) else Qt.CheckState.PartiallyChecked
+        return Qt.CheckState.Checked if ticked >= self.decidable_loaded() else Qt.CheckState.PartiallyChecked
 
     def _emit_check_column(self) -> None:
         if self._rows:
@@ -234,6 +280,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     # -- feeding -------------------------------------------------------------
     def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:  # type: ignore[override]
         """Show a new first page; ``summary`` may follow later through ``set_summary``."""
+        self.anchor = -1
         super().reset(summary.count if summary is not None else None, rows)
 
     def set_summary(self, summary: ActivitySummary) -> None:
@@ -246,7 +293,9 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return _CHECK_FLAGS if index.column() == COL_CHECK and self._checkable else _CELL_FLAGS
+        if index.column() != COL_CHECK or not self._checkable:
+            return _CELL_FLAGS
+        return _CHECK_FLAGS if self.why_not_decidable(index.row()) is None else _CELL_FLAGS
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != COL_CHECK or role != Qt.ItemDataRole.CheckStateRole:
@@ -282,9 +331,18 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return row
         column = index.column()
         if column == COL_CHECK:
-            if role == _CHECK_STATE and self._checkable:
-                return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
-            return None
+            if not self._checkable:
+                return None
+            why = self.why_not_decidable(number)
+            if why is None:
+                if role == _CHECK_STATE:
+                    return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
+                return None
+            if role == _DISPLAY:
+                return NOT_YOURS_MARK
+            if role == _ALIGNMENT:
+                return _CENTRE
+            return f"Not yours to decide: {why}" if role == _TOOLTIP else None
         if role == _DISPLAY:
             return _text(row, column)
         if role == _ALIGNMENT:

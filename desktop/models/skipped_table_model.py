@@ -10,6 +10,7 @@ class SkippedTableModel(RowTableModel[Skipped]):
     COLUMNS = (
         Column("Id", lambda r: str(r.activity_id), sort_key=lambda r: r.activity_id, align_right=True),
         Column("Individual", lambda r: r.individual),
+        Column("Organisation", lambda r: r.organisation),
         Column("Activity", lambda r: r.title),
         Column("Left alone because", lambda r: str(r.reason)),
     )

@@ -10,6 +10,7 @@ panels and menus read it).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt
@@ -31,15 +32,20 @@ from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
+from db.queries.decidability import DecidableMatch
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
 from db.services.signoff import SignOffResult
 from desktop.cpd.activity_detail import ActivityDetailDialog
 from desktop.cpd.check_header import CheckHeader
 from desktop.cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
+from desktop.cpd.range_ticks import RangeTicker
 from desktop.cpd.recent_decisions import RecentDecisionsDialog
+from desktop.cpd.row_menu import build_row_menu
 from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
+from desktop.cpd.tick_banner import TickBanner
+from desktop.cpd.undo_bar import UNDO_KEYS, UndoBar
 from desktop.drill import hidden_filter_text
 from desktop.formatting import money
 from desktop.icons import icon
@@ -52,7 +58,6 @@ from desktop.models.activity_table_model import (
     SORT_KEYS,
     ActivityTableModel,
 )
-from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
 from desktop.selection_keeper import keep_selection
 from desktop.widgets import fit_columns, fit_dates
@@ -84,6 +89,9 @@ class PartnershipCpdPanel(Panel):
         self._summary_generation = -1
         self.can_decide = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
+        self.row_menu: QMenu | None = None  # the last row menu opened (tests look at it)
+        self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
+        self.decidable_total: int | None = None  # of the matching rows, how many this user may decide
 
         root = QWidget()
         layout = QVBoxLayout(root)
@@ -110,6 +118,11 @@ class PartnershipCpdPanel(Panel):
             actions.addWidget(widget)
         layout.addLayout(actions)
 
+        self.undo_bar = UndoBar(self.context)
+        self.tick_banner = TickBanner()
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.tick_banner)
+
         self.model = ActivityTableModel(self)
         self.table = QTableView()
         self.header = CheckHeader(COL_CHECK, self.table)
@@ -129,6 +142,7 @@ class PartnershipCpdPanel(Panel):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.installEventFilter(self)
+        self.range_ticker = RangeTicker(self.table, self.model)
         for column in self._hidden_columns():
             self.table.setColumnHidden(column, True)
         layout.addWidget(self.table, 1)
@@ -153,10 +167,14 @@ class PartnershipCpdPanel(Panel):
         self.reject_button.clicked.connect(lambda: self.sign_off(PartnershipState.REJECTED))
         self.details_button.clicked.connect(lambda: self.open_details(self.table.currentIndex().row()))
         self.recent_button.clicked.connect(self.open_recent_decisions)
+        self.undo_bar.details_requested.connect(self.open_result)
+        self.tick_banner.tick_all_requested.connect(self.tick_all_matching)
+        self.tick_banner.untick_requested.connect(self.model.clear_ticks)
         for keys, slot in (
             (AUTHORISE_KEYS, lambda: self.sign_off(PartnershipState.AUTHORISED)),
             (REJECT_KEYS, lambda: self.sign_off(PartnershipState.REJECTED)),
             (TICK_ALL_KEYS, self.tick_all_matching),
+            (UNDO_KEYS, self.undo_bar.undo),
         ):
             QShortcut(QKeySequence(keys), root, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.context.navigator.activities_requested.connect(self.show_filter)
@@ -253,6 +271,7 @@ class PartnershipCpdPanel(Panel):
         if generation != self._generation:
             return  # a newer filter is on its way
         self._set_can_decide(page.can_decide)
+        self.model.set_rules(page.rules)
         summary = self._summary if self._summary_generation == generation else None
         self.model.reset(summary, page.rows)
         if other_filter:
@@ -272,6 +291,7 @@ class PartnershipCpdPanel(Panel):
     def _summary_loaded(self, generation: int, summary: ActivitySummary) -> None:
         if generation != self._generation:
             return
+        self.decidable_total = None
         self._summary, self._summary_generation = summary, generation
         self.model.set_summary(summary)
         noun = "activity" if summary.count == 1 else "activities"
@@ -282,6 +302,26 @@ class PartnershipCpdPanel(Panel):
             text = "No activities match these filters. Clear a filter to see more."
         self.summary_label.setText(text)
         self.tick_all_button.setText(f"Tick all {summary.count:,} matching")
+        self._ticks_changed()
+        if self.can_decide:
+            db, user_id, filt = self.context.db, self.context.user.id, self.filter
+            self.context.ops.query(
+                lambda: activity_queries.count_decidable(db, user_id, filt),
+                lambda count: self._decidable_counted(generation, summary.count, count),
+                lambda _error: None,  # the button keeps the plain count
+            )
+
+    def _decidable_counted(self, generation: int, matching: int, decidable: int) -> None:
+        """The N of "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
+        if generation != self._generation:
+            return
+        self.decidable_total = decidable
+        self.tick_all_button.setText(f"Tick all {decidable:,} matching")
+        left_out = matching - decidable
+        tip = f"Tick every activity matching the filters that you may decide, loaded or not ({TICK_ALL_KEYS})"
+        if left_out:
+            tip += f"; leaves out {left_out:,} you may not decide (hover over a row's dash for why)"
+        self.tick_all_button.setToolTip(tip)
         self._ticks_changed()
 
     def _fetch_more(self, offset: int) -> None:
@@ -323,23 +363,27 @@ class PartnershipCpdPanel(Panel):
         self.authorise_button.setEnabled(count > 0)
         self.reject_button.setEnabled(count > 0)
         self.tick_all_button.setEnabled(self.model.total > 0)
+        self._all_match = self.tick_banner.follow(
+            self.model, self.ticked_label, self.can_decide, self.decidable_total, self._all_match
+        )
 
     def tick_all_matching(self) -> None:
         if not self.can_decide:
             return
         generation = self._generation
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
-        self.ticked_label.setText(f"Ticking all {self.model.total:,}…")
+        self.ticked_label.setText(f"Ticking all {self.decidable_total or self.model.total:,}…")
         self.tick_all_button.setEnabled(False)
         self.context.ops.query(
-            lambda: activity_queries.matching_versions(db, user_id, filt),
-            lambda versions: self._all_ticked(generation, versions),
+            lambda: activity_queries.decidable_matching(db, user_id, filt),
+            lambda match: self._all_ticked(generation, match),
             lambda error: self._failed(generation, error),
         )
 
-    def _all_ticked(self, generation: int, versions: dict[int, int]) -> None:
+    def _all_ticked(self, generation: int, match: DecidableMatch) -> None:
         if generation == self._generation:
-            self.model.tick_all(versions)
+            self._all_match = match
+            self.model.tick_all(match.versions)
         self._ticks_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -355,22 +399,36 @@ class PartnershipCpdPanel(Panel):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and row >= 0:
                 self.open_details(row)
                 return True
+            shift_f10 = event.key() == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            if (event.key() == Qt.Key.Key_Menu or shift_f10) and row >= 0:
+                self._row_menu(self.table.visualRect(self.table.currentIndex()).center())
+                return True
         return super().eventFilter(watched, event)
 
     # -- deciding --------------------------------------------------------------
-    def sign_off(self, decision: PartnershipState) -> None:
-        ticked = self.model.ticked
+    def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
+        """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        ticked = self.model.ticked if rows is None else dict(rows)
         if not self.can_decide or not ticked:
             self.context.navigator.tell("Tick the activities to decide first.")
             return
         dialog = SignOffDialog(self.context, ticked, decision, self)
-        dialog.signed_off.connect(self._signed_off)
+        dialog.signed_off.connect(lambda result: self._signed_off(result, clear_ticks=rows is None))
+        dialog.left_out.connect(self.model.untick)
         self.dialog = dialog
         dialog.open()
 
-    def _signed_off(self, result: SignOffResult) -> None:
-        self.model.clear_ticks()
-        dialog = SignOffResultDialog(self.context, result, self)
+    def _signed_off(self, result: SignOffResult, clear_ticks: bool = True) -> None:
+        """Report in the non-modal undo bar: nothing for Enter to press by mistake."""
+        if clear_ticks:
+            self.model.clear_ticks()
+        self.undo_bar.show_result(result)
+
+    def open_result(self, result: SignOffResult | None) -> None:
+        """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
+        if result is None:
+            return
+        dialog = SignOffResultDialog(self.context, result, self, undo_offered=False)
         self.dialog = dialog
         dialog.open()
 
@@ -390,16 +448,10 @@ class PartnershipCpdPanel(Panel):
     # -- menus -----------------------------------------------------------------
     def _row_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < self.model.loaded:
             return
-        activity: ActivityRow = index.data(RowRole)
-        menu = QMenu(self.table)
-        menu.addAction("Details…", lambda: self.open_details(index.row()))
-        menu.addAction(
-            f"All requests of {activity.individual}",
-            lambda: self.show_filter(ActivityFilter(person_id=activity.person_id), activity.individual),
-        )
-        menu.exec(self.table.viewport().mapToGlobal(pos))
+        self.row_menu = build_row_menu(self, index.row(), self.table)
+        self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _column_menu(self, pos: QPoint) -> None:
         menu = QMenu(self.header)
