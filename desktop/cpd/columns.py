@@ -46,12 +46,12 @@ WIDTHS = {
     COL_CHECK: 34,
     COL_INDIVIDUAL: 150,
     COL_TITLE: 230,
-    COL_LINE_MANAGER: 100,
-    COL_CPD_TEAM: 90,
+    COL_LINE_MANAGER: 118,
+    COL_CPD_TEAM: 100,
     COL_PARTNERSHIP: 150,
     COL_START: 88,
     COL_COST: 86,
-    COL_ORGANISATION: 180,
+    COL_ORGANISATION: 170,
     COL_END: 88,
     COL_PERIOD: 70,
     COL_TYPE: 110,
@@ -83,7 +83,7 @@ class SortHeader(CheckHeader):
 def apply_widths(table: QTableView) -> None:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(False)
+    header.setStretchLastSection(True)  # a wide screen gives the spare room to the last column
     header.setTextElideMode(Qt.TextElideMode.ElideRight)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     for column, width in WIDTHS.items():

@@ -39,7 +39,8 @@ class FilterChips(QScrollArea):
             if item.widget() is not None:
                 item.widget().deleteLater()
         self.chips = {}
-        self._layout.addWidget(QLabel("Showing:" if parts else "Showing all activities"))
+        self.caption = QLabel("Showing:" if parts else "Showing all activities")
+        self._layout.addWidget(self.caption)
         for part in parts:
             chip = QToolButton()
             chip.setObjectName("filterChip")
@@ -50,8 +51,9 @@ class FilterChips(QScrollArea):
             self._layout.addWidget(chip)
             self.chips[part.key] = chip
         self._layout.addStretch(1)
-        height = self.widget().sizeHint().height()
-        self.setFixedHeight(height + self.horizontalScrollBar().sizeHint().height() // 2 + 2)
+        # Tall enough for a chip even before any is shown, so the rows below do not jump.
+        heights = [chip.sizeHint().height() for chip in self.chips.values()]
+        self.setFixedHeight(max([QToolButton(text="Any").sizeHint().height(), *heights]) + 2)
 
     def texts(self) -> list[str]:
         return [chip.text().removesuffix("  ×") for chip in self.chips.values()]

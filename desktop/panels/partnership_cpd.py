@@ -74,6 +74,7 @@ class PartnershipCpdPanel(Panel):
         self._summary: ActivitySummary | None = None
         self._shown_filter: ActivityFilter | None = None
         self._summary_generation = -1
+        self._flood_fill_name: tuple[int | None, str | None] = (None, None)  # (batch id, its title)
         self.can_decide = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
 
@@ -255,7 +256,7 @@ class PartnershipCpdPanel(Panel):
             self._name_flood_fill(generation, filt)
 
     # -- what the filter is called (chips, saved views) -------------------------
-    def _names(self, filt: ActivityFilter, flood_fill: str | None = None) -> FilterNames:
+    def _names(self, filt: ActivityFilter) -> FilterNames:
         def label(choices, wanted):  # type: ignore[no-untyped-def]
             return next((c.label for c in choices if c.id == wanted), None) if wanted is not None else None
 
@@ -265,7 +266,7 @@ class PartnershipCpdPanel(Panel):
             organisation=label(lookups.organisations, filt.organisation_id) if lookups else None,
             person=self.bar.person_label or None,
             training_event=label(lookups.training_events, filt.training_event_id) if lookups else None,
-            flood_fill=flood_fill,
+            flood_fill=self._flood_fill_name[1] if self._flood_fill_name[0] == filt.flood_fill_batch_id else None,
         )
 
     def _name_flood_fill(self, generation: int, filt: ActivityFilter) -> None:
@@ -273,8 +274,9 @@ class PartnershipCpdPanel(Panel):
         db = self.context.db
 
         def named(names: FilterNames) -> None:
+            self._flood_fill_name = (filt.flood_fill_batch_id, names.flood_fill)
             if generation == self._generation:
-                self.chips.set_parts(filter_parts(filt, self._names(filt, names.flood_fill)))
+                self.chips.set_parts(filter_parts(filt, self._names(filt)))
 
         self.context.ops.query(lambda: filter_names(db, filt), named, lambda _error: None)
 

@@ -1,9 +1,10 @@
 """shared saved views of Partnership CPD, and indexes for the state sorts
 
-Sorting the whole list by line-manager agreement or CPD-team approval read and
-sorted every activity of the period before the first page could show; the
-indexes below let the first page be read in order instead (measured on the
-large demo: see the README's Partnership CPD notes).
+Sorting by line-manager agreement, CPD-team approval or partnership
+authorisation read and sorted every activity of the period (about 4 s on the
+large demo, 15-20 s across all periods) before the first page could show; with
+an index on (state, id) the first page is read in order (30-140 ms), for one
+period and for all.
 
 Revision ID: 0006
 Revises: 0002
@@ -21,7 +22,11 @@ branch_labels = None
 depends_on = None
 
 # name -> columns of cpd_activities
-INDEXES: dict[str, tuple[str, ...]] = {}
+INDEXES: dict[str, tuple[str, ...]] = {
+    "ix_cpd_activities_line_manager_state_id": ("line_manager_state", "id"),
+    "ix_cpd_activities_cpd_team_state_id": ("cpd_team_state", "id"),
+    "ix_cpd_activities_partnership_state_id": ("partnership_state", "id"),
+}
 
 
 def upgrade() -> None:
