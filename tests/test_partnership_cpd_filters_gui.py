@@ -225,3 +225,12 @@ def test_show_its_activities_from_a_flood_fill_names_the_fill_in_a_chip(qtbot, w
     qtbot.mouseClick(panel.chips.chips["flood_fill"], Qt.MouseButton.LeftButton)
     settle(qtbot, panel)
     assert panel.filter.flood_fill_batch_id is None
+
+
+def test_a_section_that_cannot_sort_leaves_the_arrow_where_it_was(qtbot, window) -> None:
+    from desktop.models.activity_table_model import COL_CHECK
+
+    panel = open_panel(qtbot, window)
+    before = panel.header.sortIndicatorSection()
+    panel.header.setSortIndicator(COL_CHECK, Qt.SortOrder.AscendingOrder)  # what a click there would do
+    assert panel.header.sortIndicatorSection() == before != COL_CHECK

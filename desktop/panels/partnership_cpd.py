@@ -46,7 +46,7 @@ from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
 from desktop.formatting import money
 from desktop.icons import icon
-from desktop.models.activity_table_model import COL_CHECK, ActivityTableModel
+from desktop.models.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.models.row_table_model import RowRole
 from desktop.panels.base import Panel
 
@@ -141,6 +141,10 @@ class PartnershipCpdPanel(Panel):
         self.views_button.view_chosen.connect(self.show_view)
         self.model.more_wanted.connect(self._fetch_more)
         self.model.sort_requested.connect(self._sort)
+        # A section that cannot sort (the tick box) never takes the arrow from the column that sorts.
+        self.header.sortIndicatorChanged.connect(
+            lambda column, _order: column in SORT_KEYS or self._sync_sort_indicator()
+        )
         self.model.ticks_changed.connect(self._ticks_changed)
         self.model.modelReset.connect(self._ticks_changed)
         self.model.rowsInserted.connect(self._ticks_changed)
@@ -250,7 +254,7 @@ class PartnershipCpdPanel(Panel):
         self.context.ops.query(
             lambda: activity_queries.queue_counts(db, user_id, filt),
             lambda counts: self.queue_tabs.set_counts(counts) if generation == self._generation else None,
-            lambda error: self._failed(generation, error),
+            lambda _error: None,  # the tabs keep their names without counts; the table reports the trouble
         )
         if filt.flood_fill_batch_id is not None:
             self._name_flood_fill(generation, filt)

@@ -4,7 +4,8 @@ Sorting by line-manager agreement, CPD-team approval or partnership
 authorisation read and sorted every activity of the period (about 4 s on the
 large demo, 15-20 s across all periods) before the first page could show; with
 an index on (state, id) the first page is read in order (30-140 ms), for one
-period and for all.
+period and for all.  The end date, shown by default, gets (period, end, id):
+one period sorted by end date went from about 3 s to 0.3 s.
 
 Revision ID: 0006
 Revises: 0002
@@ -26,6 +27,7 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "ix_cpd_activities_line_manager_state_id": ("line_manager_state", "id"),
     "ix_cpd_activities_cpd_team_state_id": ("cpd_team_state", "id"),
     "ix_cpd_activities_partnership_state_id": ("partnership_state", "id"),
+    "ix_cpd_activities_period_end_id": ("period_id", "ends_on", "id"),
 }
 
 
