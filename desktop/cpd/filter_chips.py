@@ -12,9 +12,30 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLayout, QLayoutItem, QSizePolicy, QToolButton, QWidget
 
-from db.queries.filter_words import FilterPart
+from db.queries.activities import ActivityFilter
+from db.queries.filter_words import FilterNames, FilterPart
+from db.queries.lookups import Choice, Lookups
 
 SPACING = 4
+
+
+def names_from_lookups(
+    filt: ActivityFilter, lookups: Lookups | None, person: str = "", flood_fill: str | None = None
+) -> FilterNames:
+    """The names of the filter's ids from what the filter bar has loaded already (no query)."""
+
+    def label(choices: list[Choice], wanted: int | None) -> str | None:
+        return next((c.label for c in choices if c.id == wanted), None) if wanted is not None else None
+
+    if lookups is None:
+        return FilterNames(person=person or None, flood_fill=flood_fill)
+    return FilterNames(
+        period=label(lookups.periods, filt.period_id),
+        organisation=label(lookups.organisations, filt.organisation_id),
+        person=person or None,
+        training_event=label(lookups.training_events, filt.training_event_id),
+        flood_fill=flood_fill,
+    )
 
 
 class FlowLayout(QLayout):

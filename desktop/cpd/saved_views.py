@@ -28,11 +28,22 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import TrustDeskError
+from db.queries.activities import ActivityFilter
+from db.queries.filter_words import FilterPart
 from db.queries.saved_views import SharedView, shared_views
 from db.services.saved_views import create_shared_view, delete_shared_view
 from desktop.context import AppContext
 
 SETTINGS_VIEWS = "partnership_cpd/saved_views"
+
+
+def suggested_name(filt: ActivityFilter, parts: list[FilterPart], current_period_id: int | None) -> str:
+    """E.g. "My queue: this period, partnership: pending, line manager: agreed"."""
+    named = {"organisation", "person", "training_event", "flood_fill", "search"}  # names keep their capitals
+    texts = [part.text if part.key in named else part.text.lower() for part in parts]
+    if parts and parts[0].key == "period" and filt.period_id == current_period_id:
+        texts[0] = "this period"
+    return ("My queue: " + ", ".join(texts))[:120] if texts else "Everything"
 
 
 def personal_views(settings: QSettings) -> dict[str, dict[str, Any]]:

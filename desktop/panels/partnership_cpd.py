@@ -38,10 +38,10 @@ from db.services.signoff import SignOffResult
 from desktop.cpd.activity_detail import ActivityDetailDialog
 from desktop.cpd.columns import SortHeader, apply_widths, column_of, open_column_menu, restore_hidden
 from desktop.cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
-from desktop.cpd.filter_chips import FilterChips
+from desktop.cpd.filter_chips import FilterChips, names_from_lookups
 from desktop.cpd.queue_tabs import QueueTabs
 from desktop.cpd.recent_decisions import RecentDecisionsDialog
-from desktop.cpd.saved_views import SavedViewsButton
+from desktop.cpd.saved_views import SavedViewsButton, suggested_name
 from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
 from desktop.formatting import money
@@ -261,17 +261,9 @@ class PartnershipCpdPanel(Panel):
 
     # -- what the filter is called (chips, saved views) -------------------------
     def _names(self, filt: ActivityFilter) -> FilterNames:
-        def label(choices, wanted):  # type: ignore[no-untyped-def]
-            return next((c.label for c in choices if c.id == wanted), None) if wanted is not None else None
-
-        lookups = self._lookups
-        return FilterNames(
-            period=label(lookups.periods, filt.period_id) if lookups else None,
-            organisation=label(lookups.organisations, filt.organisation_id) if lookups else None,
-            person=self.bar.person_label or None,
-            training_event=label(lookups.training_events, filt.training_event_id) if lookups else None,
-            flood_fill=self._flood_fill_name[1] if self._flood_fill_name[0] == filt.flood_fill_batch_id else None,
-        )
+        batch_id, batch_title = self._flood_fill_name
+        flood_fill = batch_title if batch_id == filt.flood_fill_batch_id else None
+        return names_from_lookups(filt, self._lookups, self.bar.person_label, flood_fill)
 
     def _name_flood_fill(self, generation: int, filt: ActivityFilter) -> None:
         """The bar has no list of flood fills: read the one this filter names, then relabel its chip."""
@@ -299,10 +291,8 @@ class PartnershipCpdPanel(Panel):
 
     def _view_to_save(self) -> tuple[dict, str]:
         current = self._lookups.current_period_id if self._lookups else None
-        parts = [part.text for part in filter_parts(self.filter, self._names(self.filter))]
-        if self._lookups and self.filter.period_id == current and parts:
-            parts[0] = "this period"
-        return filter_to_data(self.filter, current), "My queue: " + ", ".join(parts).lower()[:100]
+        parts = filter_parts(self.filter, self._names(self.filter))
+        return filter_to_data(self.filter, current), suggested_name(self.filter, parts, current)
 
     def show_view(self, data: dict) -> None:
         """Show a saved view's filters (a person's name comes back from the database)."""
