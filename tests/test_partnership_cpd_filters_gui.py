@@ -234,3 +234,21 @@ def test_a_section_that_cannot_sort_leaves_the_arrow_where_it_was(qtbot, window)
     before = panel.header.sortIndicatorSection()
     panel.header.setSortIndicator(COL_CHECK, Qt.SortOrder.AscendingOrder)  # what a click there would do
     assert panel.header.sortIndicatorSection() == before != COL_CHECK
+
+
+@pytest.mark.qt_log_ignore("does not support grabbing the keyboard")
+def test_a_name_typed_and_left_with_one_match_is_taken_as_that_person(qtbot, window, demo_db) -> None:
+    from db.queries.people_search import search_people
+
+    panel = open_panel(qtbot, window)
+    user = panel.context.user.id
+    names = (panel.model.row_at(r).individual for r in range(panel.model.loaded))
+    name = next(n for n in names if len(search_people(demo_db, user, n)) == 1)
+    edit = panel.bar.person_edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, name)
+    qtbot.waitUntil(lambda: edit._generation_done and edit.completer_.model().rowCount() == 1, timeout=10_000)
+    edit.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.filter.person_id is not None, timeout=5_000)
+    assert panel.filter.person_id == edit.person_id and edit.text() == panel.bar.person_label
+    assert edit.text().startswith(name)

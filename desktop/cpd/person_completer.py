@@ -80,7 +80,8 @@ class PersonCompleter(QLineEdit):
         text = self.text().strip()
         if self.person_id is not None or not text:
             return
-        matches = [choice for label, choice in self._choices.items() if label.lower().startswith(text.lower())]
+        exact = [choice for label, choice in self._choices.items() if label.lower() == text.lower()]
+        matches = exact or [c for label, c in self._choices.items() if label.lower().startswith(text.lower())]
         if len(matches) == 1 and self._generation_done:
             self._choose(matches[0])
             return
