@@ -293,6 +293,7 @@ def add_print_buttons(
     pdf_button = QPushButton("Save as P&DF…")
     for button, pdf in ((print_button, False), (pdf_button, True)):
         button.setEnabled(batch_id is not None)
+        button.setAutoDefault(False)  # Enter closes the result; it never prints
         button.setToolTip("For finance: the decision, its reason and every decided activity with its cost")
         buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         if batch_id is not None:

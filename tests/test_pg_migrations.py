@@ -19,7 +19,7 @@ def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_e
     try:
         database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
         with database.engine.begin() as connection:
-            assert MigrationContext.configure(connection).get_current_revision() == head_revision() == "0002"
+            assert MigrationContext.configure(connection).get_current_revision() == head_revision()
             triggers = connection.exec_driver_sql(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
             ).scalars()

@@ -29,6 +29,7 @@ from db.models.groups import Group, GroupCategory, GroupMembership
 from db.models.organisations import Organisation
 from db.models.people import Job, Person
 from db.models.periods import AcademicPeriod, TrustSetting
+from db.models.saved_views import SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingRequest
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "RolePermission",
+    "SavedView",
     "SharingLevel",
     "SharingRecipientRole",
     "SharingRequestState",

@@ -20,6 +20,7 @@ from db.models import (
     CpdActivity,
     CpdTeamState,
     Job,
+    LearningModule,
     Level,
     LineManagerState,
     Module,
@@ -83,6 +84,7 @@ class ActivityRow:
     completion_state: CompletionState
     training_event: str | None
     created_by: str | None
+    learning_module: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,19 @@ SORT_COLUMNS: dict[str, ColumnElement] = {
     "individual": Person.last_name,
     "organisation": Organisation.name,
     "state": CpdActivity.partnership_state,
+    "type": CpdActivity.activity_type,
+    "end": CpdActivity.ends_on,
+    "period": AcademicPeriod.starts_on,
+    "cover_days": CpdActivity.cover_days,
+    "line_manager": CpdActivity.line_manager_state,
+    "cpd_team": CpdActivity.cpd_team_state,
+    "training_event": TrainingEvent.title,
+    "learning_module": LearningModule.title,
+    "created_by": _creator_person.last_name,
+    "course_fee": CpdActivity.course_fee_pence,
+    "cover_cost": CpdActivity.cover_cost_pence,
+    "travel": CpdActivity.travel_cost_pence,
+    "other": CpdActivity.other_cost_pence,
 }
 
 
@@ -122,6 +137,15 @@ KEYSET_VALUES = {
     "cost": lambda row: row.total_cost_pence,
     "title": lambda row: row.title,
     "state": lambda row: row.partnership_state,
+    "type": lambda row: row.activity_type,
+    "end": lambda row: row.ends_on,
+    "cover_days": lambda row: row.cover_days,
+    "line_manager": lambda row: row.line_manager_state,
+    "cpd_team": lambda row: row.cpd_team_state,
+    "course_fee": lambda row: row.course_fee_pence,
+    "cover_cost": lambda row: row.cover_cost_pence,
+    "travel": lambda row: row.travel_cost_pence,
+    "other": lambda row: row.other_cost_pence,
 }
 
 
@@ -197,6 +221,7 @@ def _row_select() -> Select:
             CpdActivity.completion_state,
             TrainingEvent.title.label("training_event"),
             (_creator_person.first_name + " " + _creator_person.last_name).label("created_by"),
+            LearningModule.title.label("learning_module"),
         )
         .join(Job, Job.id == CpdActivity.job_id)
         .join(Person, Person.id == Job.person_id)
@@ -205,6 +230,7 @@ def _row_select() -> Select:
         .outerjoin(TrainingEvent, TrainingEvent.id == CpdActivity.training_event_id)
         .outerjoin(_creator_job, _creator_job.id == CpdActivity.created_by_job_id)
         .outerjoin(_creator_person, _creator_person.id == _creator_job.person_id)
+        .outerjoin(LearningModule, LearningModule.id == CpdActivity.learning_module_id)
     )
 
 
@@ -256,6 +282,24 @@ def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySu
         )
     ).one()
     return ActivitySummary(count=int(count), total_cost_pence=int(total))
+
+
+def queue_counts(db: Database, user_id: int, filt: ActivityFilter) -> dict[PartnershipState, int]:
+    """How many activities match the filter in each partnership state, whatever state the filter asks for.
+
+    One grouped read feeds every queue tab (Pending, Needs re-authorisation, …) at once.
+    """
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        conditions = _conditions(replace(filt, partnership_state=None), scope)
+        rows = session.execute(
+            select(CpdActivity.partnership_state, func.count())
+            .where(and_(*conditions))
+            .group_by(CpdActivity.partnership_state)
+        ).all()
+        counts = dict.fromkeys(PartnershipState, 0)
+        counts.update({PartnershipState(state): int(count) for state, count in rows})
+        return counts
 
 
 def first_page(db: Database, user_id: int, filt: ActivityFilter, limit: int = PAGE_SIZE) -> ActivityPage:

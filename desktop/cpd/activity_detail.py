@@ -137,6 +137,7 @@ class ActivityDetailDialog(QDialog):
                 ("Total cost", money(row.total_cost_pence)),
                 ("Cover days", days(row.cover_days)),
                 ("Training event", row.training_event or "—"),
+                ("Learning module", row.learning_module or "—"),
                 ("Created by", row.created_by or "—"),
                 ("Evaluation", detail.evaluation or "—"),
             ],

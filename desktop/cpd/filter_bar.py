@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLine
 
 from db.models import CpdTeamState, LineManagerState, PartnershipState
 from db.queries.activities import ActivityFilter
+from db.queries.filter_codec import filter_from_data, filter_to_data, without_search
 from db.queries.lookups import Lookups
 from db.queries.people_search import PersonChoice
 from desktop.cpd.person_completer import PersonCompleter
@@ -32,24 +33,27 @@ SORT_CHOICES = (
     ("cost", "Total cost"),
     ("individual", "Individual"),
     ("organisation", "Organisation"),
-    ("state", "Authorisation"),
+    ("state", "Partnership"),
+    ("line_manager", "Line manager"),
+    ("cpd_team", "CPD team"),
+    ("end", "End date"),
+    ("period", "Period"),
+    ("type", "Type"),
+    ("cover_days", "Cover days"),
+    ("training_event", "Training event"),
+    ("learning_module", "Learning module"),
+    ("created_by", "Created by"),
+    ("course_fee", "Course fee"),
+    ("cover_cost", "Cover/supply"),
+    ("travel", "Travel"),
+    ("other", "Other costs"),
 )
 
 
 def filter_to_text(filt: ActivityFilter, person_label: str = "") -> str:
-    data: dict[str, Any] = {
-        "period_id": filt.period_id,
-        "organisation_id": filt.organisation_id,
-        "person_id": filt.person_id,
-        "person_label": person_label,
-        "partnership_state": filt.partnership_state.value if filt.partnership_state else None,
-        "line_manager_state": filt.line_manager_state.value if filt.line_manager_state else None,
-        "cpd_team_state": filt.cpd_team_state.value if filt.cpd_team_state else None,
-        "training_event_id": filt.training_event_id,
-        "search": filt.search,
-        "sort": filt.sort,
-        "descending": filt.descending,
-    }
+    """The filters to remember between runs: everything but the search text, which was for that moment."""
+    data = filter_to_data(without_search(filt))
+    data["person_label"] = person_label
     return json.dumps(data)
 
 
@@ -57,33 +61,11 @@ def filter_from_text(text: str) -> tuple[ActivityFilter, str] | None:
     """The remembered filter and person label, or None when nothing (or nothing readable) was saved."""
     try:
         data = json.loads(text)
-
-        def _int(key: str) -> int | None:
-            value = data.get(key)
-            return int(value) if value is not None else None
-
-        def _enum(key: str, kind: Callable[[str], Any]) -> Any:
-            value = data.get(key)
-            return kind(value) if value else None
-
-        sort = str(data.get("sort", "start"))
-        return (
-            ActivityFilter(
-                period_id=_int("period_id"),
-                organisation_id=_int("organisation_id"),
-                person_id=_int("person_id"),
-                partnership_state=_enum("partnership_state", PartnershipState),
-                line_manager_state=_enum("line_manager_state", LineManagerState),
-                cpd_team_state=_enum("cpd_team_state", CpdTeamState),
-                training_event_id=_int("training_event_id"),
-                search=str(data.get("search", "")),
-                sort=sort if sort in dict(SORT_CHOICES) else "start",
-                descending=bool(data.get("descending", True)),
-            ),
-            str(data.get("person_label", "")),
-        )
-    except (ValueError, TypeError, AttributeError):
+    except ValueError:
         return None
+    if not isinstance(data, dict):
+        return None
+    return without_search(filter_from_data(data)), str(data.get("person_label") or "")
 
 
 def _as(kind: Callable[[str], Any], value: Any) -> Any:
@@ -147,6 +129,7 @@ class FilterBar(QWidget):
         second = QHBoxLayout()
         for widget in (self.partnership_box, self.line_manager_box, self.cpd_team_box):
             second.addWidget(widget)
+        self.partnership_box.hide()  # the queue tabs above the table choose it (desktop/cpd/queue_tabs.py)
         second.addWidget(QLabel("Training event"))
         second.addWidget(self.event_box, 1)
         second.addWidget(QLabel("Sort by"))

@@ -66,12 +66,12 @@ class SignOffResultDialog(QDialog):
         self.undo_button.setAutoDefault(False)  # a reversing action is never what Enter presses
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.undo_button.setVisible(undo_offered)  # after addButton, which shows it
+        add_print_buttons(self, buttons, context, result.batch_id)
         self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setDefault(True)
         self.close_button.setFocus()
         buttons.rejected.connect(self.reject)
         self.undo_button.clicked.connect(self.undo)
-        add_print_buttons(self, buttons, context, result.batch_id)
         layout.addWidget(buttons)
 
     def undo(self) -> None:

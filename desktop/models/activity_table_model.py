@@ -27,59 +27,88 @@ from desktop.formatting import day, days, money, state
 from desktop.models.paged_row_model import PagedRowModel
 from desktop.models.row_table_model import Index, RowRole
 
+# The decision columns sit beside the name and activity, so that a laptop screen shows them
+# without scrolling sideways (desktop/cpd/columns.py gives the default widths and hidden columns).
 COL_CHECK = 0
 COL_INDIVIDUAL = 1
-COL_ORGANISATION = 2
-COL_TITLE = 3
-COL_TYPE = 4
-COL_START = 5
-COL_END = 6
-COL_PERIOD = 7
-COL_COST = 8
-COL_COVER_DAYS = 9
-COL_LINE_MANAGER = 10
-COL_CPD_TEAM = 11
-COL_PARTNERSHIP = 12
+COL_TITLE = 2
+COL_LINE_MANAGER = 3
+COL_CPD_TEAM = 4
+COL_PARTNERSHIP = 5
+COL_START = 6
+COL_COST = 7
+COL_ORGANISATION = 8
+COL_END = 9
+COL_PERIOD = 10
+COL_TYPE = 11
+COL_COVER_DAYS = 12
 COL_EVENT = 13
-COL_CREATED_BY = 14
-COL_COURSE_FEE = 15
-COL_COVER_COST = 16
-COL_TRAVEL = 17
-COL_OTHER = 18
+COL_MODULE = 14
+COL_CREATED_BY = 15
+COL_COURSE_FEE = 16
+COL_COVER_COST = 17
+COL_TRAVEL = 18
+COL_OTHER = 19
 
 HEADERS = (
     "",
     "Individual",
-    "Organisation",
     "Activity",
-    "Type",
-    "Start",
-    "End",
-    "Period",
-    "Total cost",
-    "Cover days",
     "Line manager",
     "CPD team",
     "Partnership",
+    "Start",
+    "Total cost",
+    "Organisation",
+    "End",
+    "Period",
+    "Type",
+    "Cover days",
     "Training event",
+    "Learning module",
     "Created by",
     "Course fee",
     "Cover/supply",
     "Travel",
     "Other costs",
 )
-#: the cost parts, hidden until the user shows them from the header's menu
-OPTIONAL_COLUMNS = (COL_COURSE_FEE, COL_COVER_COST, COL_TRAVEL, COL_OTHER)
-# Header column -> the query's sort key (None: not sortable in SQL).
+#: shown only when the user picks them from the header's menu
+OPTIONAL_COLUMNS = (
+    COL_TYPE,
+    COL_COVER_DAYS,
+    COL_EVENT,
+    COL_MODULE,
+    COL_CREATED_BY,
+    COL_COURSE_FEE,
+    COL_COVER_COST,
+    COL_TRAVEL,
+    COL_OTHER,
+)
+# Header column -> the query's sort key: every column but the checkbox sorts, in SQL.
 SORT_KEYS: dict[int, str] = {
     COL_INDIVIDUAL: "individual",
-    COL_ORGANISATION: "organisation",
     COL_TITLE: "title",
+    COL_LINE_MANAGER: "line_manager",
+    COL_CPD_TEAM: "cpd_team",
+    COL_PARTNERSHIP: "state",
     COL_START: "start",
     COL_COST: "cost",
-    COL_PARTNERSHIP: "state",
+    COL_ORGANISATION: "organisation",
+    COL_END: "end",
+    COL_PERIOD: "period",
+    COL_TYPE: "type",
+    COL_COVER_DAYS: "cover_days",
+    COL_EVENT: "training_event",
+    COL_MODULE: "learning_module",
+    COL_CREATED_BY: "created_by",
+    COL_COURSE_FEE: "course_fee",
+    COL_COVER_COST: "cover_cost",
+    COL_TRAVEL: "travel",
+    COL_OTHER: "other",
 }
-RIGHT_ALIGNED = frozenset({COL_COST, COL_COVER_DAYS, *OPTIONAL_COLUMNS})
+#: text that may be longer than its column: the tooltip shows it whole
+ELIDED_COLUMNS = frozenset({COL_INDIVIDUAL, COL_ORGANISATION, COL_TYPE, COL_EVENT, COL_MODULE, COL_CREATED_BY})
+RIGHT_ALIGNED = frozenset({COL_COST, COL_COVER_DAYS, COL_COURSE_FEE, COL_COVER_COST, COL_TRAVEL, COL_OTHER})
 
 # A view asks data() for about ten roles per visible cell on every paint, most of which this
 # model does not answer; looking them up once here keeps a repaint of the page cheap.
@@ -95,45 +124,32 @@ _CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 NOT_YOURS_MARK = "–"  # in the checkbox column of a row the user may not decide
 
 
+_CELL_TEXT = {
+    COL_INDIVIDUAL: lambda row: row.individual,
+    COL_TITLE: lambda row: row.title,
+    COL_LINE_MANAGER: lambda row: state(row.line_manager_state),
+    COL_CPD_TEAM: lambda row: state(row.cpd_team_state),
+    COL_PARTNERSHIP: lambda row: state(row.partnership_state),
+    COL_START: lambda row: day(row.starts_on),
+    COL_COST: lambda row: money(row.total_cost_pence),
+    COL_ORGANISATION: lambda row: row.organisation,
+    COL_END: lambda row: day(row.ends_on),
+    COL_PERIOD: lambda row: row.period,
+    COL_TYPE: lambda row: row.activity_type,
+    COL_COVER_DAYS: lambda row: days(row.cover_days),
+    COL_EVENT: lambda row: row.training_event or "",
+    COL_MODULE: lambda row: row.learning_module or "",
+    COL_CREATED_BY: lambda row: row.created_by or "",
+    COL_COURSE_FEE: lambda row: money(row.course_fee_pence),
+    COL_COVER_COST: lambda row: money(row.cover_cost_pence),
+    COL_TRAVEL: lambda row: money(row.travel_cost_pence),
+    COL_OTHER: lambda row: money(row.other_cost_pence),
+}
+
+
 def _text(row: ActivityRow, column: int) -> str:
-    match column:
-        case 1:
-            return row.individual
-        case 2:
-            return row.organisation
-        case 3:
-            return row.title
-        case 4:
-            return row.activity_type
-        case 5:
-            return day(row.starts_on)
-        case 6:
-            return day(row.ends_on)
-        case 7:
-            return row.period
-        case 8:
-            return money(row.total_cost_pence)
-        case 9:
-            return days(row.cover_days)
-        case 10:
-            return state(row.line_manager_state)
-        case 11:
-            return state(row.cpd_team_state)
-        case 12:
-            return state(row.partnership_state)
-        case 13:
-            return row.training_event or ""
-        case 14:
-            return row.created_by or ""
-        case 15:
-            return money(row.course_fee_pence)
-        case 16:
-            return money(row.cover_cost_pence)
-        case 17:
-            return money(row.travel_cost_pence)
-        case 18:
-            return money(row.other_cost_pence)
-    return ""
+    text_of = _CELL_TEXT.get(column)
+    return text_of(row) if text_of is not None else ""
 
 
 def cost_breakdown(row: ActivityRow) -> str:
@@ -316,8 +332,8 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return None
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
             return HEADERS[section]
-        if horizontal and role == Qt.ItemDataRole.ToolTipRole and section not in SORT_KEYS:
-            return "This column cannot be sorted."
+        if horizontal and role == Qt.ItemDataRole.ToolTipRole and section in SORT_KEYS:
+            return f"Sort by {HEADERS[section].lower()} (click again to reverse)"
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -352,6 +368,8 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
                 return cost_breakdown(row)
             if column == COL_TITLE:
                 return f"{row.title}\n{row.provider}" if row.provider else row.title
+            if column in ELIDED_COLUMNS:
+                return _text(row, column) or None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
@@ -33,39 +32,33 @@ from db.models import PartnershipState
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
 from db.queries.decidability import DecidableMatch
+from db.queries.filter_codec import filter_from_data, filter_to_data
+from db.queries.filter_words import FilterNames, filter_names, filter_parts, sentence, without
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
 from db.services.signoff import SignOffResult
 from desktop.cpd.activity_detail import ActivityDetailDialog
-from desktop.cpd.check_header import CheckHeader
+from desktop.cpd.columns import SortHeader, apply_widths, column_of, open_column_menu, restore_hidden
 from desktop.cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
+from desktop.cpd.filter_chips import FilterChips, names_from_lookups
+from desktop.cpd.queue_tabs import QueueTabs
 from desktop.cpd.range_ticks import RangeTicker
 from desktop.cpd.recent_decisions import RecentDecisionsDialog
 from desktop.cpd.row_menu import build_row_menu
+from desktop.cpd.saved_views import SavedViewsButton, suggested_name
 from desktop.cpd.sign_off_dialog import SignOffDialog
 from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
 from desktop.cpd.tick_banner import TickBanner
 from desktop.cpd.undo_bar import UNDO_KEYS, UndoBar
-from desktop.drill import hidden_filter_text
 from desktop.formatting import money
 from desktop.icons import icon
-from desktop.models.activity_table_model import (
-    COL_CHECK,
-    COL_END,
-    COL_START,
-    HEADERS,
-    OPTIONAL_COLUMNS,
-    SORT_KEYS,
-    ActivityTableModel,
-)
+from desktop.models.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.panels.base import Panel
 from desktop.selection_keeper import keep_selection
-from desktop.widgets import fit_columns, fit_dates
 
 log = logging.getLogger(__name__)
 
 SETTINGS_FILTER = "partnership_cpd/filter"
-SETTINGS_COLUMNS = "partnership_cpd/hidden_columns"
 AUTHORISE_KEYS = "Ctrl+Shift+A"
 REJECT_KEYS = "Ctrl+Shift+R"
 TICK_ALL_KEYS = "Ctrl+Shift+T"
@@ -87,6 +80,7 @@ class PartnershipCpdPanel(Panel):
         self._summary: ActivitySummary | None = None
         self._shown_filter: ActivityFilter | None = None
         self._summary_generation = -1
+        self._flood_fill_name: tuple[int | None, str | None] = (None, None)  # (batch id, its title)
         self.can_decide = False
         self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
         self.row_menu: QMenu | None = None  # the last row menu opened (tests look at it)
@@ -98,6 +92,14 @@ class PartnershipCpdPanel(Panel):
         db, user_id = self.context.db, self.context.user.id
         self.bar = FilterBar(self.context.ops, lambda text: search_people(db, user_id, text))
         layout.addWidget(self.bar)
+        self.chips = FilterChips()
+        self.views_button = SavedViewsButton(self.context, self._view_to_save)
+        chips_row = QHBoxLayout()
+        chips_row.addWidget(self.chips, 1)
+        chips_row.addWidget(self.views_button)
+        layout.addLayout(chips_row)
+        self.queue_tabs = QueueTabs()
+        layout.addWidget(self.queue_tabs)
 
         actions = QHBoxLayout()
         self.tick_all_button = QPushButton(icon("tick_all"), "Tick all matching")
@@ -125,7 +127,7 @@ class PartnershipCpdPanel(Panel):
 
         self.model = ActivityTableModel(self)
         self.table = QTableView()
-        self.header = CheckHeader(COL_CHECK, self.table)
+        self.header = SortHeader(COL_CHECK, self.table)
         self.table.setHorizontalHeader(self.header)
         self.table.setModel(self.model)
         keep_selection(self.table)  # a sort reloads from SQL: the same activity stays selected
@@ -134,17 +136,15 @@ class PartnershipCpdPanel(Panel):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(True)
-        self.header.setSortIndicator(_column_of(self.filter.sort), Qt.SortOrder.DescendingOrder)
-        self.header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.header.setStretchLastSection(True)
+        self.header.setSortIndicator(column_of(self.filter.sort), Qt.SortOrder.DescendingOrder)
+        apply_widths(self.table)
         self.header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.installEventFilter(self)
         self.range_ticker = RangeTicker(self.table, self.model)
-        for column in self._hidden_columns():
-            self.table.setColumnHidden(column, True)
+        restore_hidden(self.table, self.context.settings)
         layout.addWidget(self.table, 1)
         self.summary_label = QLabel("Loading…")
         self.summary_label.setObjectName("summary")
@@ -152,13 +152,22 @@ class PartnershipCpdPanel(Panel):
 
         self.bar.edited.connect(self._filters_edited)
         self.bar.clear_button.clicked.connect(self.clear_filters)
+        self.chips.removed.connect(self.remove_filter)
+        self.queue_tabs.queue_chosen.connect(self._queue_chosen)
+        self.views_button.view_chosen.connect(self.show_view)
         self.model.more_wanted.connect(self._fetch_more)
         self.model.sort_requested.connect(self._sort)
+        # A section that cannot sort (the tick box) never takes the arrow from the column that sorts.
+        self.header.sortIndicatorChanged.connect(
+            lambda column, _order: column in SORT_KEYS or self._sync_sort_indicator()
+        )
         self.model.ticks_changed.connect(self._ticks_changed)
         self.model.modelReset.connect(self._ticks_changed)
         self.model.rowsInserted.connect(self._ticks_changed)
         self.header.toggled.connect(self.model.tick_page)
-        self.header.customContextMenuRequested.connect(self._column_menu)
+        self.header.customContextMenuRequested.connect(
+            lambda pos: open_column_menu(self.table, self.context.settings, pos)
+        )
         self.table.customContextMenuRequested.connect(self._row_menu)
         self.table.doubleClicked.connect(lambda index: self.open_details(index.row()))
         self.tick_all_button.clicked.connect(self.tick_all_matching)
@@ -247,6 +256,9 @@ class PartnershipCpdPanel(Panel):
         self.context.settings.setValue(SETTINGS_FILTER, filter_to_text(filt, self.bar.person_label))
         self._sync_sort_indicator()
         self.summary_label.setText("Loading…")
+        self.queue_tabs.set_queue(filt.partnership_state)
+        self.queue_tabs.set_counts(None)
+        self.chips.set_parts(filter_parts(filt, self._names(filt)))
         other_filter = filt != self._shown_filter
         self._shown_filter = filt
         self.context.ops.query(
@@ -259,11 +271,58 @@ class PartnershipCpdPanel(Panel):
             lambda summary: self._summary_loaded(generation, summary),
             lambda error: self._failed(generation, error),
         )
+        self.context.ops.query(
+            lambda: activity_queries.queue_counts(db, user_id, filt),
+            lambda counts: self.queue_tabs.set_counts(counts) if generation == self._generation else None,
+            lambda _error: None,  # the tabs keep their names without counts; the table reports the trouble
+        )
+        if filt.flood_fill_batch_id is not None:
+            self._name_flood_fill(generation, filt)
+
+    # -- what the filter is called (chips, saved views) -------------------------
+    def _names(self, filt: ActivityFilter) -> FilterNames:
+        batch_id, batch_title = self._flood_fill_name
+        flood_fill = batch_title if batch_id == filt.flood_fill_batch_id else None
+        return names_from_lookups(filt, self._lookups, self.bar.person_label, flood_fill)
+
+    def _name_flood_fill(self, generation: int, filt: ActivityFilter) -> None:
+        """The bar has no list of flood fills: read the one this filter names, then relabel its chip."""
+        db = self.context.db
+
+        def named(names: FilterNames) -> None:
+            self._flood_fill_name = (filt.flood_fill_batch_id, names.flood_fill)
+            if generation == self._generation:
+                self.chips.set_parts(filter_parts(filt, self._names(filt)))
+
+        self.context.ops.query(lambda: filter_names(db, filt), named, lambda _error: None)
+
+    def filter_description(self) -> str:
+        """The filter on screen in words (the chips' text joined), e.g. for an export's notes."""
+        return sentence(filter_parts(self.filter, self._names(self.filter)))
+
+    def remove_filter(self, key: str) -> None:
+        """A chip's ×: drop that one condition, keep the rest."""
+        self.show_filter(without(self.filter, key), self.bar.person_label if key != "person" else "")
+
+    def _queue_chosen(self, queue: object) -> None:
+        self.filter = replace(self.filter, partnership_state=queue)  # type: ignore[arg-type]
+        self.bar.set_filter(self.filter, self.bar.person_label)
+        self._load()
+
+    def _view_to_save(self) -> tuple[dict, str]:
+        current = self._lookups.current_period_id if self._lookups else None
+        parts = filter_parts(self.filter, self._names(self.filter))
+        return filter_to_data(self.filter, current), suggested_name(self.filter, parts, current)
+
+    def show_view(self, data: dict) -> None:
+        """Show a saved view's filters (a person's name comes back from the database)."""
+        current = self._lookups.current_period_id if self._lookups else None
+        self.show_filter(filter_from_data(data, current))
 
     def _sync_sort_indicator(self) -> None:
         order = Qt.SortOrder.DescendingOrder if self.filter.descending else Qt.SortOrder.AscendingOrder
         self.header.blockSignals(True)
-        self.header.setSortIndicator(_column_of(self.filter.sort), order)
+        self.header.setSortIndicator(column_of(self.filter.sort), order)
         self.header.blockSignals(False)
         self.header.viewport().update()
 
@@ -279,9 +338,6 @@ class PartnershipCpdPanel(Panel):
             # filter (someone else changed data) keeps the ticks: their versions still say what was seen.
             self.model.clear_ticks()
         if not self._columns_sized and page.rows:
-            fit_columns(self.table, maximum=280)
-            fit_dates(self.table, (COL_START, COL_END))
-            self.table.setColumnWidth(COL_CHECK, 34)
             self._columns_sized = True
             log.info("Partnership CPD: first rows shown")  # bench/bench_startup.py times this
         if summary is None:
@@ -296,8 +352,6 @@ class PartnershipCpdPanel(Panel):
         self.model.set_summary(summary)
         noun = "activity" if summary.count == 1 else "activities"
         text = f"{summary.count:,} {noun} · total {money(summary.total_cost_pence)}"
-        if hidden := hidden_filter_text(self.filter):
-            text += f" · only those {hidden} (Clear filters to see all)"
         if summary.count == 0:
             text = "No activities match these filters. Clear a filter to see more."
         self.summary_label.setText(text)
@@ -452,27 +506,3 @@ class PartnershipCpdPanel(Panel):
             return
         self.row_menu = build_row_menu(self, index.row(), self.table)
         self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
-
-    def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self.header)
-        for column in range(1, len(HEADERS)):
-            action = menu.addAction(HEADERS[column])
-            action.setCheckable(True)
-            action.setChecked(not self.table.isColumnHidden(column))
-            action.toggled.connect(lambda shown, c=column: self._show_column(c, shown))
-        menu.exec(self.header.mapToGlobal(pos))
-
-    def _show_column(self, column: int, shown: bool) -> None:
-        self.table.setColumnHidden(column, not shown)
-        hidden = [c for c in range(1, len(HEADERS)) if self.table.isColumnHidden(c)]
-        self.context.settings.setValue(SETTINGS_COLUMNS, ",".join(map(str, hidden)))
-
-    def _hidden_columns(self) -> list[int]:
-        saved = self.context.settings.value(SETTINGS_COLUMNS, None)
-        if saved is None:
-            return list(OPTIONAL_COLUMNS)
-        return [int(part) for part in str(saved).split(",") if part.strip().isdigit() and 0 < int(part) < len(HEADERS)]
-
-
-def _column_of(sort_key: str) -> int:
-    return next((column for column, key in SORT_KEYS.items() if key == sort_key), -1)
