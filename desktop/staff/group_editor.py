@@ -2,15 +2,21 @@
 
 Left: the groups, with create / rename / delete.  Right: every job in scope
 with a tick for membership of the chosen group; each tick is saved at once as
-one small action and a "Saved" note confirms it.  If someone else changed the
-same membership meanwhile the save is refused, the list reloads and the
-status line says why.
+one small action and a "Saved" note confirms it.  A tick changes its own row
+only: the list is not reloaded, so a view scrolled past the first page stays
+put.  If someone else changed the same membership meanwhile the save is
+refused, the list reloads and the status line says why.  "Tick all listed" /
+"Untick all listed" act on everyone the search lists, after a confirmation
+with the count, in one transaction; "Members only" narrows the list to the group.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,10 +36,12 @@ from db.queries.groups import (
     CategoryRow,
     GroupRow,
     GroupUsage,
+    ListedJobs,
     can_edit_groups,
     group_usage,
     list_categories,
     list_groups,
+    listed_jobs,
 )
 from db.queries.staff import StaffFilter, StaffPage, StaffRow, fetch_staff_page, first_staff_page
 from db.services import groups as groups_service
@@ -83,6 +91,18 @@ class GroupEditor(QSplitter):
         right_layout.addLayout(header)
         self.search = SearchBox("Narrow the list: name, role or organisation…")
         right_layout.addWidget(self.search)
+        bulk = QHBoxLayout()
+        self.members_only = QCheckBox("Members only")
+        self.members_only.setToolTip("List only the chosen group's members.")
+        self.tick_all_button = QPushButton("Tick all listed…")
+        self.untick_all_button = QPushButton("Untick all listed…")
+        for button, what in ((self.tick_all_button, "Add"), (self.untick_all_button, "Remove")):
+            button.setToolTip(f"{what} everyone the search lists (not only the rows in view), after a confirmation.")
+        bulk.addWidget(self.members_only)
+        bulk.addStretch()
+        bulk.addWidget(self.tick_all_button)
+        bulk.addWidget(self.untick_all_button)
+        right_layout.addLayout(bulk)
         self.member_model = MemberChoiceTableModel(self)
         self.member_table = data_table(self.member_model, sortable=False)
         right_layout.addWidget(self.member_table, 1)
@@ -104,6 +124,11 @@ class GroupEditor(QSplitter):
         self._saved_timer.timeout.connect(lambda: self.saved_label.setText(""))
         self.group_table.selectionModel().selectionChanged.connect(self._group_chosen)
         self.search.search_changed.connect(lambda _text: self._load_members())
+        self.members_only.toggled.connect(lambda _on: self._load_members())
+        self.tick_all_button.clicked.connect(lambda: self.change_all_listed(True))
+        self.untick_all_button.clicked.connect(lambda: self.change_all_listed(False))
+        self._keep_once = False  # set while the group list reloads after our own change
+        self._keep_members = False  # our own tick is being published: keep the list (and its scroll) as it is
         self.member_model.check_toggled.connect(self._ticked)
         self.new_category_button.clicked.connect(self.new_category)
         self.new_group_button.clicked.connect(self.new_group)
@@ -119,13 +144,23 @@ class GroupEditor(QSplitter):
 
     # -- loading --------------------------------------------------------------
     def refresh(self) -> None:
-        db, user_id = self.context.db, self.context.user.id
+        db, user_id, keep = self.context.db, self.context.user.id, self._keep_members
         self.context.ops.query(
-            lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)), self._groups_loaded
+            lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)),
+            lambda loaded: self._groups_loaded(loaded, keep),
         )
 
-    def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool]) -> None:
+    def _publish_own_change(self) -> None:
+        """Tell other panels; our own refresh then updates the group list but keeps the member list."""
+        self._keep_members = True
+        try:
+            self.context.bus.publish(DataChange(Kind.GROUPS))
+        finally:
+            self._keep_members = False
+
+    def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool], keep: bool = False) -> None:
         rows, self.categories, self.can_edit = loaded
+        self._keep_once = keep
         chosen = self.group.id if self.group else None
         self.group_model.set_rows(rows)
         # The list is narrow: the group's name takes what is left, so the member count stays in view.
@@ -138,6 +173,7 @@ class GroupEditor(QSplitter):
         for n, row in enumerate(rows):
             if row.id == chosen:
                 self.group_table.selectRow(n)
+        self._keep_once = False
         if self.group is None:
             self.member_model.reset(0, [])
             self.members_label.setText("Choose a group to edit its members." if rows else "No groups yet.")
@@ -148,34 +184,50 @@ class GroupEditor(QSplitter):
         if not indexes:
             return
         chosen: GroupRow = indexes[0].data(RowRole)
-        if chosen.id != self._members_of:
+        same_group = chosen.id == self._members_of
+        if not same_group:
             self._members_of = chosen.id
             self.member_model.overrides.clear()  # ticks still saving belong to the group left behind
             self.member_model.pending.clear()
         self.group = chosen
         self._update_buttons()
+        if self._keep_once and same_group:
+            self._show_count()  # our own change came back: the rows already say it, keep the view where it is
+            return
         self._load_members()
 
     def _load_members(self) -> None:
         if self.group is None:
             return
         self.members_label.setText(f"Loading {self.group.name}…")
-        self.loader.load(StaffFilter(search=self.search.text(), group_id=self.group.id, module=Module.GROUPS.value))
+        self.loader.load(self._filter(self.group))
 
-    def _members_loaded(self, page: StaffPage) -> None:
+    def _filter(self, group: GroupRow) -> StaffFilter:
+        return StaffFilter(
+            search=self.search.text(),
+            group_id=group.id,
+            members_only=self.members_only.isChecked(),
+            module=Module.GROUPS.value,
+        )
+
+    def _members_loaded(self, _page: StaffPage) -> None:
+        self._show_count()
+        fit_columns(self.member_table)
+
+    def _show_count(self) -> None:
         if self.group is not None:
             self.members_label.setText(
                 f"{self.group.category} › {self.group.name}: {self.group.member_count:,} members · "
-                f"{page.total:,} jobs listed — tick to add, untick to remove"
+                f"{self.member_model.total:,} jobs listed — tick to add, untick to remove"
             )
-        fit_columns(self.member_table)
 
     def _update_buttons(self) -> None:
         self.new_category_button.setEnabled(self.can_edit)
         self.new_group_button.setEnabled(self.can_edit and bool(self.categories))
-        for button in (self.rename_button, self.delete_button):
+        for button in (self.rename_button, self.delete_button, self.tick_all_button, self.untick_all_button):
             button.setEnabled(self.can_edit and self.group is not None)
         self.member_table.setEnabled(self.group is not None)
+        self.members_only.setEnabled(self.group is not None)
 
     # -- ticks (G2) -------------------------------------------------------------
     def _ticked(self, row: StaffRow, member: bool) -> None:
@@ -200,12 +252,76 @@ class GroupEditor(QSplitter):
         self.member_model.saved(row.job_id)
         self.saved_label.setText("✓ Saved")
         self._saved_timer.start(SAVED_SHOWN_MS)
+        self._counted(group_id, count)
+        self._publish_own_change()
+
+    def _counted(self, group_id: int, count: int) -> None:
         if self.group is not None and self.group.id == group_id:
-            self.group = GroupRow(
-                self.group.id, self.group.category_id, self.group.category, self.group.name, count, self.group.version
-            )
-            self.members_label.setText(f"{self.group.category} › {self.group.name}: {count:,} members")
-        self.context.bus.publish(DataChange(Kind.GROUPS))
+            self.group = replace(self.group, member_count=count)
+            self._show_count()
+
+    # -- everyone listed at once --------------------------------------------------------
+    def change_all_listed(self, member: bool) -> None:
+        """Tick (or untick) everyone the current search lists: count, confirm, then one transaction."""
+        group = self.group
+        if group is None or not self.can_edit:
+            return
+        db, user_id, filt = self.context.db, self.context.user.id, self._filter(group)
+        self.context.ops.query(
+            lambda: listed_jobs(db, user_id, filt), lambda listed: self._confirm_all(group, listed, member)
+        )
+
+    def _confirm_all(self, group: GroupRow, listed: ListedJobs, member: bool) -> None:
+        if self.group is None or self.group.id != group.id:
+            return  # another group was chosen meanwhile
+        jobs = listed.to_change(member)
+        listed_count, name = len(listed.job_ids), f"{group.category} › {group.name}"
+        if not jobs:
+            state = "already in" if member else "not in"
+            self.context.navigator.tell(f"All {listed_count:,} listed jobs are {state} {name}; nothing to change.")
+            return
+        if member:
+            question = f"Add {len(jobs):,} jobs to {name}?"
+            detail = f"{listed_count:,} jobs are listed; {listed.members:,} of them are already members."
+        else:
+            question = f"Remove {len(jobs):,} jobs from {name}?"
+            detail = f"{listed_count:,} jobs are listed; {listed_count - listed.members:,} of them are not members."
+        if listed.view_only:
+            detail += f" {listed.view_only:,} more are at schools where you may only view groups; they are left alone."
+        answer = QMessageBox.question(
+            self,
+            "Tick all listed" if member else "Untick all listed",
+            f"{question}\n\n{detail} The change is saved at once and can be undone with the other button.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db, user_id = self.context.db, self.context.user.id
+        self.saved_label.setText("Saving…")
+        self.context.ops.action(
+            lambda _progress: groups_service.set_memberships(db, user_id, group.id, jobs, member),
+            self._all_saved,
+            self._all_failed,
+            title=f"{'Adding' if member else 'Removing'} {len(jobs):,} jobs",
+        )
+
+    def _all_saved(self, result: groups_service.BulkMembershipResult) -> None:
+        self.saved_label.setText("✓ Saved")
+        self._saved_timer.start(SAVED_SHOWN_MS)
+        verb = "added to" if result.member else "removed from"
+        self.context.navigator.tell(f"{len(result.changed):,} jobs {verb} the group; {result.member_count:,} members.")
+        self._counted(result.group_id, result.member_count)
+        if self.members_only.isChecked() and not result.member:
+            self._load_members()  # the unticked rows leave a members-only list
+        else:
+            self.member_model.mark(result.changed, result.member)
+        self._publish_own_change()
+
+    def _all_failed(self, error: TrustDeskError) -> None:
+        self.saved_label.setText("Not saved")
+        show_error(self, error)
+        self.refresh()
 
     def _tick_failed(self, row: StaffRow, error: TrustDeskError) -> None:
         self.member_model.set_override(row.job_id, None)
