@@ -48,7 +48,7 @@ def choose_ks2(qtbot, wizard) -> int:
 def describe(wizard, title: str = "INSET: KS2 reading fluency") -> None:
     page = wizard.activity_page
     page.title_edit.setText(title)
-    page.type_box.setCurrentText("INSET day")
+    page.type_box.setCurrentText("INSET")
     page.provider_edit.setText("Trust English hub")
     page.starts_edit.setDate(QDate(2026, 1, 5))
     page.ends_edit.setDate(QDate(2026, 1, 5))

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from db.activity_types import ACTIVITY_TYPES
 from db.engine import Database
 from db.models import (
     AppUser,
@@ -63,7 +64,6 @@ def recent_flood_fills(db: Database, limit: int = 200) -> list[FloodFillRow]:
         return [FloodFillRow(*row) for row in rows]
 
 
-ACTIVITY_TYPES = ("INSET day", "Course", "Conference", "Online learning", "Coaching", "Network meeting", "Other")
 QUICK_KINDS = ("organisation", "group", "role", "phase")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from db.errors import TrustDeskError
 from db.queries.flood_fill import (
     FloodFillOptions,
     OrganisationShare,
@@ -105,12 +104,10 @@ class FloodFillWizard(QWidget):
         if self.step == 0 and self.jobs_page.selection:
             self.stack.setCurrentIndex(1)
         elif self.step == 1:
-            try:
-                self.spec = self.activity_page.spec()
-            except TrustDeskError as error:
-                self.activity_page.error_label.setText(error.message)
+            spec = self.activity_page.checked_spec()
+            if spec is None:
                 return
-            self.activity_page.error_label.clear()
+            self.spec = spec
             self._load_review()
         self._update()
 
