@@ -205,7 +205,7 @@ class RepeatedPeople:
     people: int = 0
     drop: tuple[int, ...] = ()
     partnership_jobs_dropped: int = 0
-    examples: tuple[str, ...] = ()  # "Ann Lee: keeps Oak Primary, leaves out Oakfield Learning Trust"
+    examples: tuple[str, ...] = ()  # "Ann Lee: keeps Oak Primary, leaves out the partnership job"
 
 
 def repeated_people(db: Database, job_ids: Sequence[int], sample: int = 3) -> RepeatedPeople:
@@ -231,7 +231,8 @@ def repeated_people(db: Database, job_ids: Sequence[int], sample: int = 3) -> Re
     drop = [job_id for held in repeated for _trust, _org, job_id, _name in held[1:]]
     partnership = sum(1 for held in repeated for is_trust, *_ in held[1:] if is_trust)
     examples = tuple(
-        f"{held[0][3]}: keeps {held[0][1]}, leaves out {', '.join(org for _t, org, _j, _n in held[1:])}"
+        f"{held[0][3]}: keeps {held[0][1]}, leaves out "
+        + ", ".join("the partnership job" if is_trust else org for is_trust, org, _j, _n in held[1:])
         for held in repeated[:sample]
     )
     return RepeatedPeople(len(repeated), tuple(sorted(drop)), partnership, examples)
