@@ -36,12 +36,10 @@ from db.queries.groups import (
     CategoryRow,
     GroupRow,
     GroupUsage,
-    ListedJobs,
     can_edit_groups,
     group_usage,
     list_categories,
     list_groups,
-    listed_jobs,
 )
 from db.queries.staff import StaffFilter, StaffPage, StaffRow, fetch_staff_page, first_staff_page
 from db.services import groups as groups_service
@@ -51,6 +49,7 @@ from desktop.models.group_table_model import GroupTableModel
 from desktop.models.member_choice_table_model import MemberChoiceTableModel
 from desktop.models.row_table_model import RowRole
 from desktop.paged_loader import PagedLoader, SearchBox
+from desktop.staff.listed_ticks import ListedTicks
 from desktop.widgets import data_table, fit_columns
 
 SAVED_SHOWN_MS = 2500
@@ -123,10 +122,11 @@ class GroupEditor(QSplitter):
         self._saved_timer.setSingleShot(True)
         self._saved_timer.timeout.connect(lambda: self.saved_label.setText(""))
         self.group_table.selectionModel().selectionChanged.connect(self._group_chosen)
-        self.search.search_changed.connect(lambda _text: self._load_members())
-        self.members_only.toggled.connect(lambda _on: self._load_members())
-        self.tick_all_button.clicked.connect(lambda: self.change_all_listed(True))
-        self.untick_all_button.clicked.connect(lambda: self.change_all_listed(False))
+        self.search.search_changed.connect(lambda _text: self.load_members())
+        self.members_only.toggled.connect(lambda _on: self.load_members())
+        self.listed_ticks = ListedTicks(self)
+        self.tick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(True))
+        self.untick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(False))
         self._keep_once = False  # set while the group list reloads after our own change
         self._keep_members = False  # our own tick is being published: keep the list (and its scroll) as it is
         self.member_model.check_toggled.connect(self._ticked)
@@ -150,7 +150,7 @@ class GroupEditor(QSplitter):
             lambda loaded: self._groups_loaded(loaded, keep),
         )
 
-    def _publish_own_change(self) -> None:
+    def publish_own_change(self) -> None:
         """Tell other panels; our own refresh then updates the group list but keeps the member list."""
         self._keep_members = True
         try:
@@ -194,15 +194,15 @@ class GroupEditor(QSplitter):
         if self._keep_once and same_group:
             self._show_count()  # our own change came back: the rows already say it, keep the view where it is
             return
-        self._load_members()
+        self.load_members()
 
-    def _load_members(self) -> None:
+    def load_members(self) -> None:
         if self.group is None:
             return
         self.members_label.setText(f"Loading {self.group.name}…")
-        self.loader.load(self._filter(self.group))
+        self.loader.load(self.filter_for(self.group))
 
-    def _filter(self, group: GroupRow) -> StaffFilter:
+    def filter_for(self, group: GroupRow) -> StaffFilter:
         return StaffFilter(
             search=self.search.text(),
             group_id=group.id,
@@ -251,77 +251,18 @@ class GroupEditor(QSplitter):
     def _tick_saved(self, row: StaffRow, group_id: int, count: int) -> None:
         self.member_model.saved(row.job_id)
         self.saved_label.setText("✓ Saved")
-        self._saved_timer.start(SAVED_SHOWN_MS)
-        self._counted(group_id, count)
-        self._publish_own_change()
+        self.show_saved()
+        self.counted(group_id, count)
+        self.publish_own_change()
 
-    def _counted(self, group_id: int, count: int) -> None:
+    def show_saved(self) -> None:
+        self.saved_label.setText("✓ Saved")
+        self._saved_timer.start(SAVED_SHOWN_MS)
+
+    def counted(self, group_id: int, count: int) -> None:
         if self.group is not None and self.group.id == group_id:
             self.group = replace(self.group, member_count=count)
             self._show_count()
-
-    # -- everyone listed at once --------------------------------------------------------
-    def change_all_listed(self, member: bool) -> None:
-        """Tick (or untick) everyone the current search lists: count, confirm, then one transaction."""
-        group = self.group
-        if group is None or not self.can_edit:
-            return
-        db, user_id, filt = self.context.db, self.context.user.id, self._filter(group)
-        self.context.ops.query(
-            lambda: listed_jobs(db, user_id, filt), lambda listed: self._confirm_all(group, listed, member)
-        )
-
-    def _confirm_all(self, group: GroupRow, listed: ListedJobs, member: bool) -> None:
-        if self.group is None or self.group.id != group.id:
-            return  # another group was chosen meanwhile
-        jobs = listed.to_change(member)
-        listed_count, name = len(listed.job_ids), f"{group.category} › {group.name}"
-        if not jobs:
-            state = "already in" if member else "not in"
-            self.context.navigator.tell(f"All {listed_count:,} listed jobs are {state} {name}; nothing to change.")
-            return
-        if member:
-            question = f"Add {len(jobs):,} jobs to {name}?"
-            detail = f"{listed_count:,} jobs are listed; {listed.members:,} of them are already members."
-        else:
-            question = f"Remove {len(jobs):,} jobs from {name}?"
-            detail = f"{listed_count:,} jobs are listed; {listed_count - listed.members:,} of them are not members."
-        if listed.view_only:
-            detail += f" {listed.view_only:,} more are at schools where you may only view groups; they are left alone."
-        answer = QMessageBox.question(
-            self,
-            "Tick all listed" if member else "Untick all listed",
-            f"{question}\n\n{detail} The change is saved at once and can be undone with the other button.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        db, user_id = self.context.db, self.context.user.id
-        self.saved_label.setText("Saving…")
-        self.context.ops.action(
-            lambda _progress: groups_service.set_memberships(db, user_id, group.id, jobs, member),
-            self._all_saved,
-            self._all_failed,
-            title=f"{'Adding' if member else 'Removing'} {len(jobs):,} jobs",
-        )
-
-    def _all_saved(self, result: groups_service.BulkMembershipResult) -> None:
-        self.saved_label.setText("✓ Saved")
-        self._saved_timer.start(SAVED_SHOWN_MS)
-        verb = "added to" if result.member else "removed from"
-        self.context.navigator.tell(f"{len(result.changed):,} jobs {verb} the group; {result.member_count:,} members.")
-        self._counted(result.group_id, result.member_count)
-        if self.members_only.isChecked() and not result.member:
-            self._load_members()  # the unticked rows leave a members-only list
-        else:
-            self.member_model.mark(result.changed, result.member)
-        self._publish_own_change()
-
-    def _all_failed(self, error: TrustDeskError) -> None:
-        self.saved_label.setText("Not saved")
-        show_error(self, error)
-        self.refresh()
 
     def _tick_failed(self, row: StaffRow, error: TrustDeskError) -> None:
         self.member_model.set_override(row.job_id, None)
