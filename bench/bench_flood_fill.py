@@ -62,7 +62,7 @@ def main() -> None:
         assert len(jobs) == args.jobs, f"only {len(jobs)} jobs in scope"
         spec = FloodFillSpec(
             title="INSET: assessment for learning (bench)",
-            activity_type="INSET day",
+            activity_type="INSET",
             provider="Trust teaching school hub",
             starts_on=date(2025, 11, 3),
             ends_on=date(2025, 11, 3),

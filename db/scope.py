@@ -133,7 +133,8 @@ def _through_trust(module: Module, granted: Level) -> Callable[[SharingLevel, bo
     The returned function takes the member's sharing level and whether its staff are restricted.
     """
     if module in MIS_MODULES:
-        hides_restricted = module in (Module.STAFF, Module.GROUPS)
+        # P3: the modules that list a school's staff by name (flood fill picks them one by one).
+        hides_restricted = module in (Module.STAFF, Module.GROUPS, Module.FLOOD_FILL)
         comment_only = min(granted, Level.COMMENT)
 
         def mis(shared: SharingLevel, is_restricted: bool) -> Level:

@@ -70,7 +70,7 @@ def primary_creator(db) -> int:
 def spec(demo_db) -> FloodFillSpec:
     return FloodFillSpec(
         title="INSET: phonics refresher",
-        activity_type="INSET day",
+        activity_type="INSET",
         provider="Trust English hub",
         starts_on=date(2026, 1, 5),
         ends_on=date(2026, 1, 5),

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-COURSE = "Course"
-CONFERENCE = "Conference"
-INSET = "INSET"
-ONLINE = "Online module"
-COACHING = "Coaching"
-NETWORK = "Network meeting"
+# The demo's types are the product's (db.activity_types); the rest of the demo reads them from here.
+from db.activity_types import ACTIVITY_TYPES, COACHING, CONFERENCE, COURSE, INSET, NETWORK, ONLINE  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -90,6 +86,8 @@ def _parse_templates(table: str) -> tuple[Template, ...]:
     templates = []
     for line in table.strip().splitlines():
         title, kind, provider, fees, span, cover, audience, *module = (cell.strip() for cell in line.split("|"))
+        if kind not in ACTIVITY_TYPES:
+            raise ValueError(f"template {title!r} has the type {kind!r}, which is not in db.activity_types")
         low, high = (int(pounds) * 100 for pounds in fees.split("-"))
         templates.append(
             Template(

@@ -66,6 +66,8 @@ class _Staffing:
         self.next_job = ctx.take_ids(Job, 0)
         self.next_person = ctx.take_ids(Person, 0)
         self.leaders: dict[tuple[str, str], _Person] = {}
+        #: (first, last) of everyone with a job at each organisation: no two people there share a name
+        self.names_at: dict[int, set[tuple[str, str]]] = {}
 
     def new_person(self, first: str, last: str, email: str, kind: str, pooled: bool = True) -> _Person:
         person = _Person(self.next_person, first, last, email)
@@ -90,6 +92,30 @@ class _Staffing:
             pair = (rng.choice(names.FIRST_NAMES), rng.choice(names.LAST_NAMES))
             if pair not in names.RESERVED_NAMES:
                 return pair
+
+    def free_name(self, org_id: int, first: str, last: str) -> tuple[str, str]:
+        """(first, last), or if someone at the organisation has it, the next surname in the list nobody there has.
+
+        No random draw: the rest of the demo (and the activity counts the
+        benchmarks rely on) comes out the same whatever names change here.
+        """
+        taken = self.names_at.get(org_id, set())
+        surnames = names.LAST_NAMES
+        start = surnames.index(last) if last in surnames else -1
+        for step in range(len(surnames) + 1):
+            candidate = (first, last) if step == 0 else (first, surnames[(start + step) % len(surnames)])
+            if candidate not in taken and candidate not in names.RESERVED_NAMES:
+                return candidate
+        raise ValueError(f"every surname is taken for {first} at organisation {org_id}")
+
+    def new_colleague(self, org: OrgInfo, kind: str, reused: _Person | None) -> _Person:
+        """Someone reused from elsewhere, or a new person, never with the name of someone already here."""
+        if reused is None:
+            return self.new_person(*self.free_name(org.id, *self.random_name()), "", kind)
+        if (reused.first, reused.last) in self.names_at.get(org.id, set()):
+            # another person here already has that name: a new person instead (no extra random draw)
+            return self.new_person(*self.free_name(org.id, reused.first, reused.last), "", kind)
+        return reused
 
     def reuse(self, org: OrgInfo, role: str, kind: str) -> _Person | None:
         """Someone from another organisation taking this job too (P1), or None."""
@@ -120,6 +146,7 @@ class _Staffing:
         assert manager is None or manager < job.id, "managers are numbered before their reports"
         self.next_job += 1
         person.orgs.append(org.id)
+        self.names_at.setdefault(org.id, set()).add((person.first, person.last))
         self.ctx.jobs.append(job)
         return job
 
@@ -141,7 +168,7 @@ class _Staffing:
             elif role in LEADER_ROLES:
                 person = self.leader(org, role, kind)
             else:
-                person = self.reuse(org, role, kind) or self.new_person(*self.random_name(), "", kind)
+                person = self.new_colleague(org, kind, self.reuse(org, role, kind))
             job = self.add_job(org, role, kind, person, manager)
             person.email = person.email or job.email
             if user is not None:
@@ -239,12 +266,13 @@ def _bring_up(ctx: BuildContext, staffing: _Staffing, improvement_job: int) -> N
     for source in heads + leaders:
         if len(taken) == ctx.scale.partnership_jobs:
             break
-        if source.person_id in taken:
-            continue
+        person = people[source.person_id]
+        if source.person_id in taken or (person.first, person.last) in staffing.names_at.get(trust.id, set()):
+            continue  # one partnership job per person, and never two people of one name at the trust
         taken.add(source.person_id)
         is_head = source in heads
         role = "Headteacher" if is_head else "Specialist leader of education"
-        job = staffing.add_job(trust, role, LEADER, people[source.person_id], improvement_job)
+        job = staffing.add_job(trust, role, LEADER, person, improvement_job)
         job.email = source.email
         job.brought_up_from = source.id
         job.unique_id = f"{names.TRUST_SHORT}-{len(taken):04d}"

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from db.activity_types import ACTIVITY_TYPES
 from db.engine import Database
 from db.models import (
     AppUser,
@@ -21,6 +22,7 @@ from db.models import (
     Level,
     Module,
     Organisation,
+    OrgKind,
     Person,
     TrainingEvent,
 )
@@ -62,7 +64,6 @@ def recent_flood_fills(db: Database, limit: int = 200) -> list[FloodFillRow]:
         return [FloodFillRow(*row) for row in rows]
 
 
-ACTIVITY_TYPES = ("INSET day", "Course", "Conference", "Online learning", "Coaching", "Network meeting", "Other")
 QUICK_KINDS = ("organisation", "group", "role", "phase")
 
 
@@ -189,3 +190,49 @@ def selection_by_organisation(db: Database, job_ids: Sequence[int], sample: int 
                 if len(names.setdefault(org, [])) < sample:
                     names[org].append(name)
     return [OrganisationShare(org, counts[org], tuple(names[org])) for org in sorted(counts)]
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatedPeople:
+    """People the selection holds more than one job of (a school job and its partnership job, P1/P2).
+
+    ``drop`` is what "one activity per person" leaves out: each such person
+    keeps their school job (their job at a school rather than at the trust;
+    between two schools, the first by name), so the activity lands where the
+    person works day to day.
+    """
+
+    people: int = 0
+    drop: tuple[int, ...] = ()
+    partnership_jobs_dropped: int = 0
+    examples: tuple[str, ...] = ()  # "Ann Lee: keeps Oak Primary, leaves out the partnership job"
+
+
+def repeated_people(db: Database, job_ids: Sequence[int], sample: int = 3) -> RepeatedPeople:
+    """For the review (F4): who would get the activity twice, and which job each keeps by default."""
+    ids = sorted(set(job_ids))
+    jobs: dict[int, list[tuple[bool, str, int, str]]] = {}
+    with db.read() as session:
+        for start in range(0, len(ids), 2000):
+            for person_id, job_id, name, org, kind in session.execute(
+                select(
+                    Job.person_id,
+                    Job.id,
+                    Person.first_name + " " + Person.last_name,
+                    Organisation.name,
+                    Organisation.kind,
+                )
+                .join(Person, Person.id == Job.person_id)
+                .join(Organisation, Organisation.id == Job.organisation_id)
+                .where(Job.id.in_(ids[start : start + 2000]))
+            ):
+                jobs.setdefault(person_id, []).append((kind == OrgKind.TRUST, org, job_id, name))
+    repeated = [sorted(held) for _person, held in sorted(jobs.items()) if len(held) > 1]
+    drop = [job_id for held in repeated for _trust, _org, job_id, _name in held[1:]]
+    partnership = sum(1 for held in repeated for is_trust, *_ in held[1:] if is_trust)
+    examples = tuple(
+        f"{held[0][3]}: keeps {held[0][1]}, leaves out "
+        + ", ".join("the partnership job" if is_trust else org for is_trust, org, _j, _n in held[1:])
+        for held in repeated[:sample]
+    )
+    return RepeatedPeople(len(repeated), tuple(sorted(drop)), partnership, examples)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import FloodFillBatch, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, Person
+from db.queries.staff import StaffFilter, matching_job_ids
 from db.scope import scope_for
 
 
@@ -34,7 +35,10 @@ def list_groups(db: Database, user_id: int) -> list[GroupRow]:
     """Every group with the number of members the user can see."""
     with db.read() as session:
         scope = scope_for(session, user_id)
-        visible_jobs = select(Job.id).where(Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))))
+        # the jobs the member list can show: a job that ended is no longer listed, so it is not counted either
+        visible_jobs = select(Job.id).where(
+            Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))), Job.active.is_(True)
+        )
         counts = (
             select(GroupMembership.group_id, func.count().label("members"))
             .where(GroupMembership.job_id.in_(visible_jobs))
@@ -116,3 +120,42 @@ def group_usage(db: Database, *, group_id: int | None = None, category_id: int |
             if ids & set(parameters.get("group_ids") or ()) or parameters.get("quick_select") in names:
                 fills += 1
         return GroupUsage(len(ids), int(members or 0), fills)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedJobs:
+    """Everyone the member editor's current search lists, and which of them are in the group."""
+
+    group_id: int
+    job_ids: tuple[int, ...]  # listed and changeable by the user
+    member_ids: frozenset[int]
+    #: listed but at organisations where the user may only view groups (left alone)
+    view_only: int = 0
+
+    @property
+    def members(self) -> int:
+        return len(self.member_ids)
+
+    def to_change(self, member: bool) -> list[int]:
+        """The listed jobs a "tick all" (``member``) or "untick all" would change."""
+        return [job for job in self.job_ids if (job in self.member_ids) != member]
+
+
+def listed_jobs(db: Database, user_id: int, filt: StaffFilter) -> ListedJobs:
+    """For "Tick all listed" / "Untick all listed": the count to confirm and the ids to act on."""
+    if filt.group_id is None:
+        raise ValueError("listed_jobs needs the group the editor shows")
+    job_ids = matching_job_ids(db, user_id, replace(filt, at_least=Level.DECIDE))
+    view_only = len(matching_job_ids(db, user_id, filt)) - len(job_ids)
+    with db.read() as session:
+        members: set[int] = set()
+        for start in range(0, len(job_ids), 2000):
+            members.update(
+                session.scalars(
+                    select(GroupMembership.job_id).where(
+                        GroupMembership.group_id == filt.group_id,
+                        GroupMembership.job_id.in_(job_ids[start : start + 2000]),
+                    )
+                )
+            )
+    return ListedJobs(filt.group_id, tuple(job_ids), frozenset(members), view_only)

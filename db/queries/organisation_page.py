@@ -1,20 +1,22 @@
 """One organisation's page (O1): its details, budgets by period and staff.
 
 Staff come a page at a time (a large school has hundreds of jobs); budgets
-come with what is already authorised against them, so the page can show the
-remaining amount without a second trip.
+come with what is already authorised against them and what is still waiting
+for a decision (pending or needing re-authorisation, as on the Budget sheet),
+so the page can show the remaining amount without a second trip.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from db.engine import Database
 from db.errors import NotFound
 from db.models import AcademicPeriod, Budget, CpdActivity, Job, Level, Module, PartnershipState, Person
+from db.queries.budget_summary import UNDECIDED
 from db.queries.organisations import OrganisationFilter, OrganisationRow, list_organisations
 from db.queries.text_search import any_contains
 from db.scope import scope_for
@@ -29,6 +31,7 @@ class BudgetRow:
     amount_pence: int | None  # None: no budget set for this period
     version: int | None
     authorised_pence: int
+    pending_pence: int = 0  # undecided: pending or needing re-authorisation (C7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +66,29 @@ def organisation_page(db: Database, user_id: int, organisation_id: int) -> Organ
         budgets_visible = scope.can_see(Module.BUDGETS, organisation_id)
         budgets: list[BudgetRow] = []
         if budgets_visible:
+            state, cost = CpdActivity.partnership_state, CpdActivity.total_cost_pence
             spent = (
-                select(CpdActivity.period_id, func.sum(CpdActivity.total_cost_pence).label("spent"))
+                select(
+                    CpdActivity.period_id,
+                    func.sum(case((state == PartnershipState.AUTHORISED, cost), else_=0)).label("spent"),
+                    func.sum(case((state.in_(UNDECIDED), cost), else_=0)).label("pending"),
+                )
                 .where(
                     CpdActivity.organisation_id == organisation_id,
-                    CpdActivity.partnership_state == PartnershipState.AUTHORISED,
+                    state.in_((PartnershipState.AUTHORISED, *UNDECIDED)),
                 )
                 .group_by(CpdActivity.period_id)
                 .subquery()
             )
             query = (
-                select(AcademicPeriod.id, AcademicPeriod.label, Budget.amount_pence, Budget.version, spent.c.spent)
+                select(
+                    AcademicPeriod.id,
+                    AcademicPeriod.label,
+                    Budget.amount_pence,
+                    Budget.version,
+                    spent.c.spent,
+                    spent.c.pending,
+                )
                 .outerjoin(
                     Budget, and_(Budget.period_id == AcademicPeriod.id, Budget.organisation_id == organisation_id)
                 )
@@ -81,8 +96,8 @@ def organisation_page(db: Database, user_id: int, organisation_id: int) -> Organ
                 .order_by(AcademicPeriod.starts_on.desc())
             )
             budgets = [
-                BudgetRow(pid, label, amount, version, int(used or 0))
-                for pid, label, amount, version, used in session.execute(query)
+                BudgetRow(pid, label, amount, version, int(used or 0), int(pending or 0))
+                for pid, label, amount, version, used, pending in session.execute(query)
             ]
         return OrganisationPage(
             organisation=organisation,

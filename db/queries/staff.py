@@ -27,6 +27,8 @@ class StaffFilter:
     organisation_id: int | None = None
     #: for the member editor (G2): mark each row as in this group or not
     group_id: int | None = None
+    #: with ``group_id``: list only the group's members (the editor's "Members only")
+    members_only: bool = False
     module: str = Module.STAFF.value
     at_least: int = Level.VIEW
 
@@ -76,6 +78,8 @@ def _conditions(filt: StaffFilter, scope: Scope) -> list[ColumnElement[bool]]:
     ]
     if filt.organisation_id is not None:
         conditions.append(Job.organisation_id == filt.organisation_id)
+    if filt.members_only and filt.group_id is not None:
+        conditions.append(Job.id.in_(select(GroupMembership.job_id).where(GroupMembership.group_id == filt.group_id)))
     if filt.search.strip():
         full_name = Person.first_name + " " + Person.last_name
         conditions.append(any_contains(filt.search, full_name, Person.email, Job.email, Job.role, Organisation.name))

@@ -232,6 +232,7 @@ def _check_targets(
             f"{len(inactive):,} of the chosen jobs are no longer active (ids {_named([str(i) for i in inactive])}). "
             "Nothing was created."
         )
+    _check_visible(session, scope, targets)
     outside = sorted(
         {t.organisation for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id)}
     )
@@ -256,6 +257,30 @@ def _check_targets(
                 "Your own job is in the selection: nobody authorises their own CPD, so this fill cannot be "
                 "pre-authorised. Remove yourself or untick pre-authorise; nothing was created."
             )
+
+
+def _check_visible(session: Session, scope: Scope, targets: dict[int, _Target]) -> None:
+    """P3: staff a school hides from the partnership are refused by name of the school, not as "outside".
+
+    The scope already hides them (db/scope.py); this says why, for a selection made before the school hid them.
+    """
+    unreachable = {
+        t.organisation_id for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id)
+    }
+    if not unreachable:
+        return
+    hidden = list(
+        session.scalars(
+            select(Organisation.name)
+            .where(Organisation.id.in_(sorted(unreachable)), Organisation.staff_visibility_restricted.is_(True))
+            .order_by(Organisation.name)
+        )
+    )
+    if hidden:
+        raise PermissionDenied(
+            f"{_named(hidden)} {'hides its' if len(hidden) == 1 else 'hide their'} staff from the partnership, "
+            "so they cannot be flood-filled. Remove them from the selection; nothing was created."
+        )
 
 
 def creator_allowed(session: Session, scope: Scope, job_id: int) -> bool:

@@ -10,9 +10,10 @@ refused as a conflict instead of silently undoing their change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -23,6 +24,7 @@ from db.models import AuditEntry, Group, GroupCategory, GroupMembership, Job, Le
 from db.scope import scope_for
 
 MAX_NAME = 120
+CHUNK = 2000  # ids per IN list: well under SQLite's and PostgreSQL's limits
 
 
 @dataclass(frozen=True)
@@ -218,3 +220,76 @@ def set_membership(db: Database, user_id: int, group_id: int, job_id: int, membe
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
         )
         return MembershipResult(group_id, job_id, member, int(count or 0))
+
+
+@dataclass(frozen=True)
+class BulkMembershipResult:
+    group_id: int
+    member: bool
+    changed: tuple[int, ...]  # the jobs whose membership this call changed
+    member_count: int
+
+
+def set_memberships(
+    db: Database, user_id: int, group_id: int, job_ids: Sequence[int], member: bool
+) -> BulkMembershipResult:
+    """ "Tick all listed" / "Untick all listed": many jobs in or out of one group in one transaction.
+
+    Jobs already in the wanted state are left alone (someone may have ticked
+    one meanwhile; the result is what was asked either way).  A job the user
+    may not change, or that no longer exists, refuses the whole change, as a
+    single tick would.  One audit row names every job that changed.
+    """
+    wanted = sorted(set(job_ids))
+    if not wanted:
+        raise ValidationError("No staff are listed, so there is nothing to change.")
+    with db.transaction() as session:
+        group, category = _group(session, group_id)
+        scope = scope_for(session, user_id)
+        if not scope.can_act(Module.GROUPS, category.organisation_id):
+            raise PermissionDenied("You may view groups but not change them.")
+        orgs: dict[int, int] = {}
+        members: set[int] = set()
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            orgs.update(session.execute(select(Job.id, Job.organisation_id).where(Job.id.in_(chunk))).tuples().all())
+            members.update(
+                session.scalars(
+                    select(GroupMembership.job_id).where(
+                        GroupMembership.group_id == group_id, GroupMembership.job_id.in_(chunk)
+                    )
+                )
+            )
+        missing = [job for job in wanted if job not in orgs]
+        if missing:
+            raise NotFound(f"{len(missing):,} of the listed jobs no longer exist; the list has been refreshed.")
+        outside = sum(1 for org in orgs.values() if not scope.can_act(Module.GROUPS, org))
+        if outside:
+            raise PermissionDenied(
+                f"You may not change the group memberships of {outside:,} of the listed jobs; nothing was changed."
+            )
+        changed = [job for job in wanted if (job in members) != member]
+        for start in range(0, len(changed), CHUNK):
+            chunk = changed[start : start + CHUNK]
+            if member:
+                session.execute(
+                    insert(GroupMembership),
+                    [{"group_id": group_id, "job_id": job, "added_by_user_id": user_id} for job in chunk],
+                )
+            else:
+                session.execute(
+                    delete(GroupMembership).where(
+                        GroupMembership.group_id == group_id, GroupMembership.job_id.in_(chunk)
+                    )
+                )
+        if changed:
+            flag_modified(group, "name")  # bumps the group's version, as a single tick does
+            session.flush()
+            _audit(
+                session, db, user_id, "group_members_added" if member else "group_members_removed", "group", group_id,
+                after={"job_ids": changed, "count": len(changed)},
+            )  # fmt: skip
+        count = session.scalar(
+            select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
+        )
+        return BulkMembershipResult(group_id, member, tuple(changed), int(count or 0))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.field_error import show_field_error
 from desktop.icons import icon
 
 
@@ -117,7 +118,7 @@ class WelcomeDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        form = QFormLayout()
+        self.create_form = form = QFormLayout()
         self.trust_name = QLineEdit()
         self.trust_name.setPlaceholderText("for example Riverside Learning Trust")
         self.trust_uid = QLineEdit()
@@ -140,8 +141,7 @@ class WelcomeDialog(QDialog):
         self.create_error = QLabel()
         self.create_error.setObjectName("create_error")
         self.create_error.setWordWrap(True)
-        self.create_error.hide()
-        layout.addWidget(self.create_error)
+        self.create_error.hide()  # shown under the first empty field (show_field_error)
         layout.addStretch(1)
         buttons = QDialogButtonBox()
         back = QPushButton(icon("back"), "Back")
@@ -189,15 +189,16 @@ class WelcomeDialog(QDialog):
 
     def _create_clicked(self) -> None:
         fields = {
-            "the trust's name": self.trust_name.text().strip(),
-            "the trust's UID": self.trust_uid.text().strip(),
-            "your name": self.display_name.text().strip(),
-            "your username": self.username.text().strip(),
+            "the trust's name": self.trust_name,
+            "the trust's UID": self.trust_uid,
+            "your name": self.display_name,
+            "your username": self.username,
         }
-        missing = [label for label, value in fields.items() if not value]
+        missing = [(label, edit) for label, edit in fields.items() if not edit.text().strip()]
         if missing:
-            self.create_error.setText("Please enter " + ", ".join(missing) + ".")
-            self.create_error.show()
+            first = missing[0][1]
+            text = "Please enter " + ", ".join(label for label, _edit in missing) + "."
+            show_field_error(self.create_form, first, first, self.create_error, text)
             return
         self._finish(
             WelcomeChoice(

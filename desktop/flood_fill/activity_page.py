@@ -2,6 +2,8 @@
 
 Checked here with the service's own ``validate_spec`` so that a bad date or
 cost is explained before the review, and again by the service on creation.
+The sentence appears under the field at fault, in the warning colour, and
+that field takes the focus.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from db.errors import ValidationError
 from db.queries.flood_fill import FloodFillOptions
 from db.services.flood_fill import FloodFillSpec, validate_spec
 from desktop.context import AppContext
-from resources_qt.style import set_warning
+from desktop.field_error import clear_field_error, show_field_error
 
 MAX_POUNDS = 100_000.0
 
@@ -53,12 +55,11 @@ class ActivityPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         self.title_edit = QLineEdit()
         self.title_edit.setMaxLength(200)
         self.title_edit.setPlaceholderText("e.g. INSET: phonics and early reading")
-        self.type_box = QComboBox()
-        self.type_box.setEditable(True)
+        self.type_box = QComboBox()  # the product's list of types (db.activity_types), as the data uses
         self.provider_edit = QLineEdit()
         self.provider_edit.setPlaceholderText("Who delivers it")
         today = QDate.currentDate()
@@ -68,7 +69,7 @@ class ActivityPage(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd MMM yyyy")
         self.starts_edit.dateChanged.connect(self._start_moved)
-        dates = QHBoxLayout()
+        self.dates = dates = QHBoxLayout()
         dates.addWidget(self.starts_edit)
         dates.addWidget(QLabel("to"))
         dates.addWidget(self.ends_edit)
@@ -91,7 +92,7 @@ class ActivityPage(QWidget):
         self.error_label = QLabel("")
         self.error_label.setObjectName("error")
         self.error_label.setWordWrap(True)
-        set_warning(self.error_label, True)
+        self.error_label.hide()
 
         form.addRow("Title", self.title_edit)
         form.addRow("Type", self.type_box)
@@ -103,7 +104,6 @@ class ActivityPage(QWidget):
         form.addRow("Learning module", self.module_box)
         form.addRow("Creator", self.creator_box)
         form.addRow("", self.pre_authorise)
-        form.addRow(self.error_label)
 
     def set_options(self, options: FloodFillOptions) -> None:
         current_type = self.type_box.currentText()
@@ -153,6 +153,29 @@ class ActivityPage(QWidget):
             )
         )
 
+    def checked_spec(self) -> FloodFillSpec | None:
+        """The spec, or None after showing why not under the field at fault (focused)."""
+        try:
+            spec = self.spec()
+        except ValidationError as error:
+            row_of, focus = self._field_at_fault()
+            show_field_error(self.form, row_of, focus, self.error_label, error.message)
+            return None
+        clear_field_error(self.form, self.error_label)
+        return spec
+
+    def _field_at_fault(self) -> tuple[QWidget | QHBoxLayout, QWidget]:
+        """Which row a refusal is about, read from the fields themselves (the same order as the checks)."""
+        if self.creator_box.currentData() is None:
+            return self.creator_box, self.creator_box
+        if not self.title_edit.text().strip():
+            return self.title_edit, self.title_edit
+        if not self.type_box.currentText().strip():
+            return self.type_box, self.type_box
+        if self.ends_edit.date() < self.starts_edit.date():
+            return self.dates, self.ends_edit
+        return self.pre_authorise, self.title_edit
+
     def describe(self) -> list[tuple[str, str]]:
         """What the review step repeats back."""
         return [
@@ -167,4 +190,4 @@ class ActivityPage(QWidget):
         for box in (self.fee_box, self.cover_box, self.travel_box, self.other_box, self.cover_days_box):
             box.setValue(0.0)
         self.pre_authorise.setChecked(False)
-        self.error_label.clear()
+        clear_field_error(self.form, self.error_label)

@@ -2,7 +2,9 @@
 
 Three steps on a stack — jobs, activity, review — with Back / Next / Create.
 Going back keeps everything (F4); the state is only cleared after a
-successful creation, so a refused fill loses nothing.
+successful creation, so a refused fill loses nothing.  The review decides the
+final list of jobs (one per person, or every chosen job) and that list is
+what the service receives.
 """
 
 from __future__ import annotations
@@ -10,8 +12,14 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from db.errors import TrustDeskError
-from db.queries.flood_fill import FloodFillOptions, OrganisationShare, flood_fill_options, selection_by_organisation
+from db.queries.flood_fill import (
+    FloodFillOptions,
+    OrganisationShare,
+    RepeatedPeople,
+    flood_fill_options,
+    repeated_people,
+    selection_by_organisation,
+)
 from db.services.flood_fill import FloodFillSpec
 from desktop.context import AppContext
 from desktop.flood_fill.activity_page import ActivityPage
@@ -29,6 +37,8 @@ class FloodFillWizard(QWidget):
         super().__init__(parent)
         self.context = context
         self.spec: FloodFillSpec | None = None
+        self.repeats = RepeatedPeople()  # for the selection the review shows
+        self._reviewed: tuple[int, ...] = ()  # the selection those repeats were worked out for
         layout = QVBoxLayout(self)
         self.step_label = QLabel("")
         self.step_label.setObjectName("heading")
@@ -58,6 +68,7 @@ class FloodFillWizard(QWidget):
         self.next_button.clicked.connect(self.next)
         self.create_button.clicked.connect(self._create)
         self.jobs_page.selection_changed.connect(lambda _n: self._update())
+        self.review_page.keep_one_changed.connect(lambda _one: self._load_split())
         self._update()
 
     # -- opening -----------------------------------------------------------------
@@ -75,6 +86,7 @@ class FloodFillWizard(QWidget):
     def reset(self) -> None:
         self.jobs_page.clear()
         self.activity_page.reset()
+        self.review_page.keep_one.setChecked(True)
         self.stack.setCurrentIndex(0)
         self._update()
 
@@ -92,31 +104,54 @@ class FloodFillWizard(QWidget):
         if self.step == 0 and self.jobs_page.selection:
             self.stack.setCurrentIndex(1)
         elif self.step == 1:
-            try:
-                self.spec = self.activity_page.spec()
-            except TrustDeskError as error:
-                self.activity_page.error_label.setText(error.message)
+            spec = self.activity_page.checked_spec()
+            if spec is None:
                 return
-            self.activity_page.error_label.clear()
+            self.spec = spec
             self._load_review()
         self._update()
+
+    def final_job_ids(self) -> list[int]:
+        """The jobs that get the activity: the selection, less the repeats the review leaves out."""
+        chosen = sorted(self.jobs_page.selection)
+        if self.review_page.keeps_one_per_person and tuple(chosen) == self._reviewed:
+            dropped = set(self.repeats.drop)
+            return [job for job in chosen if job not in dropped]
+        return chosen
 
     def _load_review(self) -> None:
         db, ids = self.context.db, sorted(self.jobs_page.selection)
         self.review_page.summary.setText("Working out the split by organisation…")
         self.stack.setCurrentIndex(2)
         self.next_button.setEnabled(False)
-        self.context.ops.query(lambda: selection_by_organisation(db, ids), self._review_loaded)
+        self.create_button.setEnabled(False)
+        self.context.ops.query(lambda: repeated_people(db, ids), lambda found: self._repeats_loaded(ids, found))
 
-    def _review_loaded(self, shares: list[OrganisationShare]) -> None:
+    def _repeats_loaded(self, ids: list[int], repeats: RepeatedPeople) -> None:
+        if sorted(self.jobs_page.selection) != ids:
+            return  # the selection changed meanwhile; a newer review follows
+        self.repeats, self._reviewed = repeats, tuple(ids)
+        self.review_page.show_repeats(repeats)
+        self._load_split()
+
+    def _load_split(self) -> None:
+        db, ids = self.context.db, self.final_job_ids()
+        self.context.ops.query(
+            lambda: selection_by_organisation(db, ids), lambda shares: self._review_loaded(ids, shares)
+        )
+
+    def _review_loaded(self, ids: list[int], shares: list[OrganisationShare]) -> None:
+        if ids != self.final_job_ids():
+            return  # the choice changed meanwhile
         if self.spec is not None and self.step == 2:
             self.review_page.show_plan(self.spec, self.activity_page.describe(), shares)
+            self.create_button.setEnabled(True)
         self._update()
 
     def _create(self) -> None:
         if self.spec is not None and self.jobs_page.selection:
             chosen_by = [dict(item) for item in self.jobs_page.chosen_by]
-            self.create_requested.emit(self.spec, sorted(self.jobs_page.selection), chosen_by)
+            self.create_requested.emit(self.spec, self.final_job_ids(), chosen_by)
 
     def _update(self) -> None:
         count = len(self.jobs_page.selection)

@@ -23,6 +23,13 @@ class BudgetTableModel(RowTableModel[BudgetRow]):
         Column(
             "Authorised", lambda r: money(r.authorised_pence), sort_key=lambda r: r.authorised_pence, align_right=True
         ),
+        Column(
+            "Pending",
+            lambda r: money(r.pending_pence),
+            sort_key=lambda r: r.pending_pence,
+            align_right=True,
+            tooltip=lambda r: "Waiting for a partnership decision (pending or needing re-authorisation).",
+        ),
         Column("Remaining", lambda r: money(_remaining(r)), sort_key=_remaining, align_right=True),
     )
 

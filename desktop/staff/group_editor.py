@@ -2,15 +2,21 @@
 
 Left: the groups, with create / rename / delete.  Right: every job in scope
 with a tick for membership of the chosen group; each tick is saved at once as
-one small action and a "Saved" note confirms it.  If someone else changed the
-same membership meanwhile the save is refused, the list reloads and the
-status line says why.
+one small action and a "Saved" note confirms it.  A tick changes its own row
+only: the list is not reloaded, so a view scrolled past the first page stays
+put.  If someone else changed the same membership meanwhile the save is
+refused, the list reloads and the status line says why.  "Tick all listed" /
+"Untick all listed" act on everyone the search lists, after a confirmation
+with the count, in one transaction; "Members only" narrows the list to the group.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -43,6 +49,7 @@ from desktop.models.group_table_model import GroupTableModel
 from desktop.models.member_choice_table_model import MemberChoiceTableModel
 from desktop.models.row_table_model import RowRole
 from desktop.paged_loader import PagedLoader, SearchBox
+from desktop.staff.listed_ticks import ListedTicks
 from desktop.widgets import data_table, fit_columns
 
 SAVED_SHOWN_MS = 2500
@@ -83,6 +90,18 @@ class GroupEditor(QSplitter):
         right_layout.addLayout(header)
         self.search = SearchBox("Narrow the list: name, role or organisation…")
         right_layout.addWidget(self.search)
+        bulk = QHBoxLayout()
+        self.members_only = QCheckBox("Members only")
+        self.members_only.setToolTip("List only the chosen group's members.")
+        self.tick_all_button = QPushButton("Tick all listed…")
+        self.untick_all_button = QPushButton("Untick all listed…")
+        for button, what in ((self.tick_all_button, "Add"), (self.untick_all_button, "Remove")):
+            button.setToolTip(f"{what} everyone the search lists (not only the rows in view), after a confirmation.")
+        bulk.addWidget(self.members_only)
+        bulk.addStretch()
+        bulk.addWidget(self.tick_all_button)
+        bulk.addWidget(self.untick_all_button)
+        right_layout.addLayout(bulk)
         self.member_model = MemberChoiceTableModel(self)
         self.member_table = data_table(self.member_model, sortable=False)
         right_layout.addWidget(self.member_table, 1)
@@ -103,7 +122,13 @@ class GroupEditor(QSplitter):
         self._saved_timer.setSingleShot(True)
         self._saved_timer.timeout.connect(lambda: self.saved_label.setText(""))
         self.group_table.selectionModel().selectionChanged.connect(self._group_chosen)
-        self.search.search_changed.connect(lambda _text: self._load_members())
+        self.search.search_changed.connect(lambda _text: self.load_members())
+        self.members_only.toggled.connect(lambda _on: self.load_members())
+        self.listed_ticks = ListedTicks(self)
+        self.tick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(True))
+        self.untick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(False))
+        self._keep_once = False  # set while the group list reloads after our own change
+        self._keep_members = False  # our own tick is being published: keep the list (and its scroll) as it is
         self.member_model.check_toggled.connect(self._ticked)
         self.new_category_button.clicked.connect(self.new_category)
         self.new_group_button.clicked.connect(self.new_group)
@@ -119,13 +144,23 @@ class GroupEditor(QSplitter):
 
     # -- loading --------------------------------------------------------------
     def refresh(self) -> None:
-        db, user_id = self.context.db, self.context.user.id
+        db, user_id, keep = self.context.db, self.context.user.id, self._keep_members
         self.context.ops.query(
-            lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)), self._groups_loaded
+            lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)),
+            lambda loaded: self._groups_loaded(loaded, keep),
         )
 
-    def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool]) -> None:
+    def publish_own_change(self) -> None:
+        """Tell other panels; our own refresh then updates the group list but keeps the member list."""
+        self._keep_members = True
+        try:
+            self.context.bus.publish(DataChange(Kind.GROUPS))
+        finally:
+            self._keep_members = False
+
+    def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool], keep: bool = False) -> None:
         rows, self.categories, self.can_edit = loaded
+        self._keep_once = keep
         chosen = self.group.id if self.group else None
         self.group_model.set_rows(rows)
         # The list is narrow: the group's name takes what is left, so the member count stays in view.
@@ -138,6 +173,7 @@ class GroupEditor(QSplitter):
         for n, row in enumerate(rows):
             if row.id == chosen:
                 self.group_table.selectRow(n)
+        self._keep_once = False
         if self.group is None:
             self.member_model.reset(0, [])
             self.members_label.setText("Choose a group to edit its members." if rows else "No groups yet.")
@@ -148,34 +184,50 @@ class GroupEditor(QSplitter):
         if not indexes:
             return
         chosen: GroupRow = indexes[0].data(RowRole)
-        if chosen.id != self._members_of:
+        same_group = chosen.id == self._members_of
+        if not same_group:
             self._members_of = chosen.id
             self.member_model.overrides.clear()  # ticks still saving belong to the group left behind
             self.member_model.pending.clear()
         self.group = chosen
         self._update_buttons()
-        self._load_members()
+        if self._keep_once and same_group:
+            self._show_count()  # our own change came back: the rows already say it, keep the view where it is
+            return
+        self.load_members()
 
-    def _load_members(self) -> None:
+    def load_members(self) -> None:
         if self.group is None:
             return
         self.members_label.setText(f"Loading {self.group.name}…")
-        self.loader.load(StaffFilter(search=self.search.text(), group_id=self.group.id, module=Module.GROUPS.value))
+        self.loader.load(self.filter_for(self.group))
 
-    def _members_loaded(self, page: StaffPage) -> None:
+    def filter_for(self, group: GroupRow) -> StaffFilter:
+        return StaffFilter(
+            search=self.search.text(),
+            group_id=group.id,
+            members_only=self.members_only.isChecked(),
+            module=Module.GROUPS.value,
+        )
+
+    def _members_loaded(self, _page: StaffPage) -> None:
+        self._show_count()
+        fit_columns(self.member_table)
+
+    def _show_count(self) -> None:
         if self.group is not None:
             self.members_label.setText(
                 f"{self.group.category} › {self.group.name}: {self.group.member_count:,} members · "
-                f"{page.total:,} jobs listed — tick to add, untick to remove"
+                f"{self.member_model.total:,} jobs listed — tick to add, untick to remove"
             )
-        fit_columns(self.member_table)
 
     def _update_buttons(self) -> None:
         self.new_category_button.setEnabled(self.can_edit)
         self.new_group_button.setEnabled(self.can_edit and bool(self.categories))
-        for button in (self.rename_button, self.delete_button):
+        for button in (self.rename_button, self.delete_button, self.tick_all_button, self.untick_all_button):
             button.setEnabled(self.can_edit and self.group is not None)
         self.member_table.setEnabled(self.group is not None)
+        self.members_only.setEnabled(self.group is not None)
 
     # -- ticks (G2) -------------------------------------------------------------
     def _ticked(self, row: StaffRow, member: bool) -> None:
@@ -199,13 +251,18 @@ class GroupEditor(QSplitter):
     def _tick_saved(self, row: StaffRow, group_id: int, count: int) -> None:
         self.member_model.saved(row.job_id)
         self.saved_label.setText("✓ Saved")
+        self.show_saved()
+        self.counted(group_id, count)
+        self.publish_own_change()
+
+    def show_saved(self) -> None:
+        self.saved_label.setText("✓ Saved")
         self._saved_timer.start(SAVED_SHOWN_MS)
+
+    def counted(self, group_id: int, count: int) -> None:
         if self.group is not None and self.group.id == group_id:
-            self.group = GroupRow(
-                self.group.id, self.group.category_id, self.group.category, self.group.name, count, self.group.version
-            )
-            self.members_label.setText(f"{self.group.category} › {self.group.name}: {count:,} members")
-        self.context.bus.publish(DataChange(Kind.GROUPS))
+            self.group = replace(self.group, member_count=count)
+            self._show_count()
 
     def _tick_failed(self, row: StaffRow, error: TrustDeskError) -> None:
         self.member_model.set_override(row.job_id, None)
