@@ -91,6 +91,14 @@ class DatabaseTarget:
         return self.url.render_as_string(hide_password=True)
 
 
+#: the SQL name of Python's str.lower on every SQLite connection
+SQLITE_UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and a busy timeout on every connection (DESIGN §3).
 
@@ -108,6 +116,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only; searches for other letters use this (db/queries/text_search.py)
+        dbapi_connection.create_function(SQLITE_UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
