@@ -30,15 +30,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.migrate import open_database
-    from db.queries.users import list_users
+    from db.queries.users import list_users  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.services.gias_import import apply_gias_import, preview_gias_import
+    from desktop.commands.database import open_existing_database
 
     if not args.db:
         print("trustdesk import-gias: say which database with --db PATH", file=sys.stderr)
         return 2
-    db = open_database(DatabaseTarget.parse(args.db))
+    db = open_existing_database(args)
     try:
         user = next((u for u in list_users(db) if u.username == args.username), None)
         if user is None:
