@@ -11,7 +11,7 @@ import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,9 +28,17 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 @dataclass(frozen=True)
 class DatabaseTarget:
-    """A database the user asked for: a SQLite file or any SQLAlchemy URL."""
+    """A database the user asked for: a SQLite file or any SQLAlchemy URL.
+
+    ``may_create`` says whether the user asked for a new database: only the
+    demo, the first-start welcome dialog and an explicit "create" do. Every
+    other way of naming a file (a command's ``--db``, File › Connect to
+    database…) is an existing database, and a mistyped path is refused rather
+    than turned into an empty database left behind (``must_exist``).
+    """
 
     url: URL
+    may_create: bool = field(default=True, compare=False)
 
     @classmethod
     def parse(cls, value: str) -> DatabaseTarget:
@@ -71,7 +79,11 @@ class DatabaseTarget:
         return self.url._replace(password=None).render_as_string(hide_password=False)  # set() ignores None
 
     def with_password(self, password: str | None) -> DatabaseTarget:
-        return DatabaseTarget(self.url._replace(password=password or None))
+        return replace(self, url=self.url._replace(password=password or None))
+
+    def must_exist(self) -> DatabaseTarget:
+        """The same database, to be opened only if it is already there (never created)."""
+        return replace(self, may_create=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,6 +112,14 @@ class DatabaseTarget:
         return self.url.database or self.url.get_backend_name()
 
 
+#: the SQL name of Python's str.lower on every SQLite connection
+SQLITE_UNICODE_LOWER = "unicode_lower"
+
+
+def _unicode_lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys and a busy timeout on every connection (DESIGN §3).
 
@@ -117,6 +137,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only; searches for other letters use this (db/queries/text_search.py)
+        dbapi_connection.create_function(SQLITE_UNICODE_LOWER, 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]

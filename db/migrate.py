@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from db.engine import Database, DatabaseTarget, create_engine_for
-from db.errors import CannotWrite, NewerSchema, NotADatabase, Unreachable
+from db.errors import CannotWrite, DatabaseOpenError, NewerSchema, NotADatabase, Unreachable
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -50,6 +50,21 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
+
+
+class NoSuchDatabase(DatabaseOpenError):
+    """A path that should name an existing database names nothing (or an empty file); nothing was created."""
+
+
+def _refuse_missing(path: Path) -> None:
+    """A command that works on an existing database was given a path with none: say so, create nothing."""
+    if not path.exists():
+        raise NoSuchDatabase(
+            f"There is no TrustDesk database at {path}; check the folder and the file name. "
+            "Nothing was created (`trustdesk demo --db PATH` builds a demo one)."
+        )
+    if path.is_file() and path.stat().st_size == 0:
+        raise NoSuchDatabase(f"{path} is an empty file, not a TrustDesk database. It was left untouched.")
 
 
 def _check_sqlite_file(path: Path) -> bool:
@@ -178,11 +193,19 @@ def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
 
 
 def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
-    """Open ``target``, bring its schema to head and return it ready for use."""
+    """Open ``target``, bring its schema to head and return it ready for use.
+
+    A SQLite file is created (and migrated) only when ``target.may_create``; otherwise a
+    missing path, an empty file or a SQLite file without TrustDesk's tables is refused.
+    """
     path = target.sqlite_path
+    if path is not None and not target.may_create:
+        _refuse_missing(path)
     existed = _check_sqlite_file(path) if path else True
     if path is not None:
         current, has_tables = _inspect_read_only(path) if existed else (None, False)
+        if current is None and not has_tables and not target.may_create:
+            raise NoSuchDatabase(f"{path} is an empty SQLite file, not a TrustDesk database. It was left untouched.")
     else:
         current, has_tables = _inspect_server(target)
 

@@ -64,6 +64,24 @@ def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     collect_if_due(_GC_THRESHOLD)
 
 
+#: the repository's root; no test may leave anything here (an empty database named "None" once did)
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+#: what test tools themselves create at the root, all in .gitignore
+TOOL_LEFTOVERS = {".pytest_cache", ".ruff_cache", "__pycache__", ".coverage", ".hypothesis"}
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_in_the_repository_root() -> Iterator[None]:
+    """Fail the test that leaves a new file or folder at the repository's root (say, a database opened at
+    ``str(None)`` or a relative path while the tests ran from the root): it would end up committed."""
+    before = set(os.listdir(REPOSITORY_ROOT))
+    yield
+    left = sorted(set(os.listdir(REPOSITORY_ROOT)) - before - TOOL_LEFTOVERS)
+    left = [name for name in left if not name.startswith(".coverage")]
+    if left:
+        pytest.fail(f"this test left {', '.join(left)} in {REPOSITORY_ROOT}; write to tmp_path instead")
+
+
 @pytest.fixture(autouse=True)
 def _jitter_background_work(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """With ``--jitter``: shuffle the order in which background replies reach the UI thread.

@@ -129,6 +129,7 @@ def test_a_file_can_be_chosen(qtbot, settings, tmp_path: Path) -> None:
     qtbot.addWidget(dialog)
     assert dialog.server_choice.isChecked() and dialog.host_edit.text() == "db.oakfield.example"
     dialog.file_choice.setChecked(True)
+    (tmp_path / "mine.sqlite").write_bytes(b"")  # an existing file: a mistyped one is refused (test_no_stray_databases)
     dialog.path_edit.setText(str(tmp_path / "mine.sqlite"))
     dialog.accept()
     assert dialog.target is not None and dialog.target.sqlite_path == tmp_path / "mine.sqlite"

@@ -95,6 +95,10 @@ def test_only_those_allowed_may_import(demo_db) -> None:
         preview_gias_import(demo_db, user_id(demo_db, "jo.evans"), EXTRACT, TRUST)
 
 
+def _latin1() -> str:
+    return EXTRACT.read_text("iso-8859-1")
+
+
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
@@ -106,7 +110,9 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     [
         (lambda t: _write(t, "x.csv", EXTRACT.read_text("iso-8859-1").encode("utf-16")), "UTF-16"),
         (lambda t: _write(t, "x.xlsx", b"PK\x03\x04\x00\x00binary"), "binary"),
-        (lambda t: _write(t, "x.csv", b"\xef\xbb\xbf" + EXTRACT.read_text("iso-8859-1").encode("utf-8")), "UTF-8"),
+        (lambda t: _write(t, "x.csv", _latin1().replace("'", "\x92").encode()), r"control character U\+0092 on line 2"),
+        (lambda t: _write(t, "x.csv", EXTRACT.read_bytes().replace(b"'", b"\x81")), "line 2 has the byte 0x81"),
+        (lambda t: _write(t, "x.csv", _latin1().replace("ë", "\ufffd").encode()), "lost in an earlier conversion"),
         (lambda t: _write(t, "x.csv", b"URN,EstablishmentName\n1,A\n"), "lacks the columns"),
         (lambda t: _write(t, "x.csv", b""), "empty"),
     ],
@@ -155,3 +161,109 @@ def test_command_line_dry_run_then_import(demo_db, capsys) -> None:
     assert "may not" in capsys.readouterr().err
     assert main(["import-gias", str(GRADES), "--trust", TRUST, "--as", "alex.morgan", "--db", path]) == 2
     assert "lacks the columns" in capsys.readouterr().err
+
+
+# -- encodings: what GIAS publishes and what Excel saves ---------------------------------------
+
+RENAMED = {"Ashcombe Primary Academy": "St Mary’s Ashcombe Primary Academy", "Kestrel Free School": "Élan Free School"}
+
+
+def _renamed_extract(tmp_path: Path, encoding: str, names: dict[str, str]) -> Path:
+    text = EXTRACT.read_text("iso-8859-1")
+    for old, new in names.items():
+        text = text.replace(old, new)
+    return _write(tmp_path, f"extract-{encoding}.csv", text.encode(encoding))
+
+
+def _stored_texts(db) -> list[str]:
+    with db.read() as session:
+        rows = session.execute(select(Organisation.name, Organisation.leader_name, Organisation.phase)).all()
+    return [value for row in rows for value in row if value]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "names", "read_as"),
+    [
+        ("utf-8", RENAMED, "UTF-8"),
+        ("utf-8-sig", RENAMED, "UTF-8 with BOM"),
+        ("cp1252", RENAMED, "Windows-1252 (ISO-8859-1)"),
+        ("iso-8859-1", {"Kestrel Free School": "Élan Free School"}, "Windows-1252 (ISO-8859-1)"),
+    ],
+)
+def test_files_saved_by_gias_or_excel_are_read_as_written(demo_db, tmp_path, encoding, names, read_as) -> None:
+    path = _renamed_extract(tmp_path, encoding, names)
+    plan, _result = import_gias(demo_db, user_id(demo_db, "alex.morgan"), path, TRUST, GRADES)
+    assert plan.read_as[0] == f"{path.name}: {read_as}"
+    assert _org(demo_db, "990001").leader_name == "Zoë Ashdown"
+    assert _org(demo_db, "990003").name == "Élan Free School"
+    if "Ashcombe Primary Academy" in names:
+        assert _org(demo_db, "990001").name == "St Mary’s Ashcombe Primary Academy"
+    garbled = [text for text in _stored_texts(demo_db) if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in text)]
+    assert garbled == [] and not any("Ã" in text for text in _stored_texts(demo_db))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("Kestrel Free School", '"Kestrel\nFree School"', "line 9: EstablishmentName “Kestrel Free School” contains a"),
+        ("Kestrel Free School", "Kestrel\tFree School", "line 8: EstablishmentName .* contains a line break or tab"),
+        ("Kestrel Free School", "Kestrel\x1bFree School", r"control character U\+001B"),
+    ],
+)
+def test_control_characters_in_a_value_are_refused_with_the_line(demo_db, tmp_path, old, new, message) -> None:
+    path = _renamed_extract(tmp_path, "utf-8", {old: new})
+    before = _count_orgs(demo_db)
+    with pytest.raises(GiasFileError, match=message):
+        preview_gias_import(demo_db, user_id(demo_db, "alex.morgan"), path, TRUST)
+    assert _count_orgs(demo_db) == before
+
+
+# -- every value fits its column, checked before the transaction -------------------------------
+
+
+def _length(field: str) -> int:
+    return Organisation.__table__.c[field].type.length
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("Kestrel Free School", lambda: "K" * (_length("name") + 1), "line 8: EstablishmentName is {name} characters"),
+        ("990003", lambda: "9" * (_length("urn") + 1), "line 8: the URN “9+” has {urn} digits; a URN has at most"),
+        ("990003", lambda: "99O003", "line 8: the URN “99O003” is not a number"),
+        ("990003", lambda: "９９０００３", "line 8: the URN “９９０００３” is not a number"),
+        (",Secondary,11,18", lambda: f",{'S' * (_length('phase') + 1)},11,18", "line 8: PhaseOfEducation"),
+        (",Mr,Neil,Lewis,OK1", lambda: f",Mr,Neil,{'L' * _length('leader_name')},OK1", "line 3: HeadFirstName and"),
+    ],
+)
+def test_values_too_long_or_misshapen_are_refused_with_the_line(demo_db, tmp_path, old, new, message) -> None:
+    value = new()
+    path = _renamed_extract(tmp_path, "utf-8", {old: value})
+    expected = message.format(name=_length("name") + 1, urn=_length("urn") + 1)
+    before = _count_orgs(demo_db)
+    with pytest.raises(GiasFileError, match=expected) as refused:
+        import_gias(demo_db, user_id(demo_db, "alex.morgan"), path, TRUST)
+    assert "Nothing was imported" in refused.value.message
+    assert _count_orgs(demo_db) == before and _org(demo_db, "990001") is None
+
+
+def test_an_over_long_value_in_another_trusts_row_is_ignored(demo_db, tmp_path) -> None:
+    path = _renamed_extract(tmp_path, "utf-8", {"Elsewhere Primary Academy": "E" * 400})
+    plan = preview_gias_import(demo_db, user_id(demo_db, "alex.morgan"), path, TRUST)
+    assert plan.other_trust_rows == 1 and plan.count(Action.ADD) == 2
+
+
+def test_an_over_long_urn_in_the_grade_file_is_refused(demo_db, tmp_path) -> None:
+    urn = "9" * (_length("urn") + 1)
+    grades = _write(tmp_path, "g.csv", f"URN,Grade,Inspection date\n{urn},2,01-01-2025\n".encode())
+    with pytest.raises(GiasFileError, match=f"line 2: the URN “{urn}” has"):
+        preview_gias_import(demo_db, user_id(demo_db, "alex.morgan"), EXTRACT, TRUST, grades)
+
+
+def test_command_line_refuses_an_over_long_urn_in_one_line(demo_db, tmp_path, capsys) -> None:
+    path = _renamed_extract(tmp_path, "utf-8", {"990003": "1234567890123"})
+    url = demo_db.target.url.render_as_string(hide_password=False)
+    assert main(["import-gias", str(path), "--trust", TRUST, "--as", "alex.morgan", "--db", url]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "line 8: the URN “1234567890123” has 13 digits" in err[0]
+    assert _org(demo_db, "1234567890123") is None

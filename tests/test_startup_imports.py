@@ -21,6 +21,9 @@ def test_declared_head_matches_alembic() -> None:
 @pytest.mark.engines("sqlite")  # start-up cost of the default, personal database; a server is checked by Alembic
 def test_opening_the_demo_imports_only_what_start_up_needs(demo_db, tmp_path) -> None:
     path = demo_db.target.sqlite_path
+    # On PostgreSQL this was None, and the script opened str(None): an empty database named "None" in the
+    # repository. Never run with a path that is not there, and run in tmp_path so a mistake lands there.
+    assert path is not None and path.is_file()
     demo_db.dispose()
     script = f"""
 import sys
@@ -28,14 +31,14 @@ from desktop.cli import build_parser
 from desktop.app import Startup
 from db.engine import DatabaseTarget
 from db.migrate import open_database
-open_database(DatabaseTarget.parse({str(path)!r})).dispose()
+open_database(DatabaseTarget.parse({str(path)!r}).must_exist()).dispose()
 lazy = ("alembic", "mako", "pygments", "openpyxl", "db.demo", "PySide6.QtCharts")
 heavy = [name for name in lazy if name in sys.modules]
 print(",".join(heavy))
 """
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", script]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    result = subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
     assert result.stdout.strip() == ""
 
 

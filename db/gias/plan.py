@@ -95,6 +95,8 @@ class ImportPlan:
     trust_name: str
     entries: tuple[PlanEntry, ...]
     other_trust_rows: int = 0
+    #: how each file was read, e.g. "establishments.csv: UTF-8", shown with the preview
+    read_as: tuple[str, ...] = ()
 
     def count(self, action: Action) -> int:
         return sum(1 for entry in self.entries if entry.action is action)

@@ -2,8 +2,11 @@
 
 GIAS ("Get Information About Schools") publishes its extracts as CSV in
 ISO-8859-1 with dd-mm-yyyy dates and column names such as
-``PhaseOfEducation (name)``.  Anything that does not look like that is
-refused with a sentence saying what is wrong and where; nothing is guessed.
+``PhaseOfEducation (name)``; a file re-saved in Excel is cp1252 or UTF-8, and
+``db.text_files`` tells which for certain.  Every value is checked against
+the column it will be stored in (db.gias.fields) before anything is written.
+Anything that does not look right is refused with a sentence saying what is
+wrong and where; nothing is guessed.
 """
 
 from __future__ import annotations
@@ -15,8 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.errors import ValidationError
-
-ENCODING = "iso-8859-1"
+from db.gias.fields import text_problem, urn_problem
+from db.text_files import DecodedText, TextFileError, read_text_file
 
 URN = "URN"
 NAME = "EstablishmentName"
@@ -62,29 +65,11 @@ class Grade:
     inspected_on: date | None
 
 
-def _decode(path: Path, what: str) -> str:
+def _decode(path: Path, what: str) -> DecodedText:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GiasFileError(f"Could not read the {what} {path.name}: {exc.strerror or exc}.") from exc
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
-        raise GiasFileError(
-            f"The {what} {path.name} is not an ISO-8859-1 CSV file (it looks like UTF-16 or a binary file, "
-            "such as a spreadsheet). Download the CSV from GIAS again, or save it as “CSV” rather than "
-            "“Unicode text” or .xlsx."
-        )
-    if data[:3] == b"\xef\xbb\xbf":
-        raise GiasFileError(
-            f"The {what} {path.name} is saved as UTF-8, but GIAS files are ISO-8859-1 (Latin-1): accented "
-            "names would be read wrongly. Use the file as downloaded from GIAS."
-        )
-    text = data.decode(ENCODING)
-    control = next((ch for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t"), None)
-    if control is not None:
-        raise GiasFileError(f"The {what} {path.name} contains binary data, so it is not a CSV file.")
-    if not text.strip():
-        raise GiasFileError(f"The {what} {path.name} is empty.")
-    return text
+        return read_text_file(path, f"The {what} {path.name}")
+    except TextFileError as exc:
+        raise GiasFileError(exc.message) from exc
 
 
 def _rows(text: str, what: str, name: str, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, dict]]]:
@@ -133,28 +118,68 @@ def _refuse_duplicates(urns: list[tuple[int, str]], what: str, name: str) -> Non
         )
 
 
-def read_establishments(path: Path, trust_code: str | None = None) -> list[Establishment]:
-    """Every establishment in the extract (or only the trust's), checked."""
+@dataclass(frozen=True, slots=True)
+class Extract:
+    """The establishments a GIAS extract holds for one trust (or all), checked, and how the file was read."""
+
+    establishments: list[Establishment]
+    other_trust_rows: int
+    encoding: str
+
+
+def _problems_error(what: str, name: str, problems: list[str]) -> GiasFileError:
+    return GiasFileError(
+        f"The {what} {name} has rows TrustDesk cannot read: "
+        + "; ".join(problems[:5])
+        + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        + ". Nothing was imported."
+    )
+
+
+def _row_problems(row: dict, urn: str, leader: str) -> list[str]:
+    """Shape and length of every value that will be stored, against the model's columns."""
+    problems = [urn_problem(urn)]
+    problems += [
+        text_problem(NAME, _text(row, NAME), "name"),
+        text_problem(PHASE, _text(row, PHASE), "phase"),
+        text_problem(f"{HEAD_FIRST} and {HEAD_LAST}", leader, "leader_name"),
+        # read but not stored as such: still no control characters in them
+        text_problem(STATUS, _text(row, STATUS), None),
+        text_problem(TYPE, _text(row, TYPE), None),
+    ]
+    for column in (OPEN_DATE, CLOSE_DATE):
+        value = _text(row, column)
+        if value:
+            try:
+                parse_date(value)
+            except ValueError:
+                problems.append(f"{column} “{value}” is not a dd-mm-yyyy date")
+    return [problem for problem in problems if problem]
+
+
+def read_extract(path: Path, trust_code: str | None = None) -> Extract:
+    """The extract's establishments (only the trust's when ``trust_code`` is given), every value checked.
+
+    Rows of other trusts are counted, not checked: they are never stored, and
+    a national extract should not be refused for a school the trust does not run.
+    """
     what = "GIAS extract"
-    _, rows = _rows(_decode(path, what), what, path.name, REQUIRED)
+    decoded = _decode(path, what)
+    _, rows = _rows(decoded.text, what, path.name, REQUIRED)
     found: list[Establishment] = []
     problems: list[str] = []
+    others = 0
     for line, row in rows:
         code = _text(row, TRUST_CODE)
         if trust_code is not None and code != trust_code:
+            others += 1
             continue
         urn = _text(row, URN)
-        if not urn.isdigit():
-            problems.append(f"line {line}: the URN “{urn}” is not a number")
-            continue
-        for column in (OPEN_DATE, CLOSE_DATE):
-            value = _text(row, column)
-            if value:
-                try:
-                    parse_date(value)
-                except ValueError:
-                    problems.append(f"line {line}: {column} “{value}” is not a dd-mm-yyyy date")
         leader = " ".join(part for part in (_text(row, HEAD_FIRST), _text(row, HEAD_LAST)) if part)
+        wrong = _row_problems(row, urn, leader)
+        if wrong:
+            problems.extend(f"line {line}: {problem}" for problem in wrong)
+            continue
         found.append(
             Establishment(
                 line=line,
@@ -169,21 +194,32 @@ def read_establishments(path: Path, trust_code: str | None = None) -> list[Estab
             )
         )
     if problems:
-        raise GiasFileError(
-            f"The {what} {path.name} has rows TrustDesk cannot read: "
-            + "; ".join(problems[:5])
-            + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-            + ". Nothing was imported."
-        )
+        raise _problems_error(what, path.name, problems)
     _refuse_duplicates([(e.line, e.urn) for e in found], what, path.name)
-    return found
+    return Extract(found, others, decoded.encoding)
+
+
+def read_establishments(path: Path, trust_code: str | None = None) -> list[Establishment]:
+    """Every establishment in the extract (or only the trust's), checked."""
+    return read_extract(path, trust_code).establishments
+
+
+@dataclass(frozen=True, slots=True)
+class GradeFile:
+    grades: list[Grade]
+    encoding: str
 
 
 def read_grades(path: Path) -> list[Grade]:
     """Inspection grades keyed by URN: grade 1–4 (blank or 9 for none) and the date."""
+    return read_grades_file(path).grades
+
+
+def read_grades_file(path: Path) -> GradeFile:
+    """The grades and how the file was read."""
     what = "grade file"
-    text = _decode(path, what)
-    header, rows = _rows(text, what, path.name, (GRADE_URN,))
+    decoded = _decode(path, what)
+    header, rows = _rows(decoded.text, what, path.name, (GRADE_URN,))
     grade_column = next((c for c in GRADE_COLUMNS if c in header), None)
     date_column = next((c for c in GRADE_DATE_COLUMNS if c in header), None)
     if grade_column is None or date_column is None:
@@ -195,8 +231,9 @@ def read_grades(path: Path) -> list[Grade]:
     problems: list[str] = []
     for line, row in rows:
         urn, raw_grade, raw_date = _text(row, GRADE_URN), _text(row, grade_column), _text(row, date_column)
-        if not urn.isdigit():
-            problems.append(f"line {line}: the URN “{urn}” is not a number")
+        wrong = urn_problem(urn)
+        if wrong:
+            problems.append(f"line {line}: {wrong}")
             continue
         grade: int | None = None
         if raw_grade and raw_grade not in ("9", "NULL"):
@@ -213,11 +250,6 @@ def read_grades(path: Path) -> list[Grade]:
                 continue
         grades.append(Grade(line, urn, grade, inspected))
     if problems:
-        raise GiasFileError(
-            f"The grade file {path.name} has rows TrustDesk cannot read: "
-            + "; ".join(problems[:5])
-            + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-            + ". Nothing was imported."
-        )
+        raise _problems_error(what, path.name, problems)
     _refuse_duplicates([(g.line, g.urn) for g in grades], what, path.name)
-    return grades
+    return GradeFile(grades, decoded.encoding)

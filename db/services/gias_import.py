@@ -10,16 +10,17 @@ if any organisation it touches changed since the preview.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData
+from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
+from db.gias.fields import text_problem, urn_problem
 from db.gias.plan import Action, ExistingOrg, ImportPlan, PlanEntry, plan_import
-from db.gias.reader import read_establishments, read_grades
+from db.gias.reader import read_extract, read_grades_file
 from db.models import AuditEntry, Level, Module, Organisation, OrgKind, utcnow
 from db.progress import NullProgress, Progress
 from db.scope import scope_for
@@ -70,18 +71,25 @@ def preview_gias_import(
     with db.read() as session:
         trust = _trust(session, trust_uid)
         _check_permission(session, user_id, trust)
-        all_rows = read_establishments(Path(extract))
-        ours = [row for row in all_rows if row.trust_code == trust.trust_uid]
-        grade_rows = read_grades(Path(grades)) if grades is not None else []
-        return plan_import(
+        # Every value of the trust's rows is checked (shape, control characters, column lengths) here,
+        # before any transaction: a value that does not fit is a sentence with its line, not a driver error.
+        found = read_extract(Path(extract), trust.trust_uid or trust_uid.strip())
+        read_as = [f"{Path(extract).name}: {found.encoding}"]
+        grade_rows = []
+        if grades is not None:
+            grade_file = read_grades_file(Path(grades))
+            grade_rows = grade_file.grades
+            read_as.append(f"{Path(grades).name}: {grade_file.encoding}")
+        plan = plan_import(
             trust.id,
             trust.trust_uid or trust_uid,
             trust.name,
             _existing(session),
-            ours,
+            found.establishments,
             grade_rows,
-            other_trust_rows=len(all_rows) - len(ours),
+            other_trust_rows=found.other_trust_rows,
         )
+        return replace(plan, read_as=tuple(read_as))
 
 
 def apply_gias_import(
@@ -90,6 +98,7 @@ def apply_gias_import(
     """Apply an approved plan in one transaction, or nothing if anything moved since."""
     progress = progress or NullProgress()
     todo = plan.to_apply
+    _refuse_values_that_do_not_fit(todo)
     with db.transaction() as session:
         trust = session.get(Organisation, plan.trust_id)
         if trust is None:
@@ -118,6 +127,19 @@ def apply_gias_import(
         skipped=tuple(e for e in plan.entries if e.action is Action.SKIP),
         organisation_ids=frozenset(touched),
     )
+
+
+def _refuse_values_that_do_not_fit(entries: Sequence[PlanEntry]) -> None:
+    """The reader checked every value; a plan made any other way is checked again before the transaction."""
+    problems = [
+        f"URN {entry.urn}: {problem}"
+        for entry in entries
+        for problem in [urn_problem(entry.urn)]
+        + [text_problem(name, value, name) for name, value in entry.values.items() if isinstance(value, str)]
+        if problem
+    ]
+    if problems:
+        raise ValidationError(f"Nothing was imported: {'; '.join(problems[:5])}.")
 
 
 def _moved(entry: PlanEntry, now: ExistingOrg | None) -> bool:

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.db:
         print("trustdesk demo: say where to build it with --db PATH", file=sys.stderr)
         return 2
-    db = open_database(DatabaseTarget.parse(args.db))
+    db = open_database(DatabaseTarget.parse(args.db))  # the one command that creates a database
     last = [-1]
 
     def report(done: int, total: int, text: str) -> None:

@@ -29,14 +29,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.excel.export import export_workbook
-    from db.migrate import open_database
+    from db.excel.export import export_workbook  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.queries.activity_export import filter_from_options, user_id_named
-    from desktop.paths import AppPaths
+    from desktop.commands.database import open_existing_database
 
-    target = DatabaseTarget.resolve(args.db, AppPaths.under_or_default(args.data_dir).default_database)
-    db = open_database(target)
+    db = open_existing_database(args)
     try:
         user_id = user_id_named(db, args.username)
         filt = filter_from_options(

@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="import a trust's establishments from a GIAS extract",
         description=(
             "Create or update the trust's establishments, matched by URN, from a GIAS establishment extract "
-            "(CSV, ISO-8859-1), optionally with inspection grades from a second CSV keyed by URN. "
+            "(CSV in ISO-8859-1 as GIAS publishes it, or Windows-1252 or UTF-8 as Excel saves it), "
+            "optionally with inspection grades from a second CSV keyed by URN. "
             "Shows what changes; with --dry-run nothing is written."
         ),
     )
@@ -29,20 +30,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.migrate import open_database
-    from db.queries.users import list_users
+    from db.queries.users import list_users  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.services.gias_import import apply_gias_import, preview_gias_import
+    from desktop.commands.database import open_existing_database
 
     if not args.db:
         print("trustdesk import-gias: say which database with --db PATH", file=sys.stderr)
         return 2
-    db = open_database(DatabaseTarget.parse(args.db))
+    db = open_existing_database(args)
     try:
         user = next((u for u in list_users(db) if u.username == args.username), None)
         if user is None:
             raise TrustDeskError(f"There is no user called “{args.username}” in {db.display}.")
         plan = preview_gias_import(db, user.id, args.file, args.trust, args.grades)
+        print(f"Read {'; '.join(plan.read_as)}.")
         for entry in plan.entries:
             print(f"{entry.action.value:<9}  {entry.urn:>7}  {entry.name}: {entry.detail}")
         if plan.other_trust_rows:

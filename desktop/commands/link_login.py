@@ -25,14 +25,13 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.engine import DatabaseTarget  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.migrate import open_database
-    from db.server_logins import link_login
+    from db.server_logins import link_login  # here, not at import: `trustdesk` alone must not load SQLAlchemy
+    from desktop.commands.database import open_existing_database
 
     if not args.db:
         print("trustdesk link-login: say which database with --db postgresql+psycopg://OWNER@HOST/DB", file=sys.stderr)
         return 2
-    db = open_database(DatabaseTarget.parse(args.db))
+    db = open_existing_database(args)
     try:
         with db.engine.begin() as connection:
             link_login(connection, args.login, args.username)

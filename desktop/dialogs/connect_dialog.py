@@ -4,6 +4,10 @@ On a server each person connects with their own database login (that login is
 who they are in TrustDesk and in the audit log).  The password goes to the
 system keyring when one is available and the box is ticked — never to the
 settings file; without a keyring it is asked for every time.
+
+A file must already be a database: a mistyped path is said in the dialog, and
+never becomes a new, empty database (new trust databases are made by the
+welcome dialog at first start, demo databases by ``trustdesk demo``).
 """
 
 from __future__ import annotations
@@ -145,20 +149,26 @@ class ConnectDialog(QDialog):
         self.password_edit.setText(stored or "")
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self,
-            "Choose or create a TrustDesk database",
-            self.path_edit.text(),
-            "TrustDesk database (*.sqlite);;All files (*)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Choose a TrustDesk database", self.path_edit.text(), "TrustDesk database (*.sqlite);;All files (*)"
         )
         if name:
             self.path_edit.setText(name)
 
     # -- result ------------------------------------------------------------------------
+    def _chosen_file(self) -> Path:
+        return Path(self.path_edit.text().strip()).expanduser()
+
     def _problem(self) -> str | None:
         if self.file_choice.isChecked():
-            return None if self.path_edit.text().strip() else "Choose a database file."
+            if not self.path_edit.text().strip():
+                return "Choose a database file."
+            path = self._chosen_file()
+            if path.is_dir():
+                return f"{path} is a folder; choose the database file in it."
+            if not path.is_file():
+                return f"There is no database file at {path}. Check the folder and the name (Browse… finds it)."
+            return None
         missing = [
             label
             for label, edit in (
@@ -177,7 +187,8 @@ class ConnectDialog(QDialog):
             self.error_label.show()
             return
         if self.file_choice.isChecked():
-            self.target = DatabaseTarget.parse(str(Path(self.path_edit.text().strip()).expanduser()))
+            # must_exist: should the file vanish before it is opened, it is refused, not created empty
+            self.target = DatabaseTarget.parse(str(self._chosen_file())).must_exist()
         else:
             host, port = self.host_edit.text().strip(), self.port_box.value()
             database, login = self.database_edit.text().strip(), self.login_edit.text().strip()

@@ -154,7 +154,8 @@ class GiasImportDialog(QDialog):
         todo = len(plan.to_apply)
         plural = "s" if todo != 1 else ""
         verdict = f"Press Import to save the {todo} change{plural}." if todo else "Nothing to change."
-        self.status_label.setText(f"{plan.trust_name}: will be {plan.summary}.{others} {verdict}")
+        read_as = f" Read {'; '.join(plan.read_as)}." if plan.read_as else ""
+        self.status_label.setText(f"{plan.trust_name}: will be {plan.summary}.{others}{read_as} {verdict}")
         self.import_button.setEnabled(todo > 0)
 
     def _preview_failed(self, error: TrustDeskError) -> None:
