@@ -58,7 +58,8 @@ def plan_start(args: argparse.Namespace, paths: AppPaths, settings: QSettings) -
     if args.demo:
         return StartPlan(DatabaseTarget.parse(args.db or str(paths.demo_database)), demo=True)
     if args.db or os.environ.get(ENV_URL):
-        return StartPlan(DatabaseTarget.resolve(args.db, paths.default_database))
+        # Named on the command line: opened if it is there, never created (a typo must not leave a database).
+        return StartPlan(DatabaseTarget.resolve(args.db, paths.default_database).must_exist())
     last = str(settings.value(LAST_DATABASE_KEY, "") or "")
     if last:
         try:

@@ -58,6 +58,21 @@ def test_command_line_and_environment_win(paths, monkeypatch, tmp_path) -> None:
     assert from_env.target is not None and from_env.target.url.host == "server"
 
 
+def test_a_mistyped_db_opens_nothing_and_creates_nothing(paths, monkeypatch, tmp_path) -> None:
+    """``trustdesk --db trsut.sqlite``: one sentence, and no empty database left at the typo."""
+    from db.errors import DatabaseOpenError
+    from db.migrate import open_database
+
+    monkeypatch.delenv(ENV_URL, raising=False)
+    typo = tmp_path / "trsut.sqlite"
+    plan = plan_start(_args(db=str(typo)), paths, open_settings(paths))
+    assert plan.target is not None
+    with pytest.raises(DatabaseOpenError) as refused:
+        open_database(plan.target)
+    assert "trsut.sqlite" in refused.value.message and refused.value.message.count(".") <= 3
+    assert not typo.exists() and list(tmp_path.iterdir()) == [tmp_path / "app"]
+
+
 def test_the_choice_is_remembered_without_a_password(paths, monkeypatch) -> None:
     from db.engine import DatabaseTarget
 
