@@ -20,7 +20,7 @@ preamble once:
   place (A2, A3): services never pass ``db`` around to reach it;
 * notification rows in the same transaction (N1);
 * the list of what changed, published by the operation that ran the service
-  (``recorded``), never by the widget that asked.
+  (``db.changes.recorded``), never by the widget that asked.
 
 Changes are collected per thread while an action runs and handed over only
 when its transaction has committed: a service that fails publishes nothing.
@@ -28,24 +28,21 @@ when its transaction has committed: a service that fails publishes nothing.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from db.changes import ChangeKind, DataChange
+from db.changes import ChangeKind, DataChange, journal_changes
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData
 from db.models import AuditEntry, Level, Module, Notification, utcnow
 from db.scope import Scope, scope_for
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 class Versioned(Protocol):
@@ -170,37 +167,4 @@ def begin(db: Database, user_id: int) -> Iterator[Action]:
         act = Action(session, db, user_id)
         yield act
     # Committed: only now may anyone hear about it.
-    _journal().extend(act.changes())
-
-
-# -- the journal the operation helper reads ------------------------------------------------------
-_local = threading.local()
-
-
-def _journal() -> list[DataChange]:
-    journal: list[DataChange] | None = getattr(_local, "journal", None)
-    if journal is None:
-        return []  # nobody is recording on this thread (a command line run, a test): drop
-    return journal
-
-
-@dataclass(frozen=True)
-class Recorded:
-    """A service's result and what it changed."""
-
-    result: Any
-    changes: tuple[DataChange, ...]
-
-
-def recorded(work: Callable[[], R]) -> Recorded:
-    """Run ``work`` (one or more services) and collect what their committed actions changed."""
-    outer = getattr(_local, "journal", None)
-    journal: list[DataChange] = []
-    _local.journal = journal
-    try:
-        result = work()
-    finally:
-        _local.journal = outer
-    if outer is not None:
-        outer.extend(journal)
-    return Recorded(result, tuple(journal))
+    journal_changes(act.changes())

@@ -19,19 +19,21 @@ from db.errors import TrustDeskError
 from db.migrate import open_database
 from db.queries.trust import is_empty
 from db.queries.users import UserRow, list_users
-from desktop.bus import DataBus
-from desktop.context import AppContext, Navigator
 from desktop.dialogs.errors import show_error
+from desktop.kit.bus import DataBus
+from desktop.kit.context import AppContext, Navigator
+from desktop.kit.ops import Operations
 from desktop.launch import open_settings
 from desktop.main_window import MainWindow
-from desktop.ops import Operations
 from desktop.paths import AppPaths
 
 log = logging.getLogger(__name__)
 
 
 def build_context(db: Database, user: UserRow, paths: AppPaths, settings: QSettings, ops: Operations) -> AppContext:
-    return AppContext(db=db, user=user, ops=ops, bus=DataBus(), settings=settings, navigator=Navigator(), paths=paths)
+    bus = DataBus()
+    ops.bus = bus  # the operation publishes what its action changed
+    return AppContext(db=db, user=user, ops=ops, bus=bus, settings=settings, navigator=Navigator(), paths=paths)
 
 
 class Startup(QObject):

@@ -55,7 +55,7 @@ def create_application(argv: list[str] | None = None, *, first_paint_style: bool
         apply_first_paint_style(app)
     else:
         apply_style(app)
-    from desktop.icons import icon
+    from desktop.kit.icons import icon
 
     app.setWindowIcon(icon("app"))
     return app
@@ -69,7 +69,7 @@ def _import_the_rest() -> None:
     """On a worker thread: module bodies only define classes, so this is safe off the UI thread."""
     importlib.import_module("logging.handlers")  # for logging_setup.start_rotating, off the UI thread
     importlib.import_module("desktop.app")
-    importlib.import_module("desktop.panels.registry")
+    importlib.import_module("desktop.docks").import_panels()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -91,7 +91,7 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_preferences(app, load_preferences(settings))  # light, dark or the system's; the text size
     apply_style(app)  # the system's real colour scheme (unless Preferences chose one), and follow it from now on
 
-    from desktop.ops import Operations
+    from desktop.kit.ops import Operations
 
     app.setQuitOnLastWindowClosed(False)  # dialogs come and go before the window is ready
     loader = Operations(app)

@@ -12,7 +12,6 @@ import SQLAlchemy at module level: ``desktop.launch`` shows the frame first.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Signal
@@ -29,16 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.icons import icon
+from desktop.kit.icons import icon
 
 if TYPE_CHECKING:
-    from db.queries.activities import ActivityFilter
-    from desktop.context import AppContext
-    from desktop.ops import Operation
-    from desktop.panels.base import Panel
-    from desktop.workbook_actions import WorkbookActions
+    from desktop.kit.context import AppContext
+    from desktop.kit.ops import Operation
+    from desktop.kit.panel import Panel
 
-LAYOUT_VERSION = 1
+#: 2: docks are named after their module ("users_groups" was "groups"); an older saved layout is ignored
+LAYOUT_VERSION = 2
 
 
 class MainWindow(QMainWindow):
@@ -122,7 +120,7 @@ class MainWindow(QMainWindow):
         """Bring in the panels for the signed-in user and restore the saved dock layout."""
         from PySide6.QtCore import Qt  # not at import time: see _opening_view
 
-        from desktop.panels.registry import create_panels
+        from desktop.docks import create_panels, follow_route, route_table
 
         if self.context is not None:
             raise RuntimeError("this window is already attached to a database")
@@ -135,6 +133,8 @@ class MainWindow(QMainWindow):
         if opening is not None:
             opening.deleteLater()
         self.panels = create_panels(self, context)
+        routes = route_table(self.panels)
+        context.navigator.route_requested.connect(lambda route, value: follow_route(routes, route, value))
         self._fill_menus()
         user = context.user
         self.user_label.setText(f"Signed in as {user.display_name}")
@@ -175,8 +175,7 @@ class MainWindow(QMainWindow):
         self.help_menu.addAction(guide)
 
     def _fill_menus(self) -> None:
-        from desktop.panels.registry import fill_view_menu
-        from desktop.workbook_actions import WorkbookActions
+        from desktop.docks import fill_view_menu, module_actions
 
         assert self.context is not None
         quit_separator = self.file_menu.actions()[0]
@@ -184,24 +183,10 @@ class MainWindow(QMainWindow):
         switch.triggered.connect(self.switch_user_requested)
         connect = QAction(icon("database"), "&Connect to database…", self)
         connect.triggered.connect(self._connect_database)
-        self.gias_action = QAction(icon("import"), "Import from &GIAS…", self)
-        self.gias_action.triggered.connect(self.import_from_gias)
-        self.file_menu.insertActions(quit_separator, [switch, connect, self.gias_action])
+        self.file_menu.insertActions(quit_separator, [switch, connect])
         self.file_menu.insertSeparator(quit_separator)
-        self.workbook_actions: WorkbookActions = WorkbookActions(self, self.context, self._activity_filter)
-        self.file_menu.insertActions(
-            quit_separator, [self.workbook_actions.export_action, self.workbook_actions.import_action]
-        )
-        self.file_menu.insertSeparator(quit_separator)
-        self.print_action = QAction("&Print…", self)
-        _set_standard_shortcut(self.print_action, QKeySequence.StandardKey.Print)
-        self.print_action.setToolTip("Print the Partnership CPD list as the filter shows it")
-        self.print_action.triggered.connect(lambda: self._print(pdf=False))
-        self.pdf_action = QAction(icon("export"), "Export to P&DF…", self)
-        self.pdf_action.setToolTip("Save the Partnership CPD list as the filter shows it as a PDF")
-        self.pdf_action.triggered.connect(lambda: self._print(pdf=True))
-        self.file_menu.insertActions(quit_separator, [self.print_action, self.pdf_action])
-        self.file_menu.insertSeparator(quit_separator)
+        #: every module's File menu entries by their name (``MenuAction.name``)
+        self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
         self.preferences_action = QAction(icon("settings"), "Pre&ferences…", self)
         _set_standard_shortcut(self.preferences_action, QKeySequence.StandardKey.Preferences)
         self.preferences_action.triggered.connect(self.show_preferences)
@@ -233,7 +218,7 @@ class MainWindow(QMainWindow):
         Re-docking a floating panel puts it beside the others before it joins the tabs, which widened
         the window past the screen's edge; ``available`` (tests) stands for the screen's free area.
         """
-        from desktop.panels.registry import apply_default_layout
+        from desktop.docks import apply_default_layout
         from desktop.preferences import load_preferences
 
         apply_default_layout(self, self.panels, load_preferences(self.settings).first_panel)
@@ -248,7 +233,7 @@ class MainWindow(QMainWindow):
 
     def close_front_panel(self) -> None:
         """View › Close panel: hides the panel being worked in (View › its name brings it back)."""
-        from desktop.panels.registry import front_panel
+        from desktop.docks import front_panel
 
         panel = front_panel(self, self.panels)
         if panel is not None:
@@ -259,33 +244,6 @@ class MainWindow(QMainWindow):
 
         assert self.context is not None
         PreferencesDialog(self.settings, [(p.object_name, p.title) for p in self.panels.values()], self).exec()
-
-    def _print(self, *, pdf: bool, path: Path | None = None) -> None:
-        from desktop.printing import print_activities
-
-        assert self.context is not None
-        bar = getattr(self.panels.get("partnership_cpd"), "bar", None)
-        label = getattr(bar, "person_label", "")
-        print_activities(
-            self,
-            self.context,
-            self._activity_filter(),
-            pdf=pdf,
-            path=path,
-            person_label=label if isinstance(label, str) else "",
-        )
-
-    def export_pdf_to(self, path: Path) -> None:
-        """File › Export to PDF… once the file is chosen: the Partnership CPD list as its filter shows it."""
-        self._print(pdf=True, path=path)
-
-    def _activity_filter(self) -> ActivityFilter:
-        """The Partnership CPD panel's filter once it has been built, else the default one."""
-        from db.queries.activities import ActivityFilter
-
-        panel = self.panels.get("partnership_cpd")
-        current = getattr(panel, "filter", None)
-        return current if isinstance(current, ActivityFilter) else ActivityFilter()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -390,16 +348,6 @@ class MainWindow(QMainWindow):
 
         assert self.context is not None
         open_audit_viewer(self.context, self)
-
-    def import_from_gias(self) -> None:
-        from PySide6.QtCore import Qt
-
-        from desktop.dialogs.gias_import_dialog import GiasImportDialog
-
-        assert self.context is not None
-        dialog = GiasImportDialog(self.context, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
 
     def _about(self) -> None:
         from desktop.dialogs.about_dialog import AboutDialog

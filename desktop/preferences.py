@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from desktop.modules import DEFAULT_MODULE
+
 SCHEME_KEY = "preferences/scheme"
 TEXT_SIZE_KEY = "preferences/text_size"
 FIRST_PANEL_KEY = "preferences/first_panel"
@@ -21,8 +23,7 @@ SCHEMES: dict[str, str] = {SYSTEM: "Follow Windows", LIGHT: "Light", DARK: "Dark
 #: point sizes offered; 0 is the system's own size
 TEXT_SIZES: tuple[int, ...] = (0, 9, 10, 11, 12, 14, 16)
 MIN_TEXT_SIZE, MAX_TEXT_SIZE = 7, 24
-#: where a CPD lead spends the day (the panels' registry says the same)
-DEFAULT_FIRST_PANEL = "partnership_cpd"
+DEFAULT_FIRST_PANEL = DEFAULT_MODULE
 
 # The application's font size before any preference changed it, so "system size" can go back to it.
 _SYSTEM_SIZE_PROPERTY = "trustdeskSystemPointSize"

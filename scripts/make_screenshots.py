@@ -107,12 +107,12 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     # File › Export budget workbook…: its dialog opens with open() (window-modal, not blocking).
     # It suggests the folder last saved to (else the home folder); point it at the exports
     # folder so the picture does not show the home folder of whoever runs this script.
-    from desktop.dialogs.export_dialog import LAST_FOLDER_KEY
+    from desktop.modules.partnership_cpd.export_dialog import LAST_FOLDER_KEY
 
     context.settings.setValue(LAST_FOLDER_KEY, str(context.paths.exports))
-    window.workbook_actions.export_action.trigger()
+    window.module_actions["export_workbook"].trigger()
     wait_until_idle(app, ops)
-    export = window.workbook_actions.last_dialog
+    export = window.panels["partnership_cpd"].workbook.last_dialog
     if export is None or not export.isVisible():
         raise SystemExit("the export dialog did not open")
     save(export, out / "export_dialog.png")
@@ -129,7 +129,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     wait_until_idle(app, ops)
 
     # Users & Groups › Groups with a Key Stage group chosen, so its members show ticked.
-    groups = window.panels["groups"]
+    groups = window.panels["users_groups"]
     groups.activate()
     groups.tabs.setCurrentIndex(1)
     # Reload now that the tab has its real size: its columns are fitted to what is visible.
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.dialogs.welcome_dialog import WelcomeDialog
     from desktop.launch import create_application, open_settings
     from desktop.main_window import MainWindow
-    from desktop.ops import Operations
+    from desktop.kit.ops import Operations
     from desktop.paths import AppPaths
 
     app = create_application()

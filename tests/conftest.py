@@ -241,8 +241,8 @@ def _close(database: Database) -> None:
     """Let windows' background work finish before the engine goes (a query mid-dispose can crash the driver)."""
     import sys
 
-    if "desktop.ops" in sys.modules:
-        from desktop.ops import wait_for_all_operations
+    if "desktop.kit.ops" in sys.modules:
+        from desktop.kit.ops import wait_for_all_operations
 
         wait_for_all_operations(30_000)
     database.dispose()

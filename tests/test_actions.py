@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from db.actions import begin, recorded
+from db.actions import begin
+from db.changes import recorded
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData
 from db.models import AuditEntry, Budget, Level, Module, Notification, Organisation, OrgKind

@@ -5,12 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-import desktop.cpd.activity_edit_dialog as edit_dialog_module
+import desktop.modules.partnership_cpd.activity_edit_dialog as edit_dialog_module
 from db.errors import DatabaseBusy, StaleData
 from db.models import Job, PartnershipState
 from db.queries.activities import ActivityFilter
-from desktop.cpd.activity_detail import ActivityDetailDialog
-from desktop.models.activity_table_model import COL_PARTNERSHIP
+from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+from desktop.modules.partnership_cpd.activity_table_model import COL_PARTNERSHIP
 from tests.gui_helpers import close_window, open_window
 from tests.test_activity_edits import decidable, reread
 

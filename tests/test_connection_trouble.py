@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-import desktop.ops as ops_module
+import desktop.kit.ops as ops_module
 from db.engine import Database
 from db.errors import DatabaseBusy, TrustDeskError, Unreachable, explain, is_transient
 from db.models import AppUser, PartnershipState
 from db.services.signoff import sign_off
-from desktop.ops import Operations
+from desktop.kit.ops import Operations
 from tests.helpers import pending_elsewhere, user_id
 from tests.test_signoff import decidable_orgs
 

@@ -11,9 +11,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from db.queries.dashboard import MonthRow, SpendRow
-from desktop.models.paged_row_model import PagedRowModel
-from desktop.models.row_table_model import Column
-from desktop.widgets import data_table
+from desktop.kit.paged_row_model import PagedRowModel
+from desktop.kit.row_table_model import Column
+from desktop.kit.widgets import data_table
 from resources_qt import style
 
 DARK, LIGHT = Qt.ColorScheme.Dark, Qt.ColorScheme.Light
@@ -74,7 +74,7 @@ def _chart_colours(chart) -> tuple[QColor, QColor, QColor]:
 
 
 def test_charts_follow_the_palette_when_it_changes(qtbot, qapp, restore_style) -> None:
-    from desktop.charts import MonthChart, SpendChart
+    from desktop.modules.dashboard.charts import MonthChart, SpendChart
 
     style.apply_scheme(qapp, LIGHT)
     months = MonthChart()

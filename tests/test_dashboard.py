@@ -15,7 +15,7 @@ from db.queries.activities import ActivityFilter, matching_versions, summarise
 from db.queries.dashboard import dashboard_figures
 from db.queries.lookups import load_lookups
 from db.services.signoff import sign_off
-from desktop.panels.dashboard import CARDS
+from desktop.modules.dashboard.panel import CARDS
 from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
 
@@ -95,7 +95,7 @@ def test_nothing_shown_outside_the_users_scope(demo_db) -> None:
 
 def test_qtcharts_is_not_imported_until_the_dashboard_is_built() -> None:
     code = (
-        "import sys; import desktop.main_window, desktop.panels.dashboard; "
+        "import sys; import desktop.main_window, desktop.modules.dashboard.panel; "
         "sys.exit(1 if 'PySide6.QtCharts' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

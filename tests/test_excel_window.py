@@ -12,7 +12,7 @@ from db.changes import Kind
 from db.excel.import_decisions import Outcome
 from db.excel.layout import DATA_SHEET
 from db.models import PartnershipState
-from desktop.dialogs.import_decisions_dialog import ImportDecisionsDialog
+from desktop.modules.partnership_cpd.import_decisions_dialog import ImportDecisionsDialog
 from tests.excel_helpers import decidable, record_decisions, versions_in
 from tests.gui_helpers import close_window, open_window
 
@@ -34,7 +34,7 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
     panel.activate()
     qtbot.waitUntil(lambda: panel.model.rowCount() > 0, timeout=10_000)
     panel.show_filter(replace(panel.filter, partnership_state=PartnershipState.PENDING, search="phonics"))
-    actions = window.workbook_actions
+    actions = panel.workbook
 
     actions.export()
     dialog = actions.last_dialog
@@ -74,9 +74,12 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
 
 def test_a_refused_workbook_is_explained_in_a_dialog(qtbot, window, tmp_path, monkeypatch) -> None:
     shown = []
-    monkeypatch.setattr("desktop.workbook_actions.show_error", lambda _parent, error: shown.append(error.message))
+    monkeypatch.setattr(
+        "desktop.modules.partnership_cpd.workbook_actions.show_error",
+        lambda _parent, error: shown.append(error.message),
+    )
     bad = tmp_path / "locked.xlsx"
     bad.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512)
-    window.workbook_actions.check_import(bad)
+    window.panels["partnership_cpd"].workbook.check_import(bad)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "password-protected" in shown[0]

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
-import desktop.panels.flood_fill as flood_fill_panel
+import desktop.modules.flood_fill.panel as flood_fill_panel
 from db.changes import Kind
 from db.models import CpdActivity, FloodFillBatch, Job, Module, Organisation
 from db.queries.groups import group_usage, list_groups

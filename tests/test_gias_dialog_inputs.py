@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.dialogs.gias_import_dialog import GiasImportDialog
+from desktop.modules.organisations.gias_import_dialog import GiasImportDialog
 from tests.gui_helpers import close_window, open_window
 
 EXTRACT = Path(__file__).parent / "fixtures" / "gias" / "establishments.csv"

@@ -14,7 +14,7 @@ from tests.gui_helpers import close_window, open_window
 def editor(qtbot, demo_db, tmp_path):
     window = open_window(qtbot, demo_db, tmp_path, "sam.patel")
     window.resize(1366, 768)
-    panel = window.panels["groups"]
+    panel = window.panels["users_groups"]
     panel.activate()
     editor = panel.group_editor
     panel.tabs.setCurrentWidget(editor)

@@ -53,10 +53,10 @@ def test_user_guide_renders_with_its_screenshots(qtbot) -> None:
 
 
 def test_every_panel_is_in_the_guide() -> None:
-    from desktop.panels.registry import PANEL_CLASSES
+    from desktop.modules import MODULES
 
     guide = guide_path().read_text(encoding="utf-8")
-    assert [cls.title for cls in PANEL_CLASSES if f"images/{cls.object_name}.png" not in guide] == []
+    assert [module.title for module in MODULES if f"images/{module.name}.png" not in guide] == []
 
 
 def test_help_menu_opens_the_guide(qtbot, demo_db, tmp_path) -> None:

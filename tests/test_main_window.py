@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.panels.registry import PANEL_CLASSES
+from desktop.modules import MODULES
 from tests.gui_helpers import close_window, open_window
 
 
@@ -15,9 +15,10 @@ def window(qtbot, demo_db, tmp_path):
     close_window(win)
 
 
-def test_five_docks_with_stable_names(window) -> None:
-    assert list(window.panels) == ["dashboard", "organisations", "groups", "flood_fill", "partnership_cpd"]
-    assert [a.text() for a in window.view_menu.actions()[:5]] == [cls.title for cls in PANEL_CLASSES]
+def test_a_dock_per_module_with_stable_names(window) -> None:
+    assert list(window.panels) == [module.name for module in MODULES]
+    assert [panel.objectName() for panel in window.panels.values()] == [module.name for module in MODULES]
+    assert [a.text() for a in window.view_menu.actions()[: len(MODULES)]] == [module.title for module in MODULES]
 
 
 def test_every_panel_shows_data(qtbot, window) -> None:
@@ -33,10 +34,10 @@ def test_every_panel_shows_data(qtbot, window) -> None:
     panels["organisations"].activate()
     qtbot.waitUntil(lambda: panels["organisations"].model.rowCount() >= 10, timeout=10_000)
 
-    panels["groups"].activate()
-    qtbot.waitUntil(lambda: panels["groups"].group_model.rowCount() > 0, timeout=10_000)
-    panels["groups"].group_table.selectRow(0)
-    qtbot.waitUntil(lambda: panels["groups"].member_model.rowCount() > 0, timeout=10_000)
+    panels["users_groups"].activate()
+    qtbot.waitUntil(lambda: panels["users_groups"].group_model.rowCount() > 0, timeout=10_000)
+    panels["users_groups"].group_table.selectRow(0)
+    qtbot.waitUntil(lambda: panels["users_groups"].member_model.rowCount() > 0, timeout=10_000)
 
     panels["flood_fill"].activate()
     qtbot.waitUntil(lambda: panels["flood_fill"].model.rowCount() > 0, timeout=10_000)
@@ -49,13 +50,13 @@ def test_table_models_pass_the_model_tester(qtbot, check_model, window) -> None:
     qtbot.waitUntil(lambda: panels["partnership_cpd"].model.rowCount() > 0, timeout=10_000)
     qtbot.waitUntil(lambda: panels["organisations"].model.rowCount() > 0, timeout=10_000)
     qtbot.waitUntil(lambda: panels["dashboard"].spend_model.rowCount() > 0, timeout=10_000)
-    qtbot.waitUntil(lambda: panels["groups"].group_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: panels["users_groups"].group_model.rowCount() > 0, timeout=10_000)
     qtbot.waitUntil(lambda: panels["flood_fill"].model.rowCount() > 0, timeout=10_000)
     for model in (
         panels["organisations"].model,
         panels["dashboard"].spend_model,
-        panels["groups"].group_model,
-        panels["groups"].member_model,
+        panels["users_groups"].group_model,
+        panels["users_groups"].member_model,
         panels["flood_fill"].model,
     ):
         check_model(model)
@@ -90,8 +91,8 @@ def test_dashboard_figure_drills_into_matching_activities(qtbot, window) -> None
 
 def test_layout_is_saved_and_restored(qtbot, demo_db, tmp_path) -> None:
     first = open_window(qtbot, demo_db, tmp_path)
-    first.panels["groups"].setFloating(True)
+    first.panels["users_groups"].setFloating(True)
     close_window(first)
     second = open_window(qtbot, demo_db, tmp_path)
-    assert second.panels["groups"].isFloating()
+    assert second.panels["users_groups"].isFloating()
     close_window(second)

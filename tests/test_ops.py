@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from db.errors import TrustDeskError, ValidationError
 from db.progress import Cancelled
-from desktop.ops import Operations
+from desktop.kit.ops import Operations
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_waiting_for_all_skips_operations_deleted_with_their_parent(qtbot) -> No
     """A window closed earlier takes its Operations with it; closing a database must not trip on it."""
     from PySide6.QtCore import QObject
 
-    from desktop.ops import wait_for_all_operations
+    from desktop.kit.ops import wait_for_all_operations
 
     owner = QObject()
     orphan = Operations(owner)
@@ -136,3 +136,36 @@ def test_what_the_work_held_is_released_on_the_ui_thread(qtbot, ops) -> None:
     ops.wait_for_done(5000)  # the worker has let go of everything it had
     del finished  # the last reference to the finished operation
     assert released_on == [threading.main_thread().name]
+
+
+def test_an_action_publishes_what_its_committed_services_changed(qtbot, ops) -> None:
+    """The operation, not the widget, tells the panels: only after the commit, naming who asked."""
+    from db.changes import DataChange, journal_changes
+    from desktop.kit.bus import DataBus
+
+    ops.bus = bus = DataBus()
+    heard: list[DataChange] = []
+    order: list[str] = []
+    bus.changed.connect(lambda change: (heard.append(change), order.append("published")))
+    asker = QObject()
+
+    def committed(_progress: object) -> str:
+        journal_changes([DataChange("budgets", frozenset({7}))])  # what db.actions.begin does on commit
+        return "saved"
+
+    op = ops.action(committed, lambda result: order.append(result), title="Saving", origin=asker)
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert [(c.kind, c.ids, c.origin) for c in heard] == [("budgets", frozenset({7}), asker)]
+    assert order == ["published", "saved"] and op.result == "saved"
+
+    heard.clear()
+
+    def failed(_progress: object) -> None:
+        journal_changes([DataChange("budgets", frozenset({8}))])
+        raise ValidationError("No.")
+
+    op = ops.action(failed, on_failure=lambda _error: None, title="Saving")
+    with qtbot.waitSignal(op.finished, timeout=5000):
+        pass
+    assert heard == []

@@ -9,8 +9,8 @@ from db.models import Organisation
 from db.queries.budget_summary import budget_lines
 from db.queries.organisation_page import organisation_page
 from db.scope import scope_for
-from desktop.formatting import money
-from desktop.models.budget_table_model import BudgetTableModel
+from desktop.kit.formatting import money
+from desktop.modules.organisations.budget_table_model import BudgetTableModel
 from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
 

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from db.models import Budget, Organisation
-from desktop.dialogs.gias_import_dialog import GiasImportDialog
-from desktop.dialogs.organisation_dialog import OrganisationDialog
-from desktop.models.gias_plan_table_model import GiasPlanTableModel
+from desktop.modules.organisations.gias_import_dialog import GiasImportDialog
+from desktop.modules.organisations.organisation_dialog import OrganisationDialog
+from desktop.modules.organisations.gias_plan_table_model import GiasPlanTableModel
 from tests.gui_helpers import close_window, open_window
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gias"
@@ -91,8 +91,8 @@ def test_enter_opens_the_selected_organisations_page(qtbot, window) -> None:
 def test_navigator_opens_one_page_per_organisation(qtbot, window) -> None:
     panel = window.panels["organisations"]
     org_id = 5
-    window.context.navigator.show_organisation(org_id)
-    window.context.navigator.show_organisation(org_id)
+    window.context.navigator.go("organisation", org_id)
+    window.context.navigator.go("organisation", org_id)
     qtbot.waitUntil(lambda: org_id in panel.open_pages, timeout=10_000)
     assert len(panel.open_pages) == 1
     page = panel.open_pages[org_id]
@@ -169,7 +169,7 @@ def test_page_models_pass_the_model_tester(qtbot, check_model, window) -> None:
 
 
 def test_import_from_gias_menu_previews_then_applies(qtbot, window) -> None:
-    assert window.gias_action.text() == "Import from &GIAS…"
+    assert window.module_actions["import_gias"].text() == "Import from &GIAS…"
     dialog = GiasImportDialog(window.context, window)
     qtbot.addWidget(dialog)
     dialog.show()

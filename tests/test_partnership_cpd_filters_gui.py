@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QStyleOptionHeader
 
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter
-from desktop.cpd.activity_detail import ActivityDetailDialog
-from desktop.cpd.columns import SETTINGS_HIDDEN, column_menu
-from desktop.cpd.person_completer import CLEARED_PLACEHOLDER
-from desktop.cpd.queue_tabs import QUEUES
-from desktop.cpd.saved_views import SaveViewDialog
-from desktop.models.activity_table_model import (
+from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+from desktop.modules.partnership_cpd.columns import SETTINGS_HIDDEN, column_menu
+from desktop.modules.partnership_cpd.person_completer import CLEARED_PLACEHOLDER
+from desktop.modules.partnership_cpd.queue_tabs import QUEUES
+from desktop.modules.partnership_cpd.saved_views import SaveViewDialog
+from desktop.modules.partnership_cpd.activity_table_model import (
     COL_CPD_TEAM,
     COL_INDIVIDUAL,
     COL_LINE_MANAGER,
@@ -219,7 +219,7 @@ def test_show_its_activities_from_a_flood_fill_names_the_fill_in_a_chip(qtbot, w
     with demo_db.read() as session:
         batch_id, title = session.execute(select(FloodFillBatch.id, FloodFillBatch.title).limit(1)).one()
     panel = open_panel(qtbot, window)
-    window.context.navigator.show_activities(ActivityFilter(flood_fill_batch_id=batch_id))
+    window.context.navigator.go("activities", ActivityFilter(flood_fill_batch_id=batch_id))
     qtbot.waitUntil(lambda: f"Flood fill: {title}" in panel.chips.texts(), timeout=10_000)
     assert panel.filter_description() == f"Flood fill: {title}"
     qtbot.mouseClick(panel.chips.chips["flood_fill"], Qt.MouseButton.LeftButton)
@@ -228,7 +228,7 @@ def test_show_its_activities_from_a_flood_fill_names_the_fill_in_a_chip(qtbot, w
 
 
 def test_a_section_that_cannot_sort_leaves_the_arrow_where_it_was(qtbot, window) -> None:
-    from desktop.models.activity_table_model import COL_CHECK
+    from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 
     panel = open_panel(qtbot, window)
     before = panel.header.sortIndicatorSection()

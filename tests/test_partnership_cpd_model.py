@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from db.queries.activities import PAGE_SIZE, ActivityFilter, fetch_page, first_rows, matching_versions
-from desktop.models.activity_table_model import COL_CHECK, ActivityTableModel
+from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, ActivityTableModel
 from tests.helpers import user_id
 
 

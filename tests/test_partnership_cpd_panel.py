@@ -6,11 +6,11 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-import desktop.cpd.sign_off_dialog as sign_off_dialog_module
+import desktop.modules.partnership_cpd.sign_off_dialog as sign_off_dialog_module
 from db.errors import Unreachable
 from db.models import CpdActivity, PartnershipState
-from desktop.cpd.sign_off_dialog import SignOffDialog
-from desktop.models.activity_table_model import COL_CHECK
+from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from tests.gui_helpers import close_window, open_window
 
 

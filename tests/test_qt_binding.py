@@ -12,7 +12,7 @@ import sys
 
 from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 
-from desktop.ops import _Relay, _Runnable
+from desktop.kit.ops import _Relay, _Runnable
 
 
 class _Sender(QObject):

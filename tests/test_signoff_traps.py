@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from db.models import CpdActivity, CpdTeamState, LineManagerState, PartnershipState
 from db.queries.decidability import NOT_SHARED, OWN_REQUEST
 from db.services.signoff import sign_off
-from desktop.cpd.activity_detail import ActivityDetailDialog
-from desktop.cpd.recent_decisions import RecentDecisionsDialog
-from desktop.cpd.sign_off_dialog import SignOffDialog
-from desktop.cpd.sign_off_result_dialog import SignOffResultDialog
-from desktop.models.activity_table_model import COL_CHECK
+from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
+from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
+from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from tests.gui_helpers import close_window, open_window
 from tests.test_partnership_cpd_panel import choose, cpd_panel, states
 
@@ -261,9 +261,9 @@ def test_the_menu_key_opens_the_row_menu_with_its_actions(qtbot, window) -> None
     authorise = menu.actions()[0]
     assert not authorise.isEnabled() and authorise.toolTip().startswith("Not yours to decide")
     activity = panel.model.row_at(own)
-    with qtbot.waitSignal(panel.context.navigator.organisation_requested) as opened:
+    with qtbot.waitSignal(panel.context.navigator.route_requested) as opened:
         next(a for a in menu.actions() if a.text().startswith("Open")).trigger()
-    assert opened.args == [activity.organisation_id]
+    assert opened.args == ["organisation", activity.organisation_id]
     menu.close()
 
     mine = rows_where(panel, True)[0]

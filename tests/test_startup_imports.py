@@ -67,7 +67,7 @@ configure_logging(paths.logs, rotate_now=False)
 frame = MainWindow(settings=open_settings(paths))
 frame.show()
 app.processEvents()
-later = ("sqlalchemy", "db.engine", "db.models", "desktop.panels.registry", "logging.handlers")
+later = ("sqlalchemy", "db.engine", "db.models", "desktop.docks", "logging.handlers")
 loaded = [name for name in later if name in sys.modules]
 built = [name for name, module in (("Qt", PySide6.QtCore), ("QStyle", PySide6.QtWidgets)) if name in module.__dict__]
 print("visible" if frame.isVisible() else "hidden", ",".join(loaded + built))

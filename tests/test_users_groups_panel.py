@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from db.models import GroupMembership
 from db.queries.staff import StaffRow
 from db.services.groups import set_membership
-from desktop.models.member_choice_table_model import MemberChoiceTableModel
+from desktop.modules.users_groups.member_choice_table_model import MemberChoiceTableModel
 from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
 
@@ -21,7 +21,7 @@ def window(qtbot, demo_db, tmp_path):
 
 
 def test_staff_list_pages_searches_and_shows_related_jobs(qtbot, window) -> None:
-    panel = window.panels["groups"]
+    panel = window.panels["users_groups"]
     panel.activate()
     staff = panel.staff_view
     qtbot.waitUntil(lambda: staff.model.rowCount() > 0, timeout=10_000)
@@ -43,7 +43,7 @@ def tick(model, row: int, checked: bool) -> None:
 
 
 def test_member_ticks_save_one_by_one_and_conflicts_refresh(qtbot, window, demo_db) -> None:
-    panel = window.panels["groups"]
+    panel = window.panels["users_groups"]
     panel.activate()
     editor = panel.group_editor
     panel.tabs.setCurrentWidget(editor)
@@ -84,7 +84,7 @@ def test_member_ticks_save_one_by_one_and_conflicts_refresh(qtbot, window, demo_
 def test_viewers_see_groups_but_cannot_edit(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path, "jo.evans")
     try:
-        panel = window.panels["groups"]
+        panel = window.panels["users_groups"]
         panel.activate()
         editor = panel.group_editor
         qtbot.waitUntil(lambda: editor.group_model.rowCount() > 0, timeout=10_000)
@@ -95,7 +95,7 @@ def test_viewers_see_groups_but_cannot_edit(qtbot, demo_db, tmp_path) -> None:
 
 
 def test_staff_and_member_models_pass_the_model_tester(qtbot, check_model, window) -> None:
-    panel = window.panels["groups"]
+    panel = window.panels["users_groups"]
     panel.activate()
     qtbot.waitUntil(lambda: panel.staff_view.model.rowCount() > 0, timeout=10_000)
     check_model(panel.staff_view.model)

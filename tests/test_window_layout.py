@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from db.queries.activities import ActivityFilter
 from db.queries.organisations import OrganisationRow
 from desktop.main_window import fit_to_screen
-from desktop.models.activity_table_model import COL_TITLE
-from desktop.models.row_table_model import RowRole
+from desktop.modules.partnership_cpd.activity_table_model import COL_TITLE
+from desktop.kit.row_table_model import RowRole
 from tests.gui_helpers import close_window, open_window
 
 
@@ -29,9 +29,9 @@ def _in_front(panel) -> bool:
 def test_ctrl_number_brings_a_tabbed_panel_forward_and_never_hides_it(qtbot, window) -> None:
     panels = window.panels
     qtbot.waitUntil(lambda: _in_front(panels["partnership_cpd"]))
-    groups = panels["groups"]
+    groups = panels["users_groups"]
     assert not _in_front(groups)  # tabbed behind Partnership CPD
-    shortcut = window.panel_actions["groups"]
+    shortcut = window.panel_actions["users_groups"]
     assert shortcut.shortcut().toString() == "Ctrl+3"
     for _press in range(2):  # pressing it again keeps it in front: it is not a toggle
         shortcut.trigger()
@@ -64,10 +64,10 @@ def test_fit_to_screen_keeps_the_whole_window_on_a_small_screen(window, size) ->
 def test_reset_layout_fits_the_available_screen(qtbot, window, size) -> None:
     """Re-docking a floating panel used to widen the window past the screen's edge."""
     available = QRect(0, 0, *size).adjusted(0, 0, 0, -40)
-    window.panels["groups"].setFloating(True)
+    window.panels["users_groups"].setFloating(True)
     window.reset_layout(available)
     assert available.contains(window.frameGeometry())
-    assert not window.panels["groups"].isFloating()
+    assert not window.panels["users_groups"].isFloating()
     qtbot.waitUntil(lambda: _in_front(window.panels["partnership_cpd"]))
 
 

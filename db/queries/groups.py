@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 
 from db.engine import Database
-from db.models import FloodFillBatch, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, Person
+from db.models import FloodFillBatch, Group, GroupCategory, GroupMembership, Job, Level, Module
 from db.queries.staff import StaffFilter, matching_job_ids
 from db.scope import scope_for
 
@@ -20,15 +20,6 @@ class GroupRow:
     name: str
     member_count: int
     version: int
-
-
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    job_id: int
-    person_id: int
-    name: str
-    organisation: str
-    role: str
 
 
 def list_groups(db: Database, user_id: int) -> list[GroupRow]:
@@ -52,21 +43,6 @@ def list_groups(db: Database, user_id: int) -> list[GroupRow]:
             .order_by(GroupCategory.name, Group.name)
         )
         return [GroupRow(gid, cid, cat, name, members or 0, version) for gid, cid, cat, name, members, version in rows]
-
-
-def list_members(db: Database, user_id: int, group_id: int) -> list[MemberRow]:
-    with db.read() as session:
-        scope = scope_for(session, user_id)
-        rows = session.execute(
-            select(Job.id, Person.id, Person.first_name + " " + Person.last_name, Organisation.name, Job.role)
-            .join(GroupMembership, GroupMembership.job_id == Job.id)
-            .join(Person, Person.id == Job.person_id)
-            .join(Organisation, Organisation.id == Job.organisation_id)
-            .where(GroupMembership.group_id == group_id)
-            .where(Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))))
-            .order_by(Person.last_name, Person.first_name, Organisation.name)
-        )
-        return [MemberRow(*row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

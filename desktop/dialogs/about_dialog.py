@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.icons import icon
+from desktop.kit.icons import icon
 from desktop.paths import AppPaths
 from desktop.version import __version__
 

@@ -34,9 +34,9 @@ from db.errors import TrustDeskError
 from db.progress import Progress
 from db.queries import audit as audit_queries
 from db.queries.audit import AuditChoices, AuditFilter, AuditRow
-from desktop.context import AppContext
-from desktop.models.audit_table_model import AuditTableModel
-from desktop.widgets import data_table, fit_columns
+from desktop.dialogs.audit_table_model import AuditTableModel
+from desktop.kit.context import AppContext
+from desktop.kit.widgets import data_table, fit_columns
 
 SEARCH_DELAY_MS = 250
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.field_error import show_field_error
-from desktop.icons import icon
+from desktop.kit.field_error import show_field_error
+from desktop.kit.icons import icon
 
 
 class Choice(enum.Enum):

@@ -1,1 +1,0 @@
-"""The flood-fill wizard (F1-F5): choose jobs, describe the activity, review, create."""

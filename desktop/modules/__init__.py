@@ -1,0 +1,20 @@
+"""The list of modules: the main window builds its docks, menus, shortcuts and routes from it.
+
+Adding a module is a folder ``desktop/modules/<name>/`` with its manifest and one line here
+(docs/architecture.md, "Adding a module"). The order is the View menu's and the shortcuts'
+(Ctrl+1 is the first).
+"""
+
+from desktop.kit.module import ModuleSpec
+from desktop.modules import dashboard, flood_fill, organisations, partnership_cpd, users_groups
+
+MODULES: tuple[ModuleSpec, ...] = (
+    dashboard.MODULE,
+    organisations.MODULE,
+    users_groups.MODULE,
+    flood_fill.MODULE,
+    partnership_cpd.MODULE,
+)
+
+#: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day
+DEFAULT_MODULE = partnership_cpd.MODULE.name

@@ -1,0 +1,42 @@
+"""Partnership CPD (C1–C7): the authorisation workbench, budget workbooks and printing."""
+
+from desktop.kit.module import MenuAction, ModuleSpec
+
+MODULE = ModuleSpec(
+    name="partnership_cpd",
+    title="Partnership CPD",
+    icon="partnership_cpd",
+    panel="desktop.modules.partnership_cpd.panel:PartnershipCpdPanel",
+    watches=frozenset({"activities", "organisations"}),
+    actions=(
+        MenuAction(
+            "export_workbook",
+            "&Export budget workbook…",
+            "export_workbook",
+            icon="export",
+            tooltip="Write what Partnership CPD shows to a workbook to review offline",
+        ),
+        MenuAction(
+            "import_decisions",
+            "&Import decisions…",
+            "import_decisions",
+            icon="import",
+            tooltip="Apply the decisions recorded in a budget workbook",
+        ),
+        MenuAction(
+            "print",
+            "&Print…",
+            "print_list",
+            shortcut="Print",
+            tooltip="Print the Partnership CPD list as the filter shows it",
+        ),
+        MenuAction(
+            "export_pdf",
+            "Export to P&DF…",
+            "export_pdf",
+            icon="export",
+            tooltip="Save the Partnership CPD list as the filter shows it as a PDF",
+        ),
+    ),
+    routes={"activities": "show_filter"},
+)

@@ -1,0 +1,306 @@
+"""Authorise or reject the ticked activities with one reason (C3, C4, C7).
+
+The dialog opens at once with the count; the total cost and any budget or
+cover-limit warnings are added up off the UI thread and fill in when ready.
+If the sign-off fails (database busy or gone), the dialog stays open with the
+reason as typed so the user can simply try again.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.changes import DataChange, Kind
+from db.errors import TrustDeskError
+from db.models import PartnershipState
+from db.queries.budget_context import AuthorisationImpact, authorisation_impact
+from db.queries.refusals import RefusedBelow, refused_below
+from db.services.signoff import SignOffResult, sign_off
+from desktop.kit.context import AppContext
+from desktop.kit.formatting import days, money
+from resources_qt.style import set_warning
+
+MAX_WARNINGS_LISTED = 8
+
+
+def warning_lines(impact: AuthorisationImpact) -> list[str]:
+    """Budget warnings as plain lines (cover limits are listed apart: ``cover_lines``)."""
+    lines = []
+    for warning in impact.budget_warnings[:MAX_WARNINGS_LISTED]:
+        ctx = warning.context
+        lines.append(
+            f"{ctx.organisation} ({ctx.period}): budget {money(ctx.budget_pence)}, already authorised "
+            f"{money(ctx.authorised_pence)}; this adds {money(warning.adding_pence)} — "
+            f"over by {money(warning.over_by_pence)}."
+        )
+    if len(impact.budget_warnings) > MAX_WARNINGS_LISTED:
+        lines.append(f"…and {len(impact.budget_warnings) - MAX_WARNINGS_LISTED:,} more organisations over budget.")
+    return lines
+
+
+def cover_lines(impact: AuthorisationImpact) -> list[str]:
+    """Cover past a limit as rich text, the over-limit figure in bold: "<b>6</b> of 5 cover days"."""
+    lines = []
+    for warning in impact.cover_warnings[:MAX_WARNINGS_LISTED]:
+        ctx = warning.context
+        lines.append(
+            f"{html.escape(ctx.individual)} ({html.escape(ctx.period)}): <b>{days(warning.total_days)}</b> of "
+            f"{days(ctx.limit_days)} cover days if authorised — past the limit."
+        )
+    if len(impact.cover_warnings) > MAX_WARNINGS_LISTED:
+        lines.append(
+            f"…and {len(impact.cover_warnings) - MAX_WARNINGS_LISTED:,} more individuals past their cover limit."
+        )
+    return lines
+
+
+def refusal_text(refused: RefusedBelow) -> str:
+    """Like "3 ticked activities were turned down before reaching the partnership: 2 denied by …"."""
+    parts = []
+    if refused.denied:
+        parts.append(f"{len(refused.denied):,} denied by the line manager")
+    if refused.declined:
+        parts.append(f"{len(refused.declined):,} declined by the CPD team")
+    count = len(refused.ids)
+    noun = "ticked activity was" if count == 1 else "ticked activities were"
+    return f"{count:,} {noun} turned down before reaching the partnership: {' and '.join(parts)}."
+
+
+class SignOffDialog(QDialog):
+    """Emits ``signed_off(SignOffResult)`` and closes once the decision is saved."""
+
+    signed_off = Signal(object)
+    left_out = Signal(object)  # frozenset of ids taken out of this sign-off ("Leave them out")
+
+    def __init__(
+        self,
+        context: AppContext,
+        ticked: Mapping[int, int],
+        decision: PartnershipState = PartnershipState.AUTHORISED,
+        parent: QWidget | None = None,
+        *,
+        source: str = "panel",
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.ticked = dict(ticked)
+        self.source = source
+        self.impact: AuthorisationImpact | None = None
+        self.refused: RefusedBelow | None = None
+        self._impact_unknown = False
+        self.result_: SignOffResult | None = None
+        self.running = False
+        self.setWindowTitle("Partnership sign-off")
+        self.setMinimumWidth(560)
+
+        layout = QVBoxLayout(self)
+        noun = "ticked activity" if len(self.ticked) == 1 else "ticked activities"
+        self.count_label = QLabel(f"<b>{len(self.ticked):,} {noun}</b>")
+        layout.addWidget(self.count_label)
+        self.total_label = QLabel("Adding up their cost and checking budgets and cover limits…")
+        self.total_label.setWordWrap(True)
+        layout.addWidget(self.total_label)
+
+        choice = QHBoxLayout()
+        self.authorise_radio = QRadioButton("&Authorise")
+        self.reject_radio = QRadioButton("&Reject")
+        self._group = QButtonGroup(self)
+        for radio in (self.authorise_radio, self.reject_radio):
+            self._group.addButton(radio)
+            choice.addWidget(radio)
+        choice.addStretch(1)
+        layout.addLayout(choice)
+
+        self.warning_label = QLabel()
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setObjectName("warnings")
+        set_warning(self.warning_label, True)
+        self.warning_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.warning_label)
+        self.cover_label = QLabel()
+        self.cover_label.setWordWrap(True)
+        self.cover_label.setObjectName("coverWarnings")
+        self.cover_label.setTextFormat(Qt.TextFormat.RichText)
+        set_warning(self.cover_label, True)
+        layout.addWidget(self.cover_label)
+        refusals = QHBoxLayout()
+        self.refusal_label = QLabel()
+        self.refusal_label.setWordWrap(True)
+        set_warning(self.refusal_label, True)
+        self.leave_out_button = QPushButton("&Leave them out")
+        self.leave_out_button.setAutoDefault(False)  # never the button Enter presses
+        self.leave_out_button.setToolTip("Untick the activities a line manager denied or the CPD team declined")
+        refusals.addWidget(self.refusal_label, 1)
+        refusals.addWidget(self.leave_out_button)
+        layout.addLayout(refusals)
+        self.confirm_box = QCheckBox("Authorise even though this goes past a budget or cover limit")
+        layout.addWidget(self.confirm_box)
+
+        layout.addWidget(QLabel("Reason (sent to each individual; required to reject):"))
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(80)
+        layout.addWidget(self.reason_edit)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setObjectName("error")
+        set_warning(self.error_label, True)
+        layout.addWidget(self.error_label)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.addButton("Authorise", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+
+        (self.authorise_radio if decision is PartnershipState.AUTHORISED else self.reject_radio).setChecked(True)
+        self._group.buttonToggled.connect(self._update)
+        self.reason_edit.textChanged.connect(lambda: self.error_label.clear())
+        self.leave_out_button.clicked.connect(self.leave_out_refused)
+        self._update()
+        self._load_impact()
+        self._load_refusals()
+
+    @property
+    def decision(self) -> PartnershipState:
+        return PartnershipState.AUTHORISED if self.authorise_radio.isChecked() else PartnershipState.REJECTED
+
+    @property
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText()
+
+    def _load_impact(self) -> None:
+        db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
+        self.context.ops.query(lambda: authorisation_impact(db, user_id, ids), self._impact_loaded, self._impact_failed)
+
+    def _load_refusals(self) -> None:
+        db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
+        self.context.ops.query(lambda: refused_below(db, user_id, ids), self._refusals_loaded, lambda _error: None)
+
+    def _refusals_loaded(self, refused: RefusedBelow) -> None:
+        self.refused = refused
+        self._update()
+
+    def leave_out_refused(self) -> None:
+        """Untick the rows turned down below the partnership and add up what is left again."""
+        if self.refused is None or self.running or not self.refused.ids:
+            return
+        gone = frozenset(self.refused.ids & self.ticked.keys())
+        for activity_id in gone:
+            self.ticked.pop(activity_id, None)
+        self.refused = RefusedBelow(frozenset(), frozenset())
+        noun = "ticked activity" if len(self.ticked) == 1 else "ticked activities"
+        self.count_label.setText(f"<b>{len(self.ticked):,} {noun}</b> ({len(gone):,} left out)")
+        self.left_out.emit(gone)
+        self.impact = None
+        self.total_label.setText("Adding up their cost and checking budgets and cover limits…")
+        self._update()
+        if self.ticked:
+            self._load_impact()
+
+    def _impact_loaded(self, impact: AuthorisationImpact) -> None:
+        self.impact = impact
+        text = f"Total cost {money(impact.total_cost_pence)}."
+        if impact.undecided_count != impact.count:
+            verb = "is" if impact.undecided_count == 1 else "are"
+            text += (
+                f" {impact.undecided_count:,} {verb} still to decide ({money(impact.undecided_cost_pence)});"
+                " the others are already decided and will be left alone."
+            )
+        self.total_label.setText(text)
+        self._update()
+
+    def _impact_failed(self, error: TrustDeskError) -> None:
+        self._impact_unknown = True
+        self.total_label.setText(
+            f"Could not add up the ticked activities or check budgets: {error.message} "
+            "You can still decide; budgets and cover limits were not checked."
+        )
+
+    def _update(self, *_args: object) -> None:
+        authorising = self.decision is PartnershipState.AUTHORISED
+        self.ok_button.setText("Authorise" if authorising else "Reject")
+        # Enter authorises (after the checks above); a rejection is sent with Ctrl+Enter or a click only,
+        # because each individual is told at once and Enter in a dialog is pressed to dismiss things.
+        self.ok_button.setDefault(authorising)
+        self.ok_button.setAutoDefault(authorising)
+        lines = warning_lines(self.impact) if (self.impact and authorising) else []
+        covers = cover_lines(self.impact) if (self.impact and authorising) else []
+        self.warning_label.setText("⚠ " + "\n⚠ ".join(lines) if lines else "")
+        self.warning_label.setVisible(bool(lines))
+        self.cover_label.setText("⚠ " + "<br>⚠ ".join(covers) if covers else "")
+        self.cover_label.setVisible(bool(covers))
+        self.confirm_box.setVisible(bool(lines or covers))
+        refused = bool(self.refused and self.refused.ids)
+        self.refusal_label.setText(("⚠ " + refusal_text(self.refused)) if self.refused and refused else "")
+        self.refusal_label.setVisible(refused)
+        self.leave_out_button.setVisible(refused)
+        self.ok_button.setEnabled(not self.running and bool(self.ticked))
+
+    def submit(self) -> None:
+        if self.running or not self.ticked:
+            return
+        if self.decision is PartnershipState.REJECTED and not self.reason.strip():
+            self.error_label.setText("Give a reason to reject: each individual is told why.")
+            self.reason_edit.setFocus()
+            return
+        if self.decision is PartnershipState.AUTHORISED and self.impact is None and not self._impact_unknown:
+            self.error_label.setText("Still checking budgets and cover limits; authorise again in a moment.")
+            return
+        if self.confirm_box.isVisible() and not self.confirm_box.isChecked():
+            self.error_label.setText("This goes past a budget or cover limit: tick the box above to authorise anyway.")
+            return
+        self.running = True
+        self.error_label.clear()
+        self._update()
+        db, user_id, shown, decision, reason = (
+            self.context.db,
+            self.context.user.id,
+            self.ticked,
+            self.decision,
+            self.reason,
+        )
+        source = self.source
+        verb = "Authorising" if decision is PartnershipState.AUTHORISED else "Rejecting"
+        self.context.ops.action(
+            lambda progress: sign_off(db, user_id, shown, decision, reason, source=source, progress=progress),
+            self._done,
+            self._failed,
+            title=f"{verb} {len(shown):,} activities…",
+            cancellable=True,
+            progress_dialog=True,
+            parent=self,
+        )
+
+    def _done(self, result: SignOffResult) -> None:
+        self.running = False
+        self.result_ = result
+        if result.applied:
+            self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset(result.applied)))
+        self.signed_off.emit(result)
+        self.accept()
+
+    def _failed(self, error: TrustDeskError) -> None:
+        """Keep everything as typed so the user can try again."""
+        self.running = False
+        self.error_label.setText(f"{error.message}\nYour reason is kept: press {self.ok_button.text()} to try again.")
+        self._update()

@@ -1,0 +1,11 @@
+"""Users & Groups (P1–P3, G1–G3): everyone's jobs across the trust, and group membership."""
+
+from desktop.kit.module import ModuleSpec
+
+MODULE = ModuleSpec(
+    name="users_groups",
+    title="Users && Groups",  # "&&": Qt reads a single & as a shortcut marker
+    icon="groups",
+    panel="desktop.modules.users_groups.panel:UsersGroupsPanel",
+    watches=frozenset({"groups", "jobs", "organisations"}),
+)

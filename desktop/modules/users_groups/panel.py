@@ -1,0 +1,39 @@
+"""Users & Groups: staff across the trust (P1-P3) and the groups they belong to (G1-G2).
+
+The dock keeps the objectName "groups" so saved window layouts still find it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QWidget
+
+from desktop.kit.panel import Panel
+from desktop.modules.users_groups.group_editor import GroupEditor
+from desktop.modules.users_groups.staff_view import StaffView
+
+
+class UsersGroupsPanel(Panel):
+    def create_widget(self) -> QWidget:
+        self.tabs = QTabWidget()
+        self.staff_view = StaffView(self.context)
+        self.group_editor = GroupEditor(self.context)
+        self.tabs.addTab(self.staff_view, "Staff")
+        self.tabs.addTab(self.group_editor, "Groups")
+        return self.tabs
+
+    def refresh(self) -> None:
+        self.staff_view.refresh()
+        self.group_editor.refresh()
+
+    # The group editor's parts, reachable from the panel as before the staff tab existed.
+    @property
+    def group_model(self):  # type: ignore[no-untyped-def]
+        return self.group_editor.group_model
+
+    @property
+    def group_table(self):  # type: ignore[no-untyped-def]
+        return self.group_editor.group_table
+
+    @property
+    def member_model(self):  # type: ignore[no-untyped-def]
+        return self.group_editor.member_model

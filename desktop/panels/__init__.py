@@ -1,1 +1,0 @@
-"""Dock panels: one class per file, registered in ``registry``."""

@@ -1,1 +1,0 @@
-"""Widgets of the Users & Groups panel: the staff list and the group editor."""
