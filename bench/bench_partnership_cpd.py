@@ -65,8 +65,8 @@ def report(title: str, ours: float, reference: float, target: str) -> None:
 
 # -- 1 ----------------------------------------------------------------------------
 def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int) -> None:
-    from desktop.modules.partnership_cpd.check_header import CheckHeader
     from desktop.modules.partnership_cpd.activity_table_model import ActivityTableModel
+    from desktop.modules.partnership_cpd.check_header import CheckHeader
 
     with db.read() as session:
         visible = sorted(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD))
@@ -194,10 +194,10 @@ def bench_sign_off(db: Database, path: Path, sam: int) -> None:
 def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None:
     from db.queries.users import list_users
     from desktop.app import build_context
-    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+    from desktop.kit.ops import Operations
     from desktop.launch import open_settings
     from desktop.modules.partnership_cpd.activity_table_model import ActivityTableModel
-    from desktop.kit.ops import Operations
+    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
     from desktop.paths import AppPaths
 
     paths = AppPaths.under(tmp / "bench-app")

@@ -165,9 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.dialogs.about_dialog import AboutDialog
     from desktop.dialogs.sign_in import SignInDialog
     from desktop.dialogs.welcome_dialog import WelcomeDialog
+    from desktop.kit.ops import Operations
     from desktop.launch import create_application, open_settings
     from desktop.main_window import MainWindow
-    from desktop.kit.ops import Operations
     from desktop.paths import AppPaths
 
     app = create_application()

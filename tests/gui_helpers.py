@@ -8,9 +8,9 @@ from db.engine import Database
 from db.queries.users import list_users
 from desktop.app import build_context
 from desktop.kit.context import AppContext
+from desktop.kit.ops import Operations
 from desktop.launch import create_application, open_settings
 from desktop.main_window import MainWindow
-from desktop.kit.ops import Operations
 from desktop.paths import AppPaths
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from db.models import Budget, Organisation
 from desktop.modules.organisations.gias_import_dialog import GiasImportDialog
-from desktop.modules.organisations.organisation_dialog import OrganisationDialog
 from desktop.modules.organisations.gias_plan_table_model import GiasPlanTableModel
+from desktop.modules.organisations.organisation_dialog import OrganisationDialog
 from tests.gui_helpers import close_window, open_window
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gias"

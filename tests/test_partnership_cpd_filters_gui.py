@@ -11,10 +11,6 @@ from PySide6.QtWidgets import QStyleOptionHeader
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter
 from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
-from desktop.modules.partnership_cpd.columns import SETTINGS_HIDDEN, column_menu
-from desktop.modules.partnership_cpd.person_completer import CLEARED_PLACEHOLDER
-from desktop.modules.partnership_cpd.queue_tabs import QUEUES
-from desktop.modules.partnership_cpd.saved_views import SaveViewDialog
 from desktop.modules.partnership_cpd.activity_table_model import (
     COL_CPD_TEAM,
     COL_INDIVIDUAL,
@@ -25,6 +21,10 @@ from desktop.modules.partnership_cpd.activity_table_model import (
     HEADERS,
     SORT_KEYS,
 )
+from desktop.modules.partnership_cpd.columns import SETTINGS_HIDDEN, column_menu
+from desktop.modules.partnership_cpd.person_completer import CLEARED_PLACEHOLDER
+from desktop.modules.partnership_cpd.queue_tabs import QUEUES
+from desktop.modules.partnership_cpd.saved_views import SaveViewDialog
 from tests.gui_helpers import close_window, open_window
 
 

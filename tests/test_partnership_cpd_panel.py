@@ -9,8 +9,8 @@ from sqlalchemy import select
 import desktop.modules.partnership_cpd.sign_off_dialog as sign_off_dialog_module
 from db.errors import Unreachable
 from db.models import CpdActivity, PartnershipState
-from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
+from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from tests.gui_helpers import close_window, open_window
 
 

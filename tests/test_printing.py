@@ -77,8 +77,8 @@ def test_a_sign_off_result_prints_for_finance(qtbot, demo_db, tmp_path) -> None:
     from db.models import PartnershipState
     from db.queries.decision_batch import batch_report
     from db.services.signoff import sign_off
-    from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
     from desktop.modules.partnership_cpd.printing import batch_html, print_batch
+    from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
     from tests.helpers import pending_elsewhere, user_id
     from tests.test_signoff import decidable_orgs
 

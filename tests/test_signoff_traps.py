@@ -14,10 +14,10 @@ from db.models import CpdActivity, CpdTeamState, LineManagerState, PartnershipSt
 from db.queries.decidability import NOT_SHARED, OWN_REQUEST
 from db.services.signoff import sign_off
 from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
-from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from tests.gui_helpers import close_window, open_window
 from tests.test_partnership_cpd_panel import choose, cpd_panel, states
 

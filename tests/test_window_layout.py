@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication
 
 from db.queries.activities import ActivityFilter
 from db.queries.organisations import OrganisationRow
+from desktop.kit.row_table_model import RowRole
 from desktop.main_window import fit_to_screen
 from desktop.modules.partnership_cpd.activity_table_model import COL_TITLE
-from desktop.kit.row_table_model import RowRole
 from tests.gui_helpers import close_window, open_window
 
 
