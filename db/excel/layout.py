@@ -85,9 +85,19 @@ HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 DECISION_COL = 0
 REASON_COL = 1
 INDIVIDUAL_COL = 2
+ORGANISATION_COL = 3
 TITLE_COL = 4
+STARTS_COL = 7
 ID_COL = len(COLUMNS) - 2
 VERSION_COL = len(COLUMNS) - 1
+#: the visible cells that must still describe the activity the hidden id names (none may be blank)
+IDENTITY_COLS = (INDIVIDUAL_COL, ORGANISATION_COL, TITLE_COL, STARTS_COL)
+#: hidden ids and versions are positive and fit the database's 32-bit integer columns
+MAX_ID = 2**31 - 1
+#: Excel's date serials: 1 is 1 Jan 1900, 2958465 is 31 Dec 9999
+MAX_DATE_SERIAL = 2_958_465
+#: Excel stores dates as days since 30 Dec 1899; ``date.toordinal()`` counts from 1 Jan 0001
+EXCEL_EPOCH_ORDINAL = 693594
 #: the columns a reviewer may type in; everything else is for reading
 EDITABLE = frozenset({DECISION_COL, REASON_COL})
 
