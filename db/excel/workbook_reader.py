@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.errors import TrustDeskError
-from db.excel.fast_cells import cells_source, iter_rows
+from db.excel.fast_cells import cells_source, iter_rows, read_shared_strings
 from db.excel.layout import (
     DATA_SHEET,
     DECISION_COL,
@@ -32,8 +32,8 @@ from db.excel.layout import (
     MARKER_SHEET,
     MAX_DATE_SERIAL,
     MAX_ID,
+    MAX_IMPORT_ROWS,
     MAX_REASON_CHARS,
-    MAX_ROWS,
     ORGANISATION_COL,
     REASON_COL,
     STARTS_COL,
@@ -85,15 +85,29 @@ class WorkbookDecisions:
     undecided: int = 0  # rows left blank: nothing to do
 
 
-def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDecisions:
-    from openpyxl import load_workbook
+def _open(path: Path) -> object:
+    """openpyxl's ``load_workbook(read_only=True)``, with our shared-string reader (``fast_cells`` says why)."""
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
 
+    class Reader(ExcelReader):
+        def read_strings(self) -> None:
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as source:
+                    self.shared_strings = read_shared_strings(source)
+
+    reader = Reader(path, read_only=True, data_only=False, keep_links=False)
+    reader.read()
+    return reader.wb
+
+
+def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDecisions:
     progress = progress or NullProgress()
     path = Path(path)
     check_workbook_file(path)
     name = path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        book = _open(path)
     except TrustDeskError:
         raise
     except Exception as exc:  # openpyxl raises many kinds for a malformed package
@@ -104,8 +118,8 @@ def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDeci
         sheet = book[DATA_SHEET]
         _check_headers(sheet, name)
         declared = sheet.max_row or 0
-        if declared - 1 > MAX_ROWS:
-            raise WorkbookRefused(f"“{name}” declares {declared:,} rows, more than a budget workbook can hold.")
+        if declared - 1 > MAX_IMPORT_ROWS:
+            raise WorkbookRefused(_too_many_rows(name))
         return _read_rows(sheet, identity, name, progress)
     except TrustDeskError:
         raise
@@ -186,8 +200,8 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
     seen: dict[int, list[int]] = {}
     width = len(HEADERS)
     for number, values in _rows(sheet):
-        if number - 1 > MAX_ROWS:
-            raise WorkbookRefused(f"“{name}” has more rows than a budget workbook can hold; nothing was imported.")
+        if number - 1 > MAX_IMPORT_ROWS:
+            raise WorkbookRefused(_too_many_rows(name))
         if number % 5000 == 0:
             progress.report(number, number + 5000, f"Reading row {number:,}…")
             progress.check_cancelled()
@@ -226,6 +240,13 @@ def _read_rows(sheet: object, identity: dict[str, str], name: str, progress: Pro
                 kept.append(d)
         out.decisions = kept
     return out
+
+
+def _too_many_rows(name: str) -> str:
+    return (
+        f"“{name}” has more than {MAX_IMPORT_ROWS:,} rows, more than the import takes in one go; nothing was "
+        "imported. Export one academic period or organisation at a time."
+    )
 
 
 def _decided_row(
