@@ -228,21 +228,30 @@ def test_the_database_identity_survives_exports_and_is_written_once(demo_db, exp
     assert stored == [marks[0]]
 
 
+def decide_directly(db, organisation_id: int) -> list[int]:
+    """Two authorised and two rejected activities in an organisation, as that school's own staff decided them."""
+    chosen: list[int] = []
+    with db.transaction() as session:
+        for state in (PartnershipState.AUTHORISED, PartnershipState.REJECTED):
+            some = select(CpdActivity.id).where(
+                CpdActivity.organisation_id == organisation_id,
+                CpdActivity.partnership_state == PartnershipState.PENDING,
+            )
+            ids = session.scalars(some.limit(2)).all()
+            session.execute(
+                update(CpdActivity)
+                .where(CpdActivity.id.in_(ids))
+                .values(partnership_state=state, version=CpdActivity.version + 1)
+            )
+            chosen += ids
+    return chosen
+
+
 def test_rows_outside_scope_are_refused_before_anything_else_is_said(demo_db, tmp_path) -> None:
     """Already-decided rows of an organisation the user may only view are refused, not "already decided"."""
     sam = user_id(demo_db, "sam.patel")
     view_only = org_with_sharing(demo_db, SharingLevel.MIS)
-    with demo_db.transaction() as session:  # decided there by that school's own staff
-        for state in (PartnershipState.AUTHORISED, PartnershipState.REJECTED):
-            some = select(CpdActivity.id).where(
-                CpdActivity.organisation_id == view_only, CpdActivity.partnership_state == PartnershipState.PENDING
-            )
-            chosen = session.scalars(some.limit(2)).all()
-            session.execute(
-                update(CpdActivity)
-                .where(CpdActivity.id.in_(chosen))
-                .values(partnership_state=state, version=CpdActivity.version + 1)
-            )
+    decide_directly(demo_db, view_only)
     path = export_workbook(demo_db, sam, ActivityFilter(organisation_id=view_only), tmp_path / "mis.xlsx").path
     now = states(demo_db, versions_in(path))
     as_it_is = {PartnershipState.AUTHORISED: ("Authorise", ""), PartnershipState.REJECTED: ("Reject", "Not now")}
@@ -261,23 +270,20 @@ def test_rows_outside_scope_are_refused_before_anything_else_is_said(demo_db, tm
 
 def test_an_edited_id_pointing_outside_scope_says_nothing_about_that_activity(demo_db, exported) -> None:
     sam, path = exported
-    view_only = org_with_sharing(demo_db, SharingLevel.MIS)
-    with demo_db.read() as session:
-        outside = session.scalar(
-            select(CpdActivity.id)
-            .where(CpdActivity.organisation_id == view_only)
-            .where(CpdActivity.partnership_state != PartnershipState.PENDING)
-            .limit(1)
-        )
+    outside = decide_directly(demo_db, org_with_sharing(demo_db, SharingLevel.MIS))[0]  # authorised
     here, missing = decidable(demo_db, "sam.patel", path, 2)
     record_decisions(path, {here: ("Authorise", ""), missing: ("Authorise", "")})
-    edit_cells(path, {here: {ID_COL: outside, TITLE_COL: "Anything"}, missing: {ID_COL: 2_000_000_000}})
+    edits: dict[int, dict[int, object]] = {here: {ID_COL: outside, TITLE_COL: "Anything"}}
+    edits[missing] = {ID_COL: 2_000_000_000}
+    if outside in rows_by_id(path):
+        edits[outside] = {ID_COL: None}  # its own row (exported while pending) would make the id a duplicate
+    edit_cells(path, edits)
 
     result = import_decisions(demo_db, sam, path)
 
     refused = {r.activity_id: r.why for r in result.of(Outcome.REFUSED)}
     assert refused == {outside: SkipReason.NOT_PERMITTED.value, 2_000_000_000: NOT_FOUND}
-    assert outside is not None and states(demo_db, [outside])[outside] is not PartnershipState.PENDING
+    assert states(demo_db, [outside]) == {outside: PartnershipState.AUTHORISED}
 
 
 def test_a_retitled_activity_is_not_decided_from_an_old_row(demo_db, exported) -> None:
