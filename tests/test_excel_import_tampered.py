@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from db.database_identity import DATABASE_ID_KEY
 from db.excel.export import export_workbook
@@ -36,6 +35,7 @@ from db.models import CpdActivity, PartnershipState, SharingLevel, TrustSetting
 from db.queries.activities import ActivityFilter
 from db.services.signoff import SkipReason
 from tests.excel_helpers import decidable, record_decisions, rows_by_id, versions_in
+from tests.excel_tamper import edit_cells, set_identity
 from tests.helpers import org_with_sharing, user_id
 
 PENDING = ActivityFilter(partnership_state=PartnershipState.PENDING, sort="created", descending=False)
@@ -45,17 +45,6 @@ def states(db, ids) -> dict[int, PartnershipState]:
     with db.read() as session:
         query = select(CpdActivity.id, CpdActivity.partnership_state).where(CpdActivity.id.in_(list(ids)))
         return dict(session.execute(query).tuples().all())
-
-
-def edit_cells(path: Path, edits: Mapping[int, Mapping[int, object]]) -> None:
-    """Set cells (0-based column → value) of the rows of these activity ids, as another program would."""
-    where = rows_by_id(path)
-    book = load_workbook(path)
-    sheet = book[DATA_SHEET]
-    for activity_id, cells in edits.items():
-        for column, value in cells.items():
-            sheet.cell(where[activity_id], column + 1).value = value
-    book.save(path)
 
 
 def rows_shown(path: Path) -> dict[int, tuple]:
@@ -172,13 +161,6 @@ def test_text_and_float_ids_of_other_programs_still_match(demo_db, exported) -> 
     result = import_decisions(demo_db, sam, path)
 
     assert result.applied_ids == {as_text, as_float}
-
-
-def set_identity(db, value: str | None) -> None:
-    with db.transaction() as session:
-        session.execute(delete(TrustSetting).where(TrustSetting.key == DATABASE_ID_KEY))
-        if value is not None:
-            session.add(TrustSetting(key=DATABASE_ID_KEY, value=value))
 
 
 @pytest.mark.parametrize("other", ["another database", "a database never exported from", "workbook edited"])

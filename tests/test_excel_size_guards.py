@@ -25,12 +25,11 @@ from db.excel.safety import WorkbookRefused
 from db.models import DecisionBatch, PartnershipState
 from db.queries.activities import ActivityFilter
 from tests.excel_helpers import record_decisions, versions_in
+from tests.excel_tamper import shared_strings, with_parts
 from tests.helpers import user_id
 
 SMALL = ActivityFilter(partnership_state=PartnershipState.PENDING, search="phonics")
 ROOT = Path(__file__).resolve().parents[1]
-STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-STRINGS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
 @pytest.fixture
@@ -40,33 +39,6 @@ def decided(demo_db, tmp_path):
     path = export_workbook(demo_db, sam, SMALL, tmp_path / "genuine.xlsx").path
     record_decisions(path, {i: ("Authorise", "") for i in versions_in(path)})
     return sam, path
-
-
-def with_parts(source: Path, target: Path, parts: dict[str, bytes], *, strings: bool = False) -> Path:
-    """A copy of ``source`` with extra parts; ``strings`` also registers xl/sharedStrings.xml as Excel does."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            if item.filename in parts:
-                continue
-            body = old.read(item.filename)
-            if strings and item.filename == "[Content_Types].xml":
-                entry = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{STRINGS_TYPE}"/>'
-                body = body.replace(b"</Types>", entry.encode() + b"</Types>")
-            if strings and item.filename == "xl/_rels/workbook.xml.rels":
-                rel = f'<Relationship Id="rIdStrings" Type="{STRINGS_REL}" Target="sharedStrings.xml"/>'
-                body = body.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
-            new.writestr(item, body)
-        for name, body in parts.items():
-            new.writestr(name, body)
-    return target
-
-
-def shared_strings(size: int) -> bytes:
-    """A shared-strings table of about ``size`` bytes of short, distinct strings: the costliest kind to hold."""
-    head = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    head += b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    count = (size - len(head) - 6) // 24  # each <si><t>12345678</t></si> is 24 bytes
-    return head + b"".join(b"<si><t>%08x</t></si>" % i for i in range(count)) + b"</sst>"
 
 
 def refused(db, sam, path: Path, message: str) -> None:

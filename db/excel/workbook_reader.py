@@ -335,7 +335,7 @@ def _whole(value: object) -> tuple[int | None, str]:
     elif isinstance(value, str) and WHOLE_TEXT.fullmatch(value.strip()):
         number = int(value.strip())
     if number is None or not 1 <= number <= MAX_ID:
-        typed = _text(value)
+        typed = f"{value:.15g}" if isinstance(value, float) else str(value)
         typed = typed if len(typed) <= 24 else typed[:24] + "…"
         return None, f"“{typed}” is not a whole number from 1 to {MAX_ID:,}"
     return number, ""

@@ -2,7 +2,7 @@
 
 Known refusals (``TrustDeskError``) already carry their sentence.  Anything
 else — a database that went away, a disk that filled, a bug — is logged with
-its traceback (``-v`` shows it) and turned into one sentence, so the command
+its traceback at debug level (``-v`` shows it) and turned into one sentence, so the command
 still ends as ``trustdesk: …`` on stderr with exit status 2.
 """
 
@@ -35,5 +35,5 @@ def in_one_sentence(doing: str, nothing_changed: str) -> Iterator[None]:
     except MemoryError:
         raise CommandFailed(f"Could not {doing}: the computer ran out of memory; {nothing_changed}.") from None
     except Exception as exc:
-        log.exception("Could not %s", doing)
+        log.debug("Could not %s", doing, exc_info=True)  # the traceback only with -v
         raise CommandFailed(f"Could not {doing} ({type(exc).__name__}); {nothing_changed}.") from None
