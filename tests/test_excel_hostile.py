@@ -121,6 +121,6 @@ def test_a_zip_bomb(demo_db, decided, tmp_path) -> None:
 
 def test_a_workbook_with_too_many_rows(demo_db, decided, monkeypatch) -> None:
     sam, path = decided
-    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(reader, "MAX_IMPORT_ROWS", 3)
     assert len(versions_in(path)) > 3
     refused(demo_db, sam, path, "rows")

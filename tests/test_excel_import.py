@@ -136,7 +136,7 @@ def test_rows_the_user_may_not_decide_are_refused(demo_db, tmp_path) -> None:
     result = import_decisions(demo_db, sam, path)
 
     assert result.count(Outcome.REFUSED) == 3
-    assert {r.why for r in result.of(Outcome.REFUSED)} == {"the school does not share group actions"}
+    assert {r.why for r in result.of(Outcome.REFUSED)} == {"you may not decide for this organisation"}
     assert set(states(demo_db, some).values()) == {PartnershipState.PENDING}
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from db.database_identity import database_identity
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
 from db.excel import budget_sheet
@@ -90,6 +91,7 @@ def export_workbook(
         raise ValidationError(f"The folder {path.parent} does not exist.")
     now = now or datetime.now(UTC)
     temporary = path.with_name(f".{path.stem}.partial-{os.getpid()}.xlsx")
+    database_id = database_identity(db)  # before the read session: the first export stores it
     with db.read() as session:
         scope = scope_for(session, user_id)
         if scope.best_level(Module.PARTNERSHIP_CPD) < Level.VIEW:
@@ -118,6 +120,7 @@ def export_workbook(
                 "exported_at": now.isoformat(timespec="seconds"),
                 "exported_by": user.username if user else str(user_id),
                 "database": db.display,
+                "database_id": database_id,
                 "activities": str(written),
                 "columns": "|".join(HEADERS),
             }

@@ -29,6 +29,38 @@ def cells_source(sheet: Any) -> tuple[Callable[[], IO[bytes]], list] | None:
     return opener, strings
 
 
+def read_shared_strings(source: IO[bytes]) -> list[str]:
+    """The workbook's shared strings, as plain text (rich-text runs joined, phonetic hints left out).
+
+    openpyxl builds a rich-text object per string: on a 32 MB table of short
+    strings that took minutes and about 300 MB.  Here each string costs one
+    ``str`` and the parsed elements are dropped as soon as they are read.
+    The table's size was checked before (``safety.check_workbook_file``).
+    """
+    strings: list[str] = []
+    parts: list[str] = []
+    root = None
+    phonetic = 0
+    for event, element in iterparse(source, events=("start", "end")):
+        local = element.tag.rpartition("}")[2]
+        if event == "start":
+            if root is None:
+                root = element
+            elif local == "rPh":
+                phonetic += 1
+            continue
+        if local == "t":
+            if not phonetic:
+                parts.append(element.text or "")
+        elif local == "rPh":
+            phonetic -= 1
+        elif local == "si":
+            strings.append("".join(parts))
+            parts.clear()
+            root.clear()  # type: ignore[union-attr]
+    return strings
+
+
 def column_index(reference: str) -> int:
     """``"C12"`` → 2 (0-based)."""
     index = 0
@@ -89,8 +121,10 @@ def _value(cell: Any, ns: str, strings: list) -> object:
     if raw is None:
         return None
     if kind == "s":
-        found = strings[int(raw)]
-        return str(found)
+        index = int(raw) if raw.isascii() and raw.isdigit() else -1
+        if not 0 <= index < len(strings):
+            raise ValueError(f"a cell refers to shared string {raw[:12]!r}, which the workbook does not hold")
+        return str(strings[index])
     if kind in ("str", "e"):
         return raw
     if kind == "b":

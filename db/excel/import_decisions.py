@@ -6,6 +6,12 @@ the decidable ones are signed off with exactly the panel's rules
 (``signoff.sign_off_in``), one decision batch per (decision, reason) group.
 Either all of that commits or none of it does.
 
+A workbook exported from another database is refused as a whole (ids are
+only row numbers of one database).  For each row, scope is checked first;
+then the visible cells that say which activity the row is about (Individual,
+Organisation, Activity, Starts) must still describe the activity the hidden id
+names, so an edited or swapped id decides nothing.
+
 A row already decided the way the workbook asks (for instance because the
 same workbook was imported before) is reported as "already decided" and
 left alone, so importing twice applies nothing the second time.
@@ -18,19 +24,26 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from db.database_identity import DATABASE_ID_KEY, read_database_identity
 from db.engine import Database
 from db.errors import PermissionDenied
+from db.excel.layout import HEADERS, INDIVIDUAL_COL, ORGANISATION_COL, STARTS_COL, TITLE_COL
+from db.excel.safety import WorkbookRefused
 from db.excel.workbook_reader import RowDecision, read_decisions
-from db.models import CpdActivity, Level, Module, PartnershipState
+from db.models import CpdActivity, Job, Level, Module, Organisation, PartnershipState, Person
 from db.progress import NullProgress, Progress
 from db.scope import scope_for
 from db.services.signoff import SkipReason, sign_off_in
 
 CHUNK = 2000
+#: for an id that names no activity, or one the user may not even see: the two are not told apart
+NOT_FOUND = "there is no activity with this id that you may see"
 VERBS = {PartnershipState.AUTHORISED: "authorised", PartnershipState.REJECTED: "rejected"}
 
 
@@ -114,15 +127,30 @@ class _GroupProgress:
 def import_decisions(
     db: Database, user_id: int, path: Path, *, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
+    """Check a workbook's decisions and apply the valid ones as one user action.
+
+    One transaction holds everything: the check that the workbook came from
+    this database, the permission check, every row's checks and every
+    sign-off (with its audit rows and notifications, ``sign_off_in``).  A dry
+    run does all of it and rolls back.
+    """
     progress = progress or NullProgress()
     started = time.perf_counter()
     path = Path(path)
     book = read_decisions(path, progress)
+    exported_id = book.identity.get(DATABASE_ID_KEY, "")
+    if not exported_id:
+        raise WorkbookRefused(
+            f"“{path.name}” does not say which TrustDesk database it was exported from, so its rows cannot be "
+            "trusted to mean this database's activities. Nothing was imported; export a fresh workbook and record "
+            "the decisions in that."
+        )
     warnings: list[str] = []
     exported_from = book.identity.get("database", "")
     if exported_from and exported_from != db.display:
         warnings.append(
-            f"The workbook was exported from {exported_from}; the decisions were checked against {db.display}."
+            f"The workbook was exported from {exported_from}, a copy of this database; every row was checked "
+            f"against {db.display}."
         )
     invalid = [
         RowOutcome(r.row, r.activity_id, r.title, r.individual, None, Outcome.INVALID, r.why, r.typed)
@@ -130,15 +158,16 @@ def import_decisions(
     ]
     outcomes: list[RowOutcome] = []
     batch_ids: list[int] = []
-    if book.decisions:
-        try:
-            with db.transaction() as session:
+    try:
+        with db.transaction() as session:
+            _check_same_database(session, path.name, exported_id, exported_from, db.display)
+            if book.decisions:
                 outcomes, batch_ids = _apply(session, db, user_id, book.decisions, progress)
-                progress.check_cancelled()
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            batch_ids = []
+            progress.check_cancelled()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        batch_ids = []
     rows = tuple(sorted(outcomes + invalid, key=lambda r: r.row))
     return ImportResult(
         workbook=path.name,
@@ -152,10 +181,27 @@ def import_decisions(
     )
 
 
+def _check_same_database(session: Session, name: str, exported_id: str, exported_from: str, here: str) -> None:
+    """Refuse, as a whole, a workbook exported from another database.
+
+    Activity ids are only row numbers of one database: in another database the
+    same id is some other person's activity.  A copy of this database (same
+    identity) is let through; its rows are still each checked.
+    """
+    if read_database_identity(session) == exported_id:
+        return
+    where = f" ({exported_from})" if exported_from else ""
+    raise WorkbookRefused(
+        f"“{name}” was exported from another TrustDesk database{where}, not from this one ({here}): its rows "
+        "would decide unrelated activities here. Nothing was imported; import it into the database it came "
+        "from, or export a fresh workbook from this one."
+    )
+
+
 def _apply(
-    session: object, db: Database, user_id: int, decisions: Sequence[RowDecision], progress: Progress
+    session: Session, db: Database, user_id: int, decisions: Sequence[RowDecision], progress: Progress
 ) -> tuple[list[RowOutcome], list[int]]:
-    scope = scope_for(session, user_id)  # type: ignore[arg-type]
+    scope = scope_for(session, user_id)
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it, so nothing was imported.")
     current = _current(session, [d.activity_id for d in decisions])
@@ -163,15 +209,25 @@ def _apply(
     groups: dict[tuple[PartnershipState, str], list[RowDecision]] = defaultdict(list)
     for d in decisions:
         found = current.get(d.activity_id)
-        if found is None:
-            outcomes.append(_outcome(d, Outcome.REFUSED, SkipReason.NOT_FOUND.value))
+        # Scope first: nothing else is said about an activity the user may not decide.
+        if found is None or not scope.can_see(Module.PARTNERSHIP_CPD, found.org_id):
+            outcomes.append(_outcome(d, Outcome.REFUSED, NOT_FOUND))
             continue
-        version, title, state = found
-        if version == d.version and d.title and title != d.title:
-            why = "it does not match this database's activity (was it exported from another database?)"
+        if not scope.can_act(Module.PARTNERSHIP_CPD, found.org_id):
+            outcomes.append(_outcome(d, Outcome.REFUSED, SkipReason.NOT_PERMITTED.value))
+            continue
+        differ = _differences(d, found)
+        if differ and found.version == d.version:
+            why = (
+                f"it does not match activity {d.activity_id}: the {differ} differ (was the hidden id edited, or "
+                "were rows copied over each other?)"
+            )
             outcomes.append(_outcome(d, Outcome.INVALID, why))
-        elif state is d.decision:
-            when = "since the export" if version != d.version else "before the export"
+        elif differ:
+            why = f"activity {d.activity_id} was changed since the export: the {differ} no longer match the row"
+            outcomes.append(_outcome(d, Outcome.CHANGED, why))
+        elif found.state is d.decision:
+            when = "since the export" if found.version != d.version else "before the export"
             outcomes.append(_outcome(d, Outcome.ALREADY, f"it was already {VERBS[d.decision]} {when}"))
         else:
             groups[(d.decision, d.reason)].append(d)
@@ -182,7 +238,7 @@ def _apply(
     for (decision, reason), rows in groups.items():
         by_id = {row.activity_id: row for row in rows}
         result = sign_off_in(
-            session,  # type: ignore[arg-type]
+            session,
             db,
             user_id,
             {row.activity_id: row.version for row in rows},
@@ -202,17 +258,64 @@ def _apply(
     return outcomes, batch_ids
 
 
-def _current(session: object, ids: list[int]) -> dict[int, tuple[int, str, PartnershipState]]:
-    found: dict[int, tuple[int, str, PartnershipState]] = {}
+@dataclass(frozen=True, slots=True)
+class _Now:
+    """An activity as the database has it, with what the workbook row shows of it."""
+
+    version: int
+    org_id: int
+    state: PartnershipState
+    title: str
+    individual: str
+    organisation: str
+    starts: date
+
+
+def _current(session: Session, ids: list[int]) -> dict[int, _Now]:
+    found: dict[int, _Now] = {}
     ordered = sorted(set(ids))
+    a = CpdActivity
+    columns = (
+        a.id,
+        a.version,
+        a.organisation_id,
+        a.partnership_state,
+        a.title,
+        Person.first_name + " " + Person.last_name,  # as the export writes the Individual
+        Organisation.name,
+        a.starts_on,
+    )
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
-        query = select(CpdActivity.id, CpdActivity.version, CpdActivity.title, CpdActivity.partnership_state).where(
-            CpdActivity.id.in_(chunk)
+        query = (
+            select(*columns)
+            .join(Job, Job.id == a.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == a.organisation_id)
+            .where(a.id.in_(chunk))
         )
-        for activity_id, version, title, state in session.execute(query):  # type: ignore[attr-defined]
-            found[activity_id] = (version, title, state)
+        for activity_id, *rest in session.execute(query):
+            found[activity_id] = _Now(*rest)
     return found
+
+
+def _differences(d: RowDecision, now: _Now) -> str:
+    """The identity cells of the row that do not describe the activity its hidden id names, in words."""
+    shown = (
+        (HEADERS[INDIVIDUAL_COL], _same(d.individual, now.individual)),
+        (HEADERS[ORGANISATION_COL], _same(d.organisation, now.organisation)),
+        (HEADERS[TITLE_COL], _same(d.title, now.title)),
+        (HEADERS[STARTS_COL], d.starts == now.starts),
+    )
+    names = [f"“{name}”" for name, same in shown if not same]
+    if not names:
+        return ""
+    return (" and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]) + " cells"
+
+
+def _same(typed: str, stored: str) -> bool:
+    """Equal but for runs of spaces, which spreadsheet programs may trim or collapse."""
+    return " ".join(typed.split()) == " ".join((stored or "").split())
 
 
 def _outcome(d: RowDecision, outcome: Outcome, why: str = "") -> RowOutcome:

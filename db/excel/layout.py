@@ -31,11 +31,28 @@ DECISION_VALUES: dict[str, PartnershipState] = {
 }
 MAX_REASON_CHARS = 2000
 
-#: refuse workbooks past these before (and while) reading them
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
-MAX_ROWS = 1_048_575  # Excel's own limit less the header
-MAX_COMPRESSION_RATIO = 200
+MAX_ROWS = 1_048_575  # Excel's own limit less the header: the most the export writes
+
+# The import refuses workbooks past these before parsing them (safety.check_workbook_file).
+# Measured on the largest workbook we export — the large demo's biggest period, 206,959
+# rows: 22.5 MB on disk, its sheet 207.6 MB unpacked at a ratio of 9.2 (no shared strings);
+# rewritten with shared strings and a decision on every row, as Excel saves it, 17.4 MB,
+# sheet 150.4 MB, shared strings 0.4 MB (13,642 distinct strings). Had every text cell been
+# unique, the shared strings would have been 70 MB. Each limit leaves room above the
+# measurement; the import of that largest workbook peaked at 267 MB of memory, and one
+# stretched to 300,000 rows, every row decided, at 266 MB (``/usr/bin/time -v``, dry run).
+MAX_IMPORT_ROWS = 300_000
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_SHEET_BYTES = 320 * 1024 * 1024  # per worksheet: streamed, so it costs time, not memory
+#: openpyxl and our reader hold every shared string in memory: 32 MB of the shortest
+#: strings (1.6 million) peaked at 164 MB
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+MAX_OTHER_PART_BYTES = 16 * 1024 * 1024  # styles, workbook, relationships, properties, theme
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+MAX_ENTRIES = 500
+#: deflate packs XML about 4–10 to 1; far more means padding built to blow up
+MAX_COMPRESSION_RATIO = 50
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024
 
 
 class Kind(enum.Enum):
@@ -85,9 +102,19 @@ HEADERS: tuple[str, ...] = tuple(column.header for column in COLUMNS)
 DECISION_COL = 0
 REASON_COL = 1
 INDIVIDUAL_COL = 2
+ORGANISATION_COL = 3
 TITLE_COL = 4
+STARTS_COL = 7
 ID_COL = len(COLUMNS) - 2
 VERSION_COL = len(COLUMNS) - 1
+#: the visible cells that must still describe the activity the hidden id names (none may be blank)
+IDENTITY_COLS = (INDIVIDUAL_COL, ORGANISATION_COL, TITLE_COL, STARTS_COL)
+#: hidden ids and versions are positive and fit the database's 32-bit integer columns
+MAX_ID = 2**31 - 1
+#: Excel's date serials: 1 is 1 Jan 1900, 2958465 is 31 Dec 9999
+MAX_DATE_SERIAL = 2_958_465
+#: Excel stores dates as days since 30 Dec 1899; ``date.toordinal()`` counts from 1 Jan 0001
+EXCEL_EPOCH_ORDINAL = 693594
 #: the columns a reviewer may type in; everything else is for reading
 EDITABLE = frozenset({DECISION_COL, REASON_COL})
 

@@ -19,7 +19,17 @@ import zipfile
 from pathlib import Path
 
 from db.errors import ValidationError
-from db.excel.layout import MAX_COMPRESSION_RATIO, MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES
+from db.excel.layout import (
+    MAX_COMPRESSION_RATIO,
+    MAX_ENTRIES,
+    MAX_FILE_BYTES,
+    MAX_IMPORT_ROWS,
+    MAX_OTHER_PART_BYTES,
+    MAX_SHARED_STRINGS_BYTES,
+    MAX_SHEET_BYTES,
+    MAX_UNCOMPRESSED_BYTES,
+    RATIO_CHECKED_FROM_BYTES,
+)
 
 #: what spreadsheet programs may treat as the start of a formula (OWASP "CSV injection")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -72,14 +82,40 @@ def check_workbook_file(path: Path) -> None:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
         raise WorkbookRefused(f"“{name}” is not an Excel workbook (.xlsx).")
-    total = sum(entry.file_size for entry in entries)
+    _check_sizes(name, entries)
+
+
+def _check_sizes(name: str, entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse, from the sizes the zip declares, anything past what a real budget workbook needs.
+
+    Python's zip reader never unpacks more than an entry declares (and fails
+    on a wrong checksum), so checking the declared sizes here is enough to
+    stop a workbook that would unpack to gigabytes before anything parses it.
+    """
+    bomb = f"“{name}” expands to an implausible size when opened (a damaged or crafted file); nothing was imported."
+    if len(entries) > MAX_ENTRIES:
+        raise WorkbookRefused(
+            f"“{name}” holds {len(entries):,} parts, far more than a budget workbook; nothing was imported."
+        )
+    total = 0
     for entry in entries:
-        if (
-            entry.compress_size
-            and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
-            and entry.file_size > (10 * 1024 * 1024)
-        ):
-            raise WorkbookRefused(f"“{name}” expands to an implausible size when opened; it was not imported.")
+        size = entry.file_size
+        total += size
+        if size >= RATIO_CHECKED_FROM_BYTES and size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
+            raise WorkbookRefused(bomb)
+        part = entry.filename.lower()
+        if part == "xl/sharedstrings.xml":
+            limit, what = MAX_SHARED_STRINGS_BYTES, "its shared-strings table"
+        elif part.startswith("xl/worksheets/"):
+            limit, what = MAX_SHEET_BYTES, f"its sheet part {entry.filename[:40]}"
+        else:
+            limit, what = MAX_OTHER_PART_BYTES, f"its part {entry.filename[:40]}"
+        if size > limit:
+            raise WorkbookRefused(
+                f"In “{name}”, {what} unpacks to {size / 1e6:,.0f} MB, more than a budget workbook of "
+                f"{MAX_IMPORT_ROWS:,} rows needs ({limit / 1e6:,.0f} MB); nothing was imported. "
+                "Export one academic period or organisation at a time."
+            )
     if total > MAX_UNCOMPRESSED_BYTES:
         raise WorkbookRefused(
             f"“{name}” holds {total / 1e6:,.0f} MB of sheet data, too much to be a TrustDesk budget workbook; "

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop.commands.failures import in_one_sentence
 from desktop.commands.progress_line import PercentProgress
 
 
@@ -33,21 +34,22 @@ def run(args: argparse.Namespace) -> int:
     from db.queries.activity_export import filter_from_options, user_id_named
     from desktop.commands.database import open_existing_database
 
-    db = open_existing_database(args)
-    try:
-        user_id = user_id_named(db, args.username)
-        filt = filter_from_options(
-            db,
-            period=args.period,
-            organisation=args.org,
-            state=args.state,
-            search=args.search,
-            sort=args.sort,
-            descending=not args.ascending,
-        )
-        result = export_workbook(db, user_id, filt, Path(args.out), progress=PercentProgress(sys.stderr))
-    finally:
-        db.dispose()
+    with in_one_sentence(f"export to “{Path(args.out).name}”", "no workbook was written"):
+        db = open_existing_database(args)
+        try:
+            user_id = user_id_named(db, args.username)
+            filt = filter_from_options(
+                db,
+                period=args.period,
+                organisation=args.org,
+                state=args.state,
+                search=args.search,
+                sort=args.sort,
+                descending=not args.ascending,
+            )
+            result = export_workbook(db, user_id, filt, Path(args.out), progress=PercentProgress(sys.stderr))
+        finally:
+            db.dispose()
     print(
         f"Exported {result.activities:,} activities and {result.budget_lines:,} budget lines to {result.path} "
         f"({result.elapsed_seconds:.1f} s)."

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop.commands.failures import in_one_sentence
 from desktop.commands.progress_line import PercentProgress
 
 DETAIL_LIMIT = 50
@@ -33,14 +34,16 @@ def run(args: argparse.Namespace) -> int:
     from db.queries.activity_export import user_id_named
     from desktop.commands.database import open_existing_database
 
-    db = open_existing_database(args)
-    try:
-        user_id = user_id_named(db, args.username)
-        result = import_decisions(
-            db, user_id, Path(args.file), dry_run=args.dry_run, progress=PercentProgress(sys.stderr)
-        )
-    finally:
-        db.dispose()
+    name = Path(args.file).name
+    with in_one_sentence(f"import decisions from “{name}”", "nothing was imported"):
+        db = open_existing_database(args)
+        try:
+            user_id = user_id_named(db, args.username)
+            result = import_decisions(
+                db, user_id, Path(args.file), dry_run=args.dry_run, progress=PercentProgress(sys.stderr)
+            )
+        finally:
+            db.dispose()
     exported = result.identity
     print(f"{result.workbook}: exported by {exported.get('exported_by', '?')} at {exported.get('exported_at', '?')}.")
     for warning in result.warnings:
