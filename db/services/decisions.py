@@ -31,6 +31,7 @@ from db.models import (
 )
 from db.progress import NullProgress, Progress
 from db.scope import scope_for
+from db.services.flood_fill import UNDECIDED_BEFORE
 from db.services.signoff import _chunks
 
 _RESTORED = (
@@ -108,10 +109,19 @@ def revert_batch(
                 AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
             )
         ).all()
+        if not entries and batch.source == "flood_fill":
+            entries = _pre_authorised_without_audit(session, batch_id)
         before = {entity_id: (b or {}) for entity_id, b, _a in entries}
         after_version = {entity_id: (a or {}).get("version") for entity_id, _b, a in entries}
         ids = sorted(before)
         total = len(ids)
+        if total != batch.activity_count:
+            # Never report an undo that changes nothing (or only part of the decision).
+            raise ValidationError(
+                f"This decision covered {batch.activity_count:,} activities but the audit log records "
+                f"{total:,} of them, so it cannot be undone as a whole; nothing was changed. "
+                "Decide the activities again by hand instead."
+            )
         current: dict[int, tuple[int, int | None, int]] = {}
         for done, chunk in enumerate(_chunks(ids)):
             query = select(
@@ -138,6 +148,18 @@ def revert_batch(
         batch.reverted_by_user_id = user_id
         progress.check_cancelled()
     return RevertResult(batch_id=batch_id, restored=tuple(ids))
+
+
+def _pre_authorised_without_audit(session, batch_id: int) -> list[tuple[int, dict, dict]]:
+    """A flood fill pre-authorised by an older TrustDesk wrote no decision audit rows.
+
+    What it did is still known exactly: it created each activity already
+    authorised (version 1) where it would otherwise have been pending, so the
+    rows still carrying the batch at version 1 are restored to pending; a row
+    changed since (a higher version) stops the undo as any changed row does.
+    """
+    rows = session.execute(select(CpdActivity.id).where(CpdActivity.decision_batch_id == batch_id)).scalars()
+    return [(activity_id, dict(UNDECIDED_BEFORE), {"version": 1}) for activity_id in rows]
 
 
 def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, progress, total) -> None:

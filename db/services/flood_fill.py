@@ -43,8 +43,20 @@ from db.models import (
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
 from db.scope import Scope, own_person_id, scope_for
+from db.services.signoff import Decided, record_decisions
 
 CHUNK = 2000
+PRE_AUTHORISED = "Pre-authorised by flood fill"
+# The partnership layer of a new activity before its pre-authorisation: what an undo restores.
+UNDECIDED_BEFORE = {
+    "partnership_state": PartnershipState.PENDING.value,
+    "version": None,
+    "partnership_decided_at": None,
+    "partnership_user_id": None,
+    "partnership_reason": None,
+    "decision_batch_id": None,
+    "charged_organisation_id": None,
+}
 MAX_NAMED = 5
 
 
@@ -149,7 +161,7 @@ def create_flood_fill(
                 decided_at=now,
                 user_id=user_id,
                 decision=PartnershipState.AUTHORISED,
-                reason="Pre-authorised by flood fill",
+                reason=PRE_AUTHORISED,
                 activity_count=total,
                 source="flood_fill",
             )
@@ -169,6 +181,9 @@ def create_flood_fill(
         session.flush()
 
         _insert_activities(session, user_id, spec, chosen, targets, (period_id, batch.id, decision_batch_id), progress)
+        if decision_batch_id is not None:
+            decided = Decided(now, user_id, db.identity, PartnershipState.AUTHORISED, PRE_AUTHORISED, decision_batch_id)
+            _record_pre_authorisation(session, decided, batch.id, spec.title)
         progress.report(total * 2, total * 2, f"Recording the flood fill of {total:,} activities…")
         session.execute(
             insert(AuditEntry.__table__),
@@ -337,6 +352,7 @@ def _insert_activities(
         "partnership_state": PartnershipState.AUTHORISED if authorised else PartnershipState.PENDING,
         "partnership_decided_at": now if authorised else None,
         "partnership_user_id": user_id if authorised else None,
+        "partnership_reason": PRE_AUTHORISED if authorised else None,
         "decision_batch_id": decision_batch_id,
         "completion_state": CompletionState.NOT_COMPLETED,
     }
@@ -350,6 +366,24 @@ def _insert_activities(
         _executemany(session, table, common, ("job_id", "organisation_id", "charged_organisation_id"), rows)
         done = min(start + CHUNK, total)
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
+
+
+def _record_pre_authorisation(session: Session, decided: Decided, batch_id: int, title: str) -> None:
+    """F5 is a partnership decision like any other: each activity gets its decision audit row and
+    notification (written by sign-off's own ``record_decisions``), so the individual hears of it and
+    "Recent decisions" can undo it row by row."""
+    connection = session.connection()
+    made = connection.execute(
+        select(CpdActivity.id, CpdActivity.job_id)
+        .where(CpdActivity.flood_fill_batch_id == batch_id)
+        .order_by(CpdActivity.id)
+    ).all()
+    for start in range(0, len(made), CHUNK):
+        record_decisions(
+            connection,
+            decided,
+            [(activity_id, job_id, title, UNDECIDED_BEFORE, 1) for activity_id, job_id in made[start : start + CHUNK]],
+        )
 
 
 def _executemany(

@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -253,43 +254,81 @@ def _apply(
         "charged_organisation_id": CpdActivity.organisation_id if authorised else None,
         "version": CpdActivity.version + 1,
     }
-    verb = "authorised" if authorised else "rejected"
     identity = db.identity  # asks the OS for the login name: once, not once per row
     connection = session.connection()  # Core statements: no ORM bookkeeping for rows we never load
     done = 0
     for chunk in _chunks(applied):
         connection.execute(update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values))
-        audit_rows = []
-        notes = []
-        for activity_id in chunk:
-            row = current[activity_id]
-            audit_rows.append(
-                {
-                    "at": now,
-                    "user_id": user_id,
-                    "db_identity": identity,
-                    "action": f"partnership_{verb}",
-                    "entity": "cpd_activity",
-                    "entity_id": activity_id,
-                    "before": row.before(),
-                    "after": {"partnership_state": decision.value, "version": row.version + 1},
-                    "reason": reason or None,
-                    "decision_batch_id": batch.id,
-                }
-            )
-            notes.append(
-                {
-                    "created_at": now,
-                    "recipient_job_id": row.job_id,
-                    "kind": f"partnership_{verb}",
-                    "subject": f"Your CPD request “{row.title}” was {verb} by the partnership",
-                    "body": reason,
-                    "activity_id": activity_id,
-                }
-            )
-        connection.execute(insert(AuditEntry.__table__), audit_rows)
-        connection.execute(insert(Notification.__table__), notes)
+        record_decisions(
+            connection,
+            Decided(now=now, user_id=user_id, identity=identity, decision=decision, reason=reason, batch_id=batch.id),
+            [
+                (activity_id, current[activity_id].job_id, current[activity_id].title, current[activity_id].before(),
+                 current[activity_id].version + 1)
+                for activity_id in chunk
+            ],
+        )  # fmt: skip
         done += len(chunk)
         progress.report(total + done, total * 2, f"Recording {done:,} of {len(applied):,} decisions…")
         progress.check_cancelled()
     return batch.id
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What every row of one partnership decision shares: when, who, what and why."""
+
+    now: datetime
+    user_id: int
+    identity: str
+    decision: PartnershipState
+    reason: str
+    batch_id: int
+
+
+def record_decisions(connection: Connection, decided: Decided, rows: Sequence[tuple[int, int, str, dict, int]]) -> None:
+    """Write one decision audit row and one notification per decided activity (C3, A2, N1).
+
+    The one place that says what a partnership decision leaves behind, used by
+    sign-off and by a pre-authorised flood fill alike, so that however an
+    activity comes to be authorised the individual is told and the log can
+    undo it.  ``rows`` are ``(activity_id, job_id, title, before, version_after)``;
+    ``before`` holds the partnership columns as they were (what an undo restores).
+    The caller's transaction holds the change itself.
+    """
+    verb = "authorised" if decided.decision is PartnershipState.AUTHORISED else "rejected"
+    action = f"partnership_{verb}"
+    subject = f"Your CPD request “{{}}” was {verb} by the partnership"
+    reason = decided.reason or None
+    connection.execute(
+        insert(AuditEntry.__table__),
+        [
+            {
+                "at": decided.now,
+                "user_id": decided.user_id,
+                "db_identity": decided.identity,
+                "action": action,
+                "entity": "cpd_activity",
+                "entity_id": activity_id,
+                "before": before,
+                "after": {"partnership_state": decided.decision.value, "version": version_after},
+                "reason": reason,
+                "decision_batch_id": decided.batch_id,
+            }
+            for activity_id, _job, _title, before, version_after in rows
+        ],
+    )
+    connection.execute(
+        insert(Notification.__table__),
+        [
+            {
+                "created_at": decided.now,
+                "recipient_job_id": job_id,
+                "kind": action,
+                "subject": subject.format(title),
+                "body": decided.reason,
+                "activity_id": activity_id,
+            }
+            for activity_id, job_id, title, _before, _version in rows
+        ],
+    )
