@@ -132,7 +132,7 @@ def test_a_stale_version_is_refused_and_nothing_changes(demo_db) -> None:
 def test_view_and_comment_users_and_other_schools_may_not_edit(demo_db) -> None:
     row = decidable(demo_db, "sam.patel", PartnershipState.AUTHORISED)
     edit = replace(current_edit(row), course_fee_pence=row.course_fee_pence + 1)
-    with pytest.raises(PermissionDenied, match="not change its dates or costs"):
+    with pytest.raises(PermissionDenied, match="not change the dates or costs"):
         edit_activity(demo_db, user_id(demo_db, "jo.evans"), row.id, row.version, edit)
 
     chris = user_id(demo_db, "chris.lee")

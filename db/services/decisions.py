@@ -23,14 +23,13 @@ from db.models import (
     CompletionState,
     CpdActivity,
     DecisionBatch,
-    Level,
     Module,
     Notification,
     PartnershipState,
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import scope_for
+from db.scope import require_central_action, scope_for
 from db.services.flood_fill import UNDECIDED_BEFORE
 from db.services.signoff import _chunks
 
@@ -139,10 +138,14 @@ def revert_batch(
                 f"{len(changed):,} of the {total:,} activities changed after this decision (ids {shown}), "
                 "so nothing was undone. Decide those rows again by hand instead."
             )
-        if any(not scope.can_act(Module.PARTNERSHIP_CPD, current[i][2], Level.DECIDE) for i in ids):
-            raise PermissionDenied(
-                "You may no longer decide for every organisation in this decision; nothing was undone."
-            )
+        require_central_action(
+            session,
+            scope,
+            Module.PARTNERSHIP_CPD,
+            {current[i][2] for i in ids},
+            "authorise or reject CPD",
+            then="So this decision cannot be undone; nothing was undone.",
+        )
         _restore(session, db, user_id, batch, ids, before, reason.strip(), progress, total)
         batch.reverted_at = utcnow()
         batch.reverted_by_user_id = user_id
@@ -229,8 +232,7 @@ def mark_completed(
         row = session.get(CpdActivity, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        if not scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE):
-            raise PermissionDenied("You may not record completion for this organisation.")
+        require_central_action(session, scope, Module.PARTNERSHIP_CPD, [row.organisation_id], "record completion")
         if row.version != shown_version:
             raise StaleData("Someone changed this activity since it was shown. Reload it and try again.")
         if completed_on < row.starts_on:

@@ -42,7 +42,7 @@ from db.models import (
 )
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
-from db.scope import Scope, own_person_id, scope_for
+from db.scope import Scope, central_action_refusals, own_person_id, require_central_action, scope_for
 from db.services.signoff import Decided, record_decisions
 
 CHUNK = 2000
@@ -247,24 +247,24 @@ def _check_targets(
             f"{len(inactive):,} of the chosen jobs are no longer active (ids {_named([str(i) for i in inactive])}). "
             "Nothing was created."
         )
-    outside = sorted(
-        {t.organisation for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id)}
-    )
-    if outside:
-        count = sum(1 for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id))
+    orgs = {t.organisation_id for t in targets.values()}
+    refused = central_action_refusals(session, scope, Module.FLOOD_FILL, orgs, "flood-fill staff")
+    if refused:
+        count = sum(1 for t in targets.values() if t.organisation_id in refused)
         raise PermissionDenied(
-            f"You may not flood-fill staff at {_named(outside)} ({count:,} of the chosen jobs). "
+            f"{count:,} of the chosen jobs cannot be flood-filled. {' '.join(list(refused.values())[:MAX_NAMED])}"
+            f"{f' (and {len(refused) - MAX_NAMED:,} more organisations)' if len(refused) > MAX_NAMED else ''} "
             "Remove them from the selection; nothing was created."
         )
     if spec.pre_authorise:
-        not_decidable = sorted(
-            {t.organisation for t in targets.values() if not scope.can_act(Module.PARTNERSHIP_CPD, t.organisation_id)}
+        require_central_action(
+            session,
+            scope,
+            Module.PARTNERSHIP_CPD,
+            orgs,
+            "authorise CPD",
+            then="This fill cannot be pre-authorised: untick pre-authorise or remove those staff; nothing was created.",
         )
-        if not_decidable:
-            raise PermissionDenied(
-                f"You may not authorise CPD at {_named(not_decidable)}, so this fill cannot be pre-authorised. "
-                "Untick pre-authorise or remove those staff; nothing was created."
-            )
         own_person = own_person_id(session, scope)
         if own_person is not None and any(t.person_id == own_person for t in targets.values()):
             raise PermissionDenied(

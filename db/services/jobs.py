@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
 from db.models import AuditEntry, Job, Level, Module, Organisation, OrgKind, Person
-from db.scope import scope_for
+from db.scope import require_central_action, scope_for
 
 MAX_FIELD = 40
 
@@ -46,6 +46,9 @@ def bring_up_job(
             raise ValidationError("This is already a partnership job.")
         if not scope.can_act(Module.STAFF, org.trust_id, Level.DECIDE):
             raise PermissionDenied("Only someone who may decide about staff at the trust can bring a job up.")
+        require_central_action(
+            session, scope, Module.STAFF, [org.id], "bring staff up into the partnership", then="Nothing was changed."
+        )
         name = session.scalar(select(Person.first_name + " " + Person.last_name).where(Person.id == job.person_id))
         already = session.scalar(
             select(Job.id).where(Job.person_id == job.person_id, Job.organisation_id == org.trust_id)

@@ -31,7 +31,7 @@ from db.models import (
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import Scope, own_person_id, scope_for
+from db.scope import Scope, central_action_refusals, own_person_id, scope_for
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -128,6 +128,9 @@ def sign_off_in(
     own_person = own_person_id(session, scope)
 
     current = _lock_rows(session, ids, progress, total)
+    refused = central_action_refusals(
+        session, scope, Module.PARTNERSHIP_CPD, {row.org for row in current.values()}, "authorise or reject CPD"
+    )
     applied: list[int] = []
     skipped: list[Skipped] = []
     for activity_id in ids:
@@ -135,7 +138,7 @@ def sign_off_in(
         if row is None:
             skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
             continue
-        why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
+        why = _why_not(row, shown_versions[activity_id], row.org not in refused, own_person)
         if why is None:
             applied.append(activity_id)
         else:
