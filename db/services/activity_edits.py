@@ -115,8 +115,6 @@ def edit_activity(
         row = _lock_row(session, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        if not scope.can_see(Module.PARTNERSHIP_CPD, row.organisation_id):
-            raise PermissionDenied("You may not see or change the CPD activities of that organisation.")
         require_central_action(
             session,
             scope,

@@ -40,15 +40,14 @@ def bring_up_job(
             raise NotFound("That job no longer exists; the list has been refreshed.")
         org = session.get(Organisation, job.organisation_id)
         scope = scope_for(session, user_id)
-        if not scope.can_see(Module.STAFF, job.organisation_id):
-            raise PermissionDenied("That job is outside the staff you may see.")
         if org.kind == OrgKind.TRUST or org.trust_id is None:
             raise ValidationError("This is already a partnership job.")
-        if not scope.can_act(Module.STAFF, org.trust_id, Level.DECIDE):
-            raise PermissionDenied("Only someone who may decide about staff at the trust can bring a job up.")
+        # The school's agreement first (D6): the sentence names the school and what it does not share.
         require_central_action(
             session, scope, Module.STAFF, [org.id], "bring staff up into the partnership", then="Nothing was changed."
         )
+        if not scope.can_act(Module.STAFF, org.trust_id, Level.DECIDE):
+            raise PermissionDenied("Only someone who may decide about staff at the trust can bring a job up.")
         name = session.scalar(select(Person.first_name + " " + Person.last_name).where(Person.id == job.person_id))
         already = session.scalar(
             select(Job.id).where(Job.person_id == job.person_id, Job.organisation_id == org.trust_id)
