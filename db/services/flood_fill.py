@@ -43,7 +43,7 @@ from db.models import (
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
 from db.scope import Scope, central_action_refusals, own_person_id, require_central_action, scope_for
-from db.services.signoff import Decided, record_decisions
+from db.services.signoff import Decided, record_decisions_of
 
 CHUNK = 2000
 PRE_AUTHORISED = "Pre-authorised by flood fill"
@@ -183,7 +183,7 @@ def create_flood_fill(
         _insert_activities(session, user_id, spec, chosen, targets, (period_id, batch.id, decision_batch_id), progress)
         if decision_batch_id is not None:
             decided = Decided(now, user_id, db.identity, PartnershipState.AUTHORISED, PRE_AUTHORISED, decision_batch_id)
-            _record_pre_authorisation(session, decided, batch.id, spec.title)
+            _record_pre_authorisation(session, decided, batch.id)
         progress.report(total * 2, total * 2, f"Recording the flood fill of {total:,} activities…")
         session.execute(
             insert(AuditEntry.__table__),
@@ -368,22 +368,14 @@ def _insert_activities(
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
 
 
-def _record_pre_authorisation(session: Session, decided: Decided, batch_id: int, title: str) -> None:
+def _record_pre_authorisation(session: Session, decided: Decided, batch_id: int) -> None:
     """F5 is a partnership decision like any other: each activity gets its decision audit row and
-    notification (written by sign-off's own ``record_decisions``), so the individual hears of it and
-    "Recent decisions" can undo it row by row."""
-    connection = session.connection()
-    made = connection.execute(
-        select(CpdActivity.id, CpdActivity.job_id)
-        .where(CpdActivity.flood_fill_batch_id == batch_id)
-        .order_by(CpdActivity.id)
-    ).all()
-    for start in range(0, len(made), CHUNK):
-        record_decisions(
-            connection,
-            decided,
-            [(activity_id, job_id, title, UNDECIDED_BEFORE, 1) for activity_id, job_id in made[start : start + CHUNK]],
-        )
+    notification, written by sign-off's own ``record_decisions_of``, so the individual hears of it
+    and "Recent decisions" can undo it row by row."""
+    made = select(CpdActivity.id, CpdActivity.job_id, CpdActivity.title).where(
+        CpdActivity.flood_fill_batch_id == batch_id
+    )
+    record_decisions_of(session.connection(), decided, made, UNDECIDED_BEFORE, 1)
 
 
 def _executemany(

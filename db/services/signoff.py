@@ -12,8 +12,9 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, cast, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -288,50 +289,108 @@ class Decided:
     reason: str
     batch_id: int
 
+    @property
+    def verb(self) -> str:
+        return "authorised" if self.decision is PartnershipState.AUTHORISED else "rejected"
+
+    @property
+    def action(self) -> str:
+        return f"partnership_{self.verb}"
+
+
+def _audit_row(decided: Decided, before: dict | None, version_after: int | None) -> dict[str, Any]:
+    """Every column of a decision's audit row but the activity's id."""
+    return {
+        "at": decided.now,
+        "user_id": decided.user_id,
+        "db_identity": decided.identity,
+        "action": decided.action,
+        "entity": "cpd_activity",
+        "before": before,
+        "after": {"partnership_state": decided.decision.value, "version": version_after},
+        "reason": decided.reason or None,
+        "decision_batch_id": decided.batch_id,
+    }
+
+
+def _notice_row(decided: Decided) -> dict[str, Any]:
+    """Every column of a decision's notification but the activity, its job and its title."""
+    return {"created_at": decided.now, "kind": decided.action, "body": decided.reason}
+
+
+def _subject(decided: Decided) -> tuple[str, str]:
+    """The notification's subject, before and after the activity's title."""
+    return "Your CPD request “", f"” was {decided.verb} by the partnership"
+
 
 def record_decisions(connection: Connection, decided: Decided, rows: Sequence[tuple[int, int, str, dict, int]]) -> None:
     """Write one decision audit row and one notification per decided activity (C3, A2, N1).
 
     The one place that says what a partnership decision leaves behind, used by
-    sign-off and by a pre-authorised flood fill alike, so that however an
-    activity comes to be authorised the individual is told and the log can
-    undo it.  ``rows`` are ``(activity_id, job_id, title, before, version_after)``;
-    ``before`` holds the partnership columns as they were (what an undo restores).
-    The caller's transaction holds the change itself.
+    sign-off and (set-based, ``record_decisions_of``) by a pre-authorised flood
+    fill alike, so that however an activity comes to be authorised the
+    individual is told and the log can undo it.  ``rows`` are
+    ``(activity_id, job_id, title, before, version_after)``; ``before`` holds the
+    partnership columns as they were (what an undo restores).  The caller's
+    transaction holds the change itself.
     """
-    verb = "authorised" if decided.decision is PartnershipState.AUTHORISED else "rejected"
-    action = f"partnership_{verb}"
-    subject = f"Your CPD request “{{}}” was {verb} by the partnership"
-    reason = decided.reason or None
+    opening, closing = _subject(decided)
     connection.execute(
         insert(AuditEntry.__table__),
-        [
-            {
-                "at": decided.now,
-                "user_id": decided.user_id,
-                "db_identity": decided.identity,
-                "action": action,
-                "entity": "cpd_activity",
-                "entity_id": activity_id,
-                "before": before,
-                "after": {"partnership_state": decided.decision.value, "version": version_after},
-                "reason": reason,
-                "decision_batch_id": decided.batch_id,
-            }
-            for activity_id, _job, _title, before, version_after in rows
-        ],
-    )
+        [{**_audit_row(decided, before, version_after), "entity_id": activity_id}
+         for activity_id, _job, _title, before, version_after in rows],
+    )  # fmt: skip
+    notice = _notice_row(decided)
     connection.execute(
         insert(Notification.__table__),
-        [
-            {
-                "created_at": decided.now,
-                "recipient_job_id": job_id,
-                "kind": action,
-                "subject": subject.format(title),
-                "body": decided.reason,
-                "activity_id": activity_id,
-            }
-            for activity_id, job_id, title, _before, _version in rows
-        ],
+        [{**notice, "recipient_job_id": job_id, "subject": f"{opening}{title}{closing}", "activity_id": activity_id}
+         for activity_id, job_id, title, _before, _version in rows],
+    )  # fmt: skip
+
+
+def record_decisions_of(
+    connection: Connection, decided: Decided, activities: Select, before: dict, version_after: int
+) -> None:
+    """``record_decisions`` for many activities that were all in the same state before, in two
+    INSERT … SELECT statements: the rows never travel through Python, which keeps a pre-authorised
+    flood fill of thousands of jobs close to the cost of inserting the activities themselves.
+
+    ``activities`` selects the activities' ``id``, ``job_id`` and ``title`` columns.
+    """
+    chosen = activities.subquery()
+    cast_to_type = connection.dialect.name == "postgresql"
+    audit = AuditEntry.__table__
+    constants = _audit_row(decided, before, version_after)
+    connection.execute(
+        insert(audit).from_select(
+            [*constants, "entity_id"],
+            select(*(_constant(audit, name, value, cast_to_type) for name, value in constants.items()), chosen.c.id),
+        )
     )
+    notes = Notification.__table__
+    opening, closing = _subject(decided)
+    notice = _notice_row(decided)
+    connection.execute(
+        insert(notes).from_select(
+            [*notice, "recipient_job_id", "subject", "activity_id"],
+            select(
+                *(_constant(notes, name, value, cast_to_type) for name, value in notice.items()),
+                chosen.c.job_id,
+                literal(opening) + chosen.c.title + literal(closing),
+                chosen.c.id,
+            ),
+        )
+    )
+
+
+def _constant(table: Table, name: str, value: Any, cast_to_type: bool) -> ColumnElement:
+    """A value for every selected row, bound with its column's type (JSON, dates) or NULL.
+
+    PostgreSQL types a bare parameter in a SELECT list as text, so there it is cast to the
+    column's type; SQLite would turn ``CAST(… AS JSON)`` into a number, so there it is not.
+    """
+    if value is None:
+        return null().label(name)
+    column = table.c[name]
+    bound = literal(value, type_=column.type)
+    return (cast(bound, column.type) if cast_to_type else bound).label(name)
