@@ -224,3 +224,16 @@ def test_the_programs_own_paths_work_for_the_login(demo_db, sams_login, spec) ->
         identities = set(session.scalars(select(AuditEntry.db_identity).where(AuditEntry.user_id == sam)))
     assert made == [PartnershipState.AUTHORISED] * 8
     assert sams_login.identity in identities
+
+
+def test_migrating_narrows_the_grants_of_a_login_linked_before(demo_db, sams_login) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    with demo_db.engine.begin() as connection:  # as an older link-login left it: everything on every table
+        connection.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{sams_login.identity}"')
+        command.downgrade(alembic_config(connection), "0002")
+        command.upgrade(alembic_config(connection), "head")
+    _refused(sams_login, "UPDATE app_users SET is_primary = true", match="permission denied")
+    _refused(sams_login, _decide_sql(_pending(demo_db, 1)[0], user_id(demo_db, "sam.patel")), match="audit entry")
