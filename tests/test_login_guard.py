@@ -19,7 +19,8 @@ from db.engine import Database, DatabaseTarget
 from db.migrate import open_database
 from db.models import AuditEntry, CpdActivity, Job, PartnershipState
 from db.server_logins import link_login
-from db.services.decisions import revert_batch
+from db.services.activity_edits import current_edit, edit_activity
+from db.services.decisions import mark_completed, revert_batch
 from db.services.flood_fill import create_flood_fill
 from db.services.signoff import sign_off
 from tests.helpers import own_person_id, pending_elsewhere, user_id
@@ -208,13 +209,22 @@ def test_the_login_has_no_rights_the_program_does_not_use(sams_login, statement)
 
 
 def test_the_programs_own_paths_work_for_the_login(demo_db, sams_login, spec) -> None:  # noqa: F811
-    """Sign-off, undo and a pre-authorised flood fill, all as the linked login: each passes the guard."""
+    """Sign-off, undo, an edit, completion and a pre-authorised flood fill as the linked login: all pass the guard."""
     sam = user_id(sams_login, "sam.patel")
     ticked = pending_elsewhere(sams_login, "sam.patel", decidable_orgs(sams_login, "sam.patel"), limit=5)
     decided = sign_off(sams_login, sam, ticked, PartnershipState.AUTHORISED, "Agreed")
     assert sorted(decided.applied) == sorted(ticked)
     revert_batch(sams_login, sam, decided.batch_id)
     assert set(states(demo_db, list(ticked)).values()) == {PartnershipState.PENDING}
+    again = sign_off(sams_login, sam, {i: v + 2 for i, v in ticked.items()}, PartnershipState.AUTHORISED, "Agreed")
+    first = min(ticked)
+    with sams_login.read() as session:
+        row = session.get(CpdActivity, first)
+        edit = replace(current_edit(row), travel_cost_pence=row.travel_cost_pence + 500)
+        starts_on = row.starts_on
+    edited = edit_activity(sams_login, sam, first, ticked[first] + 3, edit, "Train fare")  # C5: back to re-decide
+    assert edited.state is PartnershipState.NEEDS_REAUTHORISATION and again.batch_id is not None
+    mark_completed(sams_login, sam, first, edited.version, starts_on)
 
     jobs = fillable_jobs(sams_login, "sam.patel", limit=8)
     fill = create_flood_fill(sams_login, sam, replace(spec, pre_authorise=True), jobs)
