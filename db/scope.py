@@ -10,12 +10,13 @@ itself is not limited by the agreement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.errors import PermissionDenied
 from db.models import (
     AppUser,
     DataSharingAgreement,
@@ -146,3 +147,70 @@ def _through_trust(module: Module, granted: Level) -> Callable[[SharingLevel, bo
     if module == Module.ORGANISATIONS:
         return lambda _shared, _restricted: granted
     return lambda shared, _restricted: Level.NONE if shared < SharingLevel.INSTITUTION else granted
+
+
+_SHARES = {
+    SharingLevel.NONE: "no data",
+    SharingLevel.INSTITUTION: "institution data only",
+    SharingLevel.MIS: "MIS data but not group actions",
+}
+
+
+def central_action_refusals(
+    session: Session, scope: Scope, module: Module, org_ids: Iterable[int], doing: str
+) -> dict[int, str]:
+    """For each organisation where the user may not ``doing`` (e.g. "authorise CPD"), the sentence why.
+
+    The one answer to "may this change touch that school?" (A1, D6), so a new
+    central action cannot forget the agreement.  A role held at the school
+    itself is not limited by the agreement; a role held at the trust reaches a
+    member school only if it shares group actions (D5, D6); everything else
+    (P3 restriction, the role's own level) is what ``scope`` says.
+    """
+    wanted = sorted(set(org_ids))
+    if not wanted:
+        return {}
+    orgs = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.trust_id, DataSharingAgreement.level)
+        .outerjoin(DataSharingAgreement, DataSharingAgreement.organisation_id == Organisation.id)
+        .where(Organisation.id.in_(wanted))
+    ).all()
+    granted_at = set(
+        session.scalars(
+            select(RoleAssignment.organisation_id)
+            .join(RolePermission, RolePermission.role_id == RoleAssignment.role_id)
+            .where(
+                RoleAssignment.user_id == scope.user_id,
+                RolePermission.module == module,
+                RolePermission.level >= int(Level.DECIDE),
+            )
+        )
+    )
+    refusals: dict[int, str] = {}
+    for org_id, name, trust_id, shared in orgs:
+        shared = SharingLevel(shared if shared is not None else SharingLevel.NONE)
+        central = org_id not in granted_at and trust_id is not None and trust_id in granted_at
+        if central and shared < SharingLevel.GROUP_ACTIONS:
+            refusals[org_id] = (
+                f"{name} shares {_SHARES[shared]} with the trust, so no central action touches it "
+                f"and you may not {doing} there."
+            )
+        elif not scope.can_act(module, org_id, Level.DECIDE):
+            refusals[org_id] = f"You may not {doing} at {name}."
+    for org_id in set(wanted) - {row[0] for row in orgs}:
+        refusals[org_id] = f"You may not {doing} there: that organisation no longer exists."
+    return refusals
+
+
+def require_central_action(
+    session: Session, scope: Scope, module: Module, org_ids: Iterable[int], doing: str, *, then: str = ""
+) -> None:
+    """Raise PermissionDenied, naming the schools and the missing sharing level, unless the user may
+    ``doing`` at every one of ``org_ids``; ``then`` says what happened (e.g. "Nothing was changed.")."""
+    refusals = central_action_refusals(session, scope, module, org_ids, doing)
+    if refusals:
+        sentences = list(refusals.values())
+        shown = " ".join(sentences[:3]) + (
+            f" (and {len(sentences) - 3:,} more organisations)" if len(sentences) > 3 else ""
+        )
+        raise PermissionDenied(f"{shown} {then}".strip())

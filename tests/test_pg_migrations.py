@@ -23,7 +23,13 @@ def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_e
             triggers = connection.exec_driver_sql(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass AND NOT tgisinternal"
             ).scalars()
-            assert set(triggers) == {"audit_log_no_change", "audit_log_no_truncate"}
+            assert set(triggers) == {"audit_log_no_change", "audit_log_no_truncate", "audit_log_stamp_identity"}
+            command.downgrade(alembic_config(connection), "0002")
+            triggers = connection.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'cpd_activities'::regclass AND NOT tgisinternal"
+            ).scalars()
+            assert set(triggers) == set()
+            command.upgrade(alembic_config(connection), "head")
             command.downgrade(alembic_config(connection), "base")
             assert set(inspect(connection).get_table_names()) <= {"alembic_version"}
             command.upgrade(alembic_config(connection), "head")

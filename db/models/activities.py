@@ -171,7 +171,7 @@ Index("ix_cpd_activities_job_start", CpdActivity.job_id, CpdActivity.starts_on)
 Index("ix_cpd_activities_training_event_id", CpdActivity.training_event_id)
 Index("ix_cpd_activities_flood_fill_batch_id", CpdActivity.flood_fill_batch_id)
 Index("ix_cpd_activities_decision_batch_id", CpdActivity.decision_batch_id)
-# Sorting by a decision layer (migration 0006): the first page is read in index order, not sorted.
+# Sorting by a decision layer (migration 0004): the first page is read in index order, not sorted.
 Index("ix_cpd_activities_line_manager_state_id", CpdActivity.line_manager_state, CpdActivity.id)
 Index("ix_cpd_activities_cpd_team_state_id", CpdActivity.cpd_team_state, CpdActivity.id)
 Index("ix_cpd_activities_partnership_state_id", CpdActivity.partnership_state, CpdActivity.id)

@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, CpdActivity, Job, Level, Module, Notification, PartnershipState, utcnow
+from db.models import AuditEntry, CpdActivity, Job, Module, Notification, PartnershipState, utcnow
 from db.periods import ensure_period
-from db.scope import own_person_id, scope_for
+from db.scope import own_person_id, require_central_action, scope_for
 
 #: The stored total (a computed column) and every cost are 32-bit integers of pence.
 MAX_TOTAL_PENCE = 2_147_483_647
@@ -115,13 +115,14 @@ def edit_activity(
         row = _lock_row(session, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        if not scope.can_see(Module.PARTNERSHIP_CPD, row.organisation_id):
-            raise PermissionDenied("You may not see or change the CPD activities of that organisation.")
-        if not scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE):
-            raise PermissionDenied(
-                "You may view this activity but not change its dates or costs: "
-                "that needs permission to decide partnership CPD for its organisation."
-            )
+        require_central_action(
+            session,
+            scope,
+            Module.PARTNERSHIP_CPD,
+            [row.organisation_id],
+            "change the dates or costs of CPD activities",
+            then="Nothing was changed.",
+        )
         own_person = own_person_id(session, scope)
         if own_person is not None and own_person == session.scalar(select(Job.person_id).where(Job.id == row.job_id)):
             raise PermissionDenied(

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AcademicPeriod, AuditEntry, Budget, Level, Module, Organisation, utcnow
-from db.scope import scope_for
+from db.errors import NotFound, StaleData, ValidationError
+from db.models import AcademicPeriod, AuditEntry, Budget, Module, Organisation, utcnow
+from db.scope import require_central_action, scope_for
 
 MAX_BUDGET_PENCE = 100_000_000_00  # £100m: anything above is a typing slip
 
@@ -39,8 +39,8 @@ def set_budget(
         period = session.get(AcademicPeriod, period_id)
         if org is None or period is None:
             raise NotFound("That organisation or period no longer exists.")
-        if not scope_for(session, user_id).can_act(Module.BUDGETS, organisation_id, Level.DECIDE):
-            raise PermissionDenied(f"You may not set the budget of {org.name}.")
+        scope = scope_for(session, user_id)
+        require_central_action(session, scope, Module.BUDGETS, [organisation_id], "set the CPD budget")
         budget = session.scalar(
             select(Budget).where(Budget.organisation_id == organisation_id, Budget.period_id == period_id)
         )

@@ -24,7 +24,6 @@ from db.models import (
     CpdActivity,
     CpdTeamState,
     DecisionBatch,
-    Level,
     LineManagerState,
     Module,
     Notification,
@@ -32,7 +31,8 @@ from db.models import (
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import scope_for
+from db.scope import require_central_action, scope_for
+from db.services.flood_fill import UNDECIDED_BEFORE
 from db.services.signoff import _chunks
 
 _RESTORED = (
@@ -110,10 +110,19 @@ def revert_batch(
                 AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
             )
         ).all()
+        if not entries and batch.source == "flood_fill":
+            entries = _pre_authorised_without_audit(session, batch_id)
         before = {entity_id: (b or {}) for entity_id, b, _a in entries}
         after_version = {entity_id: (a or {}).get("version") for entity_id, _b, a in entries}
         ids = sorted(before)
         total = len(ids)
+        if total != batch.activity_count:
+            # Never report an undo that changes nothing (or only part of the decision).
+            raise ValidationError(
+                f"This decision covered {batch.activity_count:,} activities but the audit log records "
+                f"{total:,} of them, so it cannot be undone as a whole; nothing was changed. "
+                "Decide the activities again by hand instead."
+            )
         current: dict[int, tuple[int, int | None, int]] = {}
         for done, chunk in enumerate(_chunks(ids)):
             query = select(
@@ -131,15 +140,31 @@ def revert_batch(
                 f"{len(changed):,} of the {total:,} activities changed after this decision (ids {shown}), "
                 "so nothing was undone. Decide those rows again by hand instead."
             )
-        if any(not scope.can_act(Module.PARTNERSHIP_CPD, current[i][2], Level.DECIDE) for i in ids):
-            raise PermissionDenied(
-                "You may no longer decide for every organisation in this decision; nothing was undone."
-            )
+        require_central_action(
+            session,
+            scope,
+            Module.PARTNERSHIP_CPD,
+            {current[i][2] for i in ids},
+            "authorise or reject CPD",
+            then="So this decision cannot be undone; nothing was undone.",
+        )
         _restore(session, db, user_id, batch, ids, before, reason.strip(), progress, total)
         batch.reverted_at = utcnow()
         batch.reverted_by_user_id = user_id
         progress.check_cancelled()
     return RevertResult(batch_id=batch_id, restored=tuple(ids))
+
+
+def _pre_authorised_without_audit(session, batch_id: int) -> list[tuple[int, dict, dict]]:
+    """A flood fill pre-authorised by an older TrustDesk wrote no decision audit rows.
+
+    What it did is still known exactly: it created each activity already
+    authorised (version 1) where it would otherwise have been pending, so the
+    rows still carrying the batch at version 1 are restored to pending; a row
+    changed since (a higher version) stops the undo as any changed row does.
+    """
+    rows = session.execute(select(CpdActivity.id).where(CpdActivity.decision_batch_id == batch_id)).scalars()
+    return [(activity_id, dict(UNDECIDED_BEFORE), {"version": 1}) for activity_id in rows]
 
 
 def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, progress, total) -> None:
@@ -235,8 +260,7 @@ def mark_completed(
         row = session.get(CpdActivity, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        if not scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE):
-            raise PermissionDenied("You may not record completion for this organisation.")
+        require_central_action(session, scope, Module.PARTNERSHIP_CPD, [row.organisation_id], "record completion")
         if row.version != shown_version:
             raise StaleData("Someone changed this activity since it was shown. Reload it and try again.")
         if completed_on < row.starts_on:

@@ -42,9 +42,21 @@ from db.models import (
 )
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
-from db.scope import Scope, own_person_id, scope_for
+from db.scope import Scope, central_action_refusals, own_person_id, require_central_action, scope_for
+from db.services.signoff import Decided, record_decisions_of
 
 CHUNK = 2000
+PRE_AUTHORISED = "Pre-authorised by flood fill"
+# The partnership layer of a new activity before its pre-authorisation: what an undo restores.
+UNDECIDED_BEFORE = {
+    "partnership_state": PartnershipState.PENDING.value,
+    "version": None,
+    "partnership_decided_at": None,
+    "partnership_user_id": None,
+    "partnership_reason": None,
+    "decision_batch_id": None,
+    "charged_organisation_id": None,
+}
 MAX_NAMED = 5
 
 
@@ -149,7 +161,7 @@ def create_flood_fill(
                 decided_at=now,
                 user_id=user_id,
                 decision=PartnershipState.AUTHORISED,
-                reason="Pre-authorised by flood fill",
+                reason=PRE_AUTHORISED,
                 activity_count=total,
                 source="flood_fill",
             )
@@ -169,6 +181,9 @@ def create_flood_fill(
         session.flush()
 
         _insert_activities(session, user_id, spec, chosen, targets, (period_id, batch.id, decision_batch_id), progress)
+        if decision_batch_id is not None:
+            decided = Decided(now, user_id, db.identity, PartnershipState.AUTHORISED, PRE_AUTHORISED, decision_batch_id)
+            _record_pre_authorisation(session, decided, batch.id)
         progress.report(total * 2, total * 2, f"Recording the flood fill of {total:,} activities…")
         session.execute(
             insert(AuditEntry.__table__),
@@ -233,24 +248,24 @@ def _check_targets(
             "Nothing was created."
         )
     _check_visible(session, scope, targets)
-    outside = sorted(
-        {t.organisation for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id)}
-    )
-    if outside:
-        count = sum(1 for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id))
+    orgs = {t.organisation_id for t in targets.values()}
+    refused = central_action_refusals(session, scope, Module.FLOOD_FILL, orgs, "flood-fill staff")
+    if refused:
+        count = sum(1 for t in targets.values() if t.organisation_id in refused)
         raise PermissionDenied(
-            f"You may not flood-fill staff at {_named(outside)} ({count:,} of the chosen jobs). "
+            f"{count:,} of the chosen jobs cannot be flood-filled. {' '.join(list(refused.values())[:MAX_NAMED])}"
+            f"{f' (and {len(refused) - MAX_NAMED:,} more organisations)' if len(refused) > MAX_NAMED else ''} "
             "Remove them from the selection; nothing was created."
         )
     if spec.pre_authorise:
-        not_decidable = sorted(
-            {t.organisation for t in targets.values() if not scope.can_act(Module.PARTNERSHIP_CPD, t.organisation_id)}
+        require_central_action(
+            session,
+            scope,
+            Module.PARTNERSHIP_CPD,
+            orgs,
+            "authorise CPD",
+            then="This fill cannot be pre-authorised: untick pre-authorise or remove those staff; nothing was created.",
         )
-        if not_decidable:
-            raise PermissionDenied(
-                f"You may not authorise CPD at {_named(not_decidable)}, so this fill cannot be pre-authorised. "
-                "Untick pre-authorise or remove those staff; nothing was created."
-            )
         own_person = own_person_id(session, scope)
         if own_person is not None and any(t.person_id == own_person for t in targets.values()):
             raise PermissionDenied(
@@ -362,6 +377,7 @@ def _insert_activities(
         "partnership_state": PartnershipState.AUTHORISED if authorised else PartnershipState.PENDING,
         "partnership_decided_at": now if authorised else None,
         "partnership_user_id": user_id if authorised else None,
+        "partnership_reason": PRE_AUTHORISED if authorised else None,
         "decision_batch_id": decision_batch_id,
         "completion_state": CompletionState.NOT_COMPLETED,
     }
@@ -375,6 +391,16 @@ def _insert_activities(
         _executemany(session, table, common, ("job_id", "organisation_id", "charged_organisation_id"), rows)
         done = min(start + CHUNK, total)
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
+
+
+def _record_pre_authorisation(session: Session, decided: Decided, batch_id: int) -> None:
+    """F5 is a partnership decision like any other: each activity gets its decision audit row and
+    notification, written by sign-off's own ``record_decisions_of``, so the individual hears of it
+    and "Recent decisions" can undo it row by row."""
+    made = select(CpdActivity.id, CpdActivity.job_id, CpdActivity.title).where(
+        CpdActivity.flood_fill_batch_id == batch_id
+    )
+    record_decisions_of(session.connection(), decided, made, UNDECIDED_BEFORE, 1)
 
 
 def _executemany(

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
 from db.models import AuditEntry, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, OrgKind
-from db.scope import scope_for
+from db.scope import require_central_action, scope_for
 
 MAX_NAME = 120
 CHUNK = 2000  # ids per IN list: well under SQLite's and PostgreSQL's limits
@@ -198,10 +198,9 @@ def set_membership(db: Database, user_id: int, group_id: int, job_id: int, membe
         if job is None:
             raise NotFound("That job no longer exists; the list has been refreshed.")
         scope = scope_for(session, user_id)
-        if not (
-            scope.can_act(Module.GROUPS, category.organisation_id) and scope.can_act(Module.GROUPS, job.organisation_id)
-        ):
-            raise PermissionDenied("You may not change this group's members at that organisation.")
+        require_central_action(
+            session, scope, Module.GROUPS, {category.organisation_id, job.organisation_id}, "change group members"
+        )
         existing = session.get(GroupMembership, (group_id, job_id))
         if (existing is not None) == member:
             state = "already in" if member else "no longer in"

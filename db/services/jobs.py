@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
 from db.models import AuditEntry, Job, Level, Module, Organisation, OrgKind, Person
-from db.scope import scope_for
+from db.scope import require_central_action, scope_for
 
 MAX_FIELD = 40
 
@@ -40,10 +40,12 @@ def bring_up_job(
             raise NotFound("That job no longer exists; the list has been refreshed.")
         org = session.get(Organisation, job.organisation_id)
         scope = scope_for(session, user_id)
-        if not scope.can_see(Module.STAFF, job.organisation_id):
-            raise PermissionDenied("That job is outside the staff you may see.")
         if org.kind == OrgKind.TRUST or org.trust_id is None:
             raise ValidationError("This is already a partnership job.")
+        # The school's agreement first (D6): the sentence names the school and what it does not share.
+        require_central_action(
+            session, scope, Module.STAFF, [org.id], "bring staff up into the partnership", then="Nothing was changed."
+        )
         if not scope.can_act(Module.STAFF, org.trust_id, Level.DECIDE):
             raise PermissionDenied("Only someone who may decide about staff at the trust can bring a job up.")
         name = session.scalar(select(Person.first_name + " " + Person.last_name).where(Person.id == job.person_id))

@@ -11,8 +11,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, cast, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -32,7 +34,7 @@ from db.models import (
 )
 from db.progress import NullProgress, Progress
 from db.queries.decidability import decide_rules_in
-from db.scope import Scope, own_person_id, scope_for
+from db.scope import Scope, central_action_refusals, own_person_id, scope_for
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -132,6 +134,9 @@ def sign_off_in(
     unshared = decide_rules_in(session, scope).unshared_orgs  # to say *why* a school is out of reach (D6)
 
     current = _lock_rows(session, ids, progress, total)
+    refused = central_action_refusals(
+        session, scope, Module.PARTNERSHIP_CPD, {row.org for row in current.values()}, "authorise or reject CPD"
+    )
     applied: list[int] = []
     skipped: list[Skipped] = []
     for activity_id in ids:
@@ -139,7 +144,8 @@ def sign_off_in(
         if row is None:
             skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
             continue
-        why = _why_not(row, shown_versions[activity_id], scope.can_act(Module.PARTNERSHIP_CPD, row.org), own_person)
+        permitted = scope.can_act(Module.PARTNERSHIP_CPD, row.org) and row.org not in refused
+        why = _why_not(row, shown_versions[activity_id], permitted, own_person)
         if why is SkipReason.NOT_PERMITTED and row.org in unshared:
             why = SkipReason.NOT_SHARED
         if why is None:
@@ -263,43 +269,139 @@ def _apply(
         "charged_organisation_id": CpdActivity.organisation_id if authorised else None,
         "version": CpdActivity.version + 1,
     }
-    verb = "authorised" if authorised else "rejected"
     identity = db.identity  # asks the OS for the login name: once, not once per row
     connection = session.connection()  # Core statements: no ORM bookkeeping for rows we never load
     done = 0
     for chunk in _chunks(applied):
         connection.execute(update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values))
-        audit_rows = []
-        notes = []
-        for activity_id in chunk:
-            row = current[activity_id]
-            audit_rows.append(
-                {
-                    "at": now,
-                    "user_id": user_id,
-                    "db_identity": identity,
-                    "action": f"partnership_{verb}",
-                    "entity": "cpd_activity",
-                    "entity_id": activity_id,
-                    "before": row.before(),
-                    "after": {"partnership_state": decision.value, "version": row.version + 1},
-                    "reason": reason or None,
-                    "decision_batch_id": batch.id,
-                }
-            )
-            notes.append(
-                {
-                    "created_at": now,
-                    "recipient_job_id": row.job_id,
-                    "kind": f"partnership_{verb}",
-                    "subject": f"Your CPD request “{row.title}” was {verb} by the partnership",
-                    "body": reason,
-                    "activity_id": activity_id,
-                }
-            )
-        connection.execute(insert(AuditEntry.__table__), audit_rows)
-        connection.execute(insert(Notification.__table__), notes)
+        record_decisions(
+            connection,
+            Decided(now=now, user_id=user_id, identity=identity, decision=decision, reason=reason, batch_id=batch.id),
+            [
+                (activity_id, current[activity_id].job_id, current[activity_id].title, current[activity_id].before(),
+                 current[activity_id].version + 1)
+                for activity_id in chunk
+            ],
+        )  # fmt: skip
         done += len(chunk)
         progress.report(total + done, total * 2, f"Recording {done:,} of {len(applied):,} decisions…")
         progress.check_cancelled()
     return batch.id
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What every row of one partnership decision shares: when, who, what and why."""
+
+    now: datetime
+    user_id: int
+    identity: str
+    decision: PartnershipState
+    reason: str
+    batch_id: int
+
+    @property
+    def verb(self) -> str:
+        return "authorised" if self.decision is PartnershipState.AUTHORISED else "rejected"
+
+    @property
+    def action(self) -> str:
+        return f"partnership_{self.verb}"
+
+
+def _audit_row(decided: Decided, before: dict | None, version_after: int | None) -> dict[str, Any]:
+    """Every column of a decision's audit row but the activity's id."""
+    return {
+        "at": decided.now,
+        "user_id": decided.user_id,
+        "db_identity": decided.identity,
+        "action": decided.action,
+        "entity": "cpd_activity",
+        "before": before,
+        "after": {"partnership_state": decided.decision.value, "version": version_after},
+        "reason": decided.reason or None,
+        "decision_batch_id": decided.batch_id,
+    }
+
+
+def _notice_row(decided: Decided) -> dict[str, Any]:
+    """Every column of a decision's notification but the activity, its job and its title."""
+    return {"created_at": decided.now, "kind": decided.action, "body": decided.reason}
+
+
+def _subject(decided: Decided) -> tuple[str, str]:
+    """The notification's subject, before and after the activity's title."""
+    return "Your CPD request “", f"” was {decided.verb} by the partnership"
+
+
+def record_decisions(connection: Connection, decided: Decided, rows: Sequence[tuple[int, int, str, dict, int]]) -> None:
+    """Write one decision audit row and one notification per decided activity (C3, A2, N1).
+
+    The one place that says what a partnership decision leaves behind, used by
+    sign-off and (set-based, ``record_decisions_of``) by a pre-authorised flood
+    fill alike, so that however an activity comes to be authorised the
+    individual is told and the log can undo it.  ``rows`` are
+    ``(activity_id, job_id, title, before, version_after)``; ``before`` holds the
+    partnership columns as they were (what an undo restores).  The caller's
+    transaction holds the change itself.
+    """
+    opening, closing = _subject(decided)
+    connection.execute(
+        insert(AuditEntry.__table__),
+        [{**_audit_row(decided, before, version_after), "entity_id": activity_id}
+         for activity_id, _job, _title, before, version_after in rows],
+    )  # fmt: skip
+    notice = _notice_row(decided)
+    connection.execute(
+        insert(Notification.__table__),
+        [{**notice, "recipient_job_id": job_id, "subject": f"{opening}{title}{closing}", "activity_id": activity_id}
+         for activity_id, job_id, title, _before, _version in rows],
+    )  # fmt: skip
+
+
+def record_decisions_of(
+    connection: Connection, decided: Decided, activities: Select, before: dict, version_after: int
+) -> None:
+    """``record_decisions`` for many activities that were all in the same state before, in two
+    INSERT … SELECT statements: the rows never travel through Python, which keeps a pre-authorised
+    flood fill of thousands of jobs close to the cost of inserting the activities themselves.
+
+    ``activities`` selects the activities' ``id``, ``job_id`` and ``title`` columns.
+    """
+    chosen = activities.subquery()
+    cast_to_type = connection.dialect.name == "postgresql"
+    audit = AuditEntry.__table__
+    constants = _audit_row(decided, before, version_after)
+    connection.execute(
+        insert(audit).from_select(
+            [*constants, "entity_id"],
+            select(*(_constant(audit, name, value, cast_to_type) for name, value in constants.items()), chosen.c.id),
+        )
+    )
+    notes = Notification.__table__
+    opening, closing = _subject(decided)
+    notice = _notice_row(decided)
+    connection.execute(
+        insert(notes).from_select(
+            [*notice, "recipient_job_id", "subject", "activity_id"],
+            select(
+                *(_constant(notes, name, value, cast_to_type) for name, value in notice.items()),
+                chosen.c.job_id,
+                literal(opening) + chosen.c.title + literal(closing),
+                chosen.c.id,
+            ),
+        )
+    )
+
+
+def _constant(table: Table, name: str, value: Any, cast_to_type: bool) -> ColumnElement:
+    """A value for every selected row, bound with its column's type (JSON, dates) or NULL.
+
+    PostgreSQL types a bare parameter in a SELECT list as text, so there it is cast to the
+    column's type; SQLite would turn ``CAST(… AS JSON)`` into a number, so there it is not.
+    """
+    if value is None:
+        return null().label(name)
+    column = table.c[name]
+    bound = literal(value, type_=column.type)
+    return (cast(bound, column.type) if cast_to_type else bound).label(name)

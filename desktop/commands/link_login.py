@@ -1,9 +1,10 @@
 """`trustdesk link-login LOGIN USERNAME`: let a person's own PostgreSQL login act as their TrustDesk user.
 
 Run by an administrator connected as the owner of the tables.  It grants the
-login what TrustDesk needs (never UPDATE/DELETE on the audit log) and sets
+login only what TrustDesk writes (inserts only on the audit log; users and roles
+read-only; activities never deleted, see ``db.server_logins``) and sets
 ``app_users.db_login``; from then on that login opens TrustDesk as that user,
-with no sign-in dialog and its name in the audit log.
+with no sign-in dialog and its name in the audit log, stamped by the server.
 """
 
 from __future__ import annotations

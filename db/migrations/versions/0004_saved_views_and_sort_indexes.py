@@ -7,8 +7,8 @@ an index on (state, id) the first page is read in order (30-140 ms), for one
 period and for all.  The end date, shown by default, gets (period, end, id):
 one period sorted by end date went from about 3 s to 0.3 s.
 
-Revision ID: 0006
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30 11:00:00
 """
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -47,6 +47,10 @@ def upgrade() -> None:
     )
     for name, columns in INDEXES.items():
         op.create_index(name, "cpd_activities", list(columns))
+    if op.get_bind().dialect.name == "postgresql":
+        from db.server_logins import regrant_linked_logins  # logins linked before may use shared views too
+
+        regrant_linked_logins(op.get_bind())
 
 
 def downgrade() -> None:
