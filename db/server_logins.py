@@ -8,7 +8,7 @@ door.  Beyond that a login gets only what the program writes (``PRIVILEGES``),
 and the database itself stamps its name on audit entries and checks every
 change of an activity against the audit entry written with it (migration 0003).
 Run by an administrator (the tables' owner), e.g. from a Python prompt or the
-README's SQL.
+SQL in docs/shared-database.md.
 """
 
 from __future__ import annotations

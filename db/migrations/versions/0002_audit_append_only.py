@@ -4,7 +4,7 @@ The rule lives in the database so that no program — an older TrustDesk, a
 script, someone at a SQL prompt with an ordinary login — can rewrite history.
 On PostgreSQL the owner of the table could still drop the trigger; give the
 people who use TrustDesk their own logins that do not own the tables
-(README, "Shared database").
+(docs/shared-database.md).
 
 Revision ID: 0002
 Revises: 0001
