@@ -182,8 +182,11 @@ class MainWindow(QMainWindow):
         self.file_menu.insertActions(quit_separator, [switch, connect, self.gias_action])
         self.file_menu.insertSeparator(quit_separator)
         self.workbook_actions: WorkbookActions = WorkbookActions(self, self.context, self._activity_filter)
+        self.export_view_action = QAction(icon("export"), "Export current &view…", self)
+        self.export_view_action.triggered.connect(lambda: self.panels["partnership_cpd"].export_view())
         self.file_menu.insertActions(
-            quit_separator, [self.workbook_actions.export_action, self.workbook_actions.import_action]
+            quit_separator,
+            [self.workbook_actions.export_action, self.export_view_action, self.workbook_actions.import_action],
         )
 
         fill_view_menu(self.view_menu, self.panels)
