@@ -43,7 +43,7 @@ from db.excel.layout import (
 from db.excel.prefetch import prefetched
 from db.excel.printing import print_setup
 from db.excel.sheet_rows import RowStream, number_cell, text_cell
-from db.excel.writer import RISKY_START, TextStyle, check_target, discard, finish, needs_quote, open_workbook
+from db.excel.writer import RISKY_FIRST, TextStyle, check_target, discard, finish, needs_quote, open_workbook
 from db.excel.writer import temporary_beside as temporary_for
 from db.labels import STATE_LABELS
 from db.models import AppUser, Level, Module
@@ -181,12 +181,12 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
     labels = STATE_LABELS
     epoch = EXCEL_EPOCH_ORDINAL
     from_iso = date.fromisoformat
-    risky = RISKY_START  # one cheap startswith per cell; writer.needs_quote decides the rare rest
+    risky = RISKY_FIRST  # one cheap set look-up per cell; writer.needs_quote decides the rare rest
 
     def typed(values: tuple, column: int, n: str) -> str:
         plain, with_quote = free_text[column]
         value = values[column]
-        if value and value.startswith(risky) and needs_quote(value):
+        if value and value[0] in risky and needs_quote(value):
             return text_cell(with_quote, n, value)
         return text_cell(plain, n, value)
 

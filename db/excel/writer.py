@@ -41,8 +41,8 @@ from db.errors import ValidationError
 #: what spreadsheet programs may treat as the start of a formula (OWASP "CSV injection"), X1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-#: a cheap first test (one ``str.startswith``); only text passing it is looked at closely
-RISKY_START = (*FORMULA_PREFIXES, "\uff1d", "\uff0b", "\uff0d", "\uff20", " ", "\n", "\xa0", "\u3000")
+#: a cheap first test (is the first character one of these?); only text passing it is looked at closely
+RISKY_FIRST = frozenset((*FORMULA_PREFIXES, "\uff1d", "\uff0b", "\uff0d", "\uff20", " ", "\n", "\xa0", "\u3000"))
 #: options every XlsxWriter workbook is opened with: strings stay strings
 WORKBOOK_OPTIONS = {
     "constant_memory": True,
@@ -55,7 +55,7 @@ WORKBOOK_OPTIONS = {
 
 def needs_quote(text: str) -> bool:
     """Would a spreadsheet read this text as (the start of) a formula?"""
-    if not text.startswith(RISKY_START):
+    if not text or text[0] not in RISKY_FIRST:
         return False
     if text.startswith(FORMULA_PREFIXES) or text.startswith(_TRIGGERS):
         return True
