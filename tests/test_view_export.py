@@ -160,6 +160,15 @@ def _answer_save_dialog(path: Path, replace: bool | None) -> list[str]:
     return seen
 
 
+def _close(window) -> None:
+    """Close the window even after a failed assertion: no export left running, no box left open."""
+    window.context.ops.wait_for_done(30_000)
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox | QFileDialog) and widget.isVisible():
+            widget.done(0)
+    close_window(window)
+
+
 def test_panel_exports_its_visible_columns_in_screen_order(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path)
     try:
@@ -192,7 +201,7 @@ def test_panel_exports_its_visible_columns_in_screen_order(qtbot, demo_db, tmp_p
         assert not panel.context.ops.running and path.read_bytes() == b"keep me"
         assert before != b"keep me"
     finally:
-        close_window(window)
+        _close(window)
 
 
 def test_budget_export_asks_before_replacing_a_workbook(qtbot, demo_db, tmp_path) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +28,18 @@ from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
 from db.excel.layout import DATE_FORMAT, DAYS_FORMAT, MAX_ROWS, MONEY_FORMAT
 from db.excel.printing import print_setup
-from db.excel.writer import TextStyle, check_target, csv_file, discard, finish, open_workbook, temporary_beside
+from db.excel.sheet_rows import RowStream, number_cell, text_cell
+from db.excel.writer import (
+    RISKY_FIRST,
+    TextStyle,
+    check_target,
+    csv_file,
+    discard,
+    finish,
+    needs_quote,
+    open_workbook,
+    temporary_beside,
+)
 from db.labels import state_label
 from db.models import AppUser, FloodFillBatch, Level, Module, Person
 from db.progress import NullProgress, Progress
@@ -36,6 +48,9 @@ from db.queries.activity_export import count_activities, describe_filter, iter_a
 from db.scope import scope_for
 
 PROGRESS_EVERY = 2000
+#: Excel stores dates as days since 30 Dec 1899; ``date.toordinal()`` counts from 1 Jan 0001
+EXCEL_EPOCH_ORDINAL = 693594
+CellWriter = Callable[[str, "ActivityRow"], str]
 SUFFIXES = (".xlsx", ".csv")
 SHEET = "Activities"
 NOTES = "Notes"
@@ -184,8 +199,8 @@ def _write_xlsx(
     book = open_workbook(temporary)
     try:
         header = TextStyle(book, {"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True})
-        text = TextStyle(book)
         numbers = {
+            "quoted": book.add_format({"quote_prefix": True}),
             "money": book.add_format({"num_format": MONEY_FORMAT}),
             "date": book.add_format({"num_format": DATE_FORMAT}),
             "days": book.add_format({"num_format": DAYS_FORMAT}),
@@ -196,19 +211,15 @@ def _write_xlsx(
             header.write(sheet, 0, index, column.header)
         sheet.freeze_panes(1, 0)
         print_setup(sheet, landscape=True)
+        # Rows go straight into the sheet's row file, as for the budget workbook (sheet_rows.py says why).
+        stream = RowStream(sheet, 1)
+        cells = [_cell_writer(stream, index, column, numbers) for index, column in enumerate(columns)]
         r = 0
         for row in rows:
             r += 1
-            for index, column in enumerate(columns):
-                value = column.value(row)
-                if column.kind == "money":
-                    sheet.write_number(r, index, value / 100, numbers["money"])  # type: ignore[operator]
-                elif column.kind == "date":
-                    sheet.write_datetime(r, index, value, numbers["date"])
-                elif column.kind == "days":
-                    sheet.write_number(r, index, value, numbers["days"])
-                else:
-                    text.write(sheet, r, index, str(value))
+            n = str(r + 1)
+            stream.write_row(r, "".join([cell(n, row) for cell in cells]))
+        stream.close()
         sheet.autofilter(0, 0, max(r, 1), len(columns) - 1)
         _write_notes(book, notes(r))
         progress.check_cancelled()
@@ -217,6 +228,27 @@ def _write_xlsx(
         discard(book, temporary)
         raise
     return r
+
+
+def _cell_writer(stream: RowStream, index: int, column: ViewColumn, formats: dict[str, Any]) -> CellWriter:
+    """How this column's cell is made from a row: the prefix text is worked out once, here."""
+    value = column.value
+    if column.kind == "money":
+        at = stream.prefix(index, formats["money"])
+        return lambda n, row: number_cell(at, n, value(row) / 100)  # type: ignore[operator]
+    if column.kind == "date":
+        at = stream.prefix(index, formats["date"])
+        return lambda n, row: number_cell(at, n, value(row).toordinal() - EXCEL_EPOCH_ORDINAL)  # type: ignore[attr-defined]
+    if column.kind == "days":
+        at = stream.prefix(index, formats["days"])
+        return lambda n, row: number_cell(at, n, value(row))  # type: ignore[arg-type]
+    plain, quoted = stream.prefix(index), stream.prefix(index, formats["quoted"])
+
+    def text(n: str, row: ActivityRow) -> str:
+        found = str(value(row))
+        return text_cell(quoted if found and found[0] in RISKY_FIRST and needs_quote(found) else plain, n, found)
+
+    return text
 
 
 def _write_notes(book: object, notes: list[tuple[str, str]]) -> None:
