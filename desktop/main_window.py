@@ -191,7 +191,6 @@ class MainWindow(QMainWindow):
         _set_standard_shortcut(self.preferences_action, QKeySequence.StandardKey.Preferences)
         self.preferences_action.triggered.connect(self.show_preferences)
         self.file_menu.insertAction(quit_separator, self.preferences_action)
-        self.file_menu.insertSeparator(quit_separator)
 
         self.panel_actions = fill_view_menu(self.view_menu, self.panels)
         self.view_menu.addSeparator()

@@ -88,13 +88,13 @@ def test_an_interrupted_export_leaves_no_partial_file(demo_db, decided, tmp_path
 
 
 def test_a_failure_while_saving_leaves_no_partial_file(demo_db, decided, tmp_path: Path, monkeypatch) -> None:
-    import db.audit_export as audit_export
+    import db.excel.writer as writer
 
     def disk_full(source: str, target: object) -> None:
         assert Path(source).stat().st_size > 0  # the whole workbook was written to the temporary file
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audit_export.os, "replace", disk_full)
+    monkeypatch.setattr(writer.os, "replace", disk_full)
     (tmp_path / "out").mkdir()
     path = tmp_path / "out" / "audit.xlsx"
     with pytest.raises(OSError, match="No space left"):

@@ -159,7 +159,7 @@ def test_a_target_that_cannot_be_replaced_keeps_the_old_file(demo_db, tmp_path, 
     def locked(_src, _dst) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("db.excel.safety.os.replace", locked)
+    monkeypatch.setattr("db.excel.writer.os.replace", locked)
     with pytest.raises(ValidationError, match="open in another program"):
         export_workbook(demo_db, user_id(demo_db, "sam.patel"), ActivityFilter(search="phonics"), path)
     assert path.read_bytes() == b"yesterday's workbook"

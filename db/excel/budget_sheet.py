@@ -3,6 +3,8 @@
 One line per organisation and academic period with a total line under each
 period.  Totals are written as values (computed here from the same snapshot)
 rather than formulas, so any program reading the file sees the figures.
+Organisation names come from GIAS files and people: they are written through
+``writer.TextStyle`` like every other text (X1).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from itertools import groupby
 
 from db.excel.layout import DAYS_FORMAT, MONEY_FORMAT
 from db.excel.printing import print_setup
+from db.excel.writer import TextStyle
 from db.queries.budget_summary import BudgetLine
 
 HEADERS: tuple[tuple[str, float], ...] = (
@@ -31,29 +34,30 @@ HEADERS: tuple[tuple[str, float], ...] = (
 )
 
 
-def write(book: object, sheet: object, header_format: object, lines: list[BudgetLine]) -> None:
+def write(book: object, sheet: object, header_format: TextStyle, lines: list[BudgetLine]) -> None:
     add = book.add_format  # type: ignore[attr-defined]
     money = add({"num_format": MONEY_FORMAT})
     days = add({"num_format": DAYS_FORMAT})
-    total_text = add({"bold": True, "top": 1})
+    text = TextStyle(book)
+    total_text = TextStyle(book, {"bold": True, "top": 1})
     total_money = add({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
     total_days = add({"bold": True, "top": 1, "num_format": DAYS_FORMAT})
-    none = add({"italic": True, "font_color": "#666666"})
+    none = TextStyle(book, {"italic": True, "font_color": "#666666"})
     for index, (header, width) in enumerate(HEADERS):
         sheet.set_column(index, index, width)  # type: ignore[attr-defined]
-        sheet.write_string(0, index, header, header_format)  # type: ignore[attr-defined]
+        header_format.write(sheet, 0, index, header)
     sheet.set_row(0, 45)  # type: ignore[attr-defined]
     sheet.freeze_panes(1, 2)  # type: ignore[attr-defined]
     print_setup(sheet, landscape=True)
     if not lines:
-        sheet.write_string(1, 0, "No organisation you can see has a budget or activities for this selection.", none)  # type: ignore[attr-defined]
+        none.write(sheet, 1, 0, "No organisation you can see has a budget or activities for this selection.")
         return
     r = 0
     for period, group in groupby(lines, key=lambda line: line.period):
         items = list(group)
         for line in items:
             r += 1
-            _line(sheet, r, line.period, line.organisation, line.urn, _figures(line), money, days, None, none)
+            _line(sheet, r, line.period, line.organisation, line.urn, _figures(line), money, days, text, none)
         r += 1
         budgets = [line.budget_pence for line in items if line.budget_pence is not None]
         totals = BudgetLine(
@@ -105,16 +109,15 @@ def _line(
     figures: list[tuple[str, float | None]],
     money: object,
     days: object,
-    text: object,
-    missing: object,
+    text: TextStyle,
+    missing: TextStyle,
 ) -> None:
-    write_string = sheet.write_string  # type: ignore[attr-defined]
-    write_string(r, 0, period, text)
-    write_string(r, 1, organisation, text)
-    write_string(r, 2, urn or "", text)
+    text.write(sheet, r, 0, period)
+    text.write(sheet, r, 1, organisation)
+    text.write(sheet, r, 2, urn or "")
     for offset, (kind, value) in enumerate(figures):
         column = 3 + offset
         if value is None:
-            write_string(r, column, "no budget", missing)
+            missing.write(sheet, r, column, "no budget")
         else:
             sheet.write_number(r, column, value, money if kind == "money" else days)  # type: ignore[attr-defined]

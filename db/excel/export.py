@@ -15,8 +15,6 @@ complete; a failure or a cancel leaves no half-written workbook behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,8 +43,9 @@ from db.excel.layout import (
 )
 from db.excel.prefetch import prefetched
 from db.excel.printing import print_setup
-from db.excel.safety import FORMULA_PREFIXES, replace_atomically
 from db.excel.sheet_rows import RowStream, number_cell, text_cell
+from db.excel.writer import RISKY_FIRST, TextStyle, check_target, discard, finish, needs_quote, open_workbook
+from db.excel.writer import temporary_beside as temporary_for
 from db.labels import STATE_LABELS
 from db.models import AppUser, Level, Module
 from db.progress import NullProgress, Progress
@@ -79,18 +78,12 @@ def export_workbook(
     now: datetime | None = None,
 ) -> ExportResult:
     """Write the activities matching ``filt`` (as the user may see them) to ``path``."""
-    import xlsxwriter
-    import xlsxwriter.exceptions
-
     progress = progress or NullProgress()
     started = time.perf_counter()
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise ValidationError(f"Save the workbook with the .xlsx extension (not “{path.name}”).")
-    if not path.parent.is_dir():
-        raise ValidationError(f"The folder {path.parent} does not exist.")
+    check_target(path, (".xlsx",))
     now = now or datetime.now(UTC)
-    temporary = path.with_name(f".{path.stem}.partial-{os.getpid()}.xlsx")
+    temporary = temporary_for(path)
     database_id = database_identity(db)  # before the read session: the first export stores it
     with db.read() as session:
         scope = scope_for(session, user_id)
@@ -106,9 +99,7 @@ def export_workbook(
         periods = None if filt.period_id is None else [filt.period_id]
         lines = budget_lines(session, scope, periods, filt.organisation_id)
         progress.report(0, total, f"Writing {total:,} activities…")
-        book = xlsxwriter.Workbook(
-            str(temporary), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        )
+        book = open_workbook(temporary)
         try:
             styles = _Styles(book)
             rows = prefetched(lambda: _stream(db, user_id, filt))
@@ -126,18 +117,13 @@ def export_workbook(
             }
             who = f"{user.display_name} ({user.username})" if user else f"user #{user_id}"
             _write_notes(book, styles, who, now, db.display, described.lines, written, len(lines))
-            _write_marker(book, identity)
+            _write_marker(book, styles, identity)
             book.set_properties({"title": "TrustDesk budget workbook", "author": who, "comments": FORMAT_ID})
             book.set_custom_property("TrustDesk format", f"{FORMAT_ID} v{FORMAT_VERSION}")
             progress.check_cancelled()
-            try:
-                book.close()
-            except xlsxwriter.exceptions.FileCreateError as exc:
-                folder = path.parent
-                raise ValidationError(f"TrustDesk cannot write in {folder}: {exc}. Choose another folder.") from None
-            replace_atomically(temporary, path)
+            finish(book, temporary, path)
         except BaseException:
-            _discard(book, temporary)
+            discard(book, temporary)
             raise
     progress.report(total, total, f"Exported {written:,} activities.")
     return ExportResult(path, written, len(lines), str(described), time.perf_counter() - started)
@@ -152,19 +138,21 @@ def _stream(db: Database, user_id: int, filt: ActivityFilter) -> Iterator[tuple]
 class _Styles:
     def __init__(self, book: object) -> None:
         add = book.add_format  # type: ignore[attr-defined]
-        self.header = add({"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"})
-        self.editable_header = add(
-            {"bold": True, "bg_color": "#FFE699", "bottom": 1, "text_wrap": True, "valign": "top"}
+        self.header = TextStyle(
+            book, {"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.editable_header = TextStyle(
+            book, {"bold": True, "bg_color": "#FFE699", "bottom": 1, "text_wrap": True, "valign": "top"}
         )
         self.editable = add({"bg_color": "#FFF8DC", "locked": False})
         self.money = add({"num_format": MONEY_FORMAT})
         self.date = add({"num_format": DATE_FORMAT})
         self.days = add({"num_format": DAYS_FORMAT})
-        self.text = add({})
         self.quoted = add({"quote_prefix": True})
-        self.bold = add({"bold": True, "valign": "top"})
-        self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.title = add({"bold": True, "font_size": 14})
+        self.plain = TextStyle(book)
+        self.bold = TextStyle(book, {"bold": True, "valign": "top"})
+        self.wrap = TextStyle(book, {"text_wrap": True, "valign": "top"})
+        self.title = TextStyle(book, {"bold": True, "font_size": 14})
         self.timestamp = add({"num_format": "dd mmm yyyy hh:mm", "align": "left", "valign": "top"})
 
 
@@ -176,19 +164,19 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
         fmt = styles.editable if index < 2 else formats.get(column.kind)
         sheet.set_column(index, index, column.width, fmt, options)
     for index, header in enumerate(HEADERS):
-        sheet.write_string(0, index, header, styles.editable_header if index < 2 else styles.header)
+        (styles.editable_header if index < 2 else styles.header).write(sheet, 0, index, header)
     sheet.set_row(0, 30)
     sheet.freeze_panes(1, 3)
     print_setup(sheet, landscape=True)
 
     # Rows go straight into the sheet's row file, one string each (sheet_rows.py says why).
+    # Text people or files supplied goes through writer's guard (X1): quote-prefixed when risky.
     stream = RowStream(sheet, 1)
     quoted = styles.quoted
     free_text = {  # user-typed text (field = column): plain, and with Excel's quote prefix
-        column: (stream.prefix(column), stream.prefix(column, quoted)) for column in (2, 3, 4, 5, 6, 19, 20)
+        column: (stream.prefix(column), stream.prefix(column, quoted)) for column in (2, 3, 4, 5, 6, 9, 19, 20)
     }
     starts_at, ends_at = stream.prefix(7, styles.date), stream.prefix(8, styles.date)
-    period_at = stream.prefix(9)
     money_at = [stream.prefix(column, styles.money) for column in (10, 11, 12, 13)]
     days_at = stream.prefix(14, styles.days)
     states_at = [stream.prefix(column) for column in (15, 16, 17, 18)]
@@ -196,12 +184,12 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
     labels = STATE_LABELS
     epoch = EXCEL_EPOCH_ORDINAL
     from_iso = date.fromisoformat
-    risky = FORMULA_PREFIXES
+    risky = RISKY_FIRST  # one cheap set look-up per cell; writer.needs_quote decides the rare rest
 
     def typed(values: tuple, column: int, n: str) -> str:
         plain, with_quote = free_text[column]
         value = values[column]
-        if value and value.startswith(risky):
+        if value and value[0] in risky and needs_quote(value):
             return text_cell(with_quote, n, value)
         return text_cell(plain, n, value)
 
@@ -223,7 +211,7 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
                     typed(values, 6, n),
                     number_cell(starts_at, n, starts.toordinal() - epoch),
                     number_cell(ends_at, n, ends.toordinal() - epoch),
-                    text_cell(period_at, n, values[9]),
+                    typed(values, 9, n),
                     number_cell(money_at[0], n, values[10] / 100),
                     number_cell(money_at[1], n, values[11] / 100),
                     number_cell(money_at[2], n, values[12] / 100),
@@ -293,7 +281,7 @@ def _write_notes(
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 100)
     print_setup(sheet, landscape=False)
-    sheet.write_string(0, 0, "TrustDesk budget workbook", styles.title)
+    styles.title.write(sheet, 0, 0, "TrustDesk budget workbook")
     local = now.astimezone()
     rows: list[tuple[str, str]] = [
         (
@@ -326,23 +314,16 @@ def _write_notes(
         ),
     ]
     for index, (name, value) in enumerate(rows, start=2):
-        sheet.write_string(index, 0, name, styles.bold)
+        styles.bold.write(sheet, index, 0, name)
         # Constant-memory mode cannot measure wrapped text, so give long notes the height they need.
         lines = max(1, -(-len(value) // 95))
         sheet.set_row(index, 15 * lines if lines > 1 else None)
-        sheet.write_string(index, 1, value, styles.quoted if value.startswith(FORMULA_PREFIXES) else styles.wrap)
+        styles.wrap.write(sheet, index, 1, value)
 
 
-def _write_marker(book: object, identity: dict[str, str]) -> None:
+def _write_marker(book: object, styles: _Styles, identity: dict[str, str]) -> None:
     sheet = book.add_worksheet(MARKER_SHEET)  # type: ignore[attr-defined]
     for index, (key, value) in enumerate(identity.items()):
-        sheet.write_string(index, 0, key)
-        sheet.write_string(index, 1, value)
+        styles.plain.write(sheet, index, 0, key)
+        styles.plain.write(sheet, index, 1, value)
     sheet.very_hidden()
-
-
-def _discard(book: object, temporary: Path) -> None:
-    if not getattr(book, "fileclosed", False):
-        with contextlib.suppress(Exception):
-            book.close()  # type: ignore[attr-defined]  # releases its temporary files
-    temporary.unlink(missing_ok=True)

@@ -1,9 +1,8 @@
 """Keeping workbooks harmless in both directions.
 
-Out: text people typed (titles, providers, reasons) can start with ``=``,
-``+``, ``-`` or ``@``; a spreadsheet must show it as text, never run it as a
-formula.  We always write such values as string cells *and* give them Excel's
-quote-prefix style, so that even editing the cell later (F2, Enter) keeps it text.
+Out: text people typed must never run as a formula; that guard lives in
+``db.excel.writer`` (the one writer every export uses) and is re-exported here
+for the import's checks.
 
 In: a file chosen for import is checked before any workbook library parses
 it: an encrypted (password-protected) workbook is an OLE compound file, not a
@@ -14,7 +13,6 @@ nothing is changed.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -30,19 +28,15 @@ from db.excel.layout import (
     MAX_UNCOMPRESSED_BYTES,
     RATIO_CHECKED_FROM_BYTES,
 )
+from db.excel.writer import FORMULA_PREFIXES, looks_like_formula, replace_atomically
 
-#: what spreadsheet programs may treat as the start of a formula (OWASP "CSV injection")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["FORMULA_PREFIXES", "WorkbookRefused", "check_workbook_file", "looks_like_formula", "replace_atomically"]
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGIC = b"PK\x03\x04"
 
 
 class WorkbookRefused(ValidationError):
     """The workbook cannot be imported; nothing was changed."""
-
-
-def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES)
 
 
 def check_workbook_file(path: Path) -> None:
@@ -121,14 +115,3 @@ def _check_sizes(name: str, entries: list[zipfile.ZipInfo]) -> None:
             f"“{name}” holds {total / 1e6:,.0f} MB of sheet data, too much to be a TrustDesk budget workbook; "
             "nothing was imported."
         )
-
-
-def replace_atomically(temporary: Path, final: Path) -> None:
-    """Put a finished file in place in one step: readers see the old file or the new one."""
-    try:
-        os.replace(temporary, final)
-    except PermissionError:
-        raise ValidationError(
-            f"“{final.name}” is open in another program (Excel?) or read-only. Close it and export again; "
-            "the existing file was left as it was."
-        ) from None

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,6 +34,7 @@ from db.progress import Progress
 from db.queries import audit as audit_queries
 from db.queries.audit import AuditChoices, AuditFilter, AuditRow
 from desktop.dialogs.audit_table_model import AuditTableModel
+from desktop.dialogs.save_as import ask_save_path
 from desktop.kit.context import AppContext
 from desktop.kit.widgets import data_table, fit_columns
 
@@ -202,9 +202,9 @@ class AuditViewer(QDialog):
     # -- export ------------------------------------------------------------------
     def _export(self) -> None:
         suggested = str(self.context.paths.data / f"audit-log-{date.today():%Y-%m-%d}.xlsx")
-        name, _ = QFileDialog.getSaveFileName(self, "Export the audit log", suggested, "Excel workbook (*.xlsx)")
-        if name:
-            self.export_to(Path(name))
+        chosen = ask_save_path(self, "Export the audit log", Path(suggested))  # asks before replacing a file
+        if chosen is not None:
+            self.export_to(chosen)
 
     def export_to(self, path: Path) -> None:
         from db.audit_export import export_audit

@@ -17,6 +17,13 @@ MODULE = ModuleSpec(
             tooltip="Write what Partnership CPD shows to a workbook to review offline",
         ),
         MenuAction(
+            "export_view",
+            "Export current &view…",
+            "export_view",
+            icon="export",
+            tooltip="The rows and columns Partnership CPD shows, to .xlsx or .csv",
+        ),
+        MenuAction(
             "import_decisions",
             "&Import decisions…",
             "import_decisions",

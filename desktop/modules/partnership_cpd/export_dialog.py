@@ -2,7 +2,10 @@
 
 The filter is the Partnership CPD panel's as it is now; the dialog shows how
 many activities match (one count query, off the UI thread) so that a CPD lead
-is not surprised by a 200,000-row file.
+is not surprised by a 200,000-row file.  An existing file under the chosen
+name is replaced only after the user says so: Browse's save dialog asks, and a
+name typed (or the suggested one, from an export earlier today) is asked about
+when Export is pressed.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from db.errors import TrustDeskError
 from db.queries.activities import ActivityFilter, ActivitySummary, summarise
+from desktop.dialogs.save_as import XLSX, ask_save_path
 from desktop.kit.context import AppContext
 from desktop.kit.formatting import money, state
 
@@ -51,6 +55,8 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.filter = filt
+        self._replace_agreed: Path | None = None  # the existing file the user agreed to replace
+        self.confirm_box: QMessageBox | None = None
         self.setWindowTitle("Export budget workbook")
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
@@ -97,16 +103,44 @@ class ExportDialog(QDialog):
         self.count_label.setText(error.message)
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, "Save budget workbook", self.path_edit.text(), "Excel workbook (*.xlsx)"
-        )
-        if chosen:
-            self.path_edit.setText(chosen)
+        chosen = ask_save_path(self, "Save budget workbook", self.path, [XLSX])
+        if chosen is not None:
+            self.path_edit.setText(str(chosen))
+            self._replace_agreed = self.path  # the save dialog asked already if it existed
 
     def _accept(self) -> None:
         if not self.path_edit.text().strip():
             self.path_edit.setFocus()
             return
+        path = self.path
+        if path.exists() and path != self._replace_agreed:
+            self._ask_to_replace(path)
+            return
+        self._done()
+
+    def _ask_to_replace(self, path: Path) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Replace the workbook?")
+        box.setText(f"“{path.name}” already exists in {path.parent}. Replace it?")
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        replace = box.button(QMessageBox.StandardButton.Yes)
+        replace.setText("Replace")
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is replace:
+                self._replace_agreed = path
+                self._done()
+            else:
+                self.path_edit.setFocus()
+                self.path_edit.selectAll()
+
+        box.finished.connect(answered)
+        self.confirm_box = box
+        box.open()
+
+    def _done(self) -> None:
         if self.path.parent == self.context.paths.exports:
             # TrustDesk's own folder is made on first use; if it cannot be, the export says so.
             with contextlib.suppress(OSError):

@@ -138,10 +138,19 @@ class PartnershipCpdPanel(Panel):
         self.details_button = QPushButton("Details…")
         self.details_button.setToolTip("Everything about the current activity, its history and budget (Enter)")
         self.recent_button = QPushButton(icon("undo"), "Recent decisions…")
+        self.export_view_button = QPushButton(icon("export"), "Export view…")
+        self.export_view_button.setToolTip("Save the rows and columns shown, as filtered and sorted, to .xlsx or .csv")
+        self.export_view_button.clicked.connect(self.export_view)
         for widget in (self.tick_all_button, self.untick_button, self.ticked_label):
             actions.addWidget(widget)
         actions.addStretch(1)
-        for widget in (self.authorise_button, self.reject_button, self.details_button, self.recent_button):
+        for widget in (
+            self.authorise_button,
+            self.reject_button,
+            self.details_button,
+            self.recent_button,
+            self.export_view_button,
+        ):
             actions.addWidget(widget)
         layout.addLayout(actions)
 
@@ -530,3 +539,9 @@ class PartnershipCpdPanel(Panel):
             return
         self.row_menu = build_row_menu(self, index.row(), self.table)
         self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def export_view(self) -> None:
+        """File › Export current view… (and the panel's button): the rows and columns shown, to .xlsx or .csv."""
+        from desktop.modules.partnership_cpd.view_export_action import export_current_view
+
+        export_current_view(self.context, self, self)
