@@ -180,16 +180,16 @@ def test_panel_exports_its_visible_columns_in_screen_order(qtbot, demo_db, tmp_p
         header.moveSection(header.visualIndex(COL_COST), 1)  # Total cost dragged to the far left
         panel.table.setColumnHidden(COL_TYPE, True)
         columns = visible_columns(panel.table)
-        assert columns[:3] == ["cost", "individual", "organisation"] and "type" not in columns
+        assert columns[:3] == ["cost", "individual", "title"] and "type" not in columns
         assert header.visualIndex(COL_INDIVIDUAL) < header.visualIndex(COL_TITLE)
 
         path = tmp_path / "seen.csv"
         _answer_save_dialog(path, replace=None)
-        window.export_view_action.trigger()
+        window.module_actions["export_view"].trigger()
         qtbot.waitUntil(lambda: path.exists(), timeout=20_000)
         qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
-        assert rows[0][:3] == ["Total cost", "Individual", "Organisation"] and "Type" not in rows[0]
+        assert rows[0][:3] == ["Total cost", "Individual", "Activity"] and "Type" not in rows[0]
         assert len(rows) - 1 == summarise(demo_db, user_id(demo_db, "sam.patel"), panel.filter).count
 
         # The same name again: the save dialog asks; "No" leaves the file alone.
@@ -207,7 +207,7 @@ def test_panel_exports_its_visible_columns_in_screen_order(qtbot, demo_db, tmp_p
 def test_budget_export_asks_before_replacing_a_workbook(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path)
     try:
-        actions = window.workbook_actions
+        actions = window.panels["partnership_cpd"].workbook
         actions.export()
         dialog = actions.last_dialog
         path = tmp_path / "budget.xlsx"
