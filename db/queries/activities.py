@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import (
     AcademicPeriod,
@@ -32,6 +33,9 @@ from db.models import (
 from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
+
+#: what a change to CPD activities is called on the data bus (db.actions)
+ACTIVITIES: ChangeKind = "activities"
 
 PAGE_SIZE = 200
 

@@ -7,10 +7,16 @@ from datetime import date
 
 from sqlalchemy import and_, func, select
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import DataSharingAgreement, Job, Module, Organisation, OrgKind, OrgStatus, SharingLevel
 from db.queries.text_search import any_contains
 from db.scope import scope_for
+
+#: what a change to organisations is called on the data bus (db.actions)
+ORGANISATIONS: ChangeKind = "organisations"
+#: what a change to budgets is called on the data bus
+BUDGETS: ChangeKind = "budgets"
 
 
 @dataclass(frozen=True, slots=True)

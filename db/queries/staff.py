@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import GroupMembership, Job, Level, Module, Organisation, OrgKind, Person
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
+
+#: what a change to jobs (and who sees them) is called on the data bus (db.actions)
+JOBS: ChangeKind = "jobs"
 
 PAGE_SIZE = 200
 

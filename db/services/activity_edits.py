@@ -19,11 +19,13 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from db.actions import begin
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, CpdActivity, Job, Module, Notification, PartnershipState, utcnow
+from db.models import CpdActivity, Job, Module, PartnershipState
 from db.periods import ensure_period
-from db.scope import own_person_id, require_central_action, scope_for
+from db.queries.activities import ACTIVITIES
+from db.scope import own_person_id
 
 #: The stored total (a computed column) and every cost are 32-bit integers of pence.
 MAX_TOTAL_PENCE = 2_147_483_647
@@ -110,20 +112,18 @@ def edit_activity(
     """Save new dates and costs for one activity at the version the user saw, applying C5."""
     validate_edit(edit)
     note = note.strip()
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
+    with begin(db, user_id) as act:
+        session = act.session
         row = _lock_row(session, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        require_central_action(
-            session,
-            scope,
+        act.require_central(
             Module.PARTNERSHIP_CPD,
             [row.organisation_id],
             "change the dates or costs of CPD activities",
             then="Nothing was changed.",
         )
-        own_person = own_person_id(session, scope)
+        own_person = own_person_id(session, act.scope)
         if own_person is not None and own_person == session.scalar(select(Job.person_id).where(Job.id == row.job_id)):
             raise PermissionDenied(
                 "This is your own request: someone else must correct its dates or costs, "
@@ -155,30 +155,17 @@ def edit_activity(
             update(CpdActivity).where(CpdActivity.id == activity_id).values(values),
             execution_options={"synchronize_session": False},
         )
-        now = utcnow()
-        session.add(
-            AuditEntry(
-                at=now,
-                user_id=user_id,
-                db_identity=db.identity,
-                action="activity_edited",
-                entity="cpd_activity",
-                entity_id=activity_id,
-                before=audit_before,
-                after=audit_after,
-                reason=note or None,
-            )
+        act.audit(
+            "activity_edited", "cpd_activity", activity_id, before=audit_before, after=audit_after, reason=note or None
         )
-        session.add(
-            Notification(
-                created_at=now,
-                recipient_job_id=row.job_id,
-                kind="activity_edited",
-                subject=f"The dates or costs of your CPD request “{row.title}” were corrected",
-                body=_notification_body(before, edit, changed, reauthorise, note),
-                activity_id=activity_id,
-            )
+        act.notify(
+            row.job_id,
+            "activity_edited",
+            f"The dates or costs of your CPD request “{row.title}” were corrected",
+            _notification_body(before, edit, changed, reauthorise, note),
+            activity_id=activity_id,
         )
+        act.changed(ACTIVITIES, activity_id)
     return EditResult(activity_id, changed, reauthorise, new_state, row.version + 1)
 
 
