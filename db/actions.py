@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
+from typing import cast as typed
 
 from sqlalchemy import ColumnElement, Select, Table, cast, insert, literal, null, select
 from sqlalchemy.orm import Session
@@ -43,6 +44,10 @@ from db.models import AuditEntry, Level, Module, Notification, utcnow
 from db.scope import Scope, central_action_refusals, require_central_action, scope_for
 
 T = TypeVar("T")
+
+#: the tables behind the models, typed as tables (``__table__`` is declared as any FromClause)
+AUDIT_TABLE = typed(Table, AuditEntry.__table__)
+NOTIFICATION_TABLE = typed(Table, Notification.__table__)
 
 
 class Versioned(Protocol):
@@ -147,7 +152,7 @@ class Action:
             return
         stamp = self._stamp()
         owner = {"user_id": self.user_id, "db_identity": self.identity}
-        self.session.connection().execute(insert(AuditEntry.__table__), [{**stamp, **row, **owner} for row in rows])
+        self.session.connection().execute(insert(AUDIT_TABLE), [{**stamp, **row, **owner} for row in rows])
 
     def audit_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
         """One audit row per row of ``rows`` in one INSERT … SELECT: the rows never travel through Python.
@@ -156,7 +161,7 @@ class Action:
         ``constants``, stamped with the user and the database identity as ``audit`` does.
         """
         values = {**self._stamp(), **constants, "user_id": self.user_id, "db_identity": self.identity}
-        self._insert_from_select(AuditEntry.__table__, values, rows, columns)
+        self._insert_from_select(AUDIT_TABLE, values, rows, columns)
 
     def notify(self, job_id: int, kind: str, subject: str, body: str = "", *, activity_id: int | None = None) -> None:
         """A notification for the person behind ``job_id``, sent after the commit by the outbox (N1)."""
@@ -177,11 +182,11 @@ class Action:
         if not rows:
             return
         made = {"created_at": utcnow(), "body": "", "activity_id": None}
-        self.session.connection().execute(insert(Notification.__table__), [{**made, **row} for row in rows])
+        self.session.connection().execute(insert(NOTIFICATION_TABLE), [{**made, **row} for row in rows])
 
     def notify_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
         """One notification per row of ``rows`` (which selects ``columns``) in one INSERT … SELECT."""
-        self._insert_from_select(Notification.__table__, {"created_at": utcnow(), **constants}, rows, columns)
+        self._insert_from_select(NOTIFICATION_TABLE, {"created_at": utcnow(), **constants}, rows, columns)
 
     def _insert_from_select(
         self, table: Table, constants: dict[str, Any], rows: Select, columns: Sequence[str]

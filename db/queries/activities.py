@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from db.changes import ChangeKind
 from db.engine import Database
@@ -110,7 +111,7 @@ class ActivityPage:
 _creator_job = aliased(Job)
 _creator_person = aliased(Person)
 
-SORT_COLUMNS: dict[str, ColumnElement] = {
+SORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     "start": CpdActivity.starts_on,
     "created": CpdActivity.created_at,
     "title": CpdActivity.title,

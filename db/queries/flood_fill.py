@@ -110,7 +110,7 @@ def flood_fill_options(db: Database, user_id: int) -> FloodFillOptions:
         roles = list(
             session.scalars(select(Job.role).where(Job.organisation_id.in_(orgs)).distinct().order_by(Job.role))
         )
-        phases = list(
+        phases: list[str] = list(
             session.scalars(
                 select(Organisation.phase)
                 .where(Organisation.id.in_(orgs), Organisation.phase.is_not(None))

@@ -8,7 +8,7 @@ page rather than a join over every job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -90,7 +90,7 @@ def _conditions(filt: StaffFilter, scope: Scope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _base(filt: StaffFilter, scope: Scope):  # type: ignore[no-untyped-def]
+def _base(filt: StaffFilter, scope: Scope):
     return (
         select(Job.id)
         .join(Person, Person.id == Job.person_id)
@@ -164,7 +164,8 @@ def _fetch(session: Session, scope: Scope, filt: StaffFilter, offset: int, limit
     for job_id in page_ids:
         row = details[job_id]
         also = tuple(name for other, name in others.get(row[1], []) if other != job_id)
-        rows.append(StaffRow(*row, also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
+        # the eleven selected columns first (too many for the select's typed overloads), then the marks
+        rows.append(replace(StaffRow(*row), also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
     return rows
 
 

@@ -141,8 +141,9 @@ def edit_activity(
         reauthorise = returns_to_reauthorisation(row.partnership_state, changed)
         new_state = PartnershipState.NEEDS_REAUTHORISATION if reauthorise else row.partnership_state
         values: dict[str, object] = {name: getattr(edit, name) for name in changed}
+        period_id = row.period_id
         if "starts_on" in changed:
-            values["period_id"] = ensure_period(session, edit.starts_on)
+            values["period_id"] = period_id = ensure_period(session, edit.starts_on)
         if reauthorise:
             values["partnership_state"] = new_state
             values["charged_organisation_id"] = None  # C7: only an authorisation charges an organisation
@@ -150,7 +151,7 @@ def edit_activity(
         audit_before = _audit_values(before, changed, row.partnership_state, row.version, row.period_id)
         if reauthorise:
             audit_before.update(_decision_before(row))
-        audit_after = _audit_values(edit, changed, new_state, row.version + 1, values.get("period_id", row.period_id))
+        audit_after = _audit_values(edit, changed, new_state, row.version + 1, period_id)
         session.execute(
             update(CpdActivity).where(CpdActivity.id == activity_id).values(values),
             execution_options={"synchronize_session": False},
@@ -205,10 +206,10 @@ def _decision_before(row: CpdActivity) -> dict:
 def describe(name: str, value: object) -> str:
     """One value as the individual reads it: pounds, a day, a number of days."""
     if name in MONEY_FIELDS:
-        return f"£{int(value) / 100:,.2f}"  # type: ignore[call-overload]
+        return f"£{int(value) / 100:,.2f}"  # type: ignore[call-overload]  # a money field holds an int
     if isinstance(value, date):
         return value.strftime("%d %b %Y").lstrip("0")
-    return f"{float(value):g}"  # type: ignore[arg-type]
+    return f"{float(value):g}"  # type: ignore[arg-type]  # cover days: a float
 
 
 def _notification_body(

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -67,11 +68,15 @@ def revert_batch(
             raise ValidationError("That decision was already undone.")
         if batch.user_id != user_id and not scope.is_primary:
             raise PermissionDenied("Only the person who made a decision, or the primary user, may undo it.")
-        entries = session.execute(
-            select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
-                AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
+        entries: Sequence[tuple[Any, Any, Any]] = (
+            session.execute(
+                select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
+                    AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
+                )
             )
-        ).all()
+            .tuples()
+            .all()
+        )
         if not entries and batch.source == "flood_fill":
             entries = _pre_authorised_without_audit(session, batch_id)
         before = {entity_id: (b or {}) for entity_id, b, _a in entries}
@@ -116,7 +121,7 @@ def revert_batch(
     return RevertResult(batch_id=batch_id, restored=tuple(ids))
 
 
-def _pre_authorised_without_audit(session: Session, batch_id: int) -> list[tuple[int, dict, dict]]:
+def _pre_authorised_without_audit(session: Session, batch_id: int) -> list[tuple[Any, Any, Any]]:
     """A flood fill pre-authorised by an older TrustDesk wrote no decision audit rows.
 
     What it did is still known exactly: it created each activity already

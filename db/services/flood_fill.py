@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
+from typing import cast as typed
 
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
@@ -380,7 +381,7 @@ def _insert_activities(
         "decision_batch_id": decision_batch_id,
         "completion_state": CompletionState.NOT_COMPLETED,
     }
-    table = CpdActivity.__table__
+    table = typed(Table, CpdActivity.__table__)
     total = len(chosen)
     for start in range(0, total, CHUNK):
         rows = []

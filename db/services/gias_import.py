@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -57,7 +58,8 @@ def apply_gias_import(
                 f"{len(moved)} of these organisations changed since the preview (URN {', '.join(moved[:5])}). "
                 "Nothing was imported; preview the import again."
             )
-        now, audit, touched = utcnow(), [], set[int]()
+        now, touched = utcnow(), set[int]()
+        audit: list[dict[str, Any]] = []
         for done, entry in enumerate(todo, start=1):
             touched.add(_apply_entry(session, trust, entry, now, audit))
             progress.report(done, len(todo), f"Importing {entry.name}…")
@@ -104,8 +106,9 @@ def _apply_entry(session: Session, trust: Organisation, entry: PlanEntry, now: o
         session.flush()
         before = None
     else:
-        org = session.get(Organisation, entry.organisation_id)
-        assert org is not None
+        found = session.get(Organisation, entry.organisation_id)
+        assert found is not None  # ``_moved`` refused the plan if it had gone
+        org = found
         before = {name: _plain(getattr(org, name)) for name in values}
         for name, value in values.items():
             setattr(org, name, value)

@@ -157,7 +157,7 @@ class _Current:
     title: str
     individual: str
     organisation: str
-    decided_at: object = None
+    decided_at: datetime | None = None
     decided_by: int | None = None
     reason: str | None = None
     batch_id: int | None = None
