@@ -230,3 +230,28 @@ def test_a_refused_service_records_nothing(demo_db: Database) -> None:
 
     assert recorded(work).changes == ()
     assert outcome, "jo.evans should not be able to change a school's details"
+
+
+def test_bulk_audit_rows_are_stamped_with_the_acting_user_whatever_the_rows_say(demo_db: Database) -> None:
+    """``audit_rows`` and ``audit_from_select`` (the bulk paths of sign-off and flood fill) stamp the
+    user and the database identity themselves, as ``audit`` does (A2, A3)."""
+    from db.actions import begin
+    from db.models import AuditEntry
+
+    sam = user_id(demo_db, "sam.patel")
+    with begin(demo_db, sam) as act:
+        act.audit_rows([{"action": "bulk_probe", "entity": "probe", "entity_id": 1, "user_id": 999_999}])
+        act.audit_from_select(
+            {"action": "select_probe", "entity": "probe", "db_identity": "someone else"},
+            select(CpdActivity.id).order_by(CpdActivity.id).limit(3),
+            ["entity_id"],
+        )
+    with demo_db.read() as session:
+        stamped = session.execute(
+            select(AuditEntry.action, AuditEntry.user_id, AuditEntry.db_identity, AuditEntry.entity_id).where(
+                AuditEntry.entity == "probe"
+            )
+        ).all()
+    assert sorted(action for action, *_ in stamped) == ["bulk_probe", *["select_probe"] * 3]
+    assert {(user, identity) for _action, user, identity, _id in stamped} == {(sam, demo_db.identity)}
+    assert all(entity_id is not None for *_rest, entity_id in stamped)
