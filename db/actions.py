@@ -32,17 +32,22 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
+from typing import cast as typed
 
-from sqlalchemy import insert
+from sqlalchemy import ColumnElement, Select, Table, cast, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeKind, DataChange, journal_changes
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData
 from db.models import AuditEntry, Level, Module, Notification, utcnow
-from db.scope import Scope, scope_for
+from db.scope import Scope, central_action_refusals, require_central_action, scope_for
 
 T = TypeVar("T")
+
+#: the tables behind the models, typed as tables (``__table__`` is declared as any FromClause)
+AUDIT_TABLE = typed(Table, AuditEntry.__table__)
+NOTIFICATION_TABLE = typed(Table, Notification.__table__)
 
 
 class Versioned(Protocol):
@@ -73,6 +78,16 @@ class Action:
         if not self.scope.can_act(module, org_id, level):
             raise PermissionDenied(f"You may not {what}.")
 
+    def require_central(self, module: Module, org_ids: Iterable[int], doing: str, *, then: str = "") -> None:
+        """Refuse, naming each school and what its agreement does not share (D6), unless the user may
+        ``doing`` at every one of ``org_ids``; ``then`` says what happened ("Nothing was changed.")."""
+        require_central_action(self.session, self.scope, module, org_ids, doing, then=then)
+
+    def central_refusals(self, module: Module, org_ids: Iterable[int], doing: str) -> dict[int, str]:
+        """For each of ``org_ids`` the user may not ``doing`` at, the sentence why (D6): for actions that
+        leave those rows alone (sign-off) or word the refusal themselves (flood fill)."""
+        return central_action_refusals(self.session, self.scope, module, org_ids, doing)
+
     # -- rows --------------------------------------------------------------------------------------
     def fetch(self, model: type[T], row_id: int, *, missing: str) -> T:
         """The row, or NotFound with ``missing`` (a full sentence) when it has gone."""
@@ -82,16 +97,19 @@ class Action:
         return row
 
     @staticmethod
-    def check_version(row: Versioned | None, shown_version: int | None, what: str) -> None:
-        """Refuse a change made on stale data (optimistic locking): ``what`` names the row for the sentence."""
+    def check_version(
+        row: Versioned | None, shown_version: int | None, what: str, *, message: str | None = None
+    ) -> None:
+        """Refuse a change made on stale data (optimistic locking): ``what`` names the row for the sentence;
+        ``message`` replaces the whole sentence where the standard one does not say what to do next."""
         current = None if row is None else row.version
         if current != shown_version:
-            raise StaleData(f"{what} was changed by someone else since it was shown; nothing was changed.")
+            raise StaleData(message or f"{what} was changed by someone else since it was shown; nothing was changed.")
 
     # -- the record --------------------------------------------------------------------------------
-    @property
+    @cached_property
     def identity(self) -> str:
-        """Who the database says is connected (A3)."""
+        """Who the database says is connected (A3); asked once per action, not once per row."""
         return self._db.identity
 
     def audit(
@@ -121,12 +139,29 @@ class Action:
             )
         )
 
+    def _stamp(self) -> dict[str, Any]:
+        return {"at": utcnow(), "user_id": self.user_id, "db_identity": self.identity}
+
     def audit_rows(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Many audit rows at once (bulk actions), each stamped like ``audit``; one executemany."""
+        """Many audit rows at once (bulk actions), each stamped like ``audit``; one Core executemany.
+
+        A row may give its own ``at`` (a decision's rows share the batch's moment); the user and the
+        database identity are always the action's own.
+        """
         if not rows:
             return
-        stamp = {"at": utcnow(), "user_id": self.user_id, "db_identity": self.identity}
-        self.session.execute(insert(AuditEntry), [{**stamp, **row} for row in rows])
+        stamp = self._stamp()
+        owner = {"user_id": self.user_id, "db_identity": self.identity}
+        self.session.connection().execute(insert(AUDIT_TABLE), [{**stamp, **row, **owner} for row in rows])
+
+    def audit_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
+        """One audit row per row of ``rows`` in one INSERT … SELECT: the rows never travel through Python.
+
+        ``rows`` selects the values of ``columns`` (e.g. ``entity_id``); every other column is one of
+        ``constants``, stamped with the user and the database identity as ``audit`` does.
+        """
+        values = {**self._stamp(), **constants, "user_id": self.user_id, "db_identity": self.identity}
+        self._insert_from_select(AUDIT_TABLE, values, rows, columns)
 
     def notify(self, job_id: int, kind: str, subject: str, body: str = "", *, activity_id: int | None = None) -> None:
         """A notification for the person behind ``job_id``, sent after the commit by the outbox (N1)."""
@@ -138,6 +173,33 @@ class Action:
                 subject=subject[:300],
                 body=body,
                 activity_id=activity_id,
+            )
+        )
+
+    def notify_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Many notifications at once (bulk actions): each row gives ``recipient_job_id``, ``kind``,
+        ``subject`` and optionally ``body``, ``activity_id`` and ``created_at``; one Core executemany."""
+        if not rows:
+            return
+        made = {"created_at": utcnow(), "body": "", "activity_id": None}
+        self.session.connection().execute(insert(NOTIFICATION_TABLE), [{**made, **row} for row in rows])
+
+    def notify_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
+        """One notification per row of ``rows`` (which selects ``columns``) in one INSERT … SELECT."""
+        self._insert_from_select(NOTIFICATION_TABLE, {"created_at": utcnow(), **constants}, rows, columns)
+
+    def _insert_from_select(
+        self, table: Table, constants: dict[str, Any], rows: Select, columns: Sequence[str]
+    ) -> None:
+        chosen = rows.subquery()
+        cast_to_type = self.session.get_bind().dialect.name == "postgresql"
+        self.session.execute(
+            insert(table).from_select(
+                [*constants, *columns],
+                select(
+                    *(_constant(table, name, value, cast_to_type) for name, value in constants.items()),
+                    *chosen.c,
+                ),
             )
         )
 
@@ -158,6 +220,19 @@ class Action:
 
     def changes(self) -> tuple[DataChange, ...]:
         return tuple(DataChange(kind, frozenset(ids or ())) for kind, ids in self._changes.items())
+
+
+def _constant(table: Table, name: str, value: Any, cast_to_type: bool) -> ColumnElement[Any]:
+    """A value for every selected row, bound with its column's type (JSON, dates) or NULL.
+
+    PostgreSQL types a bare parameter in a SELECT list as text, so there it is cast to the
+    column's type; SQLite would turn ``CAST(… AS JSON)`` into a number, so there it is not.
+    """
+    if value is None:
+        return null().label(name)
+    column = table.c[name]
+    bound = literal(value, type_=column.type)
+    return (cast(bound, column.type) if cast_to_type else bound).label(name)
 
 
 @contextmanager

@@ -8,7 +8,6 @@ SQLAlchemy nor Qt: the window imports it before the database layer is loaded.
 
 from __future__ import annotations
 
-import enum
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,18 +15,9 @@ from typing import Any, TypeAlias, TypeVar
 
 R = TypeVar("R")
 
-#: a module's name for what it changes ("activities", "budgets" …)
+#: a module's name for what it changes ("activities", "budgets" …), declared by the module's db side
+#: (``ACTIVITIES`` in db/queries/activities.py …) and watched by name in its manifest
 ChangeKind: TypeAlias = str
-
-
-class Kind(enum.StrEnum):
-    ACTIVITIES = "activities"
-    ORGANISATIONS = "organisations"
-    JOBS = "jobs"
-    GROUPS = "groups"
-    BUDGETS = "budgets"
-    FLOOD_FILLS = "flood_fills"
-    SHARING = "sharing"
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,14 @@ from tests.test_signoff import decidable_orgs
 
 SERVICES = Path(__file__).resolve().parent.parent / "db" / "services"
 _WRITTEN = re.compile(
-    r'(?:action=|"action":\s*|_audit\(\s*session,\s*db,\s*user_id,\s*)(f?"[^"]+"(?:\s+if\s+\w+\s+else\s+"[^"]+")?)'
+    r'(?:action=|"action":\s*|act\.audit\(\s*|def action\(self\) -> str:\s*return\s+)'
+    r'(f?"[^"]+"(?:\s+if\s+\w+\s+else\s+"[^"]+")?)'
 )
-_EXPANSIONS = {"{verb}": ("authorised", "rejected"), "{entry.action.value}": tuple(a.value for a in Action)}
+_EXPANSIONS = {
+    "{verb}": ("authorised", "rejected"),
+    "{self.verb}": ("authorised", "rejected"),
+    "{entry.action.value}": tuple(a.value for a in Action),
+}
 
 
 def _written_actions() -> set[str]:

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import Qt
 
-from db.changes import DataChange, Kind
+from db.changes import recorded
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter, matching_versions, summarise
 from db.queries.dashboard import dashboard_figures
@@ -163,9 +163,10 @@ def test_one_organisation_and_refresh_after_a_change(qtbot, window, demo_db) -> 
     sam = user_id(demo_db, "sam.patel")
     pending = ActivityFilter(period_id=panel.period_box.currentData(), partnership_state=PartnershipState.PENDING)
     shown = dict(list(matching_versions(demo_db, sam, pending).items())[:25])
-    result = sign_off(demo_db, sam, shown, PartnershipState.AUTHORISED)
+    done = recorded(lambda: sign_off(demo_db, sam, shown, PartnershipState.AUTHORISED))
+    result = done.result
     assert len(result.applied) > 10
-    window.context.bus.publish(DataChange(Kind.ACTIVITIES, result.changed_ids))
+    window.context.bus.publish(*done.changes)  # as the operation that ran it would
     panel.activate()  # at once if it is on screen, else as soon as it is shown again
     qtbot.waitUntil(lambda: panel.figures is not before, timeout=10_000)
     after = panel.figures

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from db.changes import Kind
 from db.excel.import_decisions import Outcome
 from db.excel.layout import DATA_SHEET
 from db.models import PartnershipState
+from db.queries.activities import ACTIVITIES
 from desktop.modules.partnership_cpd.import_decisions_dialog import ImportDecisionsDialog
 from tests.excel_helpers import decidable, record_decisions, versions_in
 from tests.gui_helpers import close_window, open_window
@@ -63,7 +63,7 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
 
     with qtbot.waitSignal(window.context.bus.changed, timeout=20_000) as published:
         apply_button.click()
-    assert published.args[0].kind is Kind.ACTIVITIES and published.args[0].ids == {ids[0], ids[1]}
+    assert published.args[0].kind == ACTIVITIES and published.args[0].ids == {ids[0], ids[1]}
     qtbot.waitUntil(lambda: actions.last_dialog is not check, timeout=20_000)
     done = actions.last_dialog
     assert not done.result.dry_run and done.result.count(Outcome.APPLIED) == 2

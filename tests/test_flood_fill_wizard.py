@@ -9,8 +9,9 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 import desktop.modules.flood_fill.panel as flood_fill_panel
-from db.changes import Kind
 from db.models import CpdActivity, FloodFillBatch, Job, Module, Organisation
+from db.queries.activities import ACTIVITIES
+from db.queries.flood_fill import FLOOD_FILLS
 from db.queries.groups import group_usage, list_groups
 from db.scope import scope_for
 from tests.gui_helpers import close_window, open_window
@@ -95,12 +96,12 @@ def test_wizard_creates_the_fill_in_the_background_and_back_keeps_the_selection(
     wizard.next()
     qtbot.waitUntil(lambda: wizard.create_button.isEnabled(), timeout=10_000)
 
-    kinds: list[Kind] = []
+    kinds: list[str] = []
     window.context.bus.changed.connect(lambda change: kinds.append(change.kind))
     with qtbot.waitSignal(window.context.ops.finished, timeout=20_000):
         wizard.create_button.click()
         assert panel.stack.currentIndex() == 0  # back to the history at once: the window stays usable
-    qtbot.waitUntil(lambda: Kind.FLOOD_FILLS in kinds and Kind.ACTIVITIES in kinds, timeout=10_000)
+    qtbot.waitUntil(lambda: FLOOD_FILLS in kinds and ACTIVITIES in kinds, timeout=10_000)
     with demo_db.read() as session:
         batch_id, title, recorded = session.execute(
             select(FloodFillBatch.id, FloodFillBatch.title, FloodFillBatch.activity_count).order_by(

@@ -12,7 +12,8 @@ from db.errors import PermissionDenied, StaleData
 from db.gias.plan import Action
 from db.gias.reader import GiasFileError
 from db.models import AuditEntry, Organisation, OrgStatus
-from db.services.gias_import import apply_gias_import, import_gias, preview_gias_import
+from db.queries.gias_import import preview_gias_import
+from db.services.gias_import import apply_gias_import, import_gias
 from desktop.cli import main
 from tests.helpers import user_id
 

@@ -210,7 +210,7 @@ def test_gias_dialog_shows_bad_files_and_imports_nothing(qtbot, window, tmp_path
 
 
 def test_gias_plan_model_passes_the_model_tester(qtmodeltester, demo_db) -> None:
-    from db.services.gias_import import preview_gias_import
+    from db.queries.gias_import import preview_gias_import
     from tests.helpers import user_id
 
     plan = preview_gias_import(

@@ -25,8 +25,9 @@ from db.queries.activities import ActivityFilter, fetch_page, first_rows, matchi
 from db.queries.activity_detail import load_activity_detail
 from db.queries.budget_context import authorisation_impact
 from db.queries.people_search import search_people
+from db.queries.recent_decisions import recent_batches
 from db.scope import scope_for
-from db.services.decisions import mark_completed, recent_batches, revert_batch
+from db.services.decisions import mark_completed, revert_batch
 from db.services.signoff import SkipReason, sign_off
 from tests.helpers import pending_elsewhere, user_id
 

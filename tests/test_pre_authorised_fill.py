@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 
 from db.errors import StaleData, ValidationError
 from db.models import AuditEntry, CpdActivity, DecisionBatch, Notification, PartnershipState
-from db.services.decisions import recent_batches, revert_batch
+from db.queries.recent_decisions import recent_batches
+from db.services.decisions import revert_batch
 from db.services.flood_fill import PRE_AUTHORISED, create_flood_fill
 from db.services.signoff import sign_off
 from tests.helpers import user_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-import db.services.signoff as signoff_module
+import db.actions as actions_module
 from db.errors import PermissionDenied, ValidationError
 from db.models import AuditEntry, CpdActivity, Job, Module, Notification, PartnershipState, SharingLevel
 from db.progress import Cancelled
@@ -147,14 +147,14 @@ def test_cancel_before_commit_changes_nothing(demo_db) -> None:
 def test_a_failure_midway_leaves_nothing_half_done(demo_db, monkeypatch) -> None:
     sam = user_id(demo_db, "sam.patel")
     ticked = pending_elsewhere(demo_db, "sam.patel", decidable_orgs(demo_db, "sam.patel"), limit=10)
-    real_insert = signoff_module.insert
+    real_insert = actions_module.insert  # the notifications of a decision are written by the action
 
     def failing_insert(table):
         if table is Notification.__table__:
             raise RuntimeError("the database went away")
         return real_insert(table)
 
-    monkeypatch.setattr(signoff_module, "insert", failing_insert)
+    monkeypatch.setattr(actions_module, "insert", failing_insert)
     with pytest.raises(RuntimeError):
         sign_off(demo_db, sam, ticked, PartnershipState.AUTHORISED)
     assert set(states(demo_db, ticked).values()) == {PartnershipState.PENDING}

@@ -57,7 +57,7 @@ def read_shared_strings(source: IO[bytes]) -> list[str]:
         elif local == "si":
             strings.append("".join(parts))
             parts.clear()
-            root.clear()  # type: ignore[union-attr]
+            root.clear()  # type: ignore[union-attr]  # set by the "start" event of the same element, never None here
     return strings
 
 

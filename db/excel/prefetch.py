@@ -72,7 +72,7 @@ def prefetched(source: Callable[[], Iterator[T]], batch: int = 2000, depth: int 
                 return
             if isinstance(item, _Failed):
                 raise item.error
-            yield from item  # type: ignore[misc]
+            yield from item  # type: ignore[misc]  # the queue holds batches and markers; markers were handled above
     finally:
         stop.set()
         while worker.is_alive():

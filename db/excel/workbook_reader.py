@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from db.errors import TrustDeskError
 from db.excel.fast_cells import cells_source, iter_rows, read_shared_strings
@@ -44,6 +45,9 @@ from db.excel.layout import (
 from db.excel.safety import WorkbookRefused, check_workbook_file
 from db.models import PartnershipState
 from db.progress import NullProgress, Progress
+
+if TYPE_CHECKING:  # openpyxl loads only when a workbook is read
+    from openpyxl import Workbook
 
 WHOLE_TEXT = re.compile(r"[0-9]{1,12}")  # ASCII digits only: "²".isdigit() is true but int("²") fails
 #: what a report shows of a cell; TrustDesk's titles and names are at most 200 characters
@@ -85,9 +89,10 @@ class WorkbookDecisions:
     undecided: int = 0  # rows left blank: nothing to do
 
 
-def _open(path: Path) -> object:
+def _open(path: Path) -> Workbook:
     """openpyxl's ``load_workbook(read_only=True)``, with our shared-string reader (``fast_cells`` says why)."""
-    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+    # SHARED_STRINGS is set at import time from openpyxl.xml.constants and missing from its type stubs.
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # type: ignore[attr-defined]
 
     class Reader(ExcelReader):
         def read_strings(self) -> None:
@@ -131,14 +136,14 @@ def read_decisions(path: Path, progress: Progress | None = None) -> WorkbookDeci
 
 
 def _identity(book: object, name: str) -> dict[str, str]:
-    names = book.sheetnames  # type: ignore[attr-defined]
+    names = book.sheetnames  # type: ignore[attr-defined]  # an openpyxl Workbook, typed loosely here
     if MARKER_SHEET not in names or DATA_SHEET not in names:
         raise WorkbookRefused(
             f"“{name}” is not a TrustDesk budget workbook. Import only workbooks exported from TrustDesk "
             "(File › Export budget workbook…)."
         )
     identity: dict[str, str] = {}
-    for index, row in enumerate(book[MARKER_SHEET].iter_rows(max_col=2, values_only=True)):  # type: ignore[index]
+    for index, row in enumerate(book[MARKER_SHEET].iter_rows(max_col=2, values_only=True)):  # type: ignore[index]  # as above
         if index > 50:
             break
         if row and row[0] is not None:
@@ -155,7 +160,7 @@ def _identity(book: object, name: str) -> dict[str, str]:
 
 
 def _check_headers(sheet: object, name: str) -> None:
-    found = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())  # type: ignore[attr-defined]
+    found = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())  # type: ignore[attr-defined]  # a worksheet
     found = tuple("" if value is None else str(value).strip() for value in found)
     for index, expected in enumerate(HEADERS):
         actual = found[index] if index < len(found) else ""
@@ -183,7 +188,7 @@ def _rows(sheet: object) -> Iterator[tuple[int, tuple]]:
     width = len(HEADERS)
     handles = cells_source(sheet)
     if handles is None:
-        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)  # type: ignore[attr-defined]
+        rows = sheet.iter_rows(min_row=2, max_col=width, values_only=True)  # type: ignore[attr-defined]  # a worksheet
         yield from enumerate(rows, start=2)
         return
     opener, strings = handles

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import (
     AcademicPeriod,
@@ -32,6 +34,9 @@ from db.models import (
 from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
+
+#: what a change to CPD activities is called on the data bus (db.actions)
+ACTIVITIES: ChangeKind = "activities"
 
 PAGE_SIZE = 200
 
@@ -106,7 +111,7 @@ class ActivityPage:
 _creator_job = aliased(Job)
 _creator_person = aliased(Person)
 
-SORT_COLUMNS: dict[str, ColumnElement] = {
+SORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     "start": CpdActivity.starts_on,
     "created": CpdActivity.created_at,
     "title": CpdActivity.title,

@@ -184,23 +184,31 @@ def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | Non
             .where(Job.id.in_(ids.get("job", ())))
         )
     }
-    organisations = dict(
+    organisations: dict[int, str] = dict(
         session.execute(
             select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids.get("organisation", ())))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    budgets = dict(
+    budgets: dict[int, str] = dict(
         session.execute(
             select(Budget.id, Organisation.name)
             .join(Organisation, Organisation.id == Budget.organisation_id)
             .where(Budget.id.in_(ids.get("budget", ())))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    groups = dict(session.execute(select(Group.id, Group.name).where(Group.id.in_(ids.get("group", ())))).all())
-    categories = dict(
+    groups: dict[int, str] = dict(
+        session.execute(select(Group.id, Group.name).where(Group.id.in_(ids.get("group", ())))).tuples().all()
+    )
+    categories: dict[int, str] = dict(
         session.execute(
             select(GroupCategory.id, GroupCategory.name).where(GroupCategory.id.in_(ids.get("group_category", ())))
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     rows = []
     for entry, user, login in found:

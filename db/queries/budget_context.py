@@ -114,8 +114,10 @@ def budget_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[
             )
         )
     }
-    names = dict(session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs))).all())
-    labels = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).all())
+    names: dict[int, str] = dict(
+        session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs))).tuples().all()
+    )
+    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
     result = {}
     for org, period in pairs:
         t = totals.get((org, period), {})
@@ -138,7 +140,7 @@ def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[t
     if not pairs:
         return {}
     jobs = sorted({job for job, _ in pairs})
-    labels = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).all())
+    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
     used: dict[tuple[int, int], float] = {}
     limits: dict[int, tuple[float, str]] = {}
     if len(jobs) > MANY_JOBS:
@@ -222,7 +224,7 @@ def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> Auth
     budget_warnings = tuple(
         BudgetWarning(budgets[key], adding)
         for key, adding in sorted(per_org.items())
-        if budgets[key].budget_pence is not None and budgets[key].authorised_pence + adding > budgets[key].budget_pence
+        if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
     cover_warnings = tuple(
         CoverWarning(covers[key], adding)

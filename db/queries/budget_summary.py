@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from db.models import AcademicPeriod, Budget, CpdActivity, Module, Organisation, OrgKind, PartnershipState
 from db.scope import Scope
@@ -58,7 +59,9 @@ def budget_lines(
     state = a.partnership_state
     authorised = state == PartnershipState.AUTHORISED
 
-    def total(condition: object, value: object = a.total_cost_pence) -> object:
+    def total(
+        condition: ColumnElement[bool], value: ColumnElement[Any] | InstrumentedAttribute[Any] = a.total_cost_pence
+    ) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
     where = [a.organisation_id.in_(sorted(orgs))]

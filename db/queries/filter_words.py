@@ -118,7 +118,7 @@ def filter_names(db: Database, filt: ActivityFilter) -> FilterNames:
     """Looks up the names of the ids ``filt`` holds, in one short read."""
     with db.read() as session:
 
-        def name_of(column, key_column, value):  # type: ignore[no-untyped-def]
+        def name_of(column, key_column, value):
             return session.scalar(select(column).where(key_column == value)) if value is not None else None
 
         return FilterNames(

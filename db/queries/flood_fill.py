@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.activity_types import ACTIVITY_TYPES
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import (
     AppUser,
@@ -28,6 +29,9 @@ from db.models import (
 )
 from db.queries.lookups import Choice
 from db.scope import scope_for
+
+#: what a new flood fill is called on the data bus (db.actions)
+FLOOD_FILLS: ChangeKind = "flood_fills"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +110,7 @@ def flood_fill_options(db: Database, user_id: int) -> FloodFillOptions:
         roles = list(
             session.scalars(select(Job.role).where(Job.organisation_id.in_(orgs)).distinct().order_by(Job.role))
         )
-        phases = list(
+        phases: list[str] = list(
             session.scalars(
                 select(Organisation.phase)
                 .where(Organisation.id.in_(orgs), Organisation.phase.is_not(None))

@@ -6,10 +6,14 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import FloodFillBatch, Group, GroupCategory, GroupMembership, Job, Level, Module
 from db.queries.staff import StaffFilter, matching_job_ids
 from db.scope import scope_for
+
+#: what a change to groups, categories or memberships is called on the data bus (db.actions)
+GROUPS: ChangeKind = "groups"
 
 
 @dataclass(frozen=True, slots=True)

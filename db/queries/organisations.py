@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import DataSharingAgreement, Job, Module, Organisation, OrgKind, OrgStatus, SharingLevel
 from db.queries.text_search import any_contains
 from db.scope import scope_for
+
+#: what a change to organisations is called on the data bus (db.actions)
+ORGANISATIONS: ChangeKind = "organisations"
+#: what a change to budgets is called on the data bus
+BUDGETS: ChangeKind = "budgets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +66,7 @@ def list_organisations(db: Database, user_id: int, filt: OrganisationFilter | No
             .group_by(Job.organisation_id)
             .subquery()
         )
-        conditions = [Organisation.id.in_(sorted(scope.orgs(Module.ORGANISATIONS)))]
+        conditions: list[ColumnElement[bool]] = [Organisation.id.in_(sorted(scope.orgs(Module.ORGANISATIONS)))]
         if filt.status is not None:
             conditions.append(Organisation.status == filt.status)
         elif not filt.include_closed:
@@ -108,7 +114,7 @@ def organisation_facets(db: Database, user_id: int) -> OrganisationFacets:
     with db.read() as session:
         visible = sorted(scope_for(session, user_id).orgs(Module.ORGANISATIONS))
 
-        def distinct(column):  # type: ignore[no-untyped-def]
+        def distinct(column):
             query = select(column).where(Organisation.id.in_(visible), column.is_not(None)).distinct().order_by(column)
             return list(session.scalars(query))
 

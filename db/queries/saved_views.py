@@ -7,9 +7,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import AppUser, SavedView
 from db.scope import scope_for
+
+#: what a change to shared saved views is called on the data bus (db.actions)
+SAVED_VIEWS: ChangeKind = "saved_views"
 
 
 @dataclass(frozen=True, slots=True)

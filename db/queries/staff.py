@@ -8,15 +8,19 @@ page rather than a join over every job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.models import GroupMembership, Job, Level, Module, Organisation, OrgKind, Person
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
+
+#: what a change to jobs (and who sees them) is called on the data bus (db.actions)
+JOBS: ChangeKind = "jobs"
 
 PAGE_SIZE = 200
 
@@ -86,7 +90,7 @@ def _conditions(filt: StaffFilter, scope: Scope) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _base(filt: StaffFilter, scope: Scope):  # type: ignore[no-untyped-def]
+def _base(filt: StaffFilter, scope: Scope):
     return (
         select(Job.id)
         .join(Person, Person.id == Job.person_id)
@@ -160,7 +164,8 @@ def _fetch(session: Session, scope: Scope, filt: StaffFilter, offset: int, limit
     for job_id in page_ids:
         row = details[job_id]
         also = tuple(name for other, name in others.get(row[1], []) if other != job_id)
-        rows.append(StaffRow(*row, also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
+        # the eleven selected columns first (too many for the select's typed overloads), then the marks
+        rows.append(replace(StaffRow(*row), also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
     return rows
 
 

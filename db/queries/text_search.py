@@ -21,9 +21,11 @@ through only rows that could match, so Python is called for few of them.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from sqlalchemy import Boolean, ColumnElement, and_, func, literal, or_, true
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.functions import FunctionElement
 
 from db.engine import SQLITE_UNICODE_LOWER
@@ -60,19 +62,19 @@ class _contains_folded(FunctionElement[bool]):
 
 
 @compiles(_contains_folded)
-def _contains_folded_default(element: _contains_folded, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _contains_folded_default(element: _contains_folded, compiler, **kw) -> str:
     column, pattern, _folded, _shape = element.clauses.clauses
     return compiler.process(column.ilike(pattern, escape=ESCAPE), **kw)
 
 
 @compiles(_contains_folded, "sqlite")
-def _contains_folded_sqlite(element: _contains_folded, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+def _contains_folded_sqlite(element: _contains_folded, compiler, **kw) -> str:
     column, _pattern, folded, shape = element.clauses.clauses
     lowered = getattr(func, SQLITE_UNICODE_LOWER)(column)
     return compiler.process(and_(column.like(shape, escape=ESCAPE), lowered.like(folded, escape=ESCAPE)), **kw)
 
 
-def any_contains(text: str, *columns: ColumnElement[str]) -> ColumnElement[bool]:
+def any_contains(text: str, *columns: ColumnElement[Any] | QueryableAttribute[Any]) -> ColumnElement[bool]:
     """Case-insensitive "contains" over several columns, the same on both engines; blank text matches all."""
     cleaned = clean_search_text(text)
     if not cleaned:

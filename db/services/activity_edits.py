@@ -19,11 +19,13 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from db.actions import begin
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, CpdActivity, Job, Module, Notification, PartnershipState, utcnow
+from db.models import CpdActivity, Job, Module, PartnershipState
 from db.periods import ensure_period
-from db.scope import own_person_id, require_central_action, scope_for
+from db.queries.activities import ACTIVITIES
+from db.scope import own_person_id
 
 #: The stored total (a computed column) and every cost are 32-bit integers of pence.
 MAX_TOTAL_PENCE = 2_147_483_647
@@ -110,20 +112,18 @@ def edit_activity(
     """Save new dates and costs for one activity at the version the user saw, applying C5."""
     validate_edit(edit)
     note = note.strip()
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
+    with begin(db, user_id) as act:
+        session = act.session
         row = _lock_row(session, activity_id)
         if row is None:
             raise NotFound("That activity no longer exists.")
-        require_central_action(
-            session,
-            scope,
+        act.require_central(
             Module.PARTNERSHIP_CPD,
             [row.organisation_id],
             "change the dates or costs of CPD activities",
             then="Nothing was changed.",
         )
-        own_person = own_person_id(session, scope)
+        own_person = own_person_id(session, act.scope)
         if own_person is not None and own_person == session.scalar(select(Job.person_id).where(Job.id == row.job_id)):
             raise PermissionDenied(
                 "This is your own request: someone else must correct its dates or costs, "
@@ -141,8 +141,9 @@ def edit_activity(
         reauthorise = returns_to_reauthorisation(row.partnership_state, changed)
         new_state = PartnershipState.NEEDS_REAUTHORISATION if reauthorise else row.partnership_state
         values: dict[str, object] = {name: getattr(edit, name) for name in changed}
+        period_id = row.period_id
         if "starts_on" in changed:
-            values["period_id"] = ensure_period(session, edit.starts_on)
+            values["period_id"] = period_id = ensure_period(session, edit.starts_on)
         if reauthorise:
             values["partnership_state"] = new_state
             values["charged_organisation_id"] = None  # C7: only an authorisation charges an organisation
@@ -150,35 +151,22 @@ def edit_activity(
         audit_before = _audit_values(before, changed, row.partnership_state, row.version, row.period_id)
         if reauthorise:
             audit_before.update(_decision_before(row))
-        audit_after = _audit_values(edit, changed, new_state, row.version + 1, values.get("period_id", row.period_id))
+        audit_after = _audit_values(edit, changed, new_state, row.version + 1, period_id)
         session.execute(
             update(CpdActivity).where(CpdActivity.id == activity_id).values(values),
             execution_options={"synchronize_session": False},
         )
-        now = utcnow()
-        session.add(
-            AuditEntry(
-                at=now,
-                user_id=user_id,
-                db_identity=db.identity,
-                action="activity_edited",
-                entity="cpd_activity",
-                entity_id=activity_id,
-                before=audit_before,
-                after=audit_after,
-                reason=note or None,
-            )
+        act.audit(
+            "activity_edited", "cpd_activity", activity_id, before=audit_before, after=audit_after, reason=note or None
         )
-        session.add(
-            Notification(
-                created_at=now,
-                recipient_job_id=row.job_id,
-                kind="activity_edited",
-                subject=f"The dates or costs of your CPD request “{row.title}” were corrected",
-                body=_notification_body(before, edit, changed, reauthorise, note),
-                activity_id=activity_id,
-            )
+        act.notify(
+            row.job_id,
+            "activity_edited",
+            f"The dates or costs of your CPD request “{row.title}” were corrected",
+            _notification_body(before, edit, changed, reauthorise, note),
+            activity_id=activity_id,
         )
+        act.changed(ACTIVITIES, activity_id)
     return EditResult(activity_id, changed, reauthorise, new_state, row.version + 1)
 
 
@@ -218,10 +206,10 @@ def _decision_before(row: CpdActivity) -> dict:
 def describe(name: str, value: object) -> str:
     """One value as the individual reads it: pounds, a day, a number of days."""
     if name in MONEY_FIELDS:
-        return f"£{int(value) / 100:,.2f}"  # type: ignore[call-overload]
+        return f"£{int(value) / 100:,.2f}"  # type: ignore[call-overload]  # a money field holds an int
     if isinstance(value, date):
         return value.strftime("%d %b %Y").lstrip("0")
-    return f"{float(value):g}"  # type: ignore[arg-type]
+    return f"{float(value):g}"  # type: ignore[arg-type]  # cover days: a float
 
 
 def _notification_body(

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from db.actions import begin
 from db.engine import Database
-from db.errors import NotFound, StaleData, ValidationError
-from db.models import AcademicPeriod, AuditEntry, Budget, Module, Organisation, utcnow
-from db.scope import require_central_action, scope_for
+from db.errors import NotFound, ValidationError
+from db.models import AcademicPeriod, Budget, Module, Organisation
+from db.queries.organisations import BUDGETS
 
 MAX_BUDGET_PENCE = 100_000_000_00  # £100m: anything above is a typing slip
 
@@ -34,22 +35,23 @@ def set_budget(
         raise ValidationError("A budget cannot be negative.")
     if amount_pence > MAX_BUDGET_PENCE:
         raise ValidationError("That budget is more than £100m: check the amount.")
-    with db.transaction() as session:
+    with begin(db, user_id) as act:
+        session = act.session
         org = session.get(Organisation, organisation_id)
         period = session.get(AcademicPeriod, period_id)
         if org is None or period is None:
             raise NotFound("That organisation or period no longer exists.")
-        scope = scope_for(session, user_id)
-        require_central_action(session, scope, Module.BUDGETS, [organisation_id], "set the CPD budget")
+        act.require_central(Module.BUDGETS, [organisation_id], "set the CPD budget")
         budget = session.scalar(
             select(Budget).where(Budget.organisation_id == organisation_id, Budget.period_id == period_id)
         )
-        current = None if budget is None else budget.version
-        if current != shown_version:
-            raise StaleData(
-                f"The {period.label} budget of {org.name} was changed by someone else since it was shown. "
-                "Nothing was saved; look again."
-            )
+        act.check_version(
+            budget,
+            shown_version,
+            f"The {period.label} budget of {org.name}",
+            message=f"The {period.label} budget of {org.name} was changed by someone else since it was shown. "
+            "Nothing was saved; look again.",
+        )
         before = None if budget is None else {"amount_pence": budget.amount_pence, "version": budget.version}
         if budget is None:
             budget = Budget(organisation_id=organisation_id, period_id=period_id, amount_pence=amount_pence)
@@ -57,17 +59,13 @@ def set_budget(
         else:
             budget.amount_pence = amount_pence
         session.flush()
-        session.add(
-            AuditEntry(
-                at=utcnow(),
-                user_id=user_id,
-                db_identity=db.identity,
-                action="budget_set",
-                entity="budget",
-                entity_id=budget.id,
-                before=before,
-                after={"amount_pence": amount_pence, "version": budget.version, "period": period.label},
-                reason=f"{org.name} {period.label}",
-            )
+        act.audit(
+            "budget_set",
+            "budget",
+            budget.id,
+            before=before,
+            after={"amount_pence": amount_pence, "version": budget.version, "period": period.label},
+            reason=f"{org.name} {period.label}",
         )
+        act.changed(BUDGETS, budget.id)
         return BudgetSaved(budget.id, budget.version, amount_pence)

@@ -12,13 +12,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from db.actions import Action, begin
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
+from db.errors import PermissionDenied, StaleData, ValidationError
 from db.models import (
-    AppUser,
     AuditEntry,
     CompletionState,
     CpdActivity,
@@ -26,12 +28,11 @@ from db.models import (
     DecisionBatch,
     LineManagerState,
     Module,
-    Notification,
     PartnershipState,
     utcnow,
 )
 from db.progress import NullProgress, Progress
-from db.scope import require_central_action, scope_for
+from db.queries.activities import ACTIVITIES
 from db.services.flood_fill import UNDECIDED_BEFORE
 from db.services.signoff import _chunks
 
@@ -46,45 +47,9 @@ _RESTORED = (
 
 
 @dataclass(frozen=True, slots=True)
-class DecisionBatchRow:
-    id: int
-    decided_at: datetime
-    decided_by: str
-    decision: PartnershipState
-    reason: str
-    activity_count: int
-    source: str
-    reverted_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
 class RevertResult:
     batch_id: int
     restored: tuple[int, ...]
-
-
-def recent_batches(db: Database, user_id: int, limit: int = 30) -> list[DecisionBatchRow]:
-    """The newest decision batches: the user's own, or everyone's for the primary user."""
-    with db.read() as session:
-        scope = scope_for(session, user_id)
-        query = (
-            select(
-                DecisionBatch.id,
-                DecisionBatch.decided_at,
-                AppUser.display_name,
-                DecisionBatch.decision,
-                DecisionBatch.reason,
-                DecisionBatch.activity_count,
-                DecisionBatch.source,
-                DecisionBatch.reverted_at,
-            )
-            .join(AppUser, AppUser.id == DecisionBatch.user_id)
-            .order_by(DecisionBatch.decided_at.desc(), DecisionBatch.id.desc())
-            .limit(limit)
-        )
-        if not scope.is_primary:
-            query = query.where(DecisionBatch.user_id == user_id)
-        return [DecisionBatchRow(*row) for row in session.execute(query)]
 
 
 def _parse_moment(value: str | None) -> datetime | None:
@@ -96,20 +61,22 @@ def revert_batch(
 ) -> RevertResult:
     """Put every activity of the batch back as it was before the decision, or change nothing."""
     progress = progress or NullProgress()
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
-        batch = session.get(DecisionBatch, batch_id)
-        if batch is None:
-            raise NotFound("That decision no longer exists.")
+    with begin(db, user_id) as act:
+        session, scope = act.session, act.scope
+        batch = act.fetch(DecisionBatch, batch_id, missing="That decision no longer exists.")
         if batch.reverted_at is not None:
             raise ValidationError("That decision was already undone.")
         if batch.user_id != user_id and not scope.is_primary:
             raise PermissionDenied("Only the person who made a decision, or the primary user, may undo it.")
-        entries = session.execute(
-            select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
-                AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
+        entries: Sequence[tuple[Any, Any, Any]] = (
+            session.execute(
+                select(AuditEntry.entity_id, AuditEntry.before, AuditEntry.after).where(
+                    AuditEntry.decision_batch_id == batch_id, AuditEntry.action.like("partnership_%")
+                )
             )
-        ).all()
+            .tuples()
+            .all()
+        )
         if not entries and batch.source == "flood_fill":
             entries = _pre_authorised_without_audit(session, batch_id)
         before = {entity_id: (b or {}) for entity_id, b, _a in entries}
@@ -140,22 +107,21 @@ def revert_batch(
                 f"{len(changed):,} of the {total:,} activities changed after this decision (ids {shown}), "
                 "so nothing was undone. Decide those rows again by hand instead."
             )
-        require_central_action(
-            session,
-            scope,
+        act.require_central(
             Module.PARTNERSHIP_CPD,
             {current[i][2] for i in ids},
             "authorise or reject CPD",
             then="So this decision cannot be undone; nothing was undone.",
         )
-        _restore(session, db, user_id, batch, ids, before, reason.strip(), progress, total)
+        _restore(act, batch, ids, before, reason.strip(), progress, total)
+        act.changed(ACTIVITIES, ids)
         batch.reverted_at = utcnow()
         batch.reverted_by_user_id = user_id
         progress.check_cancelled()
     return RevertResult(batch_id=batch_id, restored=tuple(ids))
 
 
-def _pre_authorised_without_audit(session, batch_id: int) -> list[tuple[int, dict, dict]]:
+def _pre_authorised_without_audit(session: Session, batch_id: int) -> list[tuple[Any, Any, Any]]:
     """A flood fill pre-authorised by an older TrustDesk wrote no decision audit rows.
 
     What it did is still known exactly: it created each activity already
@@ -167,14 +133,22 @@ def _pre_authorised_without_audit(session, batch_id: int) -> list[tuple[int, dic
     return [(activity_id, dict(UNDECIDED_BEFORE), {"version": 1}) for activity_id in rows]
 
 
-def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, progress, total) -> None:
+def _restore(
+    act: Action,
+    batch: DecisionBatch,
+    ids: Sequence[int],
+    before: dict[int, dict],
+    reason: str,
+    progress: Progress,
+    total: int,
+) -> None:
     """Group rows by the state they return to, so that a typical batch is one UPDATE per chunk."""
+    session = act.session
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i in ids:
         b = before[i]
         groups[tuple(b.get(key) for key in _RESTORED)].append(i)
     now = utcnow()
-    identity = db.identity  # once, not once per row
     verb = "authorised" if batch.decision is PartnershipState.AUTHORISED else "rejected"
     done = 0
     for key, members in groups.items():
@@ -189,13 +163,10 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
             )
             job_query = select(CpdActivity.id, CpdActivity.job_id).where(CpdActivity.id.in_(chunk))
             jobs = dict(session.execute(job_query).tuples().all())
-            session.execute(
-                insert(AuditEntry.__table__),
+            act.audit_rows(
                 [
                     {
                         "at": now,
-                        "user_id": user_id,
-                        "db_identity": identity,
                         "action": "partnership_reverted",
                         "entity": "cpd_activity",
                         "entity_id": i,
@@ -205,10 +176,9 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
                         "decision_batch_id": None,
                     }
                     for i in chunk
-                ],
+                ]
             )
-            session.execute(
-                insert(Notification.__table__),
+            act.notify_rows(
                 [
                     {
                         "created_at": now,
@@ -219,7 +189,7 @@ def _restore(session, db, user_id, batch, ids: Sequence[int], before, reason, pr
                         "activity_id": i,
                     }
                     for i in chunk
-                ],
+                ]
             )
             done += len(chunk)
             progress.report(total + done, total * 2, f"Undoing {done:,} of {total:,} decisions…")
@@ -255,36 +225,34 @@ def mark_completed(
     """
     if completed_on > date.today():
         raise ValidationError("The completion date is in the future: record completion on or after the day itself.")
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
-        row = session.get(CpdActivity, activity_id)
-        if row is None:
-            raise NotFound("That activity no longer exists.")
-        require_central_action(session, scope, Module.PARTNERSHIP_CPD, [row.organisation_id], "record completion")
-        if row.version != shown_version:
-            raise StaleData("Someone changed this activity since it was shown. Reload it and try again.")
+    with begin(db, user_id) as act:
+        row = act.fetch(CpdActivity, activity_id, missing="That activity no longer exists.")
+        act.require_central(Module.PARTNERSHIP_CPD, [row.organisation_id], "record completion")
+        act.check_version(
+            row,
+            shown_version,
+            "This activity",
+            message="Someone changed this activity since it was shown. Reload it and try again.",
+        )
         if completed_on < row.starts_on:
             raise ValidationError("An activity cannot be completed before it starts.")
         if refusal := completion_refusal(row.partnership_state, row.line_manager_state, row.cpd_team_state):
             raise ValidationError(refusal)
         before = {"completion_state": row.completion_state.value, "completed_on": _iso(row.completed_on)}
-        session.execute(
+        act.session.execute(
             update(CpdActivity)
             .where(CpdActivity.id == activity_id)
             .values(completion_state=CompletionState.COMPLETED, completed_on=completed_on, version=row.version + 1),
             execution_options={"synchronize_session": False},
         )
-        session.add(
-            AuditEntry(
-                user_id=user_id,
-                db_identity=db.identity,
-                action="completion_recorded",
-                entity="cpd_activity",
-                entity_id=activity_id,
-                before=before,
-                after={"completion_state": CompletionState.COMPLETED.value, "completed_on": completed_on.isoformat()},
-            )
+        act.audit(
+            "completion_recorded",
+            "cpd_activity",
+            activity_id,
+            before=before,
+            after={"completion_state": CompletionState.COMPLETED.value, "completed_on": completed_on.isoformat()},
         )
+        act.changed(ACTIVITIES, activity_id)
     return CompletionState.COMPLETED
 
 

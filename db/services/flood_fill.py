@@ -15,15 +15,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
+from typing import cast as typed
 
 from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from db.actions import Action, begin
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
 from db.models import (
     AppUser,
-    AuditEntry,
     CompletionState,
     CpdActivity,
     CpdTeamState,
@@ -42,7 +43,9 @@ from db.models import (
 )
 from db.periods import ensure_period
 from db.progress import NullProgress, Progress
-from db.scope import Scope, central_action_refusals, own_person_id, require_central_action, scope_for
+from db.queries.activities import ACTIVITIES
+from db.queries.flood_fill import FLOOD_FILLS
+from db.scope import Scope, own_person_id
 from db.services.signoff import Decided, record_decisions_of
 
 CHUNK = 2000
@@ -144,12 +147,12 @@ def create_flood_fill(
         raise ValidationError("No staff are chosen, so there is nothing to flood-fill.")
     total = len(chosen)
 
-    with db.transaction() as session:
-        scope = scope_for(session, user_id)
+    with begin(db, user_id) as act:
+        session, scope = act.session, act.scope
         if scope.best_level(Module.FLOOD_FILL) < Level.DECIDE:
             raise PermissionDenied("You may not run flood fills.")
         targets = _load_targets(session, chosen, progress, total)
-        _check_targets(session, scope, spec, chosen, targets)
+        _check_targets(act, spec, chosen, targets)
         _check_links(session, scope, spec)
         period_id = ensure_period(session, spec.starts_on)
         now = utcnow()
@@ -182,16 +185,13 @@ def create_flood_fill(
 
         _insert_activities(session, user_id, spec, chosen, targets, (period_id, batch.id, decision_batch_id), progress)
         if decision_batch_id is not None:
-            decided = Decided(now, user_id, db.identity, PartnershipState.AUTHORISED, PRE_AUTHORISED, decision_batch_id)
-            _record_pre_authorisation(session, decided, batch.id)
+            decided = Decided(now, PartnershipState.AUTHORISED, PRE_AUTHORISED, decision_batch_id)
+            _record_pre_authorisation(act, decided, batch.id)
         progress.report(total * 2, total * 2, f"Recording the flood fill of {total:,} activities…")
-        session.execute(
-            insert(AuditEntry.__table__),
+        act.audit_rows(
             [
                 {
                     "at": now,
-                    "user_id": user_id,
-                    "db_identity": db.identity,
                     "action": "flood_fill_created",
                     "entity": "flood_fill_batch",
                     "entity_id": batch.id,
@@ -205,8 +205,11 @@ def create_flood_fill(
                     "reason": None,
                     "decision_batch_id": decision_batch_id,
                 }
-            ],
+            ]
         )
+        # The new activities are known only by their batch: every activity list reloads.
+        act.changed(ACTIVITIES)
+        act.changed(FLOOD_FILLS, batch.id)
         progress.check_cancelled()
         return FloodFillResult(batch_id=batch.id, activity_count=total, by_organisation=dict(sorted(by_org.items())))
 
@@ -232,9 +235,8 @@ def _named(names: Sequence[str]) -> str:
     return shown + (f" and {len(names) - MAX_NAMED:,} more" if len(names) > MAX_NAMED else "")
 
 
-def _check_targets(
-    session: Session, scope: Scope, spec: FloodFillSpec, chosen: Sequence[int], targets: dict[int, _Target]
-) -> None:
+def _check_targets(act: Action, spec: FloodFillSpec, chosen: Sequence[int], targets: dict[int, _Target]) -> None:
+    session, scope = act.session, act.scope
     missing = [job_id for job_id in chosen if job_id not in targets]
     if missing:
         raise ValidationError(
@@ -249,7 +251,7 @@ def _check_targets(
         )
     _check_visible(session, scope, targets)
     orgs = {t.organisation_id for t in targets.values()}
-    refused = central_action_refusals(session, scope, Module.FLOOD_FILL, orgs, "flood-fill staff")
+    refused = act.central_refusals(Module.FLOOD_FILL, orgs, "flood-fill staff")
     if refused:
         count = sum(1 for t in targets.values() if t.organisation_id in refused)
         raise PermissionDenied(
@@ -258,9 +260,7 @@ def _check_targets(
             "Remove them from the selection; nothing was created."
         )
     if spec.pre_authorise:
-        require_central_action(
-            session,
-            scope,
+        act.require_central(
             Module.PARTNERSHIP_CPD,
             orgs,
             "authorise CPD",
@@ -381,7 +381,7 @@ def _insert_activities(
         "decision_batch_id": decision_batch_id,
         "completion_state": CompletionState.NOT_COMPLETED,
     }
-    table = CpdActivity.__table__
+    table = typed(Table, CpdActivity.__table__)
     total = len(chosen)
     for start in range(0, total, CHUNK):
         rows = []
@@ -393,14 +393,14 @@ def _insert_activities(
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
 
 
-def _record_pre_authorisation(session: Session, decided: Decided, batch_id: int) -> None:
+def _record_pre_authorisation(act: Action, decided: Decided, batch_id: int) -> None:
     """F5 is a partnership decision like any other: each activity gets its decision audit row and
     notification, written by sign-off's own ``record_decisions_of``, so the individual hears of it
     and "Recent decisions" can undo it row by row."""
     made = select(CpdActivity.id, CpdActivity.job_id, CpdActivity.title).where(
         CpdActivity.flood_fill_batch_id == batch_id
     )
-    record_decisions_of(session.connection(), decided, made, UNDECIDED_BEFORE, 1)
+    record_decisions_of(act, decided, made, UNDECIDED_BEFORE, 1)
 
 
 def _executemany(

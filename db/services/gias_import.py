@@ -1,8 +1,8 @@
 """Import a trust's establishments and inspection grades from GIAS (O2).
 
 Two steps, so that the user sees what will change before it does:
-``preview_gias_import`` reads the files and plans against the database as it
-is now (no writes); ``apply_gias_import`` applies that plan in one
+``db.queries.gias_import.preview_gias_import`` reads the files and plans
+against the database as it is now (no writes); ``apply_gias_import`` applies that plan in one
 transaction, with an audit row per organisation, and refuses the whole plan
 if any organisation it touches changed since the preview.
 """
@@ -10,20 +10,21 @@ if any organisation it touches changed since the preview.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from db.actions import begin
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
+from db.errors import StaleData, ValidationError
 from db.gias.fields import text_problem, urn_problem
-from db.gias.plan import Action, ExistingOrg, ImportPlan, PlanEntry, plan_import
-from db.gias.reader import read_extract, read_grades_file
-from db.models import AuditEntry, Level, Module, Organisation, OrgKind, utcnow
+from db.gias.plan import Action, ExistingOrg, ImportPlan, PlanEntry
+from db.models import Module, Organisation, OrgKind, utcnow
 from db.progress import NullProgress, Progress
-from db.scope import scope_for
+from db.queries.gias_import import existing_organisations, preview_gias_import
+from db.queries.organisations import ORGANISATIONS
 
 
 @dataclass(frozen=True)
@@ -39,59 +40,6 @@ class GiasImportResult:
         return f"{self.added} added, {self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped"
 
 
-def _trust(session: Session, trust_uid: str) -> Organisation:
-    trust = session.scalar(
-        select(Organisation).where(Organisation.trust_uid == trust_uid.strip(), Organisation.kind == OrgKind.TRUST)
-    )
-    if trust is None:
-        raise NotFound(f"There is no trust with the UID “{trust_uid}” in TrustDesk (check the Trusts (code) column).")
-    return trust
-
-
-def _check_permission(session: Session, user_id: int, trust: Organisation) -> None:
-    if not scope_for(session, user_id).can_act(Module.ORGANISATIONS, trust.id, Level.DECIDE):
-        raise PermissionDenied(f"You may not add or change the organisations of {trust.name}.")
-
-
-def _existing(session: Session) -> list[ExistingOrg]:
-    o = Organisation
-    rows = session.execute(
-        select(
-            o.id, o.urn, o.trust_id, o.name, o.phase, o.status, o.leader_name,
-            o.inspection_grade, o.inspection_date, o.version,
-        ).where(o.urn.is_not(None))
-    )  # fmt: skip
-    return [ExistingOrg(*row) for row in rows]
-
-
-def preview_gias_import(
-    db: Database, user_id: int, extract: Path, trust_uid: str, grades: Path | None = None
-) -> ImportPlan:
-    """Read the files and say what importing them would do; writes nothing."""
-    with db.read() as session:
-        trust = _trust(session, trust_uid)
-        _check_permission(session, user_id, trust)
-        # Every value of the trust's rows is checked (shape, control characters, column lengths) here,
-        # before any transaction: a value that does not fit is a sentence with its line, not a driver error.
-        found = read_extract(Path(extract), trust.trust_uid or trust_uid.strip())
-        read_as = [f"{Path(extract).name}: {found.encoding}"]
-        grade_rows = []
-        if grades is not None:
-            grade_file = read_grades_file(Path(grades))
-            grade_rows = grade_file.grades
-            read_as.append(f"{Path(grades).name}: {grade_file.encoding}")
-        plan = plan_import(
-            trust.id,
-            trust.trust_uid or trust_uid,
-            trust.name,
-            _existing(session),
-            found.establishments,
-            grade_rows,
-            other_trust_rows=found.other_trust_rows,
-        )
-        return replace(plan, read_as=tuple(read_as))
-
-
 def apply_gias_import(
     db: Database, user_id: int, plan: ImportPlan, progress: Progress | None = None
 ) -> GiasImportResult:
@@ -99,27 +47,25 @@ def apply_gias_import(
     progress = progress or NullProgress()
     todo = plan.to_apply
     _refuse_values_that_do_not_fit(todo)
-    with db.transaction() as session:
-        trust = session.get(Organisation, plan.trust_id)
-        if trust is None:
-            raise NotFound("The trust no longer exists; nothing was imported.")
-        _check_permission(session, user_id, trust)
-        current = {org.urn: org for org in _existing(session)}
+    with begin(db, user_id) as act:
+        session = act.session
+        trust = act.fetch(Organisation, plan.trust_id, missing="The trust no longer exists; nothing was imported.")
+        act.require(Module.ORGANISATIONS, trust.id, what=f"add or change the organisations of {trust.name}")
+        current = {org.urn: org for org in existing_organisations(session)}
         moved = [entry.urn for entry in todo if _moved(entry, current.get(entry.urn))]
         if moved:
             raise StaleData(
                 f"{len(moved)} of these organisations changed since the preview (URN {', '.join(moved[:5])}). "
                 "Nothing was imported; preview the import again."
             )
-        now, audit, touched = utcnow(), [], set()
+        now, touched = utcnow(), set[int]()
+        audit: list[dict[str, Any]] = []
         for done, entry in enumerate(todo, start=1):
             touched.add(_apply_entry(session, trust, entry, now, audit))
             progress.report(done, len(todo), f"Importing {entry.name}…")
             progress.check_cancelled()
-        for row in audit:
-            row["user_id"], row["db_identity"] = user_id, db.identity
-        if audit:
-            session.execute(insert(AuditEntry.__table__), audit)
+        act.audit_rows(audit)
+        act.changed(ORGANISATIONS, touched)
     return GiasImportResult(
         added=plan.count(Action.ADD),
         updated=plan.count(Action.UPDATE),
@@ -160,8 +106,9 @@ def _apply_entry(session: Session, trust: Organisation, entry: PlanEntry, now: o
         session.flush()
         before = None
     else:
-        org = session.get(Organisation, entry.organisation_id)
-        assert org is not None
+        found = session.get(Organisation, entry.organisation_id)
+        assert found is not None  # ``_moved`` refused the plan if it had gone
+        org = found
         before = {name: _plain(getattr(org, name)) for name in values}
         for name, value in values.items():
             setattr(org, name, value)
@@ -191,18 +138,3 @@ def import_gias(
     """Preview and apply in one go (the command line, once the user has seen ``--dry-run``)."""
     plan = preview_gias_import(db, user_id, extract, trust_uid, grades)
     return plan, apply_gias_import(db, user_id, plan, progress)
-
-
-def skipped_lines(entries: Sequence[PlanEntry]) -> list[str]:
-    return [f"URN {e.urn} {e.name}: {e.reason}" for e in entries if e.action is Action.SKIP]
-
-
-def trust_uids(db: Database) -> list[tuple[str, str]]:
-    """(UID, name) of every trust in the database, to offer in the import dialog."""
-    with db.read() as session:
-        rows = session.execute(
-            select(Organisation.trust_uid, Organisation.name)
-            .where(Organisation.kind == OrgKind.TRUST, Organisation.trust_uid.is_not(None))
-            .order_by(Organisation.name)
-        )
-        return [(uid, name) for uid, name in rows]

@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
+from db.actions import Action, begin
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, Group, GroupCategory, GroupMembership, Job, Level, Module, Organisation, OrgKind
-from db.scope import require_central_action, scope_for
+from db.models import Group, GroupCategory, GroupMembership, Job, Module, Organisation, OrgKind
+from db.queries.groups import GROUPS
 
 MAX_NAME = 120
 CHUNK = 2000  # ids per IN list: well under SQLite's and PostgreSQL's limits
@@ -44,22 +45,8 @@ def _name(text: str, what: str) -> str:
     return name
 
 
-def _audit(session: Session, db: Database, user_id: int, action: str, entity: str, entity_id: int, **values) -> None:
-    session.add(
-        AuditEntry(
-            user_id=user_id,
-            db_identity=db.identity,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            before=values.get("before"),
-            after=values.get("after"),
-        )
-    )
-
-
-def _require(session: Session, user_id: int, org_id: int) -> None:
-    if not scope_for(session, user_id).can_act(Module.GROUPS, org_id, Level.DECIDE):
+def _require(act: Action, org_id: int) -> None:
+    if not act.scope.can_act(Module.GROUPS, org_id):
         raise PermissionDenied("You may view groups but not change them.")
 
 
@@ -70,23 +57,19 @@ def _trust_id(session: Session) -> int:
     return found
 
 
-def _category(session: Session, category_id: int) -> GroupCategory:
-    category = session.get(GroupCategory, category_id)
-    if category is None:
-        raise NotFound("That group category no longer exists; the list has been refreshed.")
-    return category
+def _category(act: Action, category_id: int) -> GroupCategory:
+    return act.fetch(
+        GroupCategory, category_id, missing="That group category no longer exists; the list has been refreshed."
+    )
 
 
-def _group(session: Session, group_id: int) -> tuple[Group, GroupCategory]:
-    group = session.get(Group, group_id)
-    if group is None:
-        raise NotFound("That group no longer exists; someone may have deleted it.")
-    return group, _category(session, group.category_id)
+def _group(act: Action, group_id: int) -> tuple[Group, GroupCategory]:
+    group = act.fetch(Group, group_id, missing="That group no longer exists; someone may have deleted it.")
+    return group, _category(act, group.category_id)
 
 
-def _check_version(row: Group | GroupCategory, shown_version: int, what: str) -> None:
-    if row.version != shown_version:
-        raise StaleData(f"The {what} “{row.name}” was changed by someone else since it was shown; nothing was changed.")
+def _check_version(act: Action, row: Group | GroupCategory, shown_version: int, what: str) -> None:
+    act.check_version(row, shown_version, f"The {what} “{row.name}”")
 
 
 def _flush(session: Session, message: str) -> None:
@@ -98,91 +81,103 @@ def _flush(session: Session, message: str) -> None:
 
 def create_category(db: Database, user_id: int, name: str, organisation_id: int | None = None) -> int:
     name = _name(name, "category")
-    with db.transaction() as session:
+    with begin(db, user_id) as act:
+        session = act.session
         org_id = organisation_id if organisation_id is not None else _trust_id(session)
-        _require(session, user_id, org_id)
+        _require(act, org_id)
         category = GroupCategory(organisation_id=org_id, name=name)
         session.add(category)
         _flush(session, f"A category called “{name}” already exists.")
-        _audit(session, db, user_id, "group_category_created", "group_category", category.id, after={"name": name})
+        act.audit("group_category_created", "group_category", category.id, after={"name": name})
+        act.changed(GROUPS)  # a category is not a group: every list of groups reloads
         return category.id
 
 
 def rename_category(db: Database, user_id: int, category_id: int, name: str, shown_version: int) -> None:
     name = _name(name, "category")
-    with db.transaction() as session:
-        category = _category(session, category_id)
-        _require(session, user_id, category.organisation_id)
-        _check_version(category, shown_version, "category")
+    with begin(db, user_id) as act:
+        session = act.session
+        category = _category(act, category_id)
+        _require(act, category.organisation_id)
+        _check_version(act, category, shown_version, "category")
         before = category.name
         category.name = name
         _flush(session, f"A category called “{name}” already exists.")
-        _audit(
-            session, db, user_id, "group_category_renamed", "group_category", category_id,
+        act.audit(
+            "group_category_renamed", "group_category", category_id,
             before={"name": before}, after={"name": name},
         )  # fmt: skip
+        act.changed(GROUPS)
 
 
 def delete_category(db: Database, user_id: int, category_id: int, shown_version: int) -> int:
     """Delete a category with its groups and their memberships; returns the memberships removed."""
-    with db.transaction() as session:
-        category = _category(session, category_id)
-        _require(session, user_id, category.organisation_id)
-        _check_version(category, shown_version, "category")
+    with begin(db, user_id) as act:
+        session = act.session
+        category = _category(act, category_id)
+        _require(act, category.organisation_id)
+        _check_version(act, category, shown_version, "category")
         group_ids = list(session.scalars(select(Group.id).where(Group.category_id == category_id)))
         removed = session.scalar(
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id.in_(group_ids))
         )
         session.execute(delete(GroupMembership).where(GroupMembership.group_id.in_(group_ids)))
         session.execute(delete(Group).where(Group.id.in_(group_ids)))
-        _audit(
-            session, db, user_id, "group_category_deleted", "group_category", category_id,
+        act.audit(
+            "group_category_deleted", "group_category", category_id,
             before={"name": category.name, "groups": len(group_ids), "memberships": removed},
         )  # fmt: skip
         session.delete(category)
+        act.changed(GROUPS, group_ids)
         return int(removed or 0)
 
 
 def create_group(db: Database, user_id: int, category_id: int, name: str) -> int:
     name = _name(name, "group")
-    with db.transaction() as session:
-        category = _category(session, category_id)
-        _require(session, user_id, category.organisation_id)
+    with begin(db, user_id) as act:
+        session = act.session
+        category = _category(act, category_id)
+        _require(act, category.organisation_id)
         group = Group(category_id=category_id, name=name)
         session.add(group)
         _flush(session, f"“{category.name}” already has a group called “{name}”.")
         after = {"name": name, "category": category.name}
-        _audit(session, db, user_id, "group_created", "group", group.id, after=after)
+        act.audit("group_created", "group", group.id, after=after)
+        act.changed(GROUPS, group.id)
         return group.id
 
 
 def rename_group(db: Database, user_id: int, group_id: int, name: str, shown_version: int) -> None:
     name = _name(name, "group")
-    with db.transaction() as session:
-        group, category = _group(session, group_id)
-        _require(session, user_id, category.organisation_id)
-        _check_version(group, shown_version, "group")
+    with begin(db, user_id) as act:
+        session = act.session
+        group, category = _group(act, group_id)
+        _require(act, category.organisation_id)
+        _check_version(act, group, shown_version, "group")
         before = group.name
         group.name = name
         _flush(session, f"“{category.name}” already has a group called “{name}”.")
-        _audit(session, db, user_id, "group_renamed", "group", group_id, before={"name": before}, after={"name": name})
+        act.audit("group_renamed", "group", group_id, before={"name": before}, after={"name": name})
+        act.changed(GROUPS, group_id)
 
 
 def delete_group(db: Database, user_id: int, group_id: int, shown_version: int) -> int:
     """Delete a group and its memberships; returns how many memberships went with it."""
-    with db.transaction() as session:
-        group, category = _group(session, group_id)
-        _require(session, user_id, category.organisation_id)
-        _check_version(group, shown_version, "group")
+    with begin(db, user_id) as act:
+        session = act.session
+        group, category = _group(act, group_id)
+        _require(act, category.organisation_id)
+        _check_version(act, group, shown_version, "group")
         removed = session.scalar(
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
         )
         session.execute(delete(GroupMembership).where(GroupMembership.group_id == group_id))
-        _audit(
-            session, db, user_id, "group_deleted", "group", group_id,
+        act.audit(
+            "group_deleted", "group", group_id,
             before={"name": group.name, "category": category.name, "memberships": removed},
         )  # fmt: skip
         session.delete(group)
+        act.changed(GROUPS, group_id)
         return int(removed or 0)
 
 
@@ -192,15 +187,13 @@ def set_membership(db: Database, user_id: int, group_id: int, job_id: int, membe
     The box was shown in the opposite state; if the membership is already as
     asked, someone else changed it meanwhile and ``StaleData`` says so.
     """
-    with db.transaction() as session:
-        group, category = _group(session, group_id)
+    with begin(db, user_id) as act:
+        session = act.session
+        group, category = _group(act, group_id)
         job = session.get(Job, job_id)
         if job is None:
             raise NotFound("That job no longer exists; the list has been refreshed.")
-        scope = scope_for(session, user_id)
-        require_central_action(
-            session, scope, Module.GROUPS, {category.organisation_id, job.organisation_id}, "change group members"
-        )
+        act.require_central(Module.GROUPS, {category.organisation_id, job.organisation_id}, "change group members")
         existing = session.get(GroupMembership, (group_id, job_id))
         if (existing is not None) == member:
             state = "already in" if member else "no longer in"
@@ -211,10 +204,11 @@ def set_membership(db: Database, user_id: int, group_id: int, job_id: int, membe
             session.delete(existing)
         flag_modified(group, "name")  # a membership change bumps the group's version (others' views notice)
         session.flush()
-        _audit(
-            session, db, user_id, "group_member_added" if member else "group_member_removed", "group", group_id,
+        act.audit(
+            "group_member_added" if member else "group_member_removed", "group", group_id,
             after={"job_id": job_id},
         )  # fmt: skip
+        act.changed(GROUPS, group_id)
         count = session.scalar(
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
         )
@@ -242,11 +236,11 @@ def set_memberships(
     wanted = sorted(set(job_ids))
     if not wanted:
         raise ValidationError("No staff are listed, so there is nothing to change.")
-    with db.transaction() as session:
-        group, category = _group(session, group_id)
-        scope = scope_for(session, user_id)
-        if not scope.can_act(Module.GROUPS, category.organisation_id):
-            raise PermissionDenied("You may view groups but not change them.")
+    with begin(db, user_id) as act:
+        session = act.session
+        group, category = _group(act, group_id)
+        _require(act, category.organisation_id)
+        scope = act.scope
         orgs: dict[int, int] = {}
         members: set[int] = set()
         for start in range(0, len(wanted), CHUNK):
@@ -284,10 +278,11 @@ def set_memberships(
         if changed:
             flag_modified(group, "name")  # bumps the group's version, as a single tick does
             session.flush()
-            _audit(
-                session, db, user_id, "group_members_added" if member else "group_members_removed", "group", group_id,
+            act.audit(
+                "group_members_added" if member else "group_members_removed", "group", group_id,
                 after={"job_ids": changed, "count": len(changed)},
             )  # fmt: skip
+            act.changed(GROUPS, group_id)
         count = session.scalar(
             select(func.count()).select_from(GroupMembership).where(GroupMembership.group_id == group_id)
         )

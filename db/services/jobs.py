@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from db.actions import begin
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, Job, Level, Module, Organisation, OrgKind, Person
-from db.scope import require_central_action, scope_for
+from db.errors import PermissionDenied, ValidationError
+from db.models import Job, Module, Organisation, OrgKind, Person
+from db.queries.organisations import ORGANISATIONS
+from db.queries.staff import JOBS
 
 MAX_FIELD = 40
 
@@ -34,19 +36,15 @@ def bring_up_job(
     """Create the partnership job for this school job; returns the new job's id."""
     unique = _optional(unique_id, "unique ID")
     scale = _optional(pay_scale, "pay scale")
-    with db.transaction() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound("That job no longer exists; the list has been refreshed.")
-        org = session.get(Organisation, job.organisation_id)
-        scope = scope_for(session, user_id)
+    with begin(db, user_id) as act:
+        session = act.session
+        job = act.fetch(Job, job_id, missing="That job no longer exists; the list has been refreshed.")
+        org = act.fetch(Organisation, job.organisation_id, missing="That job's organisation no longer exists.")
         if org.kind == OrgKind.TRUST or org.trust_id is None:
             raise ValidationError("This is already a partnership job.")
         # The school's agreement first (D6): the sentence names the school and what it does not share.
-        require_central_action(
-            session, scope, Module.STAFF, [org.id], "bring staff up into the partnership", then="Nothing was changed."
-        )
-        if not scope.can_act(Module.STAFF, org.trust_id, Level.DECIDE):
+        act.require_central(Module.STAFF, [org.id], "bring staff up into the partnership", then="Nothing was changed.")
+        if not act.scope.can_act(Module.STAFF, org.trust_id):
             raise PermissionDenied("Only someone who may decide about staff at the trust can bring a job up.")
         name = session.scalar(select(Person.first_name + " " + Person.last_name).where(Person.id == job.person_id))
         already = session.scalar(
@@ -65,42 +63,34 @@ def bring_up_job(
         )
         session.add(new)
         session.flush()
-        session.add(
-            AuditEntry(
-                user_id=user_id,
-                db_identity=db.identity,
-                action="job_brought_up",
-                entity="job",
-                entity_id=new.id,
-                after={"from_job_id": job.id, "organisation": org.name, "unique_id": unique, "pay_scale": scale},
-            )
+        act.audit(
+            "job_brought_up",
+            "job",
+            new.id,
+            after={"from_job_id": job.id, "organisation": org.name, "unique_id": unique, "pay_scale": scale},
         )
+        act.changed(JOBS, (job.id, new.id))
         return new.id
 
 
 def set_staff_visibility(db: Database, user_id: int, organisation_id: int, restricted: bool, shown_version: int) -> int:
     """Restrict (or open up) an organisation's staff to the partnership; returns its new version."""
-    with db.transaction() as session:
-        org = session.get(Organisation, organisation_id)
-        if org is None:
-            raise NotFound("That organisation no longer exists.")
-        if not scope_for(session, user_id).can_act(Module.ORGANISATIONS, organisation_id, Level.DECIDE):
-            raise PermissionDenied(f"You may not change who sees the staff of {org.name}.")
-        if org.version != shown_version:
-            raise StaleData(f"{org.name} was changed by someone else since it was shown; nothing was changed.")
+    with begin(db, user_id) as act:
+        org = act.fetch(Organisation, organisation_id, missing="That organisation no longer exists.")
+        act.require(Module.ORGANISATIONS, organisation_id, what=f"change who sees the staff of {org.name}")
+        act.check_version(org, shown_version, org.name)
         if org.staff_visibility_restricted == restricted:
             return org.version
         org.staff_visibility_restricted = restricted
-        session.flush()
-        session.add(
-            AuditEntry(
-                user_id=user_id,
-                db_identity=db.identity,
-                action="staff_visibility_restricted" if restricted else "staff_visibility_opened",
-                entity="organisation",
-                entity_id=organisation_id,
-                before={"staff_visibility_restricted": not restricted},
-                after={"staff_visibility_restricted": restricted},
-            )
+        act.session.flush()
+        act.audit(
+            "staff_visibility_restricted" if restricted else "staff_visibility_opened",
+            "organisation",
+            organisation_id,
+            before={"staff_visibility_restricted": not restricted},
+            after={"staff_visibility_restricted": restricted},
         )
+        # Who sees the organisation's staff changes every staff list that shows them.
+        act.changed(ORGANISATIONS, organisation_id)
+        act.changed(JOBS)
         return org.version

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.actions import begin
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import AuditEntry, Level, Module, Organisation, utcnow
-from db.scope import scope_for
+from db.errors import PermissionDenied, ValidationError
+from db.models import Module, Organisation
+from db.queries.organisations import ORGANISATIONS
 
 MAX_EXPERTISE = 2000
 
@@ -39,32 +40,28 @@ def save_details(
         raise ValidationError(f"The expertise is too long ({len(expertise):,} characters; at most {MAX_EXPERTISE:,}).")
     if leader is not None and len(leader) > 200:
         raise ValidationError("The leader's name is too long (at most 200 characters).")
-    with db.transaction() as session:
-        org = session.get(Organisation, organisation_id)
-        if org is None:
-            raise NotFound("That organisation no longer exists.")
-        if not scope_for(session, user_id).can_act(Module.ORGANISATIONS, organisation_id, Level.DECIDE):
+    with begin(db, user_id) as act:
+        org = act.fetch(Organisation, organisation_id, missing="That organisation no longer exists.")
+        if not act.scope.can_act(Module.ORGANISATIONS, organisation_id):
             raise PermissionDenied(f"You may view {org.name} but not change its details.")
-        if org.version != shown_version:
-            raise StaleData(
-                f"{org.name} was changed by someone else since you opened it. Nothing was saved; reopen it."
-            )
+        act.check_version(
+            org,
+            shown_version,
+            org.name,
+            message=f"{org.name} was changed by someone else since you opened it. Nothing was saved; reopen it.",
+        )
         before = {"expertise": org.expertise, "leader_name": org.leader_name}
         after = {"expertise": expertise, "leader_name": leader}
         if before == after:
             return DetailsSaved(organisation_id, org.version, changed=False)
         org.expertise, org.leader_name = expertise, leader
-        session.flush()
-        session.add(
-            AuditEntry(
-                at=utcnow(),
-                user_id=user_id,
-                db_identity=db.identity,
-                action="organisation_details_changed",
-                entity="organisation",
-                entity_id=organisation_id,
-                before=before | {"version": shown_version},
-                after=after | {"version": org.version},
-            )
+        act.session.flush()
+        act.audit(
+            "organisation_details_changed",
+            "organisation",
+            organisation_id,
+            before=before | {"version": shown_version},
+            after=after | {"version": org.version},
         )
+        act.changed(ORGANISATIONS, organisation_id)
         return DetailsSaved(organisation_id, org.version, changed=True)

@@ -12,29 +12,15 @@ import json
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from db.actions import begin
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied, ValidationError
-from db.models import AuditEntry, Module, SavedView
-from db.scope import scope_for
+from db.errors import PermissionDenied, ValidationError
+from db.models import Module, SavedView
+from db.queries.saved_views import SAVED_VIEWS
 
 MAX_NAME = 120
 MAX_FILTER_CHARS = 4000
-
-
-def _audit(session: Session, db: Database, user_id: int, action: str, view_id: int, **values: Any) -> None:
-    session.add(
-        AuditEntry(
-            user_id=user_id,
-            db_identity=db.identity,
-            action=action,
-            entity="saved_view",
-            entity_id=view_id,
-            before=values.get("before"),
-            after=values.get("after"),
-        )
-    )
 
 
 def _name(text: str) -> str:
@@ -53,25 +39,25 @@ def create_shared_view(db: Database, user_id: int, name: str, filter_data: dict[
     name = _name(name)
     if not isinstance(filter_data, dict) or len(json.dumps(filter_data)) > MAX_FILTER_CHARS:
         raise ValidationError("That filter cannot be saved as a view.")
-    with db.transaction() as session:
-        if not scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD):
+    with begin(db, user_id) as act:
+        if not act.scope.orgs(Module.PARTNERSHIP_CPD):
             raise PermissionDenied("You cannot see Partnership CPD, so you cannot share a view of it.")
-        if session.scalar(select(SavedView.id).where(SavedView.name == name)) is not None:
+        if act.session.scalar(select(SavedView.id).where(SavedView.name == name)) is not None:
             raise ValidationError(f"A shared view called “{name}” already exists; choose another name.")
         view = SavedView(name=name, filter=filter_data, created_by_user_id=user_id)
-        session.add(view)
-        session.flush()
-        _audit(session, db, user_id, "saved_view_created", view.id, after={"name": name, "filter": filter_data})
+        act.session.add(view)
+        act.session.flush()
+        act.audit("saved_view_created", "saved_view", view.id, after={"name": name, "filter": filter_data})
+        act.changed(SAVED_VIEWS, view.id)
         return view.id
 
 
 def delete_shared_view(db: Database, user_id: int, view_id: int) -> None:
-    with db.transaction() as session:
-        view = session.get(SavedView, view_id)
-        if view is None:
-            raise NotFound("That shared view no longer exists; the list has been refreshed.")
-        if view.created_by_user_id != user_id and not scope_for(session, user_id).is_primary:
+    with begin(db, user_id) as act:
+        view = act.fetch(SavedView, view_id, missing="That shared view no longer exists; the list has been refreshed.")
+        if view.created_by_user_id != user_id and not act.scope.is_primary:
             raise PermissionDenied(f"Only the person who saved “{view.name}”, or a primary user, may delete it.")
         before = {"name": view.name, "filter": view.filter}
-        session.delete(view)
-        _audit(session, db, user_id, "saved_view_deleted", view_id, before=before)
+        act.session.delete(view)
+        act.audit("saved_view_deleted", "saved_view", view_id, before=before)
+        act.changed(SAVED_VIEWS, view_id)

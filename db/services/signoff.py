@@ -14,27 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, cast, insert, literal, null, select, update
+from sqlalchemy import Select, literal, select, update
 from sqlalchemy.orm import Session
 
+from db.actions import Action, begin
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
-from db.models import (
-    AuditEntry,
-    CpdActivity,
-    DecisionBatch,
-    Job,
-    Level,
-    Module,
-    Notification,
-    Organisation,
-    PartnershipState,
-    Person,
-    utcnow,
-)
+from db.models import CpdActivity, DecisionBatch, Job, Level, Module, Organisation, PartnershipState, Person, utcnow
 from db.progress import NullProgress, Progress
+from db.queries.activities import ACTIVITIES
 from db.queries.decidability import decide_rules_in
-from db.scope import Scope, central_action_refusals, own_person_id, scope_for
+from db.scope import own_person_id
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -91,30 +81,27 @@ def sign_off(
 ) -> SignOffResult:
     """Authorise or reject the given activities at the versions the user saw them."""
     progress = progress or NullProgress()
-    with db.transaction() as session:
-        result = sign_off_in(session, db, user_id, shown_versions, decision, reason, source=source, progress=progress)
+    with begin(db, user_id) as act:
+        result = sign_off_in(act, shown_versions, decision, reason, source=source, progress=progress)
         progress.check_cancelled()
     return result
 
 
 def sign_off_in(
-    session: Session,
-    db: Database,
-    user_id: int,
+    act: Action,
     shown_versions: Mapping[int, int],
     decision: PartnershipState,
     reason: str = "",
     *,
     source: str = "panel",
     progress: Progress | None = None,
-    scope: Scope | None = None,
 ) -> SignOffResult:
-    """The rules of ``sign_off`` inside a transaction the caller owns.
+    """The rules of ``sign_off`` inside an action the caller owns.
 
     For callers that take several decisions as one user action (a workbook's
-    rows carry their own reasons): they open one transaction, call this once
-    per (decision, reason) group, and commit or roll back all of it.  Passing
-    the ``scope`` read once at the start saves re-reading it for every group.
+    rows carry their own reasons): they ``begin`` one action, call this once
+    per (decision, reason) group, and commit or roll back all of it; the
+    action's scope is read once for every group.
     """
     progress = progress or NullProgress()
     if decision not in DECISIONS:
@@ -127,15 +114,15 @@ def sign_off_in(
 
     ids = sorted(shown_versions)
     total = len(ids)
-    scope = scope or scope_for(session, user_id)
+    session, scope = act.session, act.scope
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
     own_person = own_person_id(session, scope)
     unshared = decide_rules_in(session, scope).unshared_orgs  # to say *why* a school is out of reach (D6)
 
     current = _lock_rows(session, ids, progress, total)
-    refused = central_action_refusals(
-        session, scope, Module.PARTNERSHIP_CPD, {row.org for row in current.values()}, "authorise or reject CPD"
+    refused = act.central_refusals(
+        Module.PARTNERSHIP_CPD, {row.org for row in current.values()}, "authorise or reject CPD"
     )
     applied: list[int] = []
     skipped: list[Skipped] = []
@@ -155,7 +142,8 @@ def sign_off_in(
 
     batch_id = None
     if applied:
-        batch_id = _apply(session, db, user_id, decision, reason, source, applied, current, progress, total)
+        batch_id = _apply(act, decision, reason, source, applied, current, progress, total)
+        act.changed(ACTIVITIES, applied)
     return SignOffResult(decision=decision, batch_id=batch_id, applied=tuple(applied), skipped=tuple(skipped))
 
 
@@ -169,7 +157,7 @@ class _Current:
     title: str
     individual: str
     organisation: str
-    decided_at: object = None
+    decided_at: datetime | None = None
     decided_by: int | None = None
     reason: str | None = None
     batch_id: int | None = None
@@ -242,9 +230,7 @@ def _why_not(row: _Current, shown_version: int, may_decide: bool, own_person: in
 
 
 def _apply(
-    session: Session,
-    db: Database,
-    user_id: int,
+    act: Action,
     decision: PartnershipState,
     reason: str,
     source: str,
@@ -253,6 +239,7 @@ def _apply(
     progress: Progress,
     total: int,
 ) -> int:
+    session, user_id = act.session, act.user_id
     now = utcnow()
     batch = DecisionBatch(
         decided_at=now, user_id=user_id, decision=decision, reason=reason, activity_count=len(applied), source=source
@@ -269,14 +256,13 @@ def _apply(
         "charged_organisation_id": CpdActivity.organisation_id if authorised else None,
         "version": CpdActivity.version + 1,
     }
-    identity = db.identity  # asks the OS for the login name: once, not once per row
     connection = session.connection()  # Core statements: no ORM bookkeeping for rows we never load
     done = 0
     for chunk in _chunks(applied):
         connection.execute(update(CpdActivity).where(CpdActivity.id.in_(chunk)).values(values))
         record_decisions(
-            connection,
-            Decided(now=now, user_id=user_id, identity=identity, decision=decision, reason=reason, batch_id=batch.id),
+            act,
+            Decided(now=now, decision=decision, reason=reason, batch_id=batch.id),
             [
                 (activity_id, current[activity_id].job_id, current[activity_id].title, current[activity_id].before(),
                  current[activity_id].version + 1)
@@ -294,8 +280,6 @@ class Decided:
     """What every row of one partnership decision shares: when, who, what and why."""
 
     now: datetime
-    user_id: int
-    identity: str
     decision: PartnershipState
     reason: str
     batch_id: int
@@ -310,11 +294,9 @@ class Decided:
 
 
 def _audit_row(decided: Decided, before: dict | None, version_after: int | None) -> dict[str, Any]:
-    """Every column of a decision's audit row but the activity's id."""
+    """Every column of a decision's audit row but the activity's id (the action stamps who)."""
     return {
         "at": decided.now,
-        "user_id": decided.user_id,
-        "db_identity": decided.identity,
         "action": decided.action,
         "entity": "cpd_activity",
         "before": before,
@@ -334,7 +316,7 @@ def _subject(decided: Decided) -> tuple[str, str]:
     return "Your CPD request “", f"” was {decided.verb} by the partnership"
 
 
-def record_decisions(connection: Connection, decided: Decided, rows: Sequence[tuple[int, int, str, dict, int]]) -> None:
+def record_decisions(act: Action, decided: Decided, rows: Sequence[tuple[int, int, str, dict, int]]) -> None:
     """Write one decision audit row and one notification per decided activity (C3, A2, N1).
 
     The one place that says what a partnership decision leaves behind, used by
@@ -342,26 +324,22 @@ def record_decisions(connection: Connection, decided: Decided, rows: Sequence[tu
     fill alike, so that however an activity comes to be authorised the
     individual is told and the log can undo it.  ``rows`` are
     ``(activity_id, job_id, title, before, version_after)``; ``before`` holds the
-    partnership columns as they were (what an undo restores).  The caller's
-    transaction holds the change itself.
+    partnership columns as they were (what an undo restores).  The action holds
+    the change itself.
     """
     opening, closing = _subject(decided)
-    connection.execute(
-        insert(AuditEntry.__table__),
+    act.audit_rows(
         [{**_audit_row(decided, before, version_after), "entity_id": activity_id}
-         for activity_id, _job, _title, before, version_after in rows],
+         for activity_id, _job, _title, before, version_after in rows]
     )  # fmt: skip
     notice = _notice_row(decided)
-    connection.execute(
-        insert(Notification.__table__),
+    act.notify_rows(
         [{**notice, "recipient_job_id": job_id, "subject": f"{opening}{title}{closing}", "activity_id": activity_id}
-         for activity_id, job_id, title, _before, _version in rows],
+         for activity_id, job_id, title, _before, _version in rows]
     )  # fmt: skip
 
 
-def record_decisions_of(
-    connection: Connection, decided: Decided, activities: Select, before: dict, version_after: int
-) -> None:
+def record_decisions_of(act: Action, decided: Decided, activities: Select, before: dict, version_after: int) -> None:
     """``record_decisions`` for many activities that were all in the same state before, in two
     INSERT … SELECT statements: the rows never travel through Python, which keeps a pre-authorised
     flood fill of thousands of jobs close to the cost of inserting the activities themselves.
@@ -369,39 +347,11 @@ def record_decisions_of(
     ``activities`` selects the activities' ``id``, ``job_id`` and ``title`` columns.
     """
     chosen = activities.subquery()
-    cast_to_type = connection.dialect.name == "postgresql"
-    audit = AuditEntry.__table__
-    constants = _audit_row(decided, before, version_after)
-    connection.execute(
-        insert(audit).from_select(
-            [*constants, "entity_id"],
-            select(*(_constant(audit, name, value, cast_to_type) for name, value in constants.items()), chosen.c.id),
-        )
-    )
-    notes = Notification.__table__
+    act.audit_from_select(_audit_row(decided, before, version_after), select(chosen.c.id), ["entity_id"])
     opening, closing = _subject(decided)
-    notice = _notice_row(decided)
-    connection.execute(
-        insert(notes).from_select(
-            [*notice, "recipient_job_id", "subject", "activity_id"],
-            select(
-                *(_constant(notes, name, value, cast_to_type) for name, value in notice.items()),
-                chosen.c.job_id,
-                literal(opening) + chosen.c.title + literal(closing),
-                chosen.c.id,
-            ),
-        )
+    subject = (literal(opening) + chosen.c.title + literal(closing)).label("subject")
+    act.notify_from_select(
+        _notice_row(decided),
+        select(chosen.c.job_id, subject, chosen.c.id),
+        ["recipient_job_id", "subject", "activity_id"],
     )
-
-
-def _constant(table: Table, name: str, value: Any, cast_to_type: bool) -> ColumnElement:
-    """A value for every selected row, bound with its column's type (JSON, dates) or NULL.
-
-    PostgreSQL types a bare parameter in a SELECT list as text, so there it is cast to the
-    column's type; SQLite would turn ``CAST(… AS JSON)`` into a number, so there it is not.
-    """
-    if value is None:
-        return null().label(name)
-    column = table.c[name]
-    bound = literal(value, type_=column.type)
-    return (cast(bound, column.type) if cast_to_type else bound).label(name)

@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
-
+from db.actions import Action
 from db.engine import Database
 from db.errors import ValidationError
-from db.models import AppUser, AuditEntry, RoleAssignment, utcnow
+from db.models import AppUser, RoleAssignment, utcnow
 from db.periods import ensure_period
 from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles
 
@@ -42,6 +41,8 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
             "Enter a username of 2 to 80 characters: lower-case letters, digits, dots, dashes or underscores "
             "(for example jane.smith)."
         )
+    # A plain transaction, not ``begin``: the acting user does not exist until this transaction
+    # creates them. Once they do, their audit rows go through the write contract like any other.
     with db.transaction() as session:
         trust_id = create_trust(session, trust_name, trust_uid)
         role_ids = ensure_standard_roles(session)
@@ -51,25 +52,28 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
         session.add(user)
         session.flush()
         session.add(RoleAssignment(user_id=user.id, role_id=role_ids[PRIMARY_USER], organisation_id=trust_id))
+        act = Action(session, db, user.id)
         now = utcnow()
-        common = {"at": now, "user_id": user.id, "db_identity": db.identity, "before": None, "reason": None}
-        session.execute(
-            insert(AuditEntry.__table__),
+        act.audit_rows(
             [
                 {
-                    **common,
+                    "at": now,
                     "action": "trust_created",
                     "entity": "organisation",
                     "entity_id": trust_id,
+                    "before": None,
                     "after": {"name": trust_name.strip(), "trust_uid": trust_uid.strip()},
+                    "reason": None,
                 },
                 {
-                    **common,
+                    "at": now,
                     "action": "user_created",
                     "entity": "app_user",
                     "entity_id": user.id,
+                    "before": None,
                     "after": {"username": username, "display_name": display_name, "role": PRIMARY_USER},
+                    "reason": None,
                 },
-            ],
+            ]
         )
         return NewTrust(trust_id=trust_id, user_id=user.id, username=username)

@@ -30,8 +30,9 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.queries.gias_import import preview_gias_import
     from db.queries.users import list_users  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.services.gias_import import apply_gias_import, preview_gias_import
+    from db.services.gias_import import apply_gias_import
     from desktop.commands.database import open_existing_database
 
     if not args.db:

@@ -10,6 +10,7 @@ the next time it is shown.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -77,6 +78,23 @@ class Panel(QDockWidget):
         # A dock tabbed behind another is hidden, so isVisible() is the right test;
         # visibleRegion() is empty for docks that are on screen on some platforms.
         if self._built and self.isVisible():
-            self.refresh()
+            self.refresh_for(change)
         else:
             self._stale = True
+
+    def refresh_for(self, change: DataChange) -> None:
+        """Refresh for ``change`` while on screen.
+
+        A panel whose own action already reloads what it shows may skip a change it
+        made itself (``made_here``); one that relies on the bus for that reload must not.
+        """
+        self.refresh()
+
+    def made_here(self, change: DataChange) -> bool:
+        """Whether the action behind ``change`` was started by this panel or one of its widgets."""
+        origin = change.origin
+        while isinstance(origin, QObject):
+            if origin is self:
+                return True
+            origin = origin.parent()
+        return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from db.changes import DataChange, Kind
+from db.changes import DataChange
 from db.errors import TrustDeskError
 from db.queries.activities import ActivityFilter
 from db.queries.flood_fill import FloodFillRow, recent_flood_fills
@@ -59,6 +59,10 @@ class FloodFillPanel(Panel):
         self._running = False
         return self.stack
 
+    def refresh_for(self, change: DataChange) -> None:
+        if not self.made_here(change):  # our own fill: ``_created`` refreshes, on screen or not
+            self.refresh()
+
     def refresh(self) -> None:
         self._generation = getattr(self, "_generation", 0) + 1
         generation, db = self._generation, self.context.db
@@ -94,6 +98,7 @@ class FloodFillPanel(Panel):
             self._failed,
             title=f"Flood fill: {spec.title}",
             cancellable=True,
+            origin=self,
         )
 
     def _created(self, spec: FloodFillSpec, result: FloodFillResult) -> None:
@@ -105,9 +110,6 @@ class FloodFillPanel(Panel):
         self.context.navigator.tell(
             f"Flood fill “{spec.title}” created: {result.activity_count:,} activities at {orgs:,} "
             f"organisation{'' if orgs == 1 else 's'}."
-        )
-        self.context.bus.publish(
-            DataChange(Kind.ACTIVITIES), DataChange(Kind.FLOOD_FILLS, frozenset({result.batch_id}))
         )
         self.refresh()  # our own history, whether or not the bus finds this dock on screen
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.gias.plan import ImportPlan
-from db.services.gias_import import GiasImportResult, apply_gias_import, preview_gias_import, trust_uids
+from db.queries.gias_import import preview_gias_import, trust_uids
+from db.services.gias_import import GiasImportResult, apply_gias_import
 from desktop.dialogs.errors import show_error
 from desktop.kit.context import AppContext
 from desktop.kit.icons import icon
@@ -184,7 +184,6 @@ class GiasImportDialog(QDialog):
         self.result = result
         self.plan = None
         self.preview_button.setEnabled(True)
-        self.context.bus.publish(DataChange(Kind.ORGANISATIONS, result.organisation_ids))
         skipped = "".join(f"\n• URN {e.urn} {e.name}: {e.reason}" for e in result.skipped[:10])
         self.status_label.setText(f"Imported: {result.summary}.{skipped}")
         self.context.navigator.tell(f"GIAS import: {result.summary}.")

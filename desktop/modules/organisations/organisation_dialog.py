@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.changes import DataChange, Kind
+from db.changes import DataChange
 from db.errors import TrustDeskError
 from db.queries.activities import ActivityFilter
 from db.queries.organisation_page import STAFF_PAGE, BudgetRow, OrganisationPage, organisation_page, staff_page
+from db.queries.organisations import BUDGETS, ORGANISATIONS
+from db.queries.staff import JOBS
 from db.services.budgets import BudgetSaved, set_budget
 from db.services.organisations import DetailsSaved, save_details
 from desktop.dialogs.errors import show_error
@@ -43,7 +45,7 @@ from desktop.modules.organisations.budget_table_model import BudgetTableModel
 from desktop.modules.organisations.organisation_staff_model import OrganisationStaffModel
 from desktop.modules.organisations.organisation_table_model import GRADE_LABELS
 
-WATCHED = frozenset({Kind.ORGANISATIONS, Kind.BUDGETS, Kind.JOBS, Kind.SHARING})
+WATCHED = frozenset({ORGANISATIONS, BUDGETS, JOBS})
 
 
 class OrganisationDialog(QDialog):
@@ -293,7 +295,6 @@ class OrganisationDialog(QDialog):
         )
 
     def _budget_saved(self, saved: BudgetSaved) -> None:
-        self.context.bus.publish(DataChange(Kind.BUDGETS, frozenset({saved.budget_id})))
         self.context.navigator.tell(f"Budget saved: {money(saved.amount_pence)}.")
 
     def save_details(self) -> None:
@@ -315,7 +316,6 @@ class OrganisationDialog(QDialog):
         self.expertise_edit.document().setModified(False)
         self.save_details_button.setEnabled(True)
         if saved.changed:
-            self.context.bus.publish(DataChange(Kind.ORGANISATIONS, frozenset({saved.organisation_id})))
             self.context.navigator.tell("Leader and expertise saved.")
         else:
             self.context.navigator.tell("Nothing to save: the leader and expertise are unchanged.")

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries.activity_detail import ActivityDetail, load_activity_detail
@@ -230,7 +229,6 @@ class ActivityDetailDialog(QDialog):
         self.editor.open()
 
     def _edited(self, result: EditResult) -> None:
-        self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset({result.activity_id})))
         if self.detail is not None:
             self.status_label.setText(edit_summary(result, self.detail.row))
         self.load()
@@ -250,10 +248,10 @@ class ActivityDetailDialog(QDialog):
             self._completed,
             self._failed,
             title="Recording completion…",
+            origin=self,
         )
 
     def _completed(self, _state: object) -> None:
-        self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset({self.activity_id})))
         self.status_label.setText("Completion recorded.")
         self.load()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.services.decisions import DecisionBatchRow
+from db.queries.recent_decisions import DecisionBatchRow
 from desktop.kit.formatting import moment, state
 from desktop.kit.row_table_model import Column, RowTableModel
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from db.errors import TrustDeskError
-from db.services.decisions import DecisionBatchRow, RevertResult, recent_batches
+from db.queries.recent_decisions import DecisionBatchRow, recent_batches
+from db.services.decisions import RevertResult
 from desktop.kit.context import AppContext
 from desktop.kit.row_table_model import RowRole
 from desktop.kit.widgets import data_table, fit_columns

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact
@@ -294,8 +293,6 @@ class SignOffDialog(QDialog):
     def _done(self, result: SignOffResult) -> None:
         self.running = False
         self.result_ = result
-        if result.applied:
-            self.context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset(result.applied)))
         self.signed_off.emit(result)
         self.accept()
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.services.decisions import RevertResult, revert_batch
 from desktop.kit.context import AppContext
@@ -20,11 +19,10 @@ def start_undo(
     on_done: Callable[[RevertResult], None],
     on_failed: Callable[[TrustDeskError], None],
 ) -> Operation:
-    """Revert the batch off the UI thread, publish the change, report back."""
+    """Revert the batch off the UI thread and report back (the operation publishes what changed)."""
     db, user_id = context.db, context.user.id
 
     def done(result: RevertResult) -> None:
-        context.bus.publish(DataChange(Kind.ACTIVITIES, frozenset(result.restored)))
         context.navigator.tell(f"Undid the decision on {len(result.restored):,} activities.")
         on_done(result)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.excel.export import ExportResult, export_workbook
 from db.excel.import_decisions import ImportResult, Outcome, import_decisions
@@ -102,8 +101,6 @@ class WorkbookActions(QObject):
         )
 
     def _imported(self, result: ImportResult) -> None:
-        if result.applied_ids:
-            self.context.bus.publish(DataChange(Kind.ACTIVITIES, result.applied_ids))
         applied = result.count(Outcome.APPLIED)
         self.context.navigator.tell(f"Imported {applied:,} decisions from {result.workbook}")
         dialog = ImportDecisionsDialog(result, self.window)

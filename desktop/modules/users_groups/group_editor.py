@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.changes import DataChange, Kind
 from db.errors import StaleData, TrustDeskError
 from db.models import Module
 from db.queries.groups import (
@@ -128,7 +127,6 @@ class GroupEditor(QSplitter):
         self.tick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(True))
         self.untick_all_button.clicked.connect(lambda: self.listed_ticks.change_all(False))
         self._keep_once = False  # set while the group list reloads after our own change
-        self._keep_members = False  # our own tick is being published: keep the list (and its scroll) as it is
         self.member_model.check_toggled.connect(self._ticked)
         self.new_category_button.clicked.connect(self.new_category)
         self.new_group_button.clicked.connect(self.new_group)
@@ -143,20 +141,14 @@ class GroupEditor(QSplitter):
         self._update_buttons()
 
     # -- loading --------------------------------------------------------------
-    def refresh(self) -> None:
-        db, user_id, keep = self.context.db, self.context.user.id, self._keep_members
+    def refresh(self, *, keep_members: bool = False) -> None:
+        """Reload the group list; ``keep_members`` after our own tick, whose rows already show it (and
+        whose list and scroll position the user is still working in)."""
+        db, user_id, keep = self.context.db, self.context.user.id, keep_members
         self.context.ops.query(
             lambda: (list_groups(db, user_id), list_categories(db), can_edit_groups(db, user_id)),
             lambda loaded: self._groups_loaded(loaded, keep),
         )
-
-    def publish_own_change(self) -> None:
-        """Tell other panels; our own refresh then updates the group list but keeps the member list."""
-        self._keep_members = True
-        try:
-            self.context.bus.publish(DataChange(Kind.GROUPS))
-        finally:
-            self._keep_members = False
 
     def _groups_loaded(self, loaded: tuple[list[GroupRow], list[CategoryRow], bool], keep: bool = False) -> None:
         rows, self.categories, self.can_edit = loaded
@@ -248,6 +240,7 @@ class GroupEditor(QSplitter):
             lambda result: self._tick_saved(row, result.group_id, result.member_count),
             lambda error: self._tick_failed(row, error),
             title=f"{'Adding' if member else 'Removing'} {row.name}",
+            origin=self,  # a tick: the panel reloads the groups but keeps the member list (``made_here``)
         )
 
     def _tick_saved(self, row: StaffRow, group_id: int, count: int) -> None:
@@ -255,7 +248,6 @@ class GroupEditor(QSplitter):
         self.saved_label.setText("✓ Saved")
         self.show_saved()
         self.counted(group_id, count)
-        self.publish_own_change()
 
     def show_saved(self) -> None:
         self.saved_label.setText("✓ Saved")
@@ -286,7 +278,6 @@ class GroupEditor(QSplitter):
 
     def _changed(self, message: str) -> None:
         self.context.navigator.tell(message)
-        self.context.bus.publish(DataChange(Kind.GROUPS))
 
     def _edit_failed(self, error: TrustDeskError) -> None:
         show_error(self, error)

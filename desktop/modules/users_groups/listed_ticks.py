@@ -83,6 +83,7 @@ class ListedTicks(QObject):
             self._saved,
             self._failed,
             title=f"{'Adding' if member else 'Removing'} {len(jobs):,} jobs",
+            origin=editor,  # as a single tick: the member list already shows it
         )
 
     def _saved(self, result: groups_service.BulkMembershipResult) -> None:
@@ -97,7 +98,6 @@ class ListedTicks(QObject):
             editor.load_members()  # the unticked rows leave a members-only list
         else:
             editor.member_model.mark(result.changed, result.member)
-        editor.publish_own_change()
 
     def _failed(self, error: TrustDeskError) -> None:
         self.editor.saved_label.setText("Not saved")

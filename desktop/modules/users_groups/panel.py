@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from db.changes import DataChange
 from desktop.kit.panel import Panel
 from desktop.modules.users_groups.group_editor import GroupEditor
 from desktop.modules.users_groups.staff_view import StaffView
@@ -24,6 +25,12 @@ class UsersGroupsPanel(Panel):
     def refresh(self) -> None:
         self.staff_view.refresh()
         self.group_editor.refresh()
+
+    def refresh_for(self, change: DataChange) -> None:
+        """A membership tick made in the group editor comes back here: reload the group list (counts,
+        versions) but keep the member list the user is ticking in, scrolled where it was."""
+        self.staff_view.refresh()
+        self.group_editor.refresh(keep_members=change.origin is self.group_editor)
 
     # The group editor's parts, reachable from the panel as before the staff tab existed.
     @property

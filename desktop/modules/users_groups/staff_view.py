@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.models import Module
 from db.queries.activities import ActivityFilter
@@ -144,7 +143,6 @@ class StaffView(QWidget):
 
     def _brought_up(self, row: StaffRow) -> None:
         self.context.navigator.tell(f"{row.name} now has a partnership job (from {row.organisation}).")
-        self.context.bus.publish(DataChange(Kind.JOBS))
 
     def open_visibility(self) -> None:
         dialog = StaffVisibilityDialog(self.context, self)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from db.changes import DataChange, Kind
 from db.errors import TrustDeskError
 from db.queries.staff import VisibilityRow, staff_visibility
 from db.services.jobs import set_staff_visibility
@@ -75,13 +74,12 @@ class StaffVisibilityDialog(QDialog):
             lambda _version: self._saved(row, restricted),
             self._failed,
             title=f"Changing who sees the staff of {row.name}",
+            origin=self,
         )
 
     def _saved(self, row: VisibilityRow, restricted: bool) -> None:
         word = "now hidden from" if restricted else "visible again to"
         self.context.navigator.tell(f"Staff of {row.name} are {word} users outside it.")
-        self.context.bus.publish(DataChange(Kind.ORGANISATIONS, frozenset({row.organisation_id})))
-        self.context.bus.publish(DataChange(Kind.JOBS))
         self.saved.emit()
         self._load()
 
