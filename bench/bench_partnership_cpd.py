@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
@@ -252,7 +253,7 @@ def bench_memory(path: Path, tmp: Path) -> None:
     panel = cast(PartnershipCpdPanel, window.panels["partnership_cpd"])
     panel.activate()
 
-    def wait(condition, timeout: float = 60) -> None:
+    def wait(condition: Callable[..., bool], timeout: float = 60) -> None:
         end = time.perf_counter() + timeout
         while not condition() and time.perf_counter() < end:
             loop = QEventLoop()

@@ -107,7 +107,9 @@ class SavedViewsButton(QToolButton):
 
     view_chosen = Signal(object)
 
-    def __init__(self, context: AppContext, current: Callable[[], tuple[dict[str, Any], str]], parent=None) -> None:
+    def __init__(
+        self, context: AppContext, current: Callable[[], tuple[dict[str, Any], str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self._current = current
