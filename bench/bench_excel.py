@@ -23,10 +23,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reference import reference_database  # bench/reference.py: builds the dataset on first use
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+
+    from db.engine import Database
+    from db.queries.activities import ActivityFilter
 
 DEFAULT_DB = None  # the reference dataset (bench/reference.py)
 DECISIONS = 10_000
@@ -36,20 +43,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def open_db(path: str):  # type: ignore[no-untyped-def]
+def open_db(path: str) -> Database:
     from db.engine import DatabaseTarget
     from db.migrate import open_database
 
     return open_database(DatabaseTarget.parse(path))
 
 
-def the_filter(db, period: str):  # type: ignore[no-untyped-def]
+def the_filter(db: Database, period: str) -> ActivityFilter:
     from db.queries.activity_export import filter_from_options
 
     return filter_from_options(db, period=period)
 
 
-def rows_in_memory(db, user: str, period: str) -> list[tuple]:
+def rows_in_memory(db: Database, user: str, period: str) -> list[tuple]:
     """The export's rows and columns as plain values, for the references."""
     from db.labels import STATE_LABELS
     from db.queries.activity_export import iter_activities, user_id_named
@@ -89,7 +96,7 @@ MONEY = (10, 11, 12, 13)
 DATES = (7, 8)
 
 
-def child_ours(db, args) -> dict:  # type: ignore[no-untyped-def]
+def child_ours(db: Database, args: argparse.Namespace) -> dict:
     from db.excel.export import export_workbook
     from db.queries.activity_export import user_id_named
 
@@ -100,7 +107,7 @@ def child_ours(db, args) -> dict:  # type: ignore[no-untyped-def]
     return {"seconds": time.perf_counter() - started, "rows": result.activities}
 
 
-def child_xlsxwriter(db, args) -> dict:  # type: ignore[no-untyped-def]
+def child_xlsxwriter(db: Database, args: argparse.Namespace) -> dict:
     import xlsxwriter
 
     from db.excel.layout import DATE_FORMAT, HEADERS, MONEY_FORMAT
@@ -128,7 +135,7 @@ def child_xlsxwriter(db, args) -> dict:  # type: ignore[no-untyped-def]
     return {"seconds": time.perf_counter() - started, "fetch_seconds": started - fetch, "rows": len(rows)}
 
 
-def child_openpyxl(db, args) -> dict:  # type: ignore[no-untyped-def]
+def child_openpyxl(db: Database, args: argparse.Namespace) -> dict:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -139,7 +146,7 @@ def child_openpyxl(db, args) -> dict:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Activities")
-    styled: dict[int, WriteOnlyCell] = {}
+    styled: dict[int, Cell] = {}  # WriteOnlyCell() makes a Cell
     for c in (*MONEY, *DATES):
         styled[c] = WriteOnlyCell(sheet)
         styled[c].number_format = MONEY_FORMAT if c in MONEY else DATE_FORMAT
@@ -154,7 +161,7 @@ def child_openpyxl(db, args) -> dict:  # type: ignore[no-untyped-def]
     return {"seconds": time.perf_counter() - started, "fetch_seconds": started - fetch, "rows": len(rows)}
 
 
-def child_pandas(db, args) -> dict:  # type: ignore[no-untyped-def]
+def child_pandas(db: Database, args: argparse.Namespace) -> dict:
     import pandas as pd
 
     from db.excel.layout import HEADERS
@@ -166,7 +173,7 @@ def child_pandas(db, args) -> dict:  # type: ignore[no-untyped-def]
     return {"seconds": time.perf_counter() - started, "fetch_seconds": started - fetch, "rows": len(frame)}
 
 
-def child_import(db, args) -> dict:  # type: ignore[no-untyped-def]
+def child_import(db: Database, args: argparse.Namespace) -> dict:
     """Export pending rows, record 10,000 decisions with openpyxl (another program), import them."""
     from openpyxl import Workbook, load_workbook
 
@@ -188,10 +195,10 @@ def child_import(db, args) -> dict:  # type: ignore[no-untyped-def]
     for number, values in enumerate(original[DATA_SHEET].iter_rows(values_only=True)):
         if number > DECISIONS:
             break
-        values = list(values)
+        row = list(values)
         if number:
-            values[0], values[1] = ("Reject", reasons[(number // 10) % 25]) if number % 10 == 0 else ("Authorise", None)
-        sheet.append(values)
+            row[0], row[1] = ("Reject", reasons[(number // 10) % 25]) if number % 10 == 0 else ("Authorise", None)
+        sheet.append(row)
     marker = edited.create_sheet(MARKER_SHEET)
     for values in original[MARKER_SHEET].iter_rows(values_only=True):
         marker.append(values)

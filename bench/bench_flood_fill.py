@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from db.engine import DatabaseTarget
 from db.migrate import open_database
-from db.models import AppUser, Job, Module
+from db.models import AppUser, Job, Level, Module
 from db.scope import scope_for
 from db.services.flood_fill import FloodFillSpec, create_flood_fill
 
@@ -55,10 +55,11 @@ def main() -> None:
         shutil.copyfile(args.source, path)
         db = open_database(DatabaseTarget.parse(str(path)))
         with db.read() as session:
-            alex = session.scalar(select(AppUser.id).where(AppUser.username == "alex.morgan"))
-            creator = session.scalar(select(AppUser.job_id).where(AppUser.id == alex))
+            alex = session.scalars(select(AppUser.id).where(AppUser.username == "alex.morgan")).one()
+            creator = session.scalars(select(AppUser.job_id).where(AppUser.id == alex)).one()
+            assert creator is not None, "alex.morgan has no job"
             scope = scope_for(session, alex)
-            orgs = sorted(scope.orgs(Module.FLOOD_FILL, at_least=3))
+            orgs = sorted(scope.orgs(Module.FLOOD_FILL, at_least=Level.DECIDE))
             jobs = session.execute(
                 select(Job.id, Job.organisation_id)
                 .where(Job.organisation_id.in_(orgs), Job.active.is_(True), Job.id != creator)

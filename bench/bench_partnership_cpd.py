@@ -21,7 +21,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from reference import reference_database  # bench/reference.py: builds the dataset on first use
 
@@ -52,7 +54,7 @@ def rss_mb() -> float:
 
 def user(db: Database, name: str) -> int:
     with db.read() as session:
-        return session.scalar(select(AppUser.id).where(AppUser.username == name))
+        return session.scalars(select(AppUser.id).where(AppUser.username == name)).one()
 
 
 def ms(seconds: float) -> str:
@@ -70,7 +72,7 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int) -
 
     with db.read() as session:
         visible = sorted(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD))
-        period = session.execute(select(CpdActivity.period_id).order_by(CpdActivity.period_id.desc())).scalar()
+        period = session.scalars(select(CpdActivity.period_id).order_by(CpdActivity.period_id.desc()).limit(1)).one()
         period = period - 1  # a full period, like the current one
     pending = PartnershipState.PENDING
     filters = {
@@ -205,7 +207,9 @@ def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None
     me = next(u for u in list_users(db) if u.username == "sam.patel")
     context = build_context(db, me, paths, open_settings(paths), Operations())
     with db.read() as session:
-        period = session.execute(select(CpdActivity.period_id).order_by(CpdActivity.period_id.desc())).scalar() - 1
+        period = (
+            session.scalars(select(CpdActivity.period_id).order_by(CpdActivity.period_id.desc()).limit(1)).one() - 1
+        )
     filt = q.ActivityFilter(period_id=period)
     model = ActivityTableModel()
     model.reset(None, q.first_rows(db, sam, filt).rows)
@@ -238,18 +242,18 @@ def bench_memory(path: Path, tmp: Path) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from desktop.main_window import MainWindow
+    from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
     from tests.gui_helpers import make_context
 
     db = open_database(DatabaseTarget.parse(str(path)))
     context = make_context(db, tmp / "rss-app")
-    app = QApplication.instance()
     window = MainWindow(context)
     window.resize(1400, 860)
     window.show()
-    panel = window.panels["partnership_cpd"]
+    panel = cast(PartnershipCpdPanel, window.panels["partnership_cpd"])
     panel.activate()
 
-    def wait(condition, timeout: float = 60) -> None:
+    def wait(condition: Callable[..., bool], timeout: float = 60) -> None:
         end = time.perf_counter() + timeout
         while not condition() and time.perf_counter() < end:
             loop = QEventLoop()
@@ -272,7 +276,7 @@ def bench_memory(path: Path, tmp: Path) -> None:
         f"(window open with the first page: {before:,.0f} MB; scrolling took {took:.1f} s; target < 300 MB)"
     )
     context.ops.wait_for_done(10_000)
-    app.processEvents()
+    QApplication.processEvents()
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ class UiThreadGarbageCollector(QObject):
     def __init__(self, parent: QObject, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         self.setObjectName(_OBJECT_NAME)
-        self.threshold: tuple[int, int, int] = gc.get_threshold()  # type: ignore[assignment]
+        self.threshold: tuple[int, int, int] = gc.get_threshold()
         gc.disable()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.check)

@@ -25,7 +25,7 @@ def configure_logging(log_dir: Path | None, verbose: bool = False, *, rotate_now
         old.close()
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     console = logging.StreamHandler()
-    console._trustdesk = True  # type: ignore[attr-defined]
+    console._trustdesk = True  # type: ignore[attr-defined]  # our mark on a stdlib handler, found by _ours()
     console.setLevel(logging.DEBUG if verbose else logging.WARNING)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root.addHandler(console)
@@ -69,5 +69,5 @@ def _ours(root: logging.Logger) -> list[logging.Handler]:
 
 def _add(root: logging.Logger, handler: logging.Handler) -> None:
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    handler._trustdesk = True  # type: ignore[attr-defined]
+    handler._trustdesk = True  # type: ignore[attr-defined]  # our mark on a stdlib handler, found by _ours()
     root.addHandler(handler)

@@ -54,9 +54,11 @@ class MainWindow(QMainWindow):
     ) -> None:
         """The frame; with a ``context``, attached at once (switching user, tests, screenshots)."""
         super().__init__(parent)
-        if context is None and settings is None:
+        if context is not None:
+            settings = context.settings
+        elif settings is None:
             raise ValueError("a MainWindow needs a context or the settings to restore its frame from")
-        self.settings: QSettings = context.settings if context is not None else settings  # type: ignore[union-attr,assignment]
+        self.settings: QSettings = settings
         self.context: AppContext | None = None
         self.panels: dict[str, Panel] = {}
         self.setObjectName("main_window")
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         # The tabs' smaller minimum width counts only once the dock layout is redone; until then
         # the window cannot be made narrower than the panels side by side.
         layout = self.layout()
+        assert layout is not None  # a QMainWindow always has its own layout
         layout.invalidate()
         layout.activate()
         fit_to_screen(self, available)

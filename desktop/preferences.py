@@ -40,7 +40,7 @@ def load_preferences(settings: QSettings) -> Preferences:
     """What was saved; anything unreadable (an edited settings file) falls back to the default."""
     scheme = str(settings.value(SCHEME_KEY, SYSTEM))
     try:
-        size = int(settings.value(TEXT_SIZE_KEY, 0))  # type: ignore[call-overload]
+        size = int(settings.value(TEXT_SIZE_KEY, 0))  # type: ignore[call-overload]  # typed object; bad values caught below
     except (TypeError, ValueError):
         size = 0
     if size != 0 and not MIN_TEXT_SIZE <= size <= MAX_TEXT_SIZE:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QSettings
 
 from db.engine import DatabaseTarget
@@ -11,7 +13,7 @@ LIMIT = 8
 
 
 def recent(settings: QSettings) -> list[str]:
-    value = settings.value(KEY, [])
+    value = cast("list[object] | str | None", settings.value(KEY, []))  # a lone address comes back as a str
     if isinstance(value, str):
         value = [value]
     return [str(item) for item in value or [] if item]

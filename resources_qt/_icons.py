@@ -106,7 +106,7 @@ class SvgSchemeIconEngine(QIconEngine):
         width = max(1, round(size.width() * scale))
         height = max(1, round(size.height() * scale))
         cache_key = f"trustdesk-icon:{self._path}:{variant}:{width}x{height}:{scale:g}:{int(mode.value)}"
-        cached = QPixmapCache.find(cache_key)
+        cached: QPixmap | None = QPixmapCache.find(cache_key)  # type: ignore[call-overload]  # PySide6 stubs: find(str) is static
         if cached is not None and not cached.isNull():
             return cached
         pixmap = QPixmap(width, height)

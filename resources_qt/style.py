@@ -145,7 +145,7 @@ def current_scheme() -> Qt.ColorScheme:
     app = QGuiApplication.instance()
     if app is None:
         return Qt.ColorScheme.Light
-    return normalise(app.styleHints().colorScheme())
+    return normalise(QGuiApplication.styleHints().colorScheme())  # static; instance() is typed QCoreApplication
 
 
 def is_dark() -> bool:

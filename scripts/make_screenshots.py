@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,8 +36,20 @@ sys.path.insert(0, str(ROOT))
 WINDOW_SIZE = (1400, 860)
 USERNAME = "sam.patel"
 
+if TYPE_CHECKING:  # imported in main(), after sys.path has the repository
+    from PySide6.QtWidgets import QApplication, QWidget
 
-def wait_until_idle(app, ops, timeout: float = 30.0, settle_ms: int = 400) -> None:  # type: ignore[no-untyped-def]
+    from desktop.kit.context import AppContext
+    from desktop.kit.ops import Operations
+    from desktop.main_window import MainWindow
+    from desktop.modules.flood_fill.panel import FloodFillPanel
+    from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+    from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
+    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+    from desktop.modules.users_groups.panel import UsersGroupsPanel
+
+
+def wait_until_idle(app: QApplication, ops: Operations, timeout: float = 30.0, settle_ms: int = 400) -> None:
     """Process events until no database work is running, then a short settle for painting."""
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
@@ -51,14 +64,14 @@ def wait_until_idle(app, ops, timeout: float = 30.0, settle_ms: int = 400) -> No
         time.sleep(0.02)
 
 
-def save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
+def save(widget: QWidget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
-def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[no-untyped-def]
+def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext, out: Path) -> None:
     """The dialogs and steps the guide walks a CPD lead through; nothing is saved."""
     from dataclasses import replace
 
@@ -67,7 +80,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     ops = context.ops
 
     # Partnership CPD: pending requests, a few ticked, the Authorise… dialog open (then cancelled).
-    cpd = window.panels["partnership_cpd"]
+    cpd = cast("PartnershipCpdPanel", window.panels["partnership_cpd"])
     cpd.activate()
     cpd.show_filter(replace(cpd.filter, partnership_state=PartnershipState.PENDING))
     wait_until_idle(app, ops)
@@ -77,7 +90,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     save(window, out / "partnership_cpd_ticked.png")
     cpd.sign_off(PartnershipState.AUTHORISED)
     wait_until_idle(app, ops)
-    dialog = cpd.dialog
+    dialog = cast("SignOffDialog | None", cpd.dialog)
     if dialog is None or not dialog.isVisible():
         raise SystemExit("the sign-off dialog did not open (no pending rows to tick?)")
     save(dialog, out / "sign_off_dialog.png")
@@ -90,11 +103,13 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     wait_until_idle(app, ops)
     cpd.open_details(0)
     wait_until_idle(app, ops)
-    detail = cpd.dialog
+    detail = cast("ActivityDetailDialog | None", cpd.dialog)
     if detail is None or not detail.edit_button.isEnabled():
         raise SystemExit("the activity detail did not offer Edit dates and costs…")
     detail.open_editor()
     editor = detail.editor
+    if editor is None:
+        raise SystemExit("Edit dates and costs… did not open its dialog")
     editor.money_boxes["course_fee_pence"].setValue(editor.money_boxes["course_fee_pence"].value() + 25)
     editor.note_edit.setPlainText("The provider raised the fee for this year.")
     wait_until_idle(app, ops)
@@ -112,7 +127,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     context.settings.setValue(LAST_FOLDER_KEY, str(context.paths.exports))
     window.module_actions["export_workbook"].trigger()
     wait_until_idle(app, ops)
-    export = window.panels["partnership_cpd"].workbook.last_dialog
+    export = cpd.workbook.last_dialog
     if export is None or not export.isVisible():
         raise SystemExit("the export dialog did not open")
     save(export, out / "export_dialog.png")
@@ -120,7 +135,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     wait_until_idle(app, ops)
 
     # Flood Fill: the wizard's first step (choose staff), then back to the history.
-    flood = window.panels["flood_fill"]
+    flood = cast("FloodFillPanel", window.panels["flood_fill"])
     flood.activate()
     flood.open_wizard()
     wait_until_idle(app, ops)
@@ -129,7 +144,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     wait_until_idle(app, ops)
 
     # Users & Groups › Groups with a Key Stage group chosen, so its members show ticked.
-    groups = window.panels["users_groups"]
+    groups = cast("UsersGroupsPanel", window.panels["users_groups"])
     groups.activate()
     groups.tabs.setCurrentIndex(1)
     # Reload now that the tab has its real size: its columns are fitted to what is visible.

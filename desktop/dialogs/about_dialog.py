@@ -89,12 +89,12 @@ class AboutDialog(QDialog):
         layout.addLayout(grid)
 
         folders = QHBoxLayout()
-        for text, folder in (
+        for caption, folder in (
             ("Open data folder", paths.data),
             ("Open settings folder", paths.settings),
             ("Open log folder", paths.logs),
         ):
-            button = QPushButton(text)
+            button = QPushButton(caption)
             button.clicked.connect(lambda _checked=False, f=folder: open_folder(f))
             folders.addWidget(button)
         folders.addStretch(1)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -154,8 +155,8 @@ class AuditViewer(QDialog):
             user_id=self.user_box.currentData(),
             action=self.action_box.currentData() or "",
             entity=self.entity_box.currentData() or "",
-            date_from=self.from_edit.date().toPython() if dated else None,
-            date_to=self.to_edit.date().toPython() if dated else None,
+            date_from=cast(date, self.from_edit.date().toPython()) if dated else None,  # typed object in PySide6
+            date_to=cast(date, self.to_edit.date().toPython()) if dated else None,
             search=self.search_box.text(),
         )
         self.reload()

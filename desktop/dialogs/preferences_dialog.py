@@ -53,7 +53,7 @@ class PreferencesDialog(QDialog):
             self.scheme_group.addButton(button)
             self.scheme_buttons[key] = button
             schemes.addWidget(button)
-            button.toggled.connect(lambda on, chosen=key: on and self._change(scheme=chosen))
+            button.toggled.connect(lambda on, chosen=key: self._change(scheme=chosen) if on else None)
         schemes.addStretch(1)
         form.addRow("Colours", schemes)
 
@@ -88,6 +88,6 @@ class PreferencesDialog(QDialog):
         layout.addWidget(buttons)
 
     def _change(self, **changes: object) -> None:
-        self.preferences = replace(self.preferences, **changes)  # type: ignore[arg-type]
+        self.preferences = replace(self.preferences, **changes)  # type: ignore[arg-type]  # one field's own value
         save_preferences(self.settings, self.preferences)
         apply_preferences(self._app, self.preferences)

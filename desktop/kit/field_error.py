@@ -8,6 +8,8 @@ welcome dialog's "new trust database" page.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
 
 from resources_qt.style import set_warning
@@ -17,7 +19,10 @@ def show_field_error(form: QFormLayout, row_of: QWidget | QLayout, focus: QWidge
     """Move ``label`` to the row under ``row_of`` (a field, or the layout holding it) and focus ``focus``."""
     if form.indexOf(label) >= 0:
         form.takeRow(label)
-    row, _role = form.getLayoutPosition(row_of) if isinstance(row_of, QLayout) else form.getWidgetPosition(row_of)
+    if isinstance(row_of, QLayout):
+        row, _role = form.getLayoutPosition(row_of)
+    else:  # typed object in PySide6; it is the same (row, role) pair
+        row, _role = cast(tuple[int, QFormLayout.ItemRole], form.getWidgetPosition(row_of))
     form.insertRow(row + 1, "", label)
     label.setText(text)
     set_warning(label, True)

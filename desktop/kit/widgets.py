@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QLabel, QStyle, QTableView, QVBoxLayout, QWidget
 
@@ -14,10 +14,10 @@ from desktop.kit.selection_keeper import keep_selection
 from resources_qt.style import set_warning
 
 
-def data_table(model: object, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
+def data_table(model: QAbstractItemModel, *, sortable: bool = True, stretch_last: bool = True) -> QTableView:
     """A read-only table view set up the same way everywhere."""
     view = QTableView()
-    view.setModel(model)  # type: ignore[arg-type]
+    view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

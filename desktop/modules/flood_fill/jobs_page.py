@@ -102,6 +102,7 @@ class JobsPage(QWidget):
         if self.options is None:
             return
         kind = self.kind_box.currentData()
+        items: list[tuple[str, int | str]]  # an id for organisations and groups, the name for roles and phases
         if kind == "organisation":
             items = [(c.label, c.id) for c in self.options.organisations]
         elif kind == "group":

@@ -55,7 +55,7 @@ class FloodFillPanel(Panel):
             lambda *_: self.show_button.setEnabled(self.table.selectionModel().hasSelection())
         )
         self.wizard.cancelled.connect(lambda: self.stack.setCurrentIndex(0))
-        self.wizard.create_requested.connect(self.create)
+        self.wizard.create_requested.connect(self.create_in_background)
         self._running = False
         return self.stack
 
@@ -81,7 +81,9 @@ class FloodFillPanel(Panel):
         self.stack.setCurrentIndex(1)
         self.wizard.start()
 
-    def create(self, spec: FloodFillSpec, job_ids: list[int], chosen_by: list[dict] | None = None) -> None:
+    def create_in_background(
+        self, spec: FloodFillSpec, job_ids: list[int], chosen_by: list[dict] | None = None
+    ) -> None:
         if self._running:
             self.context.navigator.tell("A flood fill is already being created; wait for it to finish.")
             return

@@ -39,7 +39,7 @@ class GiasImportDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.plan: ImportPlan | None = None
-        self.result: GiasImportResult | None = None
+        self.result: GiasImportResult | None = None  # type: ignore[assignment]  # hides QDialog.result(), unused here
         self.setObjectName("gias_import_dialog")
         self.setWindowTitle("Import from GIAS")
         self.resize(900, 560)

@@ -111,7 +111,7 @@ class OrganisationDialog(QDialog):
         self.staff_search.textChanged.connect(self._search_timer.start)
         self.more_button.clicked.connect(self.load_more_staff)
         scroll = self.staff_table.verticalScrollBar()
-        scroll.valueChanged.connect(lambda value: value == scroll.maximum() and self._more_wanted())
+        scroll.valueChanged.connect(lambda value: self._more_wanted() if value == scroll.maximum() else None)
         return tab
 
     def _budget_tab(self) -> QWidget:

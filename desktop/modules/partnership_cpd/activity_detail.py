@@ -9,7 +9,8 @@ what sends a decided request back to *needs re-authorisation*.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import cast
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -40,8 +41,8 @@ from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from resources_qt.style import set_warning
 
 
-def _who_when(who: str | None, when: object) -> str:
-    parts = [p for p in (who, moment(when) if when else "") if p]  # type: ignore[arg-type]
+def _who_when(who: str | None, when: datetime | None) -> str:
+    parts = [p for p in (who, moment(when) if when else "") if p]
     return " · ".join(parts)
 
 
@@ -168,7 +169,9 @@ class ActivityDetailDialog(QDialog):
                 ("Cover this period", f"{days(c.authorised_days)} of {days(c.limit_days)} cover days authorised"),
             ],
         )
-        self.cover_label = self.budget.itemAt(self.budget.rowCount() - 1, QFormLayout.ItemRole.FieldRole).widget()
+        cover_field = self.budget.itemAt(self.budget.rowCount() - 1, QFormLayout.ItemRole.FieldRole)
+        assert cover_field is not None  # the row _fill has just added
+        self.cover_label = cast(QLabel, cover_field.widget())  # _fill puts a QLabel in every field
         over = c.authorised_days > c.limit_days
         set_warning(self.cover_label, over)  # "6 of 5 cover days" must not read like "4 of 5"
         self.cover_label.setToolTip("Past this individual's cover limit for the period" if over else "")
@@ -242,7 +245,7 @@ class ActivityDetailDialog(QDialog):
             return
         db, user_id = self.context.db, self.context.user.id
         activity_id, version = self.detail.row.id, self.detail.row.version
-        on: date = self.completed_date.date().toPython()  # type: ignore[assignment]
+        on = cast(date, self.completed_date.date().toPython())  # typed object in PySide6
         self.context.ops.action(
             lambda _progress: mark_completed(db, user_id, activity_id, version, on),
             self._completed,

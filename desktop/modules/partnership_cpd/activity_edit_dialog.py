@@ -11,6 +11,7 @@ meanwhile it closes with ``stale`` so the detail reloads the fresh row.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -146,7 +147,7 @@ class ActivityEditDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
 
         for date_edit in (self.starts_edit, self.ends_edit):
             date_edit.dateChanged.connect(self._update)
@@ -157,8 +158,8 @@ class ActivityEditDialog(QDialog):
     # -- what the form says ----------------------------------------------------
     def edit(self) -> ActivityEdit:
         """The form as an edit, in pence."""
-        starts: date = self.starts_edit.date().toPython()  # type: ignore[assignment]
-        ends: date = self.ends_edit.date().toPython()  # type: ignore[assignment]
+        starts = cast(date, self.starts_edit.date().toPython())  # typed object in PySide6
+        ends = cast(date, self.ends_edit.date().toPython())
         money = {name: _pence(box.value()) for name, box in self.money_boxes.items()}
         cover_days = self.cover_days_box.value()
         if round(self.original.cover_days, 2) == cover_days:

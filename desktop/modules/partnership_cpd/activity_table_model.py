@@ -294,7 +294,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self.ticks_changed.emit()
 
     # -- feeding -------------------------------------------------------------
-    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:  # type: ignore[override]
+    def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:  # type: ignore[override]  # the summary, not the count
         """Show a new first page; ``summary`` may follow later through ``set_summary``."""
         self.anchor = -1
         super().reset(summary.count if summary is not None else None, rows)

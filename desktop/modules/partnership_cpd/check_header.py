@@ -27,7 +27,7 @@ class CheckHeader(QHeaderView):
             self.viewport().update()
 
     @property
-    def state(self) -> Qt.CheckState:
+    def state(self) -> Qt.CheckState:  # type: ignore[override]  # the tick box's state; hides the view's edit state
         return self._state
 
     def paintSection(self, painter: QPainter, rect: QRect, logical_index: int) -> None:

@@ -105,15 +105,18 @@ class FilterChips(QWidget):
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
         self.caption = QLabel()
-        self.caption.setMinimumHeight(QToolButton(text="Any").sizeHint().height())  # level with the chips
+        # level with the chips
+        probe = QToolButton(text="Any")  # type: ignore[call-arg]  # PySide6 stubs omit inherited properties as keywords
+        self.caption.setMinimumHeight(probe.sizeHint().height())
         self.chips: dict[str, QToolButton] = {}
         self.set_parts([])
 
     def set_parts(self, parts: list[FilterPart]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item is not None and item.widget() is not None and item.widget() is not self.caption:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self.caption:
+                widget.deleteLater()
         self.chips = {}
         self.caption.setText("Showing:" if parts else "Showing all activities")
         self._layout.addWidget(self.caption)

@@ -17,7 +17,7 @@ from desktop.modules.partnership_cpd.import_result_table_model import ImportResu
 class ImportDecisionsDialog(QDialog):
     def __init__(self, result: ImportResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.result = result  # type: ignore[method-assign, assignment]  # hides QDialog.result(), unused here
         preview = result.dry_run
         self.setWindowTitle("Import decisions — check" if preview else "Import decisions — done")
         self.resize(920, 560)

@@ -193,7 +193,7 @@ class PartnershipCpdPanel(Panel):
         self.model.sort_requested.connect(self._sort)
         # A section that cannot sort (the tick box) never takes the arrow from the column that sorts.
         self.header.sortIndicatorChanged.connect(
-            lambda column, _order: column in SORT_KEYS or self._sync_sort_indicator()
+            lambda column, _order: None if column in SORT_KEYS else self._sync_sort_indicator()
         )
         self.model.ticks_changed.connect(self._ticks_changed)
         self.model.modelReset.connect(self._ticks_changed)
@@ -219,7 +219,7 @@ class PartnershipCpdPanel(Panel):
             (TICK_ALL_KEYS, self.tick_all_matching),
             (UNDO_KEYS, self.undo_bar.undo),
         ):
-            QShortcut(QKeySequence(keys), root, activated=slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            QShortcut(QKeySequence(keys), root, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._set_can_decide(False)
         return root
 
@@ -337,8 +337,8 @@ class PartnershipCpdPanel(Panel):
         """A chip's ×: drop that one condition, keep the rest."""
         self.show_filter(without(self.filter, key), self.bar.person_label if key != "person" else "")
 
-    def _queue_chosen(self, queue: object) -> None:
-        self.filter = replace(self.filter, partnership_state=queue)  # type: ignore[arg-type]
+    def _queue_chosen(self, queue: PartnershipState | None) -> None:
+        self.filter = replace(self.filter, partnership_state=queue)
         self.bar.set_filter(self.filter, self.bar.person_label)
         self._load()
 

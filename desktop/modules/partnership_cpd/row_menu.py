@@ -56,7 +56,7 @@ def build_row_menu(panel: PartnershipCpdPanel, row: int, parent: QWidget) -> QMe
     why = why_not_decide(panel, row, activity)
     one = {activity.id: activity.version}
     for text, decision in (("&Authorise…", PartnershipState.AUTHORISED), ("&Reject…", PartnershipState.REJECTED)):
-        action = menu.addAction(text, lambda d=decision: panel.sign_off(d, one))
+        action = menu.addAction(text, lambda d=decision: panel.sign_off(d, one))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
         action.setEnabled(why is None)
         action.setToolTip(why or f"{text.replace('&', '').rstrip('…')} this activity only (not the ticked ones)")
     menu.addSeparator()

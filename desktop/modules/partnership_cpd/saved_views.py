@@ -107,7 +107,9 @@ class SavedViewsButton(QToolButton):
 
     view_chosen = Signal(object)
 
-    def __init__(self, context: AppContext, current: Callable[[], tuple[dict[str, Any], str]], parent=None) -> None:
+    def __init__(
+        self, context: AppContext, current: Callable[[], tuple[dict[str, Any], str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self._current = current
@@ -134,12 +136,12 @@ class SavedViewsButton(QToolButton):
         mine = personal_views(settings)
         menu.addSection("My views")
         for name, data in sorted(mine.items()):
-            menu.addAction(name, lambda d=data: self.view_chosen.emit(d))
+            menu.addAction(name, lambda d=data: self.view_chosen.emit(d))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
         if not mine:
             menu.addAction("(none yet)").setEnabled(False)
         menu.addSection("Shared views")
         for view in self.shared:
-            action = menu.addAction(view.name, lambda d=view.filter: self.view_chosen.emit(d))
+            action = menu.addAction(view.name, lambda d=view.filter: self.view_chosen.emit(d))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
             action.setToolTip(f"Saved by {view.created_by}")
         if not self.shared:
             menu.addAction("(none yet)").setEnabled(False)
@@ -149,9 +151,9 @@ class SavedViewsButton(QToolButton):
         if mine or deletable:
             delete_menu = menu.addMenu("Delete a view")
             for name in sorted(mine):
-                delete_menu.addAction(name, lambda n=name: delete_personal_view(settings, n))
+                delete_menu.addAction(name, lambda n=name: delete_personal_view(settings, n))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
             for view in deletable:
-                delete_menu.addAction(f"{view.name} (shared)", lambda v=view: self.delete_shared(v.id))
+                delete_menu.addAction(f"{view.name} (shared)", lambda v=view: self.delete_shared(v.id))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
 
     def save_current(self) -> None:
         data, suggestion = self._current()

@@ -169,7 +169,7 @@ class SignOffDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.submit)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.submit)
 
         (self.authorise_radio if decision is PartnershipState.AUTHORISED else self.reject_radio).setChecked(True)
         self._group.buttonToggled.connect(self._update)

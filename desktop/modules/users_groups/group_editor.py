@@ -12,6 +12,7 @@ with the count, in one transaction; "Members only" narrows the list to the group
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
@@ -268,7 +269,7 @@ class GroupEditor(QSplitter):
             show_error(self, error)
 
     # -- categories and groups (G1) ----------------------------------------------
-    def _run(self, work, done_message: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, work: Callable[[], object], done_message: str, title: str) -> None:
         self.context.ops.action(
             lambda _progress: work(),
             lambda _result: self._changed(done_message),

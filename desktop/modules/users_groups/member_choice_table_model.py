@@ -9,7 +9,7 @@ never the whole list, so a view scrolled far down stays where it is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -34,7 +34,7 @@ class MemberChoiceTableModel(PagedRowModel[StaffRow]):
         self.overrides: dict[int, bool] = {}
         self.pending: set[int] = set()
 
-    def reset(self, total: int, rows: list[StaffRow]) -> None:  # type: ignore[override]
+    def reset(self, total: int | None, rows: Sequence[StaffRow]) -> None:
         """New rows from SQL: they are the truth, except for ticks still being saved."""
         self.overrides = {job: member for job, member in self.overrides.items() if job in self.pending}
         super().reset(total, rows)

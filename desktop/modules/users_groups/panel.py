@@ -5,11 +5,13 @@ The dock keeps the objectName "groups" so saved window layouts still find it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from db.changes import DataChange
 from desktop.kit.panel import Panel
 from desktop.modules.users_groups.group_editor import GroupEditor
+from desktop.modules.users_groups.group_table_model import GroupTableModel
+from desktop.modules.users_groups.member_choice_table_model import MemberChoiceTableModel
 from desktop.modules.users_groups.staff_view import StaffView
 
 
@@ -34,13 +36,13 @@ class UsersGroupsPanel(Panel):
 
     # The group editor's parts, reachable from the panel as before the staff tab existed.
     @property
-    def group_model(self):  # type: ignore[no-untyped-def]
+    def group_model(self) -> GroupTableModel:
         return self.group_editor.group_model
 
     @property
-    def group_table(self):  # type: ignore[no-untyped-def]
+    def group_table(self) -> QTableView:
         return self.group_editor.group_table
 
     @property
-    def member_model(self):  # type: ignore[no-untyped-def]
+    def member_model(self) -> MemberChoiceTableModel:
         return self.group_editor.member_model
