@@ -23,9 +23,9 @@ from desktop.dialogs.errors import show_error
 from desktop.kit.bus import DataBus
 from desktop.kit.context import AppContext, Navigator
 from desktop.kit.ops import Operations
-from desktop.launch import open_settings
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 log = logging.getLogger(__name__)
 

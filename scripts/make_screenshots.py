@@ -166,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.dialogs.sign_in import SignInDialog
     from desktop.dialogs.welcome_dialog import WelcomeDialog
     from desktop.kit.ops import Operations
-    from desktop.launch import create_application, open_settings
+    from desktop.launch import create_application
     from desktop.main_window import MainWindow
     from desktop.paths import AppPaths
+    from desktop.settings_file import open_settings
 
     app = create_application()
     out: Path = args.out.resolve()

@@ -9,9 +9,10 @@ from db.queries.users import list_users
 from desktop.app import build_context
 from desktop.kit.context import AppContext
 from desktop.kit.ops import Operations
-from desktop.launch import create_application, open_settings
+from desktop.launch import create_application
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 
 def make_context(db: Database, tmp_path: Path, username: str = "sam.patel") -> AppContext:

@@ -13,8 +13,8 @@ from db.engine import DatabaseTarget
 from desktop import passwords, recent_databases
 from desktop.app import _with_saved_password
 from desktop.dialogs.connect_dialog import ConnectDialog
-from desktop.launch import open_settings
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 
 class MemoryKeyring(KeyringBackend):

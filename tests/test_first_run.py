@@ -23,8 +23,9 @@ from desktop.first_run import (
     plan_start,
     remember_database,
 )
-from desktop.launch import create_application, open_settings
+from desktop.launch import create_application
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 
 def _args(**values: object) -> argparse.Namespace:
