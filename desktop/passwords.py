@@ -53,4 +53,3 @@ def save_password(login: str, host: str, port: int, database: str, password: str
     except Exception as exc:
         log.warning("Could not keep the password in the keyring: %s", exc)
         return False
-

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -58,6 +59,17 @@ def save(widget, path: Path) -> None:  # type: ignore[no-untyped-def]
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
+W = TypeVar("W")
+
+
+def shown_window(kind: type[W]) -> W | None:
+    """The one window of ``kind`` on screen, as a user would see it (the program keeps no "last dialog")."""
+    from PySide6.QtWidgets import QApplication
+
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    return shown[0] if len(shown) == 1 else None
+
+
 def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The dialogs and steps the guide walks a CPD lead through; nothing is saved."""
     from dataclasses import replace
@@ -77,8 +89,12 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     save(window, out / "partnership_cpd_ticked.png")
     cpd.sign_off(PartnershipState.AUTHORISED)
     wait_until_idle(app, ops)
-    dialog = cpd.dialog
-    if dialog is None or not dialog.isVisible():
+    from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+    from desktop.modules.partnership_cpd.export_dialog import ExportDialog
+    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+
+    dialog = shown_window(SignOffDialog)
+    if dialog is None:
         raise SystemExit("the sign-off dialog did not open (no pending rows to tick?)")
     save(dialog, out / "sign_off_dialog.png")
     dialog.reject()
@@ -90,7 +106,7 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     wait_until_idle(app, ops)
     cpd.open_details(0)
     wait_until_idle(app, ops)
-    detail = cpd.dialog
+    detail = shown_window(ActivityDetailDialog)
     if detail is None or not detail.edit_button.isEnabled():
         raise SystemExit("the activity detail did not offer Edit dates and costs…")
     detail.open_editor()
@@ -112,8 +128,8 @@ def photograph_tasks(app, window, context, out: Path) -> None:  # type: ignore[n
     context.settings.setValue(LAST_FOLDER_KEY, str(context.paths.exports))
     window.module_actions["export_workbook"].trigger()
     wait_until_idle(app, ops)
-    export = window.panels["partnership_cpd"].workbook.last_dialog
-    if export is None or not export.isVisible():
+    export = shown_window(ExportDialog)
+    if export is None:
         raise SystemExit("the export dialog did not open")
     save(export, out / "export_dialog.png")
     export.reject()
