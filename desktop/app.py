@@ -148,7 +148,10 @@ class Startup(QObject):
             if choice.kind is Choice.DEMO:
                 self.target, self.demo = DatabaseTarget.parse(str(self.paths.demo_database)), True
             elif choice.kind is Choice.CONNECT:
-                self.target, self.demo = DatabaseTarget.parse(choice.url), False
+                if choice.target is None:  # the dialog always gives one; refuse rather than guess
+                    self._welcome("Enter the shared database's server, database and login.")
+                    return
+                self.target, self.demo = choice.target, False
             else:
                 self.target, self.demo = DatabaseTarget.parse(str(self.paths.default_database)), False
                 self.new_trust = (choice.trust_name, choice.trust_uid, choice.display_name, choice.username)
