@@ -197,10 +197,10 @@ def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None
     from db.queries.users import list_users
     from desktop.app import build_context
     from desktop.kit.ops import Operations
-    from desktop.launch import open_settings
     from desktop.modules.partnership_cpd.activity_table_model import ActivityTableModel
     from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
     from desktop.paths import AppPaths
+    from desktop.settings_file import open_settings
 
     paths = AppPaths.under(tmp / "bench-app")
     paths.ensure()

@@ -23,9 +23,9 @@ from desktop.dialogs.errors import show_error
 from desktop.kit.bus import DataBus
 from desktop.kit.context import AppContext, Navigator
 from desktop.kit.ops import Operations
-from desktop.launch import open_settings
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,10 @@ class Startup(QObject):
             if choice.kind is Choice.DEMO:
                 self.target, self.demo = DatabaseTarget.parse(str(self.paths.demo_database)), True
             elif choice.kind is Choice.CONNECT:
-                self.target, self.demo = DatabaseTarget.parse(choice.url), False
+                if choice.target is None:  # the dialog always gives one; refuse rather than guess
+                    self._welcome("Enter the shared database's server, database and login.")
+                    return
+                self.target, self.demo = choice.target, False
             else:
                 self.target, self.demo = DatabaseTarget.parse(str(self.paths.default_database)), False
                 self.new_trust = (choice.trust_name, choice.trust_uid, choice.display_name, choice.username)

@@ -19,10 +19,10 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 if TYPE_CHECKING:  # not at run time: desktop.app brings in SQLAlchemy
     from db.errors import TrustDeskError
@@ -59,10 +59,6 @@ def create_application(argv: list[str] | None = None, *, first_paint_style: bool
 
     app.setWindowIcon(icon("app"))
     return app
-
-
-def open_settings(paths: AppPaths) -> QSettings:
-    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
 
 
 def _import_the_rest() -> None:

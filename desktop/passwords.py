@@ -53,14 +53,3 @@ def save_password(login: str, host: str, port: int, database: str, password: str
     except Exception as exc:
         log.warning("Could not keep the password in the keyring: %s", exc)
         return False
-
-
-def forget_password(login: str, host: str, port: int, database: str) -> None:
-    if not keyring_available():
-        return
-    try:
-        import keyring
-
-        keyring.delete_password(SERVICE, _key(login, host, port, database))
-    except Exception:
-        pass

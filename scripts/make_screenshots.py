@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,20 +36,8 @@ sys.path.insert(0, str(ROOT))
 WINDOW_SIZE = (1400, 860)
 USERNAME = "sam.patel"
 
-if TYPE_CHECKING:  # imported in main(), after sys.path has the repository
-    from PySide6.QtWidgets import QApplication, QWidget
 
-    from desktop.kit.context import AppContext
-    from desktop.kit.ops import Operations
-    from desktop.main_window import MainWindow
-    from desktop.modules.flood_fill.panel import FloodFillPanel
-    from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
-    from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
-    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-    from desktop.modules.users_groups.panel import UsersGroupsPanel
-
-
-def wait_until_idle(app: QApplication, ops: Operations, timeout: float = 30.0, settle_ms: int = 400) -> None:
+def wait_until_idle(app, ops, timeout: float = 30.0, settle_ms: int = 400) -> None:
     """Process events until no database work is running, then a short settle for painting."""
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
@@ -64,14 +52,25 @@ def wait_until_idle(app: QApplication, ops: Operations, timeout: float = 30.0, s
         time.sleep(0.02)
 
 
-def save(widget: QWidget, path: Path) -> None:
+def save(widget, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not widget.grab().save(str(path)):
         raise SystemExit(f"could not write {path}")
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
-def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext, out: Path) -> None:
+W = TypeVar("W")
+
+
+def shown_window(kind: type[W]) -> W | None:
+    """The one window of ``kind`` on screen, as a user would see it (the program keeps no "last dialog")."""
+    from PySide6.QtWidgets import QApplication
+
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+    return shown[0] if len(shown) == 1 else None
+
+
+def photograph_tasks(app, window, context, out: Path) -> None:
     """The dialogs and steps the guide walks a CPD lead through; nothing is saved."""
     from dataclasses import replace
 
@@ -80,7 +79,7 @@ def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext,
     ops = context.ops
 
     # Partnership CPD: pending requests, a few ticked, the Authorise… dialog open (then cancelled).
-    cpd = cast("PartnershipCpdPanel", window.panels["partnership_cpd"])
+    cpd = window.panels["partnership_cpd"]
     cpd.activate()
     cpd.show_filter(replace(cpd.filter, partnership_state=PartnershipState.PENDING))
     wait_until_idle(app, ops)
@@ -90,8 +89,12 @@ def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext,
     save(window, out / "partnership_cpd_ticked.png")
     cpd.sign_off(PartnershipState.AUTHORISED)
     wait_until_idle(app, ops)
-    dialog = cast("SignOffDialog | None", cpd.dialog)
-    if dialog is None or not dialog.isVisible():
+    from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+    from desktop.modules.partnership_cpd.export_dialog import ExportDialog
+    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+
+    dialog = shown_window(SignOffDialog)
+    if dialog is None:
         raise SystemExit("the sign-off dialog did not open (no pending rows to tick?)")
     save(dialog, out / "sign_off_dialog.png")
     dialog.reject()
@@ -103,13 +106,13 @@ def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext,
     wait_until_idle(app, ops)
     cpd.open_details(0)
     wait_until_idle(app, ops)
-    detail = cast("ActivityDetailDialog | None", cpd.dialog)
+    detail = shown_window(ActivityDetailDialog)
     if detail is None or not detail.edit_button.isEnabled():
         raise SystemExit("the activity detail did not offer Edit dates and costs…")
     detail.open_editor()
     editor = detail.editor
     if editor is None:
-        raise SystemExit("Edit dates and costs… did not open its dialog")
+        raise SystemExit("Edit dates and costs… did not open")
     editor.money_boxes["course_fee_pence"].setValue(editor.money_boxes["course_fee_pence"].value() + 25)
     editor.note_edit.setPlainText("The provider raised the fee for this year.")
     wait_until_idle(app, ops)
@@ -127,15 +130,15 @@ def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext,
     context.settings.setValue(LAST_FOLDER_KEY, str(context.paths.exports))
     window.module_actions["export_workbook"].trigger()
     wait_until_idle(app, ops)
-    export = cpd.workbook.last_dialog
-    if export is None or not export.isVisible():
+    export = shown_window(ExportDialog)
+    if export is None:
         raise SystemExit("the export dialog did not open")
     save(export, out / "export_dialog.png")
     export.reject()
     wait_until_idle(app, ops)
 
     # Flood Fill: the wizard's first step (choose staff), then back to the history.
-    flood = cast("FloodFillPanel", window.panels["flood_fill"])
+    flood = window.panels["flood_fill"]
     flood.activate()
     flood.open_wizard()
     wait_until_idle(app, ops)
@@ -144,7 +147,7 @@ def photograph_tasks(app: QApplication, window: MainWindow, context: AppContext,
     wait_until_idle(app, ops)
 
     # Users & Groups › Groups with a Key Stage group chosen, so its members show ticked.
-    groups = cast("UsersGroupsPanel", window.panels["users_groups"])
+    groups = window.panels["users_groups"]
     groups.activate()
     groups.tabs.setCurrentIndex(1)
     # Reload now that the tab has its real size: its columns are fitted to what is visible.
@@ -181,9 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     from desktop.dialogs.sign_in import SignInDialog
     from desktop.dialogs.welcome_dialog import WelcomeDialog
     from desktop.kit.ops import Operations
-    from desktop.launch import create_application, open_settings
+    from desktop.launch import create_application
     from desktop.main_window import MainWindow
     from desktop.paths import AppPaths
+    from desktop.settings_file import open_settings
 
     app = create_application()
     out: Path = args.out.resolve()

@@ -1,6 +1,7 @@
 """Shared fixtures: offscreen Qt and a fresh database for every test, on every engine.
 
 ``db`` and ``demo_db`` are parametrized by engine: each test that uses them
+(except GUI tests, which run on SQLite only unless marked ``engines(...)``)
 runs on SQLite and again on a real PostgreSQL server that the session starts
 and stops itself (``--engine sqlite|postgresql|all``; the default is ``all``
 when PostgreSQL's binaries are installed, ``sqlite`` otherwise).
@@ -49,6 +50,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "engines(*names): run this test only on these database engines")
+    for layer, what in LAYERS.items():
+        config.addinivalue_line("markers", f"{layer}: {what} (set by tests/conftest.py from the fixtures a test uses)")
+
+
+#: The three layers of tests (docs/architecture.md, Tests), each a marker: ``-m unit``, ``-m database``, ``-m gui``.
+LAYERS = {
+    "unit": "no database, no widgets",
+    "database": "queries and services on each engine, no widgets",
+    "gui": "widgets through pytest-qt, on SQLite only unless marked engines(...) naming PostgreSQL",
+}
+#: A test using any of these (directly or through another fixture, like ``window``) is a GUI test.
+QT_FIXTURES = frozenset({"qtbot", "qapp", "qtmodeltester", "check_model"})
+
+
+def _layer(fixturenames: list[str] | tuple[str, ...]) -> str:
+    if QT_FIXTURES.intersection(fixturenames):
+        return "gui"
+    return "database" if "db_engine" in fixturenames else "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(_layer(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(autouse=True)
@@ -143,6 +167,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marker = metafunc.definition.get_closest_marker("engines")
     if marker is not None:
         engines = tuple(name for name in engines if name in marker.args)  # none left: the test is skipped
+    elif _layer(metafunc.fixturenames) == "gui":
+        engines = tuple(name for name in engines if name == "sqlite")  # a widget looks the same on every engine
     metafunc.parametrize("db_engine", engines, scope="session")
 
 

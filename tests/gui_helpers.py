@@ -1,17 +1,23 @@
-"""Building the real main window on a test database."""
+"""Building the real main window on a test database; finding the dialogs it opens."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
+
+from PySide6.QtWidgets import QApplication, QWidget
 
 from db.engine import Database
 from db.queries.users import list_users
 from desktop.app import build_context
 from desktop.kit.context import AppContext
 from desktop.kit.ops import Operations
-from desktop.launch import create_application, open_settings
+from desktop.launch import create_application
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
+
+W = TypeVar("W", bound=QWidget)
 
 
 def make_context(db: Database, tmp_path: Path, username: str = "sam.patel") -> AppContext:
@@ -33,3 +39,23 @@ def open_window(qtbot, db: Database, tmp_path: Path, username: str = "sam.patel"
 def close_window(window: MainWindow) -> None:
     window.context.ops.wait_for_done(10_000)
     window.close()
+
+
+def shown_windows(kind: type[W]) -> list[W]:
+    """The windows of ``kind`` on screen now (dialogs, message boxes, menus), as a user would see them.
+
+    Production code keeps no "last dialog opened" for tests: they look where the user looks.
+    """
+    return [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, kind) and widget.isVisible()]
+
+
+def wait_for_window(qtbot, kind: type[W], *, other_than: QWidget | None = None, timeout: int = 10_000) -> W:
+    """Wait until exactly one window of ``kind`` (not ``other_than``) is on screen, and return it."""
+    found: list[W] = []
+
+    def one_shown() -> bool:
+        found[:] = [widget for widget in shown_windows(kind) if widget is not other_than]
+        return len(found) == 1
+
+    qtbot.waitUntil(one_shown, timeout=timeout)
+    return found[0]

@@ -11,7 +11,7 @@ from db.models import Job, PartnershipState
 from db.queries.activities import ActivityFilter
 from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
 from desktop.modules.partnership_cpd.activity_table_model import COL_PARTNERSHIP
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, wait_for_window
 from tests.test_activity_edits import decidable, reread
 
 
@@ -30,8 +30,7 @@ def row_of(panel, activity_id: int) -> int:
 
 def open_detail(qtbot, panel, activity_id: int) -> ActivityDetailDialog:
     panel.open_details(row_of(panel, activity_id))
-    detail = panel.dialog
-    assert isinstance(detail, ActivityDetailDialog)
+    detail = wait_for_window(qtbot, ActivityDetailDialog)
     qtbot.waitUntil(lambda: detail.detail is not None, timeout=10_000)
     return detail
 

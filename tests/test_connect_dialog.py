@@ -8,13 +8,15 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from PySide6.QtCore import Qt
 
 from db.engine import DatabaseTarget
 from desktop import passwords, recent_databases
 from desktop.app import _with_saved_password
 from desktop.dialogs.connect_dialog import ConnectDialog
-from desktop.launch import open_settings
+from desktop.dialogs.welcome_dialog import WelcomeDialog
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 
 class MemoryKeyring(KeyringBackend):
@@ -60,18 +62,18 @@ def no_keyring():
 
 def _fill_server(dialog: ConnectDialog, password: str) -> None:
     dialog.server_choice.setChecked(True)
-    dialog.host_edit.setText("db.oakfield.example")
-    dialog.port_box.setValue(5433)
-    dialog.database_edit.setText("trustdesk")
-    dialog.login_edit.setText("sam.patel")
-    dialog.password_edit.setText(password)
+    dialog.server_group.host_edit.setText("db.oakfield.example")
+    dialog.server_group.port_box.setValue(5433)
+    dialog.server_group.database_edit.setText("trustdesk")
+    dialog.server_group.login_edit.setText("sam.patel")
+    dialog.server_group.password_edit.setText(password)
 
 
 def test_a_server_password_goes_to_the_keyring_never_to_settings(qtbot, settings, memory_keyring) -> None:
     dialog = ConnectDialog(settings, "/home/sam/trust.sqlite")
     qtbot.addWidget(dialog)
     _fill_server(dialog, "s3cret-Pa55")
-    assert dialog.remember_box.isEnabled() and dialog.remember_box.isChecked()
+    assert dialog.server_group.remember_box.isEnabled() and dialog.server_group.remember_box.isChecked()
     dialog.accept()
     target = dialog.target
     assert target is not None and target.url.password == "s3cret-Pa55"
@@ -92,20 +94,24 @@ def test_a_server_password_goes_to_the_keyring_never_to_settings(qtbot, settings
     qtbot.addWidget(again)
     again.recent_box.setCurrentIndex(1)
     again.recent_box.activated.emit(1)
-    assert (again.host_edit.text(), again.port_box.value(), again.login_edit.text()) == (
+    assert (
+        again.server_group.host_edit.text(),
+        again.server_group.port_box.value(),
+        again.server_group.login_edit.text(),
+    ) == (
         "db.oakfield.example",
         5433,
         "sam.patel",
     )
-    assert again.password_edit.text() == "s3cret-Pa55"
+    assert again.server_group.password_edit.text() == "s3cret-Pa55"
 
 
 def test_without_a_keyring_the_password_is_asked_each_time(qtbot, settings, no_keyring) -> None:
     assert not passwords.keyring_available()
     dialog = ConnectDialog(settings, "/home/sam/trust.sqlite")
     qtbot.addWidget(dialog)
-    assert not dialog.remember_box.isEnabled()
-    assert "asked for each time" in dialog.remember_box.text()
+    assert not dialog.server_group.remember_box.isEnabled()
+    assert "asked for each time" in dialog.server_group.remember_box.text()
     _fill_server(dialog, "typed-now")
     dialog.accept()
     assert dialog.target is not None and dialog.target.url.password == "typed-now"
@@ -118,7 +124,7 @@ def test_missing_fields_are_named_and_nothing_is_chosen(qtbot, settings, no_keyr
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.server_choice.setChecked(True)
-    dialog.database_edit.clear()
+    dialog.server_group.database_edit.clear()
     dialog.accept()
     assert dialog.target is None and dialog.isVisible()
     assert dialog.error_label.text() == "Fill in the server, database, login."
@@ -127,9 +133,28 @@ def test_missing_fields_are_named_and_nothing_is_chosen(qtbot, settings, no_keyr
 def test_a_file_can_be_chosen(qtbot, settings, tmp_path: Path) -> None:
     dialog = ConnectDialog(settings, "postgresql+psycopg://sam.patel@db.oakfield.example:5432/trustdesk")
     qtbot.addWidget(dialog)
-    assert dialog.server_choice.isChecked() and dialog.host_edit.text() == "db.oakfield.example"
+    assert dialog.server_choice.isChecked() and dialog.server_group.host_edit.text() == "db.oakfield.example"
     dialog.file_choice.setChecked(True)
     (tmp_path / "mine.sqlite").write_bytes(b"")  # an existing file: a mistyped one is refused (test_no_stray_databases)
     dialog.path_edit.setText(str(tmp_path / "mine.sqlite"))
     dialog.accept()
     assert dialog.target is not None and dialog.target.sqlite_path == tmp_path / "mine.sqlite"
+
+
+def test_the_welcome_dialog_connects_with_the_same_fields_and_keyring(qtbot, tmp_path: Path, memory_keyring) -> None:
+    """First start and File › Connect to database… are one screen for a server: same fields, same keyring."""
+    welcome = WelcomeDialog(str(tmp_path / "trust.sqlite"))
+    qtbot.addWidget(welcome)
+    welcome.show()
+    qtbot.mouseClick(welcome.connect_button, Qt.MouseButton.LeftButton)
+    fields = welcome.server_fields
+    assert type(fields) is type(ConnectDialog(open_settings(AppPaths.under(tmp_path / "app")), "").server_group)
+    fields.host_edit.setText("db.oakfield.example")
+    fields.port_box.setValue(5433)
+    fields.login_edit.setText("sam.patel")
+    fields.password_edit.setText("s3cret-Pa55")
+    assert fields.remember_box.isChecked()
+    qtbot.mouseClick(welcome.connect_ok, Qt.MouseButton.LeftButton)
+    assert welcome.choice is not None and welcome.choice.target is not None
+    assert welcome.choice.target.url.password == "s3cret-Pa55" and "s3cret" not in welcome.choice.target.address
+    assert memory_keyring.store == {("TrustDesk", "sam.patel@db.oakfield.example:5433/trustdesk"): "s3cret-Pa55"}

@@ -15,7 +15,7 @@ from db.queries.activities import ActivityFilter
 from desktop.modules.partnership_cpd.import_decisions_dialog import ImportDecisionsDialog
 from tests.excel_helpers import decidable, record_decisions
 from tests.excel_tamper import edit_cells, set_identity
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, wait_for_window
 from tests.helpers import user_id
 
 PENDING = ActivityFilter(partnership_state=PartnershipState.PENDING, search="phonics")
@@ -54,8 +54,7 @@ def test_swapped_ids_are_listed_as_not_matching_and_not_offered(qtbot, qtmodelte
     edit_cells(path, {ids[0]: {ID_COL: ids[1]}, ids[1]: {ID_COL: ids[0]}})
     actions = window.panels["partnership_cpd"].workbook
     actions.check_import(path)
-    qtbot.waitUntil(lambda: isinstance(actions.last_dialog, ImportDecisionsDialog), timeout=20_000)
-    check = actions.last_dialog
+    check = wait_for_window(qtbot, ImportDecisionsDialog, timeout=20_000)
     qtmodeltester.check(check.model, force_py=True)
     not_applied = {r.activity_id: r for r in check.model.rows}
     assert set(not_applied) == {ids[0], ids[1]}

@@ -12,9 +12,10 @@ from db.excel.import_decisions import Outcome
 from db.excel.layout import DATA_SHEET
 from db.models import PartnershipState
 from db.queries.activities import ACTIVITIES
+from desktop.modules.partnership_cpd.export_dialog import ExportDialog
 from desktop.modules.partnership_cpd.import_decisions_dialog import ImportDecisionsDialog
 from tests.excel_helpers import decidable, record_decisions, versions_in
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, wait_for_window
 
 
 @pytest.fixture
@@ -37,15 +38,15 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
     actions = panel.workbook
 
     actions.export()
-    dialog = actions.last_dialog
+    dialog = wait_for_window(qtbot, ExportDialog)
     qtbot.waitUntil(lambda: "activities" in dialog.count_label.text(), timeout=10_000)
     assert "phonics" in dialog.what_label.text()
     path = tmp_path / "review.xlsx"
     dialog.path_edit.setText(str(path))
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    qtbot.waitUntil(lambda: isinstance(actions.last_dialog, QMessageBox), timeout=20_000)
-    assert "Exported" in actions.last_dialog.text()
-    actions.last_dialog.close()
+    exported = wait_for_window(qtbot, QMessageBox, timeout=20_000)
+    assert "Exported" in exported.text()
+    exported.close()
     titles = {row[4].value for row in load_workbook(path, read_only=True)[DATA_SHEET].iter_rows(min_row=2)}
     assert titles and all("phonics" in title.lower() for title in titles)
 
@@ -53,8 +54,7 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
     ids = decidable(db, "sam.patel", path, 3)
     record_decisions(path, {ids[0]: ("Authorise", ""), ids[1]: ("Reject", "Budget spent"), ids[2]: ("Maybe", "")})
     actions.check_import(path)
-    qtbot.waitUntil(lambda: isinstance(actions.last_dialog, ImportDecisionsDialog), timeout=20_000)
-    check = actions.last_dialog
+    check = wait_for_window(qtbot, ImportDecisionsDialog, timeout=20_000)
     assert check.result.dry_run and "Nothing has been changed yet." in check.summary_label.text()
     qtmodeltester.check(check.model, force_py=True)
     assert [r.outcome for r in check.model.rows] == [Outcome.INVALID]
@@ -64,8 +64,7 @@ def test_export_uses_the_panel_filter_and_import_applies_after_a_check(qtbot, qt
     with qtbot.waitSignal(window.context.bus.changed, timeout=20_000) as published:
         apply_button.click()
     assert published.args[0].kind == ACTIVITIES and published.args[0].ids == {ids[0], ids[1]}
-    qtbot.waitUntil(lambda: actions.last_dialog is not check, timeout=20_000)
-    done = actions.last_dialog
+    done = wait_for_window(qtbot, ImportDecisionsDialog, other_than=check, timeout=20_000)
     assert not done.result.dry_run and done.result.count(Outcome.APPLIED) == 2
     assert "Applied 2 decisions (1 authorised, 1 rejected)." in done.summary_label.text()
     done.close()

@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from db.engine import ENV_URL
+from db.engine import ENV_URL, DatabaseTarget
 from db.queries.users import list_users
 from desktop.app import Startup
 from desktop.dialogs import welcome_dialog
+from desktop.dialogs.server_fields import ServerFields
 from desktop.dialogs.welcome_dialog import Choice, WelcomeChoice, WelcomeDialog, suggest_username
 from desktop.first_run import (
     LAST_DATABASE_KEY,
@@ -23,8 +24,9 @@ from desktop.first_run import (
     plan_start,
     remember_database,
 )
-from desktop.launch import create_application, open_settings
+from desktop.launch import create_application
 from desktop.paths import AppPaths
+from desktop.settings_file import open_settings
 
 
 def _args(**values: object) -> argparse.Namespace:
@@ -123,18 +125,21 @@ def test_create_asks_for_every_field_and_suggests_a_username(qtbot, paths) -> No
     )  # fmt: skip
 
 
-def test_connect_wants_a_postgresql_address(qtbot, paths) -> None:
+def test_connect_asks_for_the_same_server_fields_as_file_connect(qtbot, paths) -> None:
     dialog = WelcomeDialog(str(paths.default_database), "The last database could not be opened.")
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.message_label.isVisible()
     qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(dialog.url, "server/trust")
+    fields = dialog.server_fields
+    assert isinstance(fields, ServerFields) and fields.isVisible()
     qtbot.mouseClick(dialog.connect_ok, Qt.MouseButton.LeftButton)
-    assert dialog.choice is None and "postgresql://" in dialog.connect_error.text()
-    dialog.url.setText("postgres://jane@server/trust")
+    assert dialog.choice is None and dialog.connect_error.text() == "Fill in the server, login."
+    qtbot.keyClicks(fields.host_edit, "server")
+    fields.database_edit.setText("trust")
+    qtbot.keyClicks(fields.login_edit, "jane")  # no password typed: nothing reaches the keyring
     qtbot.mouseClick(dialog.connect_ok, Qt.MouseButton.LeftButton)
-    assert dialog.choice == WelcomeChoice(Choice.CONNECT, url="postgresql://jane@server/trust")
+    assert dialog.choice == WelcomeChoice(Choice.CONNECT, target=DatabaseTarget.server("server", 5432, "trust", "jane"))
 
 
 def test_suggested_usernames() -> None:
@@ -190,7 +195,7 @@ def test_creating_a_trust_signs_its_first_user_in(qtbot, paths, monkeypatch) -> 
 
 
 def test_an_unreachable_server_brings_the_dialog_back_with_the_reason(qtbot, paths, monkeypatch) -> None:
-    unreachable = WelcomeChoice(Choice.CONNECT, url="postgresql://nobody@127.0.0.1:9/x")
+    unreachable = WelcomeChoice(Choice.CONNECT, target=DatabaseTarget.server("127.0.0.1", 9, "x", "nobody"))
     script = ScriptedWelcome(monkeypatch, [unreachable, None])
     startup = _startup(paths)
     try:

@@ -70,6 +70,14 @@ def test_the_desktop_never_imports_sqlalchemy() -> None:
     assert _violations(ROOT / "desktop", "sqlalchemy") == []
 
 
+def test_start_up_is_one_way_launch_then_app() -> None:
+    """``desktop.launch`` hands over to ``desktop.app``; ``app`` never reaches back (what both need has its own
+    module, desktop/settings_file.py), so neither half's imports depend on the other's order."""
+    names = [name for _line, name in imported_names(ROOT / "desktop" / "app.py")]
+    assert "desktop.app" in {name for _line, name in imported_names(ROOT / "desktop" / "launch.py")}
+    assert [name for name in names if name == "desktop.launch" or name.startswith("desktop.launch.")] == []
+
+
 def _module_folders() -> list[Path]:
     if not MODULES.is_dir():
         return []

@@ -95,8 +95,8 @@ def test_open_database_creates_only_when_asked(tmp_path) -> None:
 
 def test_connect_dialog_says_a_mistyped_file_and_chooses_nothing(qtbot, tmp_path) -> None:
     from desktop.dialogs.connect_dialog import ConnectDialog
-    from desktop.launch import open_settings
     from desktop.paths import AppPaths
+    from desktop.settings_file import open_settings
 
     paths = AppPaths.under(tmp_path / "app")
     paths.ensure()

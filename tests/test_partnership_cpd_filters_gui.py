@@ -25,7 +25,7 @@ from desktop.modules.partnership_cpd.columns import SETTINGS_HIDDEN, column_menu
 from desktop.modules.partnership_cpd.person_completer import CLEARED_PLACEHOLDER
 from desktop.modules.partnership_cpd.queue_tabs import QUEUES
 from desktop.modules.partnership_cpd.saved_views import SaveViewDialog
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, wait_for_window
 
 
 def settle(qtbot, panel) -> None:
@@ -156,8 +156,8 @@ def test_a_personal_view_is_saved_and_picked_again(qtbot, window) -> None:
     panel.show_filter(ActivityFilter(period_id=current, partnership_state=PartnershipState.PENDING))
     settle(qtbot, panel)
     panel.views_button.save_current()
-    dialog = panel.views_button.dialog
-    assert isinstance(dialog, SaveViewDialog) and dialog.name.startswith("My queue: this period, partnership: pending")
+    dialog = wait_for_window(qtbot, SaveViewDialog)
+    assert dialog.name.startswith("My queue: this period, partnership: pending")
     dialog.name_edit.setText("Pending now")
     dialog.accept()
     panel.show_filter(ActivityFilter())
@@ -175,7 +175,7 @@ def test_a_shared_view_reaches_the_list(qtbot, window) -> None:
     panel.show_filter(ActivityFilter(partnership_state=PartnershipState.REJECTED))
     settle(qtbot, panel)
     panel.views_button.save_current()
-    dialog = panel.views_button.dialog
+    dialog = wait_for_window(qtbot, SaveViewDialog)
     dialog.name_edit.setText("Everything rejected")
     dialog.shared_box.setChecked(True)
     dialog.accept()

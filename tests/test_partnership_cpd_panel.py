@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import select
 
 import desktop.modules.partnership_cpd.sign_off_dialog as sign_off_dialog_module
@@ -11,7 +12,7 @@ from db.errors import Unreachable
 from db.models import CpdActivity, PartnershipState
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, shown_windows, wait_for_window
 
 
 def cpd_panel(qtbot, window):
@@ -50,7 +51,7 @@ def test_view_and_comment_users_see_no_checkboxes(qtbot, demo_db, tmp_path) -> N
     assert panel.model.index(0, COL_CHECK).data(Qt.ItemDataRole.CheckStateRole) is None
     panel.tick_all_matching()
     panel.sign_off(PartnershipState.AUTHORISED)
-    assert panel.model.ticked == {} and panel.dialog is None
+    assert panel.model.ticked == {} and shown_windows(QDialog) == []
     close_window(win)
 
 
@@ -68,8 +69,8 @@ def test_tick_all_sign_off_read_the_result_and_undo(qtbot, window, demo_db) -> N
     matching, total = total, decidable
 
     qtbot.mouseClick(panel.authorise_button, Qt.MouseButton.LeftButton)
-    dialog = panel.dialog
-    assert isinstance(dialog, SignOffDialog) and f"{total:,} ticked" in dialog.count_label.text()
+    dialog = wait_for_window(qtbot, SignOffDialog)
+    assert f"{total:,} ticked" in dialog.count_label.text()
     qtbot.waitUntil(lambda: dialog.impact is not None, timeout=10_000)
     assert "Total cost £" in dialog.total_label.text()
     if dialog.confirm_box.isVisible():  # the demo's budgets are tight: authorising warns first (C7)
@@ -99,7 +100,7 @@ def test_reject_needs_a_reason_before_anything_runs(qtbot, window, demo_db) -> N
     panel.model.tick_page()
     ticked = panel.model.ticked
     qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
-    dialog = panel.dialog
+    dialog = wait_for_window(qtbot, SignOffDialog)
     assert dialog.decision is PartnershipState.REJECTED
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert "reason" in dialog.error_label.text() and not dialog.running
@@ -117,7 +118,7 @@ def test_a_failed_sign_off_keeps_the_typed_reason_for_a_retry(qtbot, window, dem
 
     monkeypatch.setattr(sign_off_dialog_module, "sign_off", unreachable)
     panel.sign_off(PartnershipState.REJECTED)
-    dialog = panel.dialog
+    dialog = wait_for_window(qtbot, SignOffDialog)
     dialog.reason_edit.setPlainText("Clashes with the Year 11 mocks")
     dialog.submit()
     qtbot.waitUntil(lambda: "connection" in dialog.error_label.text(), timeout=10_000)

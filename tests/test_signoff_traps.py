@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QPushButton
+from PySide6.QtWidgets import QDialog, QMenu, QPushButton
 from sqlalchemy import select, update
 
 from db.models import CpdActivity, CpdTeamState, LineManagerState, PartnershipState
@@ -18,7 +18,7 @@ from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, shown_windows, wait_for_window
 from tests.test_partnership_cpd_panel import choose, cpd_panel, states
 
 
@@ -45,8 +45,7 @@ def rows_where(panel, decidable: bool, why: str | None = None) -> list[int]:
 
 
 def authorise_in_dialog(qtbot, panel) -> None:
-    dialog = panel.dialog
-    assert isinstance(dialog, SignOffDialog)
+    dialog = wait_for_window(qtbot, SignOffDialog)
     qtbot.waitUntil(lambda: dialog.impact is not None and dialog.refused is not None, timeout=10_000)
     dialog.confirm_box.setChecked(True)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
@@ -70,8 +69,8 @@ def test_enter_dismisses_the_result_and_undo_lives_in_a_bar(qtbot, window, demo_
     assert not bar.undo_button.autoDefault() and not bar.undo_button.isDefault()
     qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)  # what a lead presses to "dismiss"
-    if isinstance(panel.dialog, QDialog):
-        panel.dialog.close()  # Enter on the table opens the row's details; that is all
+    for dialog in shown_windows(QDialog):
+        dialog.close()  # Enter on the table opens the row's details; that is all
     assert states(demo_db, ticked) == {PartnershipState.AUTHORISED}
     window.activateWindow()
     panel.table.setFocus()
@@ -204,7 +203,7 @@ def test_sign_off_warns_of_refused_rows_and_leaves_them_out_in_one_click(qtbot, 
     for row in rows:
         panel.model.set_ticked(row, True)
     panel.sign_off(PartnershipState.AUTHORISED)
-    dialog = panel.dialog
+    dialog = wait_for_window(qtbot, SignOffDialog)
     qtbot.waitUntil(lambda: dialog.refused is not None and dialog.impact is not None, timeout=10_000)
     assert dialog.refusal_label.isVisible()
     assert "2 ticked activities were turned down" in dialog.refusal_label.text()
@@ -253,8 +252,7 @@ def test_the_menu_key_opens_the_row_menu_with_its_actions(qtbot, window) -> None
     panel.table.setFocus()
     panel.table.setCurrentIndex(panel.model.index(own, 1))
     qtbot.keyClick(panel.table, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
-    menu = panel.row_menu
-    assert menu is not None and menu.isVisible()
+    menu = wait_for_window(qtbot, QMenu)
     texts = [a.text().replace("&", "") for a in menu.actions() if not a.isSeparator()]
     assert texts[:3] == ["Authorise…", "Reject…", "Details…"]
     assert any(t.startswith("Open organisation") for t in texts) and any(t.startswith("All requests of") for t in texts)
@@ -269,7 +267,7 @@ def test_the_menu_key_opens_the_row_menu_with_its_actions(qtbot, window) -> None
     mine = rows_where(panel, True)[0]
     panel.table.setCurrentIndex(panel.model.index(mine, 1))
     qtbot.keyClick(panel.table, Qt.Key.Key_Menu)
-    menu = panel.row_menu
+    menu = wait_for_window(qtbot, QMenu)
     assert menu.actions()[0].isEnabled()
     next(a for a in menu.actions() if a.text().replace("&", "") == "Copy row").trigger()
     copied = QGuiApplication.clipboard().text().split("\t")
@@ -278,6 +276,7 @@ def test_the_menu_key_opens_the_row_menu_with_its_actions(qtbot, window) -> None
     shown = [c for c in range(1, panel.model.columnCount()) if not panel.table.isColumnHidden(c)]
     assert len(copied) == len(shown)  # the checkbox column is not copied
     menu.actions()[0].trigger()  # Authorise… this one row, not the ticked ones
-    assert isinstance(panel.dialog, SignOffDialog) and panel.dialog.ticked == {activity.id: activity.version}
-    panel.dialog.reject()
+    dialog = wait_for_window(qtbot, SignOffDialog)
+    assert dialog.ticked == {activity.id: activity.version}
+    dialog.reject()
     menu.close()

@@ -44,8 +44,8 @@ def test_demo_start_builds_the_trust_and_opens_the_window(qtbot, tmp_path: Path)
 
 
 def test_the_frame_on_screen_becomes_the_main_window(qtbot, tmp_path: Path) -> None:
-    from desktop.launch import open_settings
     from desktop.main_window import MainWindow
+    from desktop.settings_file import open_settings
 
     app = create_application()
     paths = AppPaths.under(tmp_path / "app")
@@ -73,8 +73,8 @@ def test_the_frame_on_screen_becomes_the_main_window(qtbot, tmp_path: Path) -> N
 
 
 def test_closing_the_frame_before_it_is_ready_says_so(qtbot, tmp_path: Path) -> None:
-    from desktop.launch import open_settings
     from desktop.main_window import MainWindow
+    from desktop.settings_file import open_settings
 
     create_application()
     paths = AppPaths.under(tmp_path / "app")

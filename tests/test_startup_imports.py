@@ -54,7 +54,8 @@ import sys
 from pathlib import Path
 import PySide6.QtCore, PySide6.QtWidgets
 from desktop.cli import parse_args
-from desktop.launch import create_application, open_settings
+from desktop.launch import create_application
+from desktop.settings_file import open_settings
 from desktop.logging_setup import configure_logging
 from desktop.main_window import MainWindow
 from desktop.paths import AppPaths

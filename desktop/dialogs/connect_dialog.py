@@ -1,9 +1,7 @@
 """File › Connect to database…: a SQLite file on this computer, or a shared PostgreSQL server.
 
-On a server each person connects with their own database login (that login is
-who they are in TrustDesk and in the audit log).  The password goes to the
-system keyring when one is available and the box is ticked — never to the
-settings file; without a keyring it is asked for every time.
+A server's fields (and where its password is kept) are desktop/dialogs/server_fields.py,
+the same the welcome dialog shows at first start.
 
 A file must already be a database: a mistyped path is said in the dialog, and
 never becomes a new, empty database (new trust databases are made by the
@@ -16,28 +14,23 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from db.engine import DatabaseTarget
 from db.errors import DatabaseOpenError
-from desktop import passwords, recent_databases
-
-DEFAULT_PORT = 5432
+from desktop import recent_databases
+from desktop.dialogs.server_fields import ServerFields
 
 
 class ConnectDialog(QDialog):
@@ -74,30 +67,7 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.file_group)
 
         layout.addWidget(self.server_choice)
-        self.server_group = QGroupBox()
-        form = QFormLayout(self.server_group)
-        self.host_edit = QLineEdit()
-        self.host_edit.setPlaceholderText("db.trust.example")
-        self.port_box = QSpinBox()
-        self.port_box.setRange(1, 65535)
-        self.port_box.setValue(DEFAULT_PORT)
-        self.database_edit = QLineEdit("trustdesk")
-        self.login_edit = QLineEdit()
-        self.login_edit.setPlaceholderText("your own database login")
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember_box = QCheckBox("Remember the password in the system keyring")
-        self.keyring = passwords.keyring_available()
-        if not self.keyring:
-            self.remember_box.setEnabled(False)
-            self.remember_box.setText("No system keyring here: the password is asked for each time")
-        self.remember_box.setChecked(self.keyring)
-        form.addRow("Server", self.host_edit)
-        form.addRow("Port", self.port_box)
-        form.addRow("Database", self.database_edit)
-        form.addRow("Login", self.login_edit)
-        form.addRow("Password", self.password_edit)
-        form.addRow("", self.remember_box)
+        self.server_group = ServerFields()
         layout.addWidget(self.server_group)
 
         self.error_label = QLabel()
@@ -137,16 +107,8 @@ class ConnectDialog(QDialog):
             self.file_choice.setChecked(True)
             self.path_edit.setText(str(target.sqlite_path))
             return
-        url = target.url
         self.server_choice.setChecked(True)
-        self.host_edit.setText(url.host or "")
-        self.port_box.setValue(url.port or DEFAULT_PORT)
-        self.database_edit.setText(url.database or "")
-        self.login_edit.setText(url.username or "")
-        stored = passwords.load_password(
-            url.username or "", url.host or "", url.port or DEFAULT_PORT, url.database or ""
-        )
-        self.password_edit.setText(stored or "")
+        self.server_group.fill(target)
 
     def _browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -169,16 +131,7 @@ class ConnectDialog(QDialog):
             if not path.is_file():
                 return f"There is no database file at {path}. Check the folder and the name (Browse… finds it)."
             return None
-        missing = [
-            label
-            for label, edit in (
-                ("server", self.host_edit),
-                ("database", self.database_edit),
-                ("login", self.login_edit),
-            )
-            if not edit.text().strip()
-        ]
-        return f"Fill in the {', '.join(missing)}." if missing else None
+        return self.server_group.problem()
 
     def accept(self) -> None:
         problem = self._problem()
@@ -190,10 +143,5 @@ class ConnectDialog(QDialog):
             # must_exist: should the file vanish before it is opened, it is refused, not created empty
             self.target = DatabaseTarget.parse(str(self._chosen_file())).must_exist()
         else:
-            host, port = self.host_edit.text().strip(), self.port_box.value()
-            database, login = self.database_edit.text().strip(), self.login_edit.text().strip()
-            password = self.password_edit.text()
-            self.target = DatabaseTarget.server(host, port, database, login, password)
-            if password and self.remember_box.isChecked():
-                passwords.save_password(login, host, port, database, password)
+            self.target = self.server_group.target()
         super().accept()

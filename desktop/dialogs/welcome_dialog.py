@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.engine import DatabaseTarget
+from desktop.dialogs.server_fields import ServerFields
 from desktop.kit.field_error import show_field_error
 from desktop.kit.icons import icon
 
@@ -40,7 +42,7 @@ class WelcomeChoice:
     trust_uid: str = ""
     display_name: str = ""
     username: str = ""
-    url: str = ""
+    target: DatabaseTarget | None = None  # CONNECT: the server, with the password typed in
 
 
 def suggest_username(display_name: str) -> str:
@@ -156,16 +158,15 @@ class WelcomeDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         intro = QLabel(
-            "<h3>Connect to a shared database</h3><p>Enter the address your IT team gave you, for example "
-            "<tt>postgresql://jane.smith@db.trust.local/trustdesk</tt>. Passwords are not saved: keep yours in "
-            "PostgreSQL's password file (pgpass.conf) or type it here each time.</p>"
+            "<h3>Connect to a shared database</h3><p>Enter the server, the database and your own login "
+            "that your IT team gave you.</p>"
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.url = QLineEdit()
-        self.url.setPlaceholderText("postgresql://user@server/database")
-        layout.addWidget(self.url)
+        self.server_fields = ServerFields()  # the same fields as File › Connect to database…
+        layout.addWidget(self.server_fields)
         self.connect_error = QLabel()
+        self.connect_error.setObjectName("error")
         self.connect_error.setWordWrap(True)
         self.connect_error.hide()
         layout.addWidget(self.connect_error)
@@ -211,14 +212,12 @@ class WelcomeDialog(QDialog):
         )
 
     def _connect_clicked(self) -> None:
-        url = self.url.text().strip()
-        if not url.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
-            self.connect_error.setText("Enter an address that starts with postgresql://")
+        problem = self.server_fields.problem()
+        if problem:
+            self.connect_error.setText(problem)
             self.connect_error.show()
             return
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url.removeprefix("postgres://")
-        self._finish(WelcomeChoice(Choice.CONNECT, url=url))
+        self._finish(WelcomeChoice(Choice.CONNECT, target=self.server_fields.target()))
 
     def _finish(self, choice: WelcomeChoice) -> None:
         self.choice = choice

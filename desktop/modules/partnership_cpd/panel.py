@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -107,8 +106,6 @@ class PartnershipCpdPanel(Panel):
         self._summary_generation = -1
         self._flood_fill_name: tuple[int | None, str | None] = (None, None)  # (batch id, its title)
         self.can_decide = False
-        self.dialog: QWidget | None = None  # the last dialog opened (tests and screenshots look at it)
-        self.row_menu: QMenu | None = None  # the last row menu opened (tests look at it)
         self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
         self.decidable_total: int | None = None  # of the matching rows, how many this user may decide
 
@@ -502,7 +499,6 @@ class PartnershipCpdPanel(Panel):
         dialog = SignOffDialog(self.context, ticked, decision, self)
         dialog.signed_off.connect(lambda result: self._signed_off(result, clear_ticks=rows is None))
         dialog.left_out.connect(self.model.untick)
-        self.dialog = dialog
         dialog.open()
 
     def _signed_off(self, result: SignOffResult, clear_ticks: bool = True) -> None:
@@ -516,7 +512,6 @@ class PartnershipCpdPanel(Panel):
         if result is None:
             return
         dialog = SignOffResultDialog(self.context, result, self, undo_offered=False)
-        self.dialog = dialog
         dialog.open()
 
     def open_details(self, row: int) -> None:
@@ -524,12 +519,10 @@ class PartnershipCpdPanel(Panel):
             return
         activity = self.model.row_at(row)
         dialog = ActivityDetailDialog(self.context, activity.id, self)
-        self.dialog = dialog
         dialog.open()
 
     def open_recent_decisions(self) -> None:
         dialog = RecentDecisionsDialog(self.context, self)
-        self.dialog = dialog
         dialog.open()
 
     # -- menus -----------------------------------------------------------------
@@ -537,8 +530,7 @@ class PartnershipCpdPanel(Panel):
         index = self.table.indexAt(pos)
         if not index.isValid() or not 0 <= index.row() < self.model.loaded:
             return
-        self.row_menu = build_row_menu(self, index.row(), self.table)
-        self.row_menu.popup(self.table.viewport().mapToGlobal(pos))
+        build_row_menu(self, index.row(), self.table).popup(self.table.viewport().mapToGlobal(pos))
 
     def export_view(self) -> None:
         """File › Export current view… (and the panel's button): the rows and columns shown, to .xlsx or .csv."""

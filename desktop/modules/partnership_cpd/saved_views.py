@@ -114,7 +114,6 @@ class SavedViewsButton(QToolButton):
         self._context = context
         self._current = current
         self.shared: list[SharedView] = []
-        self.dialog: QDialog | None = None
         self.setText("Views")
         self.setToolTip("Saved views: pick one, or save the current filters under a name")
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -158,7 +157,6 @@ class SavedViewsButton(QToolButton):
     def save_current(self) -> None:
         data, suggestion = self._current()
         dialog = SaveViewDialog(suggestion, self)
-        self.dialog = dialog
         dialog.accepted.connect(lambda: self._save(dialog.name, dialog.shared_box.isChecked(), data))
         dialog.open()
 
@@ -190,6 +188,5 @@ class SavedViewsButton(QToolButton):
 
     def _failed(self, error: TrustDeskError) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Saved views", error.message, parent=self.window())
-        self.dialog = box
         box.open()
         self.reload()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from db.errors import TrustDeskError
 from db.excel.export import ExportResult, export_workbook
@@ -30,12 +30,10 @@ class WorkbookActions(QObject):
         self.window = window
         self.context = context
         self.current_filter = current_filter
-        self.last_dialog: QDialog | None = None  # for tests and screenshots
 
     # -- export ---------------------------------------------------------------------
     def export(self) -> None:
         dialog = ExportDialog(self.context, self.current_filter(), self.window)
-        self.last_dialog = dialog
         dialog.accepted.connect(lambda: self.start_export(dialog.filter, dialog.path))
         dialog.open()
 
@@ -58,7 +56,6 @@ class WorkbookActions(QObject):
         box.setWindowTitle("Budget workbook")
         box.setText(f"Exported {result.activities:,} activities and {result.budget_lines:,} budget lines.")
         box.setInformativeText(str(result.path))
-        self.last_dialog = box
         box.open()
 
     # -- import ---------------------------------------------------------------------
@@ -83,7 +80,6 @@ class WorkbookActions(QObject):
 
     def _checked(self, path: Path, result: ImportResult) -> None:
         dialog = ImportDecisionsDialog(result, self.window)
-        self.last_dialog = dialog
         if result.count(Outcome.APPLIED):
             dialog.accepted.connect(lambda: self.apply_import(path))
         dialog.open()
@@ -104,7 +100,6 @@ class WorkbookActions(QObject):
         applied = result.count(Outcome.APPLIED)
         self.context.navigator.tell(f"Imported {applied:,} decisions from {result.workbook}")
         dialog = ImportDecisionsDialog(result, self.window)
-        self.last_dialog = dialog
         dialog.open()
 
     def _failed(self, error: TrustDeskError) -> None:
