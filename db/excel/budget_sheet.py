@@ -13,7 +13,7 @@ from itertools import groupby
 
 from db.excel.layout import DAYS_FORMAT, MONEY_FORMAT
 from db.excel.printing import print_setup
-from db.excel.writer import TextStyle
+from db.excel.writer import TextStyle, XlsxObject
 from db.queries.budget_summary import BudgetLine
 
 HEADERS: tuple[tuple[str, float], ...] = (
@@ -34,8 +34,8 @@ HEADERS: tuple[tuple[str, float], ...] = (
 )
 
 
-def write(book: object, sheet: object, header_format: TextStyle, lines: list[BudgetLine]) -> None:
-    add = book.add_format  # type: ignore[attr-defined]
+def write(book: XlsxObject, sheet: XlsxObject, header_format: TextStyle, lines: list[BudgetLine]) -> None:
+    add = book.add_format
     money = add({"num_format": MONEY_FORMAT})
     days = add({"num_format": DAYS_FORMAT})
     text = TextStyle(book)
@@ -44,10 +44,10 @@ def write(book: object, sheet: object, header_format: TextStyle, lines: list[Bud
     total_days = add({"bold": True, "top": 1, "num_format": DAYS_FORMAT})
     none = TextStyle(book, {"italic": True, "font_color": "#666666"})
     for index, (header, width) in enumerate(HEADERS):
-        sheet.set_column(index, index, width)  # type: ignore[attr-defined]
+        sheet.set_column(index, index, width)
         header_format.write(sheet, 0, index, header)
-    sheet.set_row(0, 45)  # type: ignore[attr-defined]
-    sheet.freeze_panes(1, 2)  # type: ignore[attr-defined]
+    sheet.set_row(0, 45)
+    sheet.freeze_panes(1, 2)
     print_setup(sheet, landscape=True)
     if not lines:
         none.write(sheet, 1, 0, "No organisation you can see has a budget or activities for this selection.")
@@ -101,14 +101,14 @@ def _figures(line: BudgetLine) -> list[tuple[str, float | None]]:
 
 
 def _line(
-    sheet: object,
+    sheet: XlsxObject,
     r: int,
     period: str,
     organisation: str,
     urn: str | None,
     figures: list[tuple[str, float | None]],
-    money: object,
-    days: object,
+    money: XlsxObject,
+    days: XlsxObject,
     text: TextStyle,
     missing: TextStyle,
 ) -> None:
@@ -120,4 +120,4 @@ def _line(
         if value is None:
             missing.write(sheet, r, column, "no budget")
         else:
-            sheet.write_number(r, column, value, money if kind == "money" else days)  # type: ignore[attr-defined]
+            sheet.write_number(r, column, value, money if kind == "money" else days)

@@ -44,7 +44,16 @@ from db.excel.layout import (
 from db.excel.prefetch import prefetched
 from db.excel.printing import print_setup
 from db.excel.sheet_rows import RowStream, number_cell, text_cell
-from db.excel.writer import RISKY_FIRST, TextStyle, check_target, discard, finish, needs_quote, open_workbook
+from db.excel.writer import (
+    RISKY_FIRST,
+    TextStyle,
+    XlsxObject,
+    check_target,
+    discard,
+    finish,
+    needs_quote,
+    open_workbook,
+)
 from db.excel.writer import temporary_beside as temporary_for
 from db.labels import STATE_LABELS
 from db.models import AppUser, Level, Module
@@ -136,8 +145,8 @@ def _stream(db: Database, user_id: int, filt: ActivityFilter) -> Iterator[tuple]
 
 
 class _Styles:
-    def __init__(self, book: object) -> None:
-        add = book.add_format  # type: ignore[attr-defined]
+    def __init__(self, book: XlsxObject) -> None:
+        add = book.add_format
         self.header = TextStyle(
             book, {"bold": True, "bg_color": "#DDE4EE", "bottom": 1, "text_wrap": True, "valign": "top"}
         )
@@ -156,8 +165,8 @@ class _Styles:
         self.timestamp = add({"num_format": "dd mmm yyyy hh:mm", "align": "left", "valign": "top"})
 
 
-def _write_activities(book: object, styles: _Styles, rows: object, total: int, progress: Progress) -> int:
-    sheet = book.add_worksheet(DATA_SHEET)  # type: ignore[attr-defined]
+def _write_activities(book: XlsxObject, styles: _Styles, rows: object, total: int, progress: Progress) -> int:
+    sheet = book.add_worksheet(DATA_SHEET)
     formats = {Kind.MONEY: styles.money, Kind.DATE: styles.date, Kind.DAYS: styles.days}
     for index, column in enumerate(COLUMNS):
         options = {"hidden": True, "level": 1} if column.hidden else {}
@@ -194,7 +203,7 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
         return text_cell(plain, n, value)
 
     r = 0
-    for values in rows:  # type: ignore[attr-defined]
+    for values in rows:  # type: ignore[attr-defined]  # rows: the prefetch iterator of export rows
         r += 1
         n = str(r + 1)
         starts, ends = values[7], values[8]
@@ -268,7 +277,7 @@ def _write_activities(book: object, styles: _Styles, rows: object, total: int, p
 
 
 def _write_notes(
-    book: object,
+    book: XlsxObject,
     styles: _Styles,
     who: str,
     now: datetime,
@@ -277,7 +286,7 @@ def _write_notes(
     activities: int,
     budget_count: int,
 ) -> None:
-    sheet = book.add_worksheet(NOTES_SHEET)  # type: ignore[attr-defined]
+    sheet = book.add_worksheet(NOTES_SHEET)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 100)
     print_setup(sheet, landscape=False)
@@ -321,8 +330,8 @@ def _write_notes(
         styles.wrap.write(sheet, index, 1, value)
 
 
-def _write_marker(book: object, styles: _Styles, identity: dict[str, str]) -> None:
-    sheet = book.add_worksheet(MARKER_SHEET)  # type: ignore[attr-defined]
+def _write_marker(book: XlsxObject, styles: _Styles, identity: dict[str, str]) -> None:
+    sheet = book.add_worksheet(MARKER_SHEET)
     for index, (key, value) in enumerate(identity.items()):
         styles.plain.write(sheet, index, 0, key)
         styles.plain.write(sheet, index, 1, value)

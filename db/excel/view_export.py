@@ -32,6 +32,7 @@ from db.excel.sheet_rows import RowStream, number_cell, text_cell
 from db.excel.writer import (
     RISKY_FIRST,
     TextStyle,
+    XlsxObject,
     check_target,
     csv_file,
     discard,
@@ -178,7 +179,7 @@ def _write_csv(path: Path, columns: list[ViewColumn], rows: Iterator[ActivityRow
 def _csv_value(column: ViewColumn, row: ActivityRow) -> object:
     value = column.value(row)
     if column.kind == "money":
-        pence = int(value)  # type: ignore[call-overload]
+        pence = int(value)  # type: ignore[call-overload]  # a money column: the value is pence (an int)
         sign = "-" if pence < 0 else ""
         return f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"  # a number, exact, no currency sign
     if column.kind == "date":
@@ -235,13 +236,13 @@ def _cell_writer(stream: RowStream, index: int, column: ViewColumn, formats: dic
     value = column.value
     if column.kind == "money":
         at = stream.prefix(index, formats["money"])
-        return lambda n, row: number_cell(at, n, value(row) / 100)  # type: ignore[operator]
+        return lambda n, row: number_cell(at, n, value(row) / 100)  # type: ignore[operator]  # a money column: value() returns pence
     if column.kind == "date":
         at = stream.prefix(index, formats["date"])
-        return lambda n, row: number_cell(at, n, value(row).toordinal() - EXCEL_EPOCH_ORDINAL)  # type: ignore[attr-defined]
+        return lambda n, row: number_cell(at, n, value(row).toordinal() - EXCEL_EPOCH_ORDINAL)  # type: ignore[attr-defined]  # a date column: value() returns a date
     if column.kind == "days":
         at = stream.prefix(index, formats["days"])
-        return lambda n, row: number_cell(at, n, value(row))  # type: ignore[arg-type]
+        return lambda n, row: number_cell(at, n, value(row))  # type: ignore[arg-type]  # a number column: value() returns a number
     plain, quoted = stream.prefix(index), stream.prefix(index, formats["quoted"])
 
     def text(n: str, row: ActivityRow) -> str:
@@ -251,8 +252,8 @@ def _cell_writer(stream: RowStream, index: int, column: ViewColumn, formats: dic
     return text
 
 
-def _write_notes(book: object, notes: list[tuple[str, str]]) -> None:
-    sheet = book.add_worksheet(NOTES)  # type: ignore[attr-defined]
+def _write_notes(book: XlsxObject, notes: list[tuple[str, str]]) -> None:
+    sheet = book.add_worksheet(NOTES)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 90)
     print_setup(sheet, landscape=False)

@@ -92,7 +92,7 @@ class WorkbookDecisions:
 def _open(path: Path) -> Workbook:
     """openpyxl's ``load_workbook(read_only=True)``, with our shared-string reader (``fast_cells`` says why)."""
     # SHARED_STRINGS is set at import time from openpyxl.xml.constants and missing from its type stubs.
-    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # type: ignore[attr-defined]
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # type: ignore[attr-defined]  # openpyxl stubs omit SHARED_STRINGS
 
     class Reader(ExcelReader):
         def read_strings(self) -> None:

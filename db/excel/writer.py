@@ -34,9 +34,12 @@ import csv
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
 from db.errors import ValidationError
+
+#: an XlsxWriter workbook, worksheet or format: XlsxWriter ships no type information
+XlsxObject: TypeAlias = Any
 
 #: what spreadsheet programs may treat as the start of a formula (OWASP "CSV injection"), X1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
