@@ -1,4 +1,4 @@
-"""Showing a failure to the user: one clear sentence, no traceback."""
+"""Telling the user how an action ended: a failure in one clear sentence (no traceback), or what was done."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ def show_error(parent: QWidget | None, error: TrustDeskError) -> None:
     box.setWindowTitle(title_for(error))
     box.setText(error.message)
     box.exec()
+
+
+def show_done(parent: QWidget | None, title: str, text: str, detail: str = "") -> QMessageBox:
+    """What a finished export or import did, in a box that does not block the window (``open``)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    box.open()
+    return box

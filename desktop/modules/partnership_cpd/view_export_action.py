@@ -13,12 +13,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QTableView, QWidget
 
 from db.errors import ValidationError
 from db.excel.view_export import ViewExportResult, export_view
 from db.queries.activities import ActivityFilter
-from desktop.dialogs.errors import show_error
+from desktop.dialogs.errors import show_done, show_error
 from desktop.dialogs.save_as import CSV, XLSX, ask_save_path
 from desktop.kit.context import AppContext
 from desktop.modules.partnership_cpd.activity_table_model import (
@@ -104,13 +104,13 @@ def start_view_export(
 
     def done(result: ViewExportResult) -> None:
         context.navigator.tell(f"Exported {result.rows:,} activities to {result.path}")
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Export current view")
-        box.setText(f"Exported {result.rows:,} activities ({len(columns)} columns) to “{result.path.name}”.")
-        box.setInformativeText(f"Filters: {result.filter_text}")
+        box = show_done(
+            parent,
+            "Export current view",
+            f"Exported {result.rows:,} activities ({len(columns)} columns) to “{result.path.name}”.",
+            f"Filters: {result.filter_text}",
+        )
         box.setObjectName("view_export_done")
-        box.open()
 
     context.ops.action(
         lambda progress: export_view(db, user_id, filt, columns, path, progress=progress),

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from db.errors import TrustDeskError
 from db.excel.export import ExportResult, export_workbook
 from db.excel.import_decisions import ImportResult, Outcome, import_decisions
 from db.queries.activities import ActivityFilter
-from desktop.dialogs.errors import show_error
+from desktop.dialogs.errors import show_done, show_error
 from desktop.kit.context import AppContext
 from desktop.modules.partnership_cpd.export_dialog import LAST_FOLDER_KEY, ExportDialog
 from desktop.modules.partnership_cpd.import_decisions_dialog import ImportDecisionsDialog
@@ -51,12 +51,8 @@ class WorkbookActions(QObject):
 
     def _exported(self, result: ExportResult) -> None:
         self.context.navigator.tell(f"Exported {result.activities:,} activities to {result.path}")
-        box = QMessageBox(self.window)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle("Budget workbook")
-        box.setText(f"Exported {result.activities:,} activities and {result.budget_lines:,} budget lines.")
-        box.setInformativeText(str(result.path))
-        box.open()
+        text = f"Exported {result.activities:,} activities and {result.budget_lines:,} budget lines."
+        show_done(self.window, "Budget workbook", text, str(result.path))
 
     # -- import ---------------------------------------------------------------------
     def choose_import(self) -> None:
