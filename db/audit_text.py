@@ -51,6 +51,14 @@ TEMPLATES: dict[str, str] = {
     "gias_skipped": "{who} skipped {organisation} in a GIAS extract",
     "trust_created": "{who} created the trust {name}",
     "user_created": "{who} created the user {display_name} ({username})",
+    "user_changed": "{who} changed the {changed} of the user {user}",
+    "user_deactivated": "{who} deactivated the user {user}",
+    "user_reactivated": "{who} reactivated the user {user}",
+    "user_made_primary": "{who} made {user} a primary user",
+    "user_primary_removed": "{who} made {user} no longer a primary user",
+    "grant_given": "{who} gave {user} {permission} over {where}",
+    "grant_changed": "{who} changed {user}’s {permission} over {where}",
+    "grant_revoked": "{who} took away {user}’s {permission} over {where}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
@@ -87,7 +95,17 @@ FIELD_WORDS: dict[str, str] = {
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(
-    {"version", "decision_batch_id", "partnership_user_id", "charged_organisation_id", "period_id", "job_id"}
+    {
+        "version",
+        "decision_batch_id",
+        "partnership_user_id",
+        "charged_organisation_id",
+        "period_id",
+        "job_id",
+        # a grant's machine values: its "permission" says them in words
+        "module",
+        "level",
+    }
 )
 VALUE_WORDS: dict[str, str] = {"needs_reauthorisation": "needs re-authorisation", "True": "yes", "False": "no"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.models import CompletionState, CpdTeamState, LineManagerState, PartnershipState
+from db.models import CompletionState, CpdTeamState, Level, LineManagerState, Module, PartnershipState
 
 STATE_LABELS: dict[object, str] = {
     PartnershipState.PENDING: "Pending",
@@ -23,3 +23,28 @@ STATE_LABELS: dict[object, str] = {
 
 def state_label(value: object) -> str:
     return STATE_LABELS.get(value, str(value))
+
+
+#: every module a grant can name, as the Users & roles panel and the permissions report show it (A1)
+MODULE_LABELS: dict[Module, str] = {
+    Module.PARTNERSHIP_CPD: "CPD",
+    Module.STAFF: "Staff",
+    Module.GROUPS: "Groups",
+    Module.FLOOD_FILL: "Flood fill",
+    Module.BUDGETS: "Budgets",
+    Module.ORGANISATIONS: "Organisations",
+    Module.DATA_SHARING: "Data sharing",
+    Module.TRAINING: "Training events",
+    Module.DASHBOARD: "Dashboard",
+    Module.USERS: "Users & roles",
+    Module.REPORTS: "Exports",
+    Module.AUDIT: "Audit log",
+    Module.PERMISSIONS_REPORT: "Permissions report",
+}
+
+LEVEL_LABELS: dict[Level, str] = {
+    Level.NONE: "No access",
+    Level.VIEW: "View",
+    Level.COMMENT: "View and comment",
+    Level.DECIDE: "View, comment and decide",
+}

@@ -1,39 +1,47 @@
 """Which organisations a user may see, and act on, in each module (A1, D6, P3).
 
 This is the one place that answers the question; every query filters with it
-and every service checks it.  A role held at the trust reaches its member
-organisations, but only as far as each school's data sharing agreement allows
-(D6): without MIS data its staff and activities are hidden at trust level, and
-without group actions no central action touches it.  A role held at a school
-itself is not limited by the agreement.
+and every service checks it.  A grant held at the trust (or at one of its
+clusters) reaches its member organisations, but only as far as each school's
+data sharing agreement allows (D6): without MIS data its staff and activities
+are hidden at trust level, and without group actions no central action
+touches it.  A grant held at a school itself is not limited by the agreement.
+A grant restricted to groups reaches only the staff in those groups.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import PermissionDenied
 from db.models import (
     AppUser,
     DataSharingAgreement,
+    GroupMembership,
     Job,
     Level,
     Module,
     Organisation,
     OrgKind,
-    RoleAssignment,
-    RolePermission,
     SharingLevel,
+    UserGrant,
+    UserGrantGroup,
 )
 
 # Modules whose data comes from a school's MIS: staff and their activities.
 MIS_MODULES = frozenset(
     {Module.STAFF, Module.GROUPS, Module.PARTNERSHIP_CPD, Module.FLOOD_FILL, Module.DASHBOARD, Module.BUDGETS}
 )
+#: modules about the institution itself, reached before any agreement: the central team must be able
+#: to see a school, give its head a user and send it a data sharing request before it shares anything
+UNSHARED_MODULES = frozenset({Module.ORGANISATIONS, Module.USERS, Module.DATA_SHARING})
+#: modules that list staff one by one, where a grant may be restricted to groups of staff
+STAFF_MODULES = frozenset({Module.STAFF, Module.GROUPS, Module.PARTNERSHIP_CPD, Module.FLOOD_FILL})
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,9 @@ class Scope:
     is_primary: bool = False
     own_job_id: int | None = None
     levels: Mapping[Module, Mapping[int, Level]] = field(default_factory=dict)
+    #: module -> organisation -> the only jobs reachable there, where every grant reaching it is
+    #: restricted to groups of staff; an organisation not listed is not restricted
+    job_limits: Mapping[Module, Mapping[int, frozenset[int]]] = field(default_factory=dict)
 
     def level(self, module: Module, org_id: int) -> Level:
         return self.levels.get(module, {}).get(org_id, Level.NONE)
@@ -53,6 +64,30 @@ class Scope:
 
     def can_act(self, module: Module, org_id: int, level: Level = Level.DECIDE) -> bool:
         return self.level(module, org_id) >= level
+
+    def reaches_job(self, module: Module, org_id: int, job_id: int, level: Level = Level.VIEW) -> bool:
+        """The level at the job's organisation, and the job within any group restriction there."""
+        if self.level(module, org_id) < level:
+            return False
+        limit = self.job_limits.get(module, {}).get(org_id)
+        return limit is None or job_id in limit
+
+    def rows_in_reach(
+        self,
+        module: Module,
+        org_column: ColumnElement[int] | Any,
+        job_column: ColumnElement[int] | Any,
+        at_least: Level = Level.VIEW,
+    ) -> ColumnElement[bool]:
+        """SQL: the rows (jobs, activities) this user reaches in ``module``: the organisations the
+        scope allows, and within a group-restricted organisation only the jobs of those groups."""
+        orgs = self.orgs(module, at_least)
+        limits = self.job_limits.get(module, {})
+        free = sorted(org for org in orgs if org not in limits)
+        conditions: list[ColumnElement[bool]] = [org_column.in_(free)] if free else []
+        for org_id in sorted(org for org in orgs if org in limits):
+            conditions.append((org_column == org_id) & job_column.in_(sorted(limits[org_id])))
+        return or_(*conditions) if conditions else false()
 
     def orgs(self, module: Module, at_least: Level = Level.VIEW) -> frozenset[int]:
         return frozenset(org for org, lvl in self.levels.get(module, {}).items() if lvl >= at_least)
@@ -72,15 +107,23 @@ def scope_for(session: Session, user_id: int) -> Scope:
         return Scope(user_id=user_id)
 
     orgs = session.execute(
-        select(Organisation.id, Organisation.kind, Organisation.trust_id, Organisation.staff_visibility_restricted)
+        select(
+            Organisation.id,
+            Organisation.kind,
+            Organisation.trust_id,
+            Organisation.staff_visibility_restricted,
+            Organisation.cluster,
+        )
     ).all()
     members_of: dict[int, list[int]] = {}
+    cluster_of: dict[int, str | None] = {}
     restricted: set[int] = set()
-    for org_id, kind, trust_id, is_restricted in orgs:
+    for org_id, kind, trust_id, is_restricted, cluster in orgs:
         if kind == OrgKind.TRUST:
             members_of.setdefault(org_id, [])
         elif trust_id is not None:
             members_of.setdefault(trust_id, []).append(org_id)
+        cluster_of[org_id] = cluster
         if is_restricted:
             restricted.add(org_id)
     shared_of = {
@@ -89,30 +132,84 @@ def scope_for(session: Session, user_id: int) -> Scope:
     }
 
     grants = session.execute(
-        select(RoleAssignment.organisation_id, RolePermission.module, RolePermission.level)
-        .join(RolePermission, RolePermission.role_id == RoleAssignment.role_id)
-        .where(RoleAssignment.user_id == user_id)
+        select(UserGrant.id, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module, UserGrant.level).where(
+            UserGrant.user_id == user_id
+        )
     ).all()
+    groups_of: dict[int, set[int]] = {}
+    if grants:
+        for grant_id, group_id in session.execute(
+            select(UserGrantGroup.grant_id, UserGrantGroup.group_id)
+            .join(UserGrant, UserGrant.id == UserGrantGroup.grant_id)
+            .where(UserGrant.user_id == user_id)
+        ):
+            groups_of.setdefault(grant_id, set()).add(group_id)
 
     levels: dict[Module, dict[int, Level]] = {}
-    for org_id, module, raw_level in grants:
+    free: dict[Module, set[int]] = {}  # organisations some unrestricted grant reaches
+    limited: dict[Module, dict[int, set[int]]] = {}  # organisation -> groups of the restricted grants
+    for grant_id, org_id, cluster, module, raw_level in grants:
         module = Module(module)
         granted = Level(raw_level)
         per_org = levels.setdefault(module, {})
-        _raise(per_org, org_id, granted)
-        members = members_of.get(org_id)
+        reached: list[int] = []
+        if cluster is None:
+            _raise(per_org, org_id, granted)
+            reached.append(org_id)
+        members = [m for m in members_of.get(org_id, []) if cluster is None or cluster_of.get(m) == cluster]
         if members:
             # Every query calls this; a trust has ~150 members and a user a dozen grants, so
             # the cap is worked out once per grant, not once per member.
             cap = _through_trust(module, granted)
             for member in members:
-                _raise(per_org, member, cap(shared_of.get(member, SharingLevel.NONE), member in restricted))
+                level = cap(shared_of.get(member, SharingLevel.NONE), member in restricted)
+                _raise(per_org, member, level)
+                if level > Level.NONE:
+                    reached.append(member)
+        groups = groups_of.get(grant_id)
+        if groups and module in STAFF_MODULES:
+            for org in reached:
+                limited.setdefault(module, {}).setdefault(org, set()).update(groups)
+        else:
+            free.setdefault(module, set()).update(reached)
+
+    job_limits: dict[Module, dict[int, frozenset[int]]] = {}
+    wanted_groups = {g for per_org in limited.values() for groups in per_org.values() for g in groups}
+    if wanted_groups:
+        members_by_group: dict[int, set[int]] = {}
+        for group_id, job_id in session.execute(
+            select(GroupMembership.group_id, GroupMembership.job_id).where(
+                GroupMembership.group_id.in_(sorted(wanted_groups))
+            )
+        ):
+            members_by_group.setdefault(group_id, set()).add(job_id)
+        for limited_module, limited_orgs in limited.items():
+            for org, group_ids in limited_orgs.items():
+                if org in free.get(limited_module, set()):
+                    continue  # an unrestricted grant reaches the whole organisation
+                jobs: set[int] = set().union(*(members_by_group.get(g, set()) for g in group_ids))
+                job_limits.setdefault(limited_module, {})[org] = frozenset(jobs)
     return Scope(
         user_id=user_id,
         is_primary=user.is_primary,
         own_job_id=user.job_id,
         levels={module: dict(per_org) for module, per_org in levels.items()},
+        job_limits=job_limits,
     )
+
+
+#: what each report permission lets a user do, to finish "You may not …" (A1)
+REPORT_WHAT = {
+    Module.REPORTS: "export or print: exports are a report permission",
+    Module.AUDIT: "see the audit log: it is a report permission",
+    Module.PERMISSIONS_REPORT: "see the permissions report: it is a report permission",
+}
+
+
+def require_report(scope: Scope, module: Module) -> None:
+    """Refuse unless the user holds the report permission ``module`` (granted only by a primary user)."""
+    if scope.best_level(module) < Level.VIEW:
+        raise PermissionDenied(f"You may not {REPORT_WHAT[module]} that only a primary user can give you.")
 
 
 def own_person_id(session: Session, scope: Scope) -> int | None:
@@ -144,7 +241,7 @@ def _through_trust(module: Module, granted: Level) -> Callable[[SharingLevel, bo
             return comment_only if shared < SharingLevel.GROUP_ACTIONS else granted
 
         return mis
-    if module == Module.ORGANISATIONS:
+    if module in UNSHARED_MODULES:
         return lambda _shared, _restricted: granted
     return lambda shared, _restricted: Level.NONE if shared < SharingLevel.INSTITUTION else granted
 
@@ -171,25 +268,15 @@ def central_action_refusals(
     if not wanted:
         return {}
     orgs = session.execute(
-        select(Organisation.id, Organisation.name, Organisation.trust_id, DataSharingAgreement.level)
+        select(Organisation.id, Organisation.name, DataSharingAgreement.level)
         .outerjoin(DataSharingAgreement, DataSharingAgreement.organisation_id == Organisation.id)
         .where(Organisation.id.in_(wanted))
     ).all()
-    granted_at = set(
-        session.scalars(
-            select(RoleAssignment.organisation_id)
-            .join(RolePermission, RolePermission.role_id == RoleAssignment.role_id)
-            .where(
-                RoleAssignment.user_id == scope.user_id,
-                RolePermission.module == module,
-                RolePermission.level >= int(Level.DECIDE),
-            )
-        )
-    )
+    held_at, central_at = deciding_grants(session, scope.user_id, module)
     refusals: dict[int, str] = {}
-    for org_id, name, trust_id, shared in orgs:
+    for org_id, name, shared in orgs:
         shared = SharingLevel(shared if shared is not None else SharingLevel.NONE)
-        central = org_id not in granted_at and trust_id is not None and trust_id in granted_at
+        central = org_id not in held_at and org_id in central_at
         if central and shared < SharingLevel.GROUP_ACTIONS:
             refusals[org_id] = (
                 f"{name} shares {_SHARES[shared]} with the trust, so no central action touches it "
@@ -200,6 +287,26 @@ def central_action_refusals(
     for org_id in set(wanted) - {row[0] for row in orgs}:
         refusals[org_id] = f"You may not {doing} there: that organisation no longer exists."
     return refusals
+
+
+def deciding_grants(session: Session, user_id: int, module: Module) -> tuple[set[int], set[int]]:
+    """Where the user decides in ``module``: the organisations a grant is held at itself, and the
+    members a trust or cluster grant reaches centrally (before any agreement caps it)."""
+    held: set[int] = set()
+    central: set[int] = set()
+    grants = session.execute(
+        select(UserGrant.organisation_id, UserGrant.cluster).where(
+            UserGrant.user_id == user_id, UserGrant.module == module, UserGrant.level >= int(Level.DECIDE)
+        )
+    ).all()
+    for org_id, cluster in grants:
+        if cluster is None:
+            held.add(org_id)
+        members = select(Organisation.id).where(Organisation.trust_id == org_id)
+        if cluster is not None:
+            members = members.where(Organisation.cluster == cluster)
+        central.update(session.scalars(members))
+    return held, central
 
 
 def require_central_action(

@@ -1,7 +1,8 @@
 """The standard roles every trust database starts with (A1), and a new empty trust.
 
-A role is a named set of per-module permission levels; a user holds it at one
-organisation (``RoleAssignment``) and ``db.scope`` works out where that reaches.
+A role is a named set of per-module permission levels: a template.  Granting it
+to a user fills in one ``UserGrant`` per module (``grants_of_role``), which the
+granter may then adjust; ``db.scope`` works out where each grant reaches.
 The roles below are the ones a trust's central team is set up with, so that a
 new database is usable without first designing a permission scheme.  Trusts
 may edit them afterwards; ``ensure_standard_roles`` therefore only adds what is
@@ -16,7 +17,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.errors import ValidationError
-from db.models import Level, Module, Organisation, OrgKind, OrgStatus, Role, RolePermission
+from db.models import (
+    REPORT_MODULES,
+    Level,
+    Module,
+    Organisation,
+    OrgKind,
+    OrgStatus,
+    Role,
+    RolePermission,
+    UserGrant,
+    utcnow,
+)
 
 PRIMARY_USER = "Partnership primary user"
 CPD_LEAD = "CPD lead"
@@ -55,7 +67,7 @@ STANDARD_ROLES: tuple[StandardRole, ...] = (
         CPD_LEAD,
         "Leads professional development across the trust: authorises CPD, runs flood fills, keeps budgets.",
         _levels(Level.DECIDE, Module.PARTNERSHIP_CPD, Module.FLOOD_FILL, Module.GROUPS, Module.BUDGETS, Module.STAFF)
-        + _levels(Level.VIEW, Module.ORGANISATIONS, Module.DASHBOARD, Module.AUDIT, Module.TRAINING),
+        + _levels(Level.VIEW, Module.ORGANISATIONS, Module.DASHBOARD, Module.TRAINING),
     ),
     StandardRole(
         CPD_TEAM_MEMBER,
@@ -106,6 +118,46 @@ def ensure_standard_roles(session: Session) -> dict[str, int]:
                 session.add(RolePermission(role_id=role_id, module=module, level=level))
     session.flush()
     return ids
+
+
+def grants_of_role(
+    session: Session,
+    role_id: int,
+    user_id: int,
+    organisation_id: int,
+    *,
+    cluster: str | None = None,
+    granted_by: int | None = None,
+    with_reports: bool = True,
+) -> list[UserGrant]:
+    """The grants a role template fills in: one per module it gives any level, titled with its name.
+
+    Report permissions in the template are left out unless ``with_reports`` (only a primary
+    user may give them, A1).
+    """
+    role = session.get(Role, role_id)
+    if role is None:
+        raise ValidationError("That role no longer exists.")
+    now = utcnow()
+    return [
+        UserGrant(
+            user_id=user_id,
+            module=Module(module),
+            level=Level(level),
+            organisation_id=organisation_id,
+            cluster=cluster,
+            title=role.name,
+            role_id=role.id,
+            granted_by_user_id=granted_by,
+            granted_at=now,
+        )
+        for module, level in session.execute(
+            select(RolePermission.module, RolePermission.level)
+            .where(RolePermission.role_id == role_id, RolePermission.level > int(Level.NONE))
+            .order_by(RolePermission.module)
+        )
+        if with_reports or Module(module) not in REPORT_MODULES
+    ]
 
 
 def create_trust(session: Session, name: str, trust_uid: str) -> int:

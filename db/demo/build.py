@@ -51,15 +51,15 @@ from db.models import (
     LearningModule,
     Organisation,
     Person,
-    RoleAssignment,
     TrainingEvent,
+    UserGrant,
 )
 from db.periods import ensure_period, period_containing, start_month
 from db.standard_roles import create_trust, ensure_standard_roles
 
 # Tables whose ids the builders choose themselves (see bulk.IdAllocator).
 ALLOCATED = (
-    Organisation, Person, Job, AppUser, RoleAssignment, GroupCategory, Group, LearningModule, TrainingEvent,
+    Organisation, Person, Job, AppUser, UserGrant, GroupCategory, Group, LearningModule, TrainingEvent,
     FloodFillBatch, CpdActivity, Budget, DataSharingRequest,
 )  # fmt: skip
 

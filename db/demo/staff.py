@@ -19,8 +19,15 @@ from db.demo import names
 from db.demo.context import ASSISTANT, LEADER, SUPPORT, TEACHER, BuildContext, DemoUser, JobInfo, OrgInfo
 from db.demo.organisations import coordinator_school
 from db.demo.roster import central_roles, school_roles, scitt_roles
-from db.models import AppUser, Job, Organisation, OrgKind, OrgStatus, Person, RoleAssignment
-from db.standard_roles import CPD_LEAD, CPD_TEAM_MEMBER, FINANCE_OFFICER, PRIMARY_USER, SCHOOL_CPD_COORDINATOR
+from db.models import AppUser, Job, Module, Organisation, OrgKind, OrgStatus, Person, UserGrant, utcnow
+from db.standard_roles import (
+    CPD_LEAD,
+    CPD_TEAM_MEMBER,
+    FINANCE_OFFICER,
+    PRIMARY_USER,
+    SCHOOL_CPD_COORDINATOR,
+    STANDARD_ROLES,
+)
 
 PHASE_WEIGHT = {"Primary": 45, "Secondary": 120, "All-through": 150, "Special": 60, "Nursery": 20}
 
@@ -297,15 +304,34 @@ def _insert_people_and_jobs(ctx: BuildContext, people: list[_Person]) -> None:
     )  # fmt: skip
 
 
+# Report permissions the demo's primary user gave the CPD lead (A1: only a primary user gives them).
+LEAD_REPORTS = (Module.REPORTS, Module.AUDIT)
+
+
 def _insert_users(ctx: BuildContext) -> None:
-    """Each user is linked to their own job, so nobody can decide their own request (C3)."""
+    """Each user is linked to their own job, so nobody can decide their own request (C3), and holds
+    the grants their standard role fills in, where the role belongs."""
     first_user = ctx.take_ids(AppUser, len(ctx.users))
-    first_assignment = ctx.take_ids(RoleAssignment, len(ctx.users))
-    users, assignments = [], []
+    templates = {role.name: role for role in STANDARD_ROLES}
+    users: list[tuple[object, ...]] = []
+    grants: list[tuple[object, ...]] = []
+    now = utcnow()
+    primary_id = None
     for n, user in enumerate(ctx.users.values()):
         user.user_id = first_user + n
         where = user.org_id if user.role == SCHOOL_CPD_COORDINATOR else ctx.trust_id
         users.append((user.user_id, user.username, f"{user.first} {user.last}", user.job_id, user.role == PRIMARY_USER))
-        assignments.append((first_assignment + n, user.user_id, ctx.roles[user.role], where))
+        if user.role == PRIMARY_USER:
+            primary_id = user.user_id
+        for module, level in templates[user.role].permissions:
+            grants.append((user.user_id, module, int(level), where, user.role, ctx.roles[user.role], now))
+        if user.role == CPD_LEAD:
+            grants.extend((user.user_id, module, 1, where, "Reports", None, now) for module in LEAD_REPORTS)
     ctx.insert(AppUser, ("id", "username", "display_name", "job_id", "is_primary"), users)
-    ctx.insert(RoleAssignment, ("id", "user_id", "role_id", "organisation_id"), assignments)
+    first_grant = ctx.take_ids(UserGrant, len(grants))
+    columns = ("id", "user_id", "module", "level", "organisation_id", "title", "role_id", "granted_at")
+    ctx.insert(
+        UserGrant,
+        (*columns, "granted_by_user_id"),
+        ((first_grant + n, *row, primary_id) for n, row in enumerate(grants)),
+    )

@@ -61,7 +61,7 @@ from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter
 from db.queries.activity_export import count_activities, describe_filter, iter_export_values_in
 from db.queries.budget_summary import budget_lines
-from db.scope import scope_for
+from db.scope import require_report, scope_for
 
 PROGRESS_EVERY = 5000
 #: Excel stores dates as days since 30 Dec 1899; ``date.toordinal()`` counts from 1 Jan 0001
@@ -98,6 +98,7 @@ def export_workbook(
         scope = scope_for(session, user_id)
         if scope.best_level(Module.PARTNERSHIP_CPD) < Level.VIEW:
             raise PermissionDenied("You may not see partnership CPD, so there is nothing to export.")
+        require_report(scope, Module.REPORTS)
         user = session.get(AppUser, user_id)
         total = count_activities(session, scope, filt)
         if total > MAX_ROWS:

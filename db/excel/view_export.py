@@ -46,7 +46,7 @@ from db.models import AppUser, FloodFillBatch, Level, Module, Person
 from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter, ActivityRow
 from db.queries.activity_export import count_activities, describe_filter, iter_activities_in
-from db.scope import scope_for
+from db.scope import require_report, scope_for
 
 PROGRESS_EVERY = 2000
 #: Excel stores dates as days since 30 Dec 1899; ``date.toordinal()`` counts from 1 Jan 0001
@@ -127,6 +127,7 @@ def export_view(
         scope = scope_for(session, user_id)
         if scope.best_level(Module.PARTNERSHIP_CPD) < Level.VIEW:
             raise PermissionDenied("You may not see partnership CPD, so there is nothing to export.")
+        require_report(scope, Module.REPORTS)
         total = count_activities(session, scope, filt)
         if path.suffix.lower() == ".xlsx" and total > MAX_ROWS:
             raise ValidationError(

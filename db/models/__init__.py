@@ -1,6 +1,6 @@
 """The TrustDesk schema (DESIGN §4). Import models from here."""
 
-from db.models.access import AppUser, Role, RoleAssignment, RolePermission
+from db.models.access import AppUser, Role, RolePermission, UserGrant, UserGrantGroup
 from db.models.activities import (
     CpdActivity,
     DecisionBatch,
@@ -13,6 +13,7 @@ from db.models.audit import AuditEntry, Notification
 from db.models.base import Base, utcnow
 from db.models.budgets import Budget
 from db.models.enums import (
+    REPORT_MODULES,
     CompletionState,
     CpdTeamState,
     Level,
@@ -28,17 +29,19 @@ from db.models.enums import (
 from db.models.groups import Group, GroupCategory, GroupMembership
 from db.models.organisations import Organisation
 from db.models.people import Job, Person
-from db.models.periods import AcademicPeriod, TrustSetting
+from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.saved_views import SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingRequest
 
 __all__ = [
+    "REPORT_MODULES",
     "AcademicPeriod",
     "AppUser",
     "AuditEntry",
     "Base",
     "Budget",
     "CompletionState",
+    "CoverLimit",
     "CpdActivity",
     "CpdTeamState",
     "DataSharingAgreement",
@@ -60,7 +63,6 @@ __all__ = [
     "PartnershipState",
     "Person",
     "Role",
-    "RoleAssignment",
     "RolePermission",
     "SavedView",
     "SharingLevel",
@@ -69,5 +71,7 @@ __all__ = [
     "TrainingEvent",
     "TrainingEventOptIn",
     "TrustSetting",
+    "UserGrant",
+    "UserGrantGroup",
     "utcnow",
 ]

@@ -44,7 +44,12 @@ class CompletionState(enum.StrEnum):
 
 
 class Module(enum.StrEnum):
-    """Each partnership module has its own permission (A1)."""
+    """Each partnership module has its own permission (A1): the one list grants are made from.
+
+    The last three are report permissions, which only a primary user may grant
+    (``REPORT_MODULES``).  A new module adds its value here and its label in
+    ``db.labels.MODULE_LABELS``.
+    """
 
     DASHBOARD = "dashboard"
     ORGANISATIONS = "organisations"
@@ -55,8 +60,14 @@ class Module(enum.StrEnum):
     BUDGETS = "budgets"
     TRAINING = "training"
     DATA_SHARING = "data_sharing"
+    USERS = "users"
     AUDIT = "audit"
-    REPORTS = "reports"
+    REPORTS = "reports"  # exports: budget workbooks, the current view, PDFs
+    PERMISSIONS_REPORT = "permissions_report"
+
+
+#: report permissions (A1): separate grants that only a primary user may give
+REPORT_MODULES = frozenset({Module.AUDIT, Module.REPORTS, Module.PERMISSIONS_REPORT})
 
 
 class Level(enum.IntEnum):

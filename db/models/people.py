@@ -36,6 +36,7 @@ class Job(Versioned, Base):
     brought_up_from_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
     unique_id: Mapped[str | None] = mapped_column(String(40))
     pay_scale: Mapped[str | None] = mapped_column(String(40))
-    # C7: cover days an individual may take per academic period before a warning.
-    cover_limit_days: Mapped[float] = mapped_column(Float, nullable=False, default=5.0, server_default="5")
+    # C7: cover days this individual may take per academic period before a warning; None takes the
+    # limit set for their role, else the trust's default (Trust settings, ``db.cover_limits``).
+    cover_limit_days: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default="1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, Text
+from sqlalchemy import Date, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned
@@ -30,3 +30,12 @@ class TrustSetting(Versioned, Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class CoverLimit(Versioned, Base):
+    """The cover-day limit for everyone whose job has this role title ("Teacher"), unless set per person."""
+
+    __tablename__ = "cover_limits"
+
+    role: Mapped[str] = mapped_column(String(80), primary_key=True)
+    days: Mapped[float] = mapped_column(Float, nullable=False)

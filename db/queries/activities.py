@@ -167,7 +167,7 @@ def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | No
 
 def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        CpdActivity.organisation_id.in_(sorted(scope.orgs(Module.PARTNERSHIP_CPD)))
+        scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id)
     ]
     if filt.period_id is not None:
         conditions.append(CpdActivity.period_id == filt.period_id)
@@ -365,7 +365,10 @@ def count_decidable(db: Database, user_id: int, filt: ActivityFilter) -> int:
     with db.read() as session:
         scope = scope_for(session, user_id)
         rules = decide_rules_in(session, scope)
-        conditions = [*_conditions(filt, scope), CpdActivity.organisation_id.in_(sorted(rules.decidable_orgs))]
+        conditions = [
+            *_conditions(filt, scope),
+            scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE),
+        ]
         if rules.own_job_ids:
             conditions.append(CpdActivity.job_id.not_in(sorted(rules.own_job_ids)))
         return int(session.scalar(select(func.count()).where(and_(*conditions))) or 0)

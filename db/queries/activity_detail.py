@@ -57,7 +57,7 @@ def load_activity_detail(db: Database, user_id: int, activity_id: int) -> Activi
     with db.read() as session:
         scope = scope_for(session, user_id)
         found = session.execute(_row_select().where(CpdActivity.id == activity_id)).first()
-        if found is None or not scope.can_see(Module.PARTNERSHIP_CPD, found.organisation_id):
+        if found is None or not scope.reaches_job(Module.PARTNERSHIP_CPD, found.organisation_id, found.job_id):
             raise NotFound("That activity no longer exists, or you may not see it.")
         row = ActivityRow(*found)
         extra = session.execute(
@@ -115,6 +115,6 @@ def load_activity_detail(db: Database, user_id: int, activity_id: int) -> Activi
             audit=audit,
             budget=budget,
             cover=cover,
-            can_decide=scope.can_act(Module.PARTNERSHIP_CPD, row.organisation_id, Level.DECIDE),
+            can_decide=scope.reaches_job(Module.PARTNERSHIP_CPD, row.organisation_id, row.job_id, Level.DECIDE),
             is_own=own_person is not None and own_person == row.person_id,
         )

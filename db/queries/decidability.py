@@ -10,8 +10,8 @@ UI only saves the user a surprise, it does not replace the check.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,16 +22,14 @@ from db.models import (
     Job,
     Level,
     Module,
-    Organisation,
-    RoleAssignment,
-    RolePermission,
     SharingLevel,
 )
-from db.scope import Scope, own_person_id, scope_for
+from db.scope import Scope, deciding_grants, own_person_id, scope_for
 
 OWN_REQUEST = "your own request"
 OUTSIDE_SCOPE = "outside your scope"
 NOT_SHARED = "the school does not share group actions"
+OUTSIDE_GROUPS = "outside the groups you may decide for"
 
 
 @dataclass(frozen=True)
@@ -43,51 +41,51 @@ class DecideRules:
     unshared_orgs: frozenset[int] = frozenset()
     own_person_id: int | None = None
     own_job_ids: frozenset[int] = frozenset()  # every job of that person (nobody decides any of their own)
+    #: decidable organisations where the user's grant is restricted to groups: the jobs it reaches
+    job_limits: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
-    def why_not(self, organisation_id: int, person_id: int) -> str | None:
+    def why_not(self, organisation_id: int, person_id: int, job_id: int) -> str | None:
         """None when the user may decide the row; otherwise the reason in a few words."""
         if organisation_id not in self.decidable_orgs:
             return NOT_SHARED if organisation_id in self.unshared_orgs else OUTSIDE_SCOPE
         if self.own_person_id is not None and person_id == self.own_person_id:
             return OWN_REQUEST
-        return None
+        return self._outside_groups(organisation_id, job_id)
 
     def why_not_job(self, organisation_id: int, job_id: int) -> str | None:
         """The same answer from the row's job (no join to people needed)."""
         if organisation_id not in self.decidable_orgs:
             return NOT_SHARED if organisation_id in self.unshared_orgs else OUTSIDE_SCOPE
-        return OWN_REQUEST if job_id in self.own_job_ids else None
+        return OWN_REQUEST if job_id in self.own_job_ids else self._outside_groups(organisation_id, job_id)
+
+    def _outside_groups(self, organisation_id: int, job_id: int) -> str | None:
+        limit = self.job_limits.get(organisation_id)
+        return OUTSIDE_GROUPS if limit is not None and job_id not in limit else None
 
 
 def decide_rules_in(session: Session, scope: Scope) -> DecideRules:
     decidable = scope.orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE)
-    deciding_trusts = set(
-        session.scalars(
-            select(RoleAssignment.organisation_id)
-            .join(RolePermission, RolePermission.role_id == RoleAssignment.role_id)
-            .where(
-                RoleAssignment.user_id == scope.user_id,
-                RolePermission.module == Module.PARTNERSHIP_CPD,
-                RolePermission.level >= Level.DECIDE,
-            )
-        )
-    )
+    _held, central = deciding_grants(session, scope.user_id, Module.PARTNERSHIP_CPD)
     unshared: set[int] = set()
-    if deciding_trusts:
+    if central:
         shared = dict(
             session.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).tuples().all()
         )
-        members = session.execute(
-            select(Organisation.id).where(Organisation.trust_id.in_(sorted(deciding_trusts)))
-        ).scalars()
         unshared = {
             org
-            for org in members
+            for org in central
             if org not in decidable and SharingLevel(shared.get(org, SharingLevel.NONE)) < SharingLevel.GROUP_ACTIONS
         }
     person = own_person_id(session, scope)
     own_jobs = session.scalars(select(Job.id).where(Job.person_id == person)).all() if person is not None else []
-    return DecideRules(frozenset(decidable), frozenset(unshared), person, frozenset(own_jobs))
+    limits = scope.job_limits.get(Module.PARTNERSHIP_CPD, {})
+    return DecideRules(
+        frozenset(decidable),
+        frozenset(unshared),
+        person,
+        frozenset(own_jobs),
+        {org: jobs for org, jobs in limits.items() if org in decidable},
+    )
 
 
 def decide_rules(db: Database, user_id: int) -> DecideRules:
@@ -111,9 +109,10 @@ def split_decidable(rules: DecideRules, rows: Iterable[tuple[int, int, int, int]
     """Rows are (id, version, organisation id, job id)."""
     versions: dict[int, int] = {}
     left_out: dict[str, int] = {}
-    decidable, own = rules.decidable_orgs, rules.own_job_ids
+    decidable, own, limited = rules.decidable_orgs, rules.own_job_ids, rules.job_limits
     for activity_id, version, organisation_id, job_id in rows:
-        if organisation_id in decidable and job_id not in own:  # the common case, kept cheap for 200,000 rows
+        if organisation_id in decidable and job_id not in own and organisation_id not in limited:
+            # the common case, kept cheap for 200,000 rows
             versions[activity_id] = version
             continue
         why = rules.why_not_job(organisation_id, job_id)

@@ -32,7 +32,7 @@ def list_groups(db: Database, user_id: int) -> list[GroupRow]:
         scope = scope_for(session, user_id)
         # the jobs the member list can show: a job that ended is no longer listed, so it is not counted either
         visible_jobs = select(Job.id).where(
-            Job.organisation_id.in_(sorted(scope.orgs(Module.GROUPS))), Job.active.is_(True)
+            scope.rows_in_reach(Module.GROUPS, Job.organisation_id, Job.id), Job.active.is_(True)
         )
         counts = (
             select(GroupMembership.group_id, func.count().label("members"))

@@ -77,7 +77,7 @@ _manager = aliased(Person)
 
 def _conditions(filt: StaffFilter, scope: Scope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
-        Job.organisation_id.in_(sorted(scope.orgs(Module(filt.module), Level(filt.at_least)))),
+        scope.rows_in_reach(Module(filt.module), Job.organisation_id, Job.id, Level(filt.at_least)),
         Job.active.is_(True),
     ]
     if filt.organisation_id is not None:

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.errors import PermissionDenied
-from db.models import AppUser, Job, Organisation, Role, RoleAssignment
+from db.models import AppUser, Job, Organisation, UserGrant
+
+#: users, their grants and passwords changed: every panel's reach may have changed with them
+USERS: ChangeKind = "users"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +36,14 @@ def list_users(db: Database) -> list[UserRow]:
             .order_by(AppUser.display_name)
         ).all()
         roles: dict[int, list[str]] = {}
-        for user_id, role, org in session.execute(
-            select(RoleAssignment.user_id, Role.name, Organisation.name)
-            .join(Role, Role.id == RoleAssignment.role_id)
-            .join(Organisation, Organisation.id == RoleAssignment.organisation_id)
-            .order_by(Role.name)
+        for user_id, title, org, cluster in session.execute(
+            select(UserGrant.user_id, UserGrant.title, Organisation.name, UserGrant.cluster)
+            .join(Organisation, Organisation.id == UserGrant.organisation_id)
+            .distinct()
+            .order_by(UserGrant.title, Organisation.name, UserGrant.cluster)
         ):
-            roles.setdefault(user_id, []).append(f"{role} at {org}")
+            where = f"the {cluster} cluster" if cluster else org
+            roles.setdefault(user_id, []).append(f"{title or 'Access'} at {where}")
         return [
             UserRow(
                 id=user.id,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from db.actions import begin
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import CpdActivity, Job, Module, PartnershipState
+from db.models import CpdActivity, Job, Level, Module, PartnershipState
 from db.periods import ensure_period
 from db.queries.activities import ACTIVITIES
 from db.scope import own_person_id
@@ -123,6 +123,11 @@ def edit_activity(
             "change the dates or costs of CPD activities",
             then="Nothing was changed.",
         )
+        if not act.scope.reaches_job(Module.PARTNERSHIP_CPD, row.organisation_id, row.job_id, Level.DECIDE):
+            raise PermissionDenied(
+                "You may not change this activity: its individual is outside the groups you may decide for. "
+                "Nothing was changed."
+            )
         own_person = own_person_id(session, act.scope)
         if own_person is not None and own_person == session.scalar(select(Job.person_id).where(Job.id == row.job_id)):
             raise PermissionDenied(

@@ -279,6 +279,17 @@ def _check_visible(session: Session, scope: Scope, targets: dict[int, _Target]) 
 
     The scope already hides them (db/scope.py); this says why, for a selection made before the school hid them.
     """
+    outside_groups = sum(
+        1
+        for job_id, t in targets.items()
+        if scope.can_act(Module.FLOOD_FILL, t.organisation_id)
+        and not scope.reaches_job(Module.FLOOD_FILL, t.organisation_id, job_id, Level.DECIDE)
+    )
+    if outside_groups:
+        raise PermissionDenied(
+            f"{outside_groups:,} of the chosen staff {'is' if outside_groups == 1 else 'are'} outside the groups "
+            "you may flood-fill for. Remove them from the selection; nothing was created."
+        )
     unreachable = {
         t.organisation_id for t in targets.values() if not scope.can_act(Module.FLOOD_FILL, t.organisation_id)
     }

@@ -131,7 +131,9 @@ def sign_off_in(
         if row is None:
             skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
             continue
-        permitted = scope.can_act(Module.PARTNERSHIP_CPD, row.org) and row.org not in refused
+        permitted = (
+            scope.reaches_job(Module.PARTNERSHIP_CPD, row.org, row.job_id, Level.DECIDE) and row.org not in refused
+        )
         why = _why_not(row, shown_versions[activity_id], permitted, own_person)
         if why is SkipReason.NOT_PERMITTED and row.org in unshared:
             why = SkipReason.NOT_SHARED

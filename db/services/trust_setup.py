@@ -8,18 +8,16 @@ exactly as empty as it was (and the welcome dialog can simply be shown again).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from db.actions import Action
 from db.engine import Database
 from db.errors import ValidationError
-from db.models import AppUser, RoleAssignment, utcnow
+from db.models import AppUser, utcnow
 from db.periods import ensure_period
-from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles
-
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+from db.services.users import check_username
+from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles, grants_of_role
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +31,9 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
     primary user)."""
     display_name = " ".join(display_name.split())
-    username = username.strip().lower()
     if not display_name:
         raise ValidationError("Enter your name.")
-    if not USERNAME_PATTERN.match(username):
-        raise ValidationError(
-            "Enter a username of 2 to 80 characters: lower-case letters, digits, dots, dashes or underscores "
-            "(for example jane.smith)."
-        )
+    username = check_username(username)
     # A plain transaction, not ``begin``: the acting user does not exist until this transaction
     # creates them. Once they do, their audit rows go through the write contract like any other.
     with db.transaction() as session:
@@ -51,7 +44,7 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
         user = AppUser(username=username, display_name=display_name, is_primary=True, active=True)
         session.add(user)
         session.flush()
-        session.add(RoleAssignment(user_id=user.id, role_id=role_ids[PRIMARY_USER], organisation_id=trust_id))
+        session.add_all(grants_of_role(session, role_ids[PRIMARY_USER], user.id, trust_id))
         act = Action(session, db, user.id)
         now = utcnow()
         act.audit_rows(

@@ -139,10 +139,10 @@ def _apply(act: Action, decisions: Sequence[RowDecision], progress: Progress) ->
     for d in decisions:
         found = current.get(d.activity_id)
         # Scope first: nothing else is said about an activity the user may not decide.
-        if found is None or not scope.can_see(Module.PARTNERSHIP_CPD, found.org_id):
+        if found is None or not scope.reaches_job(Module.PARTNERSHIP_CPD, found.org_id, found.job_id):
             outcomes.append(_outcome(d, Outcome.REFUSED, NOT_FOUND))
             continue
-        if not scope.can_act(Module.PARTNERSHIP_CPD, found.org_id):
+        if not scope.reaches_job(Module.PARTNERSHIP_CPD, found.org_id, found.job_id, Level.DECIDE):
             outcomes.append(_outcome(d, Outcome.REFUSED, SkipReason.NOT_PERMITTED.value))
             continue
         differ = _differences(d, found)
@@ -190,6 +190,7 @@ class _Now:
 
     version: int
     org_id: int
+    job_id: int
     state: PartnershipState
     title: str
     individual: str
@@ -205,6 +206,7 @@ def _current(session: Session, ids: list[int]) -> dict[int, _Now]:
         a.id,
         a.version,
         a.organisation_id,
+        a.job_id,
         a.partnership_state,
         a.title,
         Person.first_name + " " + Person.last_name,  # as the export writes the Individual

@@ -201,7 +201,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if self._everyone or not 0 <= row < len(self._rows):
             return None
         activity = self._rows[row]
-        return self._rules.why_not(activity.organisation_id, activity.person_id)
+        return self._rules.why_not(activity.organisation_id, activity.person_id, activity.job_id)
 
     def decidable_loaded(self) -> int:
         return sum(1 for row in range(len(self._rows)) if self.why_not_decidable(row) is None)
