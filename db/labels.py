@@ -48,3 +48,8 @@ LEVEL_LABELS: dict[Level, str] = {
     Level.COMMENT: "View and comment",
     Level.DECIDE: "View, comment and decide",
 }
+
+
+def cluster_words(cluster: str) -> str:
+    """“the Moorland cluster” for a cluster named “Moorland” or “Moorland cluster”."""
+    return f"the {cluster}" if cluster.casefold().endswith("cluster") else f"the {cluster} cluster"

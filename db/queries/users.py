@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.changes import ChangeKind
 from db.engine import Database
 from db.errors import PermissionDenied
+from db.labels import cluster_words
 from db.models import AppUser, Job, Organisation, UserGrant
 
 #: users, their grants and passwords changed: every panel's reach may have changed with them
@@ -42,7 +43,7 @@ def list_users(db: Database) -> list[UserRow]:
             .distinct()
             .order_by(UserGrant.title, Organisation.name, UserGrant.cluster)
         ):
-            where = f"the {cluster} cluster" if cluster else org
+            where = cluster_words(cluster) if cluster else org
             roles.setdefault(user_id, []).append(f"{title or 'Access'} at {where}")
         return [
             UserRow(

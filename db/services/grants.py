@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from db.actions import Action, begin
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
-from db.labels import LEVEL_LABELS, MODULE_LABELS
+from db.labels import LEVEL_LABELS, MODULE_LABELS, cluster_words
 from db.models import (
     REPORT_MODULES,
     AppUser,
@@ -78,7 +78,7 @@ def _where(act: Action, spec: GrantSpec) -> tuple[int, str | None, str, set[int]
         )
         if not members:
             raise ValidationError(f"No school is in a cluster called “{cluster}”.")
-        return trust, cluster, f"the {cluster} cluster", members
+        return trust, cluster, cluster_words(cluster), members
     org_id = spec.organisation_id or trust
     org = act.fetch(Organisation, org_id, missing="That organisation no longer exists.")
     if org.kind == OrgKind.TRUST:
@@ -136,14 +136,15 @@ def _give(act: Action, target: AppUser, spec: GrantSpec, role_id: int | None = N
         )
         if existing_groups == groups:
             # The same module over the same reach: the new level and title replace the old ones.
-            before = {"level": int(existing.level), "title": existing.title}
+            old_level = Level(existing.level)
+            before = {"level": int(old_level), "title": existing.title}
             existing.level, existing.title = spec.level, title or existing.title
             existing.granted_by_user_id, existing.granted_at = act.user_id, utcnow()
             act.audit(
                 "grant_changed",
                 "app_user",
                 target.id,
-                before={**before, "permission": permission_words(spec.module, Level(before["level"]))},
+                before={**before, "permission": permission_words(spec.module, old_level)},
                 after={
                     "user": target.display_name,
                     "module": spec.module.value,
@@ -267,7 +268,7 @@ def revoke_grant(db: Database, user_id: int, grant_id: int, version: int) -> Non
                     "Ask another administrator to do it."
                 )
         held_at = act.session.get(Organisation, grant.organisation_id)
-        where = f"the {grant.cluster} cluster" if grant.cluster else held_at.name if held_at else ""
+        where = cluster_words(grant.cluster) if grant.cluster else held_at.name if held_at else ""
         act.audit(
             "grant_revoked",
             "app_user",
