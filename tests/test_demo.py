@@ -22,6 +22,7 @@ from db.engine import Database, DatabaseTarget
 from db.errors import ValidationError
 from db.migrate import open_database
 from db.models import (
+    REPORT_MODULES,
     AppUser,
     Base,
     CpdActivity,
@@ -35,17 +36,17 @@ from db.models import (
     OrgStatus,
     PartnershipState,
     Role,
-    RoleAssignment,
     RolePermission,
     SharingLevel,
     SharingRequestState,
+    UserGrant,
 )
 from db.scope import scope_for
 from db.standard_roles import STANDARD_ROLES, create_trust, ensure_standard_roles
 
 TODAY = date(2025, 11, 3)
 DIGEST_TABLES = (
-    "organisations", "people", "jobs", "app_users", "role_assignments", "roles", "role_permissions",
+    "organisations", "people", "jobs", "app_users", "user_grants", "roles", "role_permissions",
     "academic_periods", "group_categories", "groups", "group_memberships", "data_sharing_agreements",
     "data_sharing_requests", "learning_modules", "training_events", "training_event_opt_ins",
     "flood_fill_batches", "cpd_activities", "budgets",
@@ -318,10 +319,16 @@ def test_the_five_users_hold_their_roles_and_jobs(demo_db: Database) -> None:
     }
     with demo_db.read() as session:
         rows = session.execute(
-            select(AppUser.username, Role.name, RoleAssignment.organisation_id, Organisation.kind, AppUser.job_id)
-            .join(RoleAssignment, RoleAssignment.user_id == AppUser.id)
-            .join(Role, Role.id == RoleAssignment.role_id)
-            .join(Organisation, Organisation.id == RoleAssignment.organisation_id)
+            select(AppUser.username, Role.name, UserGrant.organisation_id, Organisation.kind, AppUser.job_id)
+            .join(UserGrant, UserGrant.user_id == AppUser.id)
+            .join(Role, Role.id == UserGrant.role_id)
+            .join(Organisation, Organisation.id == UserGrant.organisation_id)
+            .distinct()
+        ).all()
+        reports = session.execute(
+            select(AppUser.username, UserGrant.module)
+            .join(UserGrant, UserGrant.user_id == AppUser.id)
+            .where(UserGrant.role_id.is_(None))
         ).all()
         primary = session.scalars(select(AppUser.username).where(AppUser.is_primary)).all()
         chris_school = session.scalar(
@@ -333,6 +340,8 @@ def test_the_five_users_hold_their_roles_and_jobs(demo_db: Database) -> None:
         name: OrgKind.SCHOOL if name == "chris.lee" else OrgKind.TRUST for name in expected
     }
     assert primary == ["alex.morgan"]
+    # report permissions are separate grants, given by the primary user (A1)
+    assert sorted(reports) == [("sam.patel", Module.AUDIT), ("sam.patel", Module.REPORTS)]
     assert [org for name, _, org, *_ in rows if name == "chris.lee"] == [chris_school]
 
 
@@ -383,13 +392,13 @@ def test_ensure_standard_roles_is_idempotent_and_keeps_edits(db: Database) -> No
     with db.transaction() as session:
         first = ensure_standard_roles(session)
         lead = first["CPD lead"]
-        edited = session.get(RolePermission, (lead, Module.AUDIT))
+        edited = session.get(RolePermission, (lead, Module.TRAINING))
         assert edited is not None
         edited.level = Level.NONE
     with db.transaction() as session:
         second = ensure_standard_roles(session)
         permissions = session.scalar(select(func.count()).select_from(RolePermission))
-        kept = session.get(RolePermission, (lead, Module.AUDIT))
+        kept = session.get(RolePermission, (lead, Module.TRAINING))
     assert first == second
     assert set(first) == {role.name for role in STANDARD_ROLES}
     assert permissions == sum(len(role.permissions) for role in STANDARD_ROLES)
@@ -400,7 +409,8 @@ def test_standard_role_levels_match_the_brief() -> None:
     roles = {role.name: role for role in STANDARD_ROLES}
     assert all(roles["Partnership primary user"].level(module) == Level.DECIDE for module in Module)
     assert roles["CPD lead"].level(Module.FLOOD_FILL) == Level.DECIDE
-    assert roles["CPD lead"].level(Module.AUDIT) == Level.VIEW
+    assert roles["CPD lead"].level(Module.TRAINING) == Level.VIEW
+    assert all(roles["CPD lead"].level(module) == Level.NONE for module in REPORT_MODULES)
     assert roles["CPD team member"].level(Module.PARTNERSHIP_CPD) == Level.COMMENT
     assert roles["School CPD coordinator"].level(Module.BUDGETS) == Level.NONE
     assert roles["Finance officer"].level(Module.BUDGETS) == Level.DECIDE

@@ -195,8 +195,8 @@ def test_inserting_an_activity_already_authorised_without_audit_is_refused(demo_
     [
         "UPDATE app_users SET db_login = current_user WHERE username = 'alex.morgan'",
         "UPDATE app_users SET is_primary = true",
-        "INSERT INTO role_assignments (user_id, role_id, organisation_id) SELECT user_id, role_id, organisation_id "
-        "FROM role_assignments LIMIT 1",
+        "INSERT INTO user_grants (user_id, module, level, organisation_id, granted_at) "
+        "SELECT user_id, module, level, organisation_id, granted_at FROM user_grants LIMIT 1",
         "DELETE FROM cpd_activities WHERE id = (SELECT min(id) FROM cpd_activities)",
         "UPDATE audit_log SET reason = 'edited'",
         "DELETE FROM decision_batches",

@@ -37,20 +37,54 @@ from db.models import (
     Organisation,
     OrgKind,
     PartnershipState,
-    RoleAssignment,
-    RolePermission,
     SharingLevel,
+    UserGrant,
 )
+from db.queries.user_admin import role_named
 from db.services.activity_edits import ActivityEdit, current_edit, edit_activity
 from db.services.budgets import set_budget
 from db.services.decisions import mark_completed
 from db.services.flood_fill import FloodFillSpec, create_flood_fill
+from db.services.grants import grant_role
 from db.services.groups import set_membership
 from db.services.jobs import bring_up_job
 from db.services.signoff import SkipReason, sign_off
+from db.services.users import UserDetails, add_user
 from tests.helpers import own_person_id, user_id
 
-USERS = ("alex.morgan", "sam.patel", "jo.evans", "chris.lee", "pat.kim")
+DEMO_USERS = ("alex.morgan", "sam.patel", "jo.evans", "chris.lee", "pat.kim")
+# Users the primary user adds through the services on a fresh copy of the demo (Users & roles):
+# username -> (standard role, held at the trust or at the school of the job they are linked to, linked job's role)
+ADDED_USERS: dict[str, tuple[str, str, str | None]] = {
+    "new.lead": ("CPD lead", "trust", None),
+    "new.head": ("School CPD coordinator", "own school", "Headteacher"),
+    "new.coordinator": ("School CPD coordinator", "own school", "Assistant headteacher"),
+    "new.finance": ("Finance officer", "trust", None),
+}
+USERS = DEMO_USERS + tuple(ADDED_USERS)
+
+
+def _add_users(db) -> None:
+    """The primary user adds the users of ``ADDED_USERS`` and gives them their roles, as the panel does."""
+    alex = user_id(db, "alex.morgan")
+    group_actions = _school(db, "group actions")
+    for username, (role, held_at, job_role) in ADDED_USERS.items():
+        job_id = None
+        if job_role is not None:
+            with db.read() as session:
+                job_id = session.scalar(
+                    select(Job.id)
+                    .where(Job.organisation_id == group_actions.id, Job.active.is_(True))
+                    .where(Job.id.not_in(select(AppUser.job_id).where(AppUser.job_id.is_not(None))))
+                    .order_by((Job.role == job_role).desc(), Job.id)
+                    .limit(1)
+                )
+            assert job_id is not None, job_role
+        new = add_user(db, alex, UserDetails(username, username.replace(".", " ").title(), None, job_id))
+        where = group_actions.id if held_at == "own school" else None
+        grant_role(db, alex, new, role_named(db, role), organisation_id=where)
+
+
 KINDS = ("no agreement", "institution", "MIS", "group actions", "restricted staff", "coordinator's school")
 SHARES = {
     SharingLevel.NONE: "shares no data",
@@ -96,10 +130,9 @@ def _decides(db, username: str) -> set[tuple[int, Module]]:
     """(organisation, module) pairs where the user holds a role that decides, read from the tables."""
     with db.read() as session:
         rows = session.execute(
-            select(RoleAssignment.organisation_id, RolePermission.module)
-            .join(RolePermission, RolePermission.role_id == RoleAssignment.role_id)
-            .join(AppUser, AppUser.id == RoleAssignment.user_id)
-            .where(AppUser.username == username, RolePermission.level >= int(Level.DECIDE))
+            select(UserGrant.organisation_id, UserGrant.module)
+            .join(AppUser, AppUser.id == UserGrant.user_id)
+            .where(AppUser.username == username, UserGrant.level >= int(Level.DECIDE))
         ).all()
     return {(org, Module(module)) for org, module in rows}
 
@@ -250,6 +283,8 @@ ACTIONS: dict[str, tuple[Callable, tuple[Module, ...]]] = {
 
 
 def _check(db, username: str, action: str, kind: str) -> None:
+    if username in ADDED_USERS:
+        _add_users(db)
     school = _school(db, kind)
     run, modules = ACTIONS[action]
     allowed, for_sharing = _expected(db, username, school, modules)
@@ -284,6 +319,8 @@ def test_every_user_every_action_every_kind_of_school(demo_db, username: str, ac
         ("chris.lee", "sign-off", "coordinator's school"),
         ("alex.morgan", "group membership", "restricted staff"),
         ("jo.evans", "edit dates or costs", "MIS"),
+        ("new.head", "sign-off", "group actions"),
+        ("new.finance", "set budget", "MIS"),
     ],
 )
 def test_a_subset_on_postgresql(demo_db, username: str, action: str, kind: str) -> None:

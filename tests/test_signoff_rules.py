@@ -20,7 +20,7 @@ from db.models import (
     SharingLevel,
 )
 from db.queries.activities import ActivityFilter, count_decidable, decidable_matching, first_rows, summarise
-from db.queries.decidability import NOT_SHARED, OUTSIDE_SCOPE, OWN_REQUEST, DecideRules
+from db.queries.decidability import NOT_SHARED, OUTSIDE_GROUPS, OUTSIDE_SCOPE, OWN_REQUEST, DecideRules
 from db.queries.refusals import refused_below
 from db.scope import scope_for
 from db.services.decisions import mark_completed
@@ -42,10 +42,14 @@ def set_row(db, activity_id: int, **values) -> int:
 
 def test_rules_name_why_a_row_may_not_be_decided() -> None:
     rules = DecideRules(decidable_orgs=frozenset({1, 2}), unshared_orgs=frozenset({3}), own_person_id=7)
-    assert rules.why_not(1, 8) is None
-    assert rules.why_not(2, 7) == OWN_REQUEST
-    assert rules.why_not(3, 8) == NOT_SHARED
-    assert rules.why_not(4, 8) == OUTSIDE_SCOPE
+    assert rules.why_not(1, 8, 80) is None
+    assert rules.why_not(2, 7, 70) == OWN_REQUEST
+    assert rules.why_not(3, 8, 80) == NOT_SHARED
+    assert rules.why_not(4, 8, 80) == OUTSIDE_SCOPE
+    limited = DecideRules(decidable_orgs=frozenset({1}), job_limits={1: frozenset({80})})
+    assert limited.why_not(1, 8, 80) is None
+    assert limited.why_not(1, 9, 90) == OUTSIDE_GROUPS
+    assert limited.why_not_job(1, 90) == OUTSIDE_GROUPS
 
 
 def test_tick_all_takes_only_decidable_rows_and_counts_the_rest(demo_db) -> None:
@@ -73,7 +77,9 @@ def test_tick_all_takes_only_decidable_rows_and_counts_the_rest(demo_db) -> None
 def test_the_first_page_carries_the_rules_the_service_applies(demo_db) -> None:
     sam = user_id(demo_db, "sam.patel")
     page = first_rows(demo_db, sam, ActivityFilter(partnership_state=PartnershipState.PENDING), limit=200)
-    undecidable = {row.id: row.version for row in page.rows if page.rules.why_not(row.organisation_id, row.person_id)}
+    undecidable = {
+        row.id: row.version for row in page.rows if page.rules.why_not(row.organisation_id, row.person_id, row.job_id)
+    }
     assert undecidable
     result = sign_off(demo_db, sam, undecidable, PartnershipState.AUTHORISED)
     assert result.applied == ()

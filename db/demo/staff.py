@@ -19,7 +19,7 @@ from db.demo import names
 from db.demo.context import ASSISTANT, LEADER, SUPPORT, TEACHER, BuildContext, DemoUser, JobInfo, OrgInfo
 from db.demo.organisations import coordinator_school
 from db.demo.roster import central_roles, school_roles, scitt_roles
-from db.models import AppUser, Job, Module, Organisation, OrgKind, OrgStatus, Person, UserGrant, utcnow
+from db.models import AppUser, Job, Module, Organisation, OrgKind, OrgStatus, Person, UserGrant
 from db.standard_roles import (
     CPD_LEAD,
     CPD_TEAM_MEMBER,
@@ -315,7 +315,7 @@ def _insert_users(ctx: BuildContext) -> None:
     templates = {role.name: role for role in STANDARD_ROLES}
     users: list[tuple[object, ...]] = []
     grants: list[tuple[object, ...]] = []
-    now = utcnow()
+    now = ctx.moment(400)  # from the demo's own day, so builds repeat exactly
     primary_id = None
     for n, user in enumerate(ctx.users.values()):
         user.user_id = first_user + n

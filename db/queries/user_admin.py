@@ -12,10 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.engine import Database
+from db.errors import NotFound, ValidationError
 from db.labels import LEVEL_LABELS, MODULE_LABELS, cluster_words
 from db.models import (
     REPORT_MODULES,
@@ -299,3 +300,47 @@ def find_jobs(db: Database, user_id: int, text: str, limit: int = 50) -> list[Ch
             Choice(job_id, f"{first} {last} — {role}, {org}")
             for job_id, first, last, role, org in session.execute(query)
         ]
+
+
+# -- names typed on the command line -----------------------------------------------------------
+
+
+def user_named(db: Database, username: str) -> int:
+    with db.read() as session:
+        found = session.scalar(select(AppUser.id).where(AppUser.username == username.strip().lower()))
+    if found is None:
+        raise NotFound(f"There is no user called “{username}” in {db.display}.")
+    return found
+
+
+def organisation_named(db: Database, text: str) -> int:
+    """An organisation by its exact name (any case) or URN; refused when that is not exactly one."""
+    with db.read() as session:
+        found = session.scalars(
+            select(Organisation.id).where(
+                or_(func.lower(Organisation.name) == text.strip().casefold(), Organisation.urn == text.strip())
+            )
+        ).all()
+    if len(found) != 1:
+        raise ValidationError(f"“{text}” names {'no' if not found else 'more than one'} organisation; give its URN.")
+    return found[0]
+
+
+def role_named(db: Database, name: str) -> int:
+    with db.read() as session:
+        found = session.scalar(select(Role.id).where(func.lower(Role.name) == name.strip().casefold()))
+        names = ", ".join(session.scalars(select(Role.name).order_by(Role.name)))
+    if found is None:
+        raise ValidationError(f"There is no role called “{name}”; choose one of: {names}.")
+    return found
+
+
+def groups_named(db: Database, names: list[str]) -> list[int]:
+    ids = []
+    with db.read() as session:
+        for name in names:
+            found = session.scalars(select(Group.id).where(func.lower(Group.name) == name.casefold())).all()
+            if len(found) != 1:
+                raise ValidationError(f"“{name}” names {'no' if not found else 'more than one'} group.")
+            ids.append(found[0])
+    return ids
