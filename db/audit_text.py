@@ -56,6 +56,7 @@ TEMPLATES: dict[str, str] = {
     "user_reactivated": "{who} reactivated the user {user}",
     "user_made_primary": "{who} made {user} a primary user",
     "user_primary_removed": "{who} made {user} no longer a primary user",
+    "user_login_linked": "{who} linked the database login {db_login} to {user}",
     "grant_given": "{who} gave {user} {permission} over {where}",
     "grant_changed": "{who} changed {user}’s {permission} over {where}",
     "grant_revoked": "{who} took away {user}’s {permission} over {where}",

@@ -121,3 +121,51 @@ def test_a_login_the_server_does_not_know_is_reported_as_such(demo_db: Database)
 
     with pytest.raises(CannotWrite, match=r"refused the login “no\.such\.person”"):
         _connect_as(demo_db, "no.such.person")
+
+
+@pytest.fixture
+def second_login(demo_db: Database) -> Iterator[str]:
+    login = f"new.{demo_db.target.url.database}"
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql(f'CREATE ROLE "{login}" LOGIN')
+    yield login
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql(f'DROP OWNED BY "{login}"')
+        connection.exec_driver_sql(f'DROP ROLE "{login}"')
+
+
+def test_an_administrator_adds_a_user_and_links_their_login_from_their_own_connection(
+    demo_db: Database, own_login: str, second_login: str
+) -> None:
+    from db.models import AppUser
+    from db.queries.user_admin import role_named
+    from db.services.grants import grant_role
+    from db.services.users import UserDetails, add_user, link_database_login
+
+    with demo_db.engine.begin() as connection:  # the owner links the primary user's own login once
+        link_login(connection, own_login, "alex.morgan")
+    primary = _connect_as(demo_db, own_login)
+    newcomer = None
+    try:
+        alex = user_for_login(primary).id
+        new = add_user(primary, alex, UserDetails("new.lead", "New Lead", "new.lead@example.org"))
+        grant_role(primary, alex, new, role_named(primary, "CPD lead"))
+        link_database_login(primary, alex, new, second_login)
+        newcomer = _connect_as(demo_db, second_login)
+        user = user_for_login(newcomer)
+        assert user.username == "new.lead"
+        ticked = pending_elsewhere(newcomer, "new.lead", decidable_orgs(newcomer, "new.lead"), limit=3)
+        result = sign_off(newcomer, user.id, ticked, PartnershipState.AUTHORISED)
+        assert len(result.applied) == len(ticked) > 0
+        # the new lead does not administer users, so their login cannot write them
+        with pytest.raises(DBAPIError, match="permission denied"), newcomer.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE app_users SET is_primary = true")
+        with primary.read() as session:
+            assert session.scalar(select(AppUser.db_login).where(AppUser.id == new)) == second_login
+    finally:
+        primary.dispose()
+        if newcomer is not None:
+            newcomer.dispose()
+        with demo_db.engine.begin() as connection:  # what the administrator passed on goes with their grant option
+            for kind in ("ALL TABLES IN SCHEMA public", "ALL SEQUENCES IN SCHEMA public", "SCHEMA public"):
+                connection.exec_driver_sql(f'REVOKE ALL ON {kind} FROM "{own_login}" CASCADE')

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from db.actions import Action, begin
 from db.engine import Database
@@ -223,3 +224,41 @@ def _keep_a_primary(act: Action, user: AppUser, becoming: str) -> None:
             f"“{user.username}” is the last primary user, so they cannot be {becoming}: "
             "make someone else a primary user first."
         )
+
+
+def link_database_login(db: Database, user_id: int, target_id: int, login: str) -> None:
+    """On a shared PostgreSQL database, let ``login`` (an existing server login) open TrustDesk as the user.
+
+    What ``trustdesk link-login`` does, from the window: the administrator's own login holds its
+    privileges with the grant option and passes on no more than the target needs.
+    """
+    from db.server_logins import link_login
+
+    login = login.strip()
+    if not login:
+        raise ValidationError("Enter the person's database login.")
+    if db.target.is_sqlite:
+        raise ValidationError("Database logins are for a shared PostgreSQL database; a SQLite file has none.")
+    with begin(db, user_id) as act:
+        user = act.fetch(AppUser, target_id, missing="That user no longer exists.")
+        _require_may_change(act, user, f"link a database login to “{user.username}”")
+        before = user.db_login
+        try:
+            link_login(act.session.connection(), login, user.username)
+        except DBAPIError as error:
+            if "permission denied" not in str(error.orig).lower():
+                raise
+            raise PermissionDenied(
+                "Your database login may not pass on access: ask the database's owner to run "
+                f"`trustdesk link-login {login} {user.username}`, or to link your own login again "
+                "now that you administer users."
+            ) from None
+        act.session.expire(user)
+        act.audit(
+            "user_login_linked",
+            "app_user",
+            user.id,
+            before={"db_login": before},
+            after={"user": user.display_name, "db_login": login},
+        )
+        act.changed(USERS, user.id)
