@@ -31,14 +31,14 @@ LEVELS = {"view": 1, "comment": 2, "decide": 3}
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "users",
-        parents=[common],
         help="list and administer the trust's users and their grants",
         description="List and administer TrustDesk users and their grants, with the rules of the Users & roles panel.",
     )
     actions = parser.add_subparsers(dest="users_action", metavar="ACTION", required=True)
 
     def action(name: str, help_text: str, *, user: bool = True) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
+        # The database options belong to each action, so they may follow it: `users list --db …`.
+        sub = actions.add_parser(name, parents=[common], help=help_text, description=help_text)
         if user:
             sub.add_argument("username", help="the user to change, e.g. pat.jones")
         sub.add_argument("--as", dest="acting", required=True, metavar="USERNAME", help="act as this user")
