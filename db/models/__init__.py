@@ -30,7 +30,7 @@ from db.models.groups import Group, GroupCategory, GroupMembership
 from db.models.organisations import Organisation
 from db.models.people import Job, Person
 from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
-from db.models.saved_views import SavedView
+from db.models.saved_views import ImportMapping, SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingRequest
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "Group",
     "GroupCategory",
     "GroupMembership",
+    "ImportMapping",
     "Job",
     "LearningModule",
     "Level",

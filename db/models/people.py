@@ -6,7 +6,9 @@ budgets attach to the job, so lists show one row per job.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned
@@ -19,6 +21,9 @@ class Person(Versioned, Base):
     first_name: Mapped[str] = mapped_column(String(80), nullable=False)
     last_name: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
     email: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(20))  # Mr, Ms, Dr …
+    # Teacher Reference Number (7 digits): how a staff import knows one person across schools (P1).
+    trn: Mapped[str | None] = mapped_column(String(7), index=True)
 
 
 class Job(Versioned, Base):
@@ -40,3 +45,12 @@ class Job(Versioned, Base):
     # limit set for their role, else the trust's default (Trust settings, ``db.cover_limits``).
     cover_limit_days: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default="1")
+    # The school's own key for the job (MIS staff code, payroll or employee number): a staff import
+    # matches a row to a job by organisation and this code, else by work e-mail.
+    staff_code: Mapped[str | None] = mapped_column(String(40))
+    started_on: Mapped[date | None] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)  # a leaver: inactive from this day, history kept
+
+
+Index("ix_jobs_organisation_staff_code", Job.organisation_id, Job.staff_code)
+Index("ix_jobs_email", Job.email)
