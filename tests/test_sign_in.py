@@ -116,7 +116,7 @@ def test_a_hold_says_how_long_is_left(db, trust) -> None:
 
 def test_a_user_without_a_password_is_told_to_ask_the_primary_user(db, trust) -> None:
     lee = add_user(db, trust["jane"], UserDetails("lee.chen", "Lee Chen"))
-    with pytest.raises(SignInRefused, match="No password is set for Lee Chen yet: ask your primary user to set one."):
+    with pytest.raises(SignInRefused, match=r"No password is set for Lee Chen yet: ask your primary user to set one\."):
         sign_in(db, "lee.chen", "")
     assert _counters(db, lee) == (0, None)
 
