@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -218,3 +219,85 @@ def test_on_a_shared_database_the_login_decides_and_passwords_are_refused(demo_d
     assert sign_in_mode(demo_db) is SignInMode.LOGIN
     with pytest.raises(SignInRefused, match="your database login says who you are"):
         sign_in(demo_db, "sam.patel", "")
+
+
+# -- the command line: --as needs the password outside the demo ----------------------------------------
+def test_a_command_without_the_password_and_without_a_terminal_is_refused_in_one_sentence(
+    db, trust, tmp_path, capsys, monkeypatch
+) -> None:
+    from desktop.cli import main
+
+    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a scheduled job: no terminal to ask at
+    out = tmp_path / "review.xlsx"
+    assert main(["export", "--db", db.display, "--out", str(out), "--as", "jane.smith"]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert lines == [
+        "trustdesk: Acting as jane.smith on this file needs their password: type it when asked in a terminal, "
+        "or set TRUSTDESK_PASSWORD for a scheduled job."
+    ]
+    assert "Traceback" not in captured.out + captured.err and not out.exists()
+
+
+def test_a_command_with_the_password_in_the_environment_acts_and_a_wrong_one_is_refused(
+    db, trust, tmp_path, capsys, monkeypatch
+) -> None:
+    from desktop.cli import main
+
+    out = tmp_path / "review.xlsx"
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", "not the password")
+    assert main(["export", "--db", db.display, "--out", str(out), "--as", "jane.smith"]) == 2
+    assert capsys.readouterr().err.strip() == f"trustdesk: {WRONG}"
+    assert _counters(db, trust["jane"])[0] == 1
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", JANE_PASSWORD)
+    assert main(["export", "--db", db.display, "--out", str(out), "--as", "jane.smith"]) == 0
+    assert "Exported 0 activities" in capsys.readouterr().out and out.exists()
+    assert _counters(db, trust["jane"])[0] == 0
+
+
+def test_a_command_at_a_terminal_asks_for_the_password(db, trust, tmp_path, capsys, monkeypatch) -> None:
+    from desktop.commands import acting
+
+    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    asked: list[str] = []
+    monkeypatch.setattr(acting.getpass, "getpass", lambda prompt: asked.append(prompt) or SAM_PASSWORD)
+    assert acting.acting_user(db, "sam.patel").id == trust["sam"]
+    assert asked == ["TrustDesk password for sam.patel: "]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_command_on_a_file_without_any_password_asks_for_one_to_be_set_first(db, trust, monkeypatch) -> None:
+    from desktop.commands.acting import acting_user
+
+    monkeypatch.setenv("TRUSTDESK_PASSWORD", "")
+    with db.transaction() as session:
+        session.execute(update(AppUser).values(password_hash=None))
+    with pytest.raises(PermissionDenied, match=r"Nobody has a password on .* yet: open TrustDesk"):
+        acting_user(db, "jane.smith")
+
+
+def test_a_command_on_the_demo_needs_no_password(demo_db, monkeypatch) -> None:
+    from desktop.commands.acting import acting_user
+
+    monkeypatch.delenv("TRUSTDESK_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert acting_user(demo_db, "sam.patel").username == "sam.patel"
+    with pytest.raises(PermissionDenied, match="no active TrustDesk user called “nobody”"):
+        acting_user(demo_db, "nobody")
+
+
+@pytest.mark.engines("postgresql")
+def test_a_command_on_a_shared_database_acts_only_as_the_logins_user(demo_db) -> None:
+    from desktop.commands.acting import acting_user
+    from tests.helpers import login_acts_as
+
+    login_acts_as(demo_db, "sam.patel")
+    assert acting_user(demo_db, "sam.patel").username == "sam.patel"
+    with pytest.raises(PermissionDenied, match=r"which is the TrustDesk user “sam\.patel”, not “alex\.morgan”"):
+        acting_user(demo_db, "alex.morgan")
