@@ -183,9 +183,13 @@ class MainWindow(QMainWindow):
         quit_separator = self.file_menu.actions()[0]
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
+        #: a SQLite file's own passwords (A3); hidden on a shared database, and by start-up in the demo
+        self.change_password_action = QAction("Change my &password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.change_password_action.setVisible(self.context.db.target.is_sqlite)
         connect = QAction(icon("database"), "&Connect to database…", self)
         connect.triggered.connect(self._connect_database)
-        self.file_menu.insertActions(quit_separator, [switch, connect])
+        self.file_menu.insertActions(quit_separator, [switch, self.change_password_action, connect])
         self.file_menu.insertSeparator(quit_separator)
         #: every module's File menu entries by their name (``MenuAction.name``)
         self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
@@ -344,6 +348,15 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self.context.settings, self.context.db.display, self)
         if dialog.exec() and dialog.target is not None:
             self.database_chosen.emit(dialog.target)
+
+    def change_password(self) -> None:
+        from desktop.dialogs.set_password import SetPasswordDialog
+
+        assert self.context is not None
+        context = self.context
+        dialog = SetPasswordDialog(context.db, context.ops, context.user, context.user, ask_current=True, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("Your password was changed.", 10_000)
 
     def _audit_log(self) -> None:
         from desktop.dialogs.audit_viewer import open_audit_viewer
