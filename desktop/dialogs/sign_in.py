@@ -92,21 +92,21 @@ class SignInDialog(QDialog):
         self.setWindowTitle("Sign in to TrustDesk")
         self.setMinimumSize(520, 400)
         layout = QVBoxLayout(self)
-        intro = QLabel(f"Who is using TrustDesk?\nDatabase: {db.display}")
+        ask = "Choose your name and type your password." if mode is SignInMode.PASSWORD else "Who is using TrustDesk?"
+        intro = QLabel(f"{ask}\nDatabase: {db.display}")
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.note = QLabel(DEMO_NOTE if mode is SignInMode.DEMO else FIRST_PASSWORD_NOTE)
+        self.note.setObjectName("sign_in_note")
+        self.note.setWordWrap(True)
+        self.note.setVisible(mode in (SignInMode.DEMO, SignInMode.FIRST_PASSWORD))
+        layout.addWidget(self.note)
         self.model = UserListModel(users, self)
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setAlternatingRowColors(True)
         self.view.setSpacing(2)
         layout.addWidget(self.view, 1)
-
-        self.note = QLabel(DEMO_NOTE if mode is SignInMode.DEMO else FIRST_PASSWORD_NOTE)
-        self.note.setObjectName("sign_in_note")
-        self.note.setWordWrap(True)
-        self.note.setVisible(mode in (SignInMode.DEMO, SignInMode.FIRST_PASSWORD))
-        layout.addWidget(self.note)
 
         form = QFormLayout()
         self.password = QLineEdit()
@@ -138,7 +138,7 @@ class SignInDialog(QDialog):
         if users:
             self.view.setCurrentIndex(self.model.index(row))
         self.view.selectionModel().currentChanged.connect(self._user_changed)
-        if mode is SignInMode.PASSWORD and preselect and row:
+        if mode is SignInMode.PASSWORD and any(user.username == preselect for user in users):
             self.password.setFocus()
         else:
             self.view.setFocus()

@@ -212,16 +212,16 @@ class WelcomeDialog(QDialog):
         if missing:
             first = missing[0][1]
             text = "Please enter " + ", ".join(label for label, _edit in missing) + "."
-            show_field_error(self.create_form, first, first, self.create_error, text)
+            self._field_error(first, text)
             return
         password = self.password.text()
         problem = password_problem(password, self.username.text().strip().lower(), self.display_name.text())
         if problem is None and password != self.repeat_password.text():
             problem = "The two passwords are not the same: type it again in “Repeat it”."
-            show_field_error(self.create_form, self.repeat_password, self.repeat_password, self.create_error, problem)
+            self._field_error(self.repeat_password, problem)
             return
         if problem is not None:
-            show_field_error(self.create_form, self.password, self.password, self.create_error, problem)
+            self._field_error(self.password, problem)
             return
         self._finish(
             WelcomeChoice(
@@ -233,6 +233,12 @@ class WelcomeDialog(QDialog):
                 password=password,
             )
         )
+
+    def _field_error(self, field: QLineEdit, text: str) -> None:
+        """A sentence under ``field`` that may take two lines: the form makes room for both (a wrapped label
+        alone does not raise the dialog's minimum height, so its second line would be cut off)."""
+        show_field_error(self.create_form, field, field, self.create_error, text)
+        self.create_error.setMinimumHeight(self.create_error.heightForWidth(field.width()))
 
     def _connect_clicked(self) -> None:
         problem = self.server_fields.problem()
