@@ -292,8 +292,8 @@ class Startup(QObject):
                 user,
                 user,
                 ask_current=False,
-                intro="Nobody has a password on this file yet. Set yours now: from now on TrustDesk asks for it, "
-                "and you then set a password for each of your users (Users & roles).",
+                intro="Nobody has a password on this file yet. Set yours now: from now on TrustDesk asks for it; "
+                "then set each user's password with File › Set a user's password….",
                 parent=self.frame,
             )
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -322,7 +322,9 @@ class Startup(QObject):
         self.window = window
         from desktop.first_run import main_window_ready
 
+        # Passwords are for a SQLite file outside the demo (a shared database's logins decide there).
         window.change_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD)
+        window.set_user_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD and user.is_primary)
         main_window_ready(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from desktop.kit.icons import icon
 
 if TYPE_CHECKING:
+    from db.queries.users import UserRow
     from desktop.kit.context import AppContext
     from desktop.kit.ops import Operation
     from desktop.kit.panel import Panel
@@ -187,9 +188,13 @@ class MainWindow(QMainWindow):
         self.change_password_action = QAction("Change my &password…", self)
         self.change_password_action.triggered.connect(self.change_password)
         self.change_password_action.setVisible(self.context.db.target.is_sqlite)
+        self.set_user_password_action = QAction("Set a user's pass&word…", self)
+        self.set_user_password_action.triggered.connect(self.set_user_password)
+        self.set_user_password_action.setVisible(self.context.db.target.is_sqlite and self.context.user.is_primary)
         connect = QAction(icon("database"), "&Connect to database…", self)
         connect.triggered.connect(self._connect_database)
-        self.file_menu.insertActions(quit_separator, [switch, self.change_password_action, connect])
+        password_actions = [self.change_password_action, self.set_user_password_action]
+        self.file_menu.insertActions(quit_separator, [switch, *password_actions, connect])
         self.file_menu.insertSeparator(quit_separator)
         #: every module's File menu entries by their name (``MenuAction.name``)
         self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
@@ -357,6 +362,29 @@ class MainWindow(QMainWindow):
         dialog = SetPasswordDialog(context.db, context.ops, context.user, context.user, ask_current=True, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.statusBar().showMessage("Your password was changed.", 10_000)
+
+    def set_user_password(self) -> None:
+        """A primary user sets (or resets) someone else's password, then tells them it."""
+        from db.queries.users import list_users
+
+        assert self.context is not None
+        db = self.context.db
+        self.context.ops.query(lambda: list_users(db), self._choose_whose_password)
+
+    def _choose_whose_password(self, users: list[UserRow]) -> None:
+        from desktop.dialogs.set_password import SetPasswordDialog
+
+        assert self.context is not None
+        context = self.context
+        others = [user for user in users if user.id != context.user.id]
+        if not others:
+            self.statusBar().showMessage("There are no other users yet.", 10_000)
+            return
+        dialog = SetPasswordDialog(
+            context.db, context.ops, context.user, others[0], ask_current=False, choices=others, parent=self
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.statusBar().showMessage("The password was set: give it to them in person.", 10_000)
 
     def _audit_log(self) -> None:
         from desktop.dialogs.audit_viewer import open_audit_viewer

@@ -225,3 +225,37 @@ def test_the_first_sign_in_to_a_file_without_passwords_sets_the_primary_users(
         assert sign_in(startup.db, "jane.smith", "copper meadow signal").username == "jane.smith"
     finally:
         _finish(qtbot, startup)
+
+
+def test_a_primary_user_sets_someone_elses_password_from_the_file_menu(qtbot, trust, tmp_path, monkeypatch) -> None:
+    from tests.gui_helpers import close_window, open_window
+
+    shown: list[SetPasswordDialog] = []
+
+    def set_password_exec(dialog: SetPasswordDialog) -> int:
+        shown.append(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.new, "copper meadow signal")
+        qtbot.keyClicks(dialog.repeat, "copper meadow signal")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=10_000)
+        return dialog.result()
+
+    monkeypatch.setattr(set_password_dialog.SetPasswordDialog, "exec", set_password_exec)
+    window = open_window(qtbot, trust, tmp_path, "jane.smith")
+    try:
+        assert window.set_user_password_action.isVisible() and window.change_password_action.isVisible()
+        window.set_user_password_action.trigger()
+        qtbot.waitUntil(lambda: bool(shown) and "password was set" in window.statusBar().currentMessage())
+        assert shown[0].windowTitle() == "Set a user's password"
+        assert [shown[0].user_choice.itemText(i) for i in range(shown[0].user_choice.count())] == [
+            "Sam Patel (sam.patel)"
+        ]
+        assert sign_in(trust, "sam.patel", "copper meadow signal").username == "sam.patel"
+    finally:
+        close_window(window)
+    sam_window = open_window(qtbot, trust, tmp_path, "sam.patel")
+    try:
+        assert not sam_window.set_user_password_action.isVisible()  # only a primary user sets others' passwords
+    finally:
+        close_window(sam_window)

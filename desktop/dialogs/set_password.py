@@ -8,7 +8,16 @@ UI thread, and a refusal stays in the dialog with what was typed.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.engine import Database
 from db.errors import TrustDeskError
@@ -31,12 +40,17 @@ class SetPasswordDialog(QDialog):
         *,
         ask_current: bool,
         intro: str = "",
+        choices: list[UserRow] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``choices``: a primary user picks whose password to set (``target`` is chosen first)."""
         super().__init__(parent)
         self._db, self._ops, self._acting, self._target = db, ops, acting, target
         own = acting.id == target.id
-        self.setWindowTitle("Set your password" if own else f"Set the password of {target.display_name}")
+        if choices:
+            self.setWindowTitle("Set a user's password")
+        else:
+            self.setWindowTitle("Set your password" if own else f"Set the password of {target.display_name}")
         self.setMinimumWidth(500)
         layout = QVBoxLayout(self)
         text = intro or (
@@ -46,6 +60,14 @@ class SetPasswordDialog(QDialog):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         form = QFormLayout()
+        self.user_choice = QComboBox()
+        self._choices = choices or []
+        if choices:
+            for user in choices:
+                self.user_choice.addItem(f"{user.display_name} ({user.username})")
+            self.user_choice.setCurrentIndex(next((i for i, u in enumerate(choices) if u.id == target.id), 0))
+            self.user_choice.currentIndexChanged.connect(self._user_chosen)
+            form.addRow("&User:", self.user_choice)
         self.current = self._password_field("current")
         if ask_current:
             form.addRow("&Current password:", self.current)
@@ -69,6 +91,12 @@ class SetPasswordDialog(QDialog):
         self.new.textEdited.connect(self._typed)
         self.repeat.textEdited.connect(self._typed)
         (self.current if ask_current else self.new).setFocus()
+
+    def _user_chosen(self, row: int) -> None:
+        self._target = self._choices[row]
+        self.new.clear()
+        self.repeat.clear()
+        self.problem.hide()
 
     @staticmethod
     def _password_field(name: str) -> QLineEdit:
