@@ -55,6 +55,9 @@ class SetPasswordDialog(QDialog):
         layout = QVBoxLayout(self)
         text = intro or (
             "Choose a password of at least 10 characters that you use nowhere else: three random words work well."
+            if own
+            else "Choose a password of at least 10 characters and give it to them in person; they can change it "
+            "with File › Change my password…."
         )
         heading = QLabel(f"<b>{self.windowTitle()}</b><p>{text}</p>")
         heading.setWordWrap(True)
