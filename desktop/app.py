@@ -245,6 +245,7 @@ class Startup(QObject):
             # A shared database: the person's own login says who is acting (no sign-in dialog).
             from db.queries.users import user_for_login
 
+            self.sign_in_mode = SignInMode.LOGIN
             self.ops.query(lambda: user_for_login(db), self._show_window, self._fail)
             return
         self.ops.query(lambda: (list_users(db), sign_in_mode(db)), self._users_loaded, self._fail)
