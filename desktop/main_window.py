@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from desktop.kit.icons import icon
 
 if TYPE_CHECKING:
-    from db.queries.users import UserRow
     from desktop.kit.context import AppContext
     from desktop.kit.ops import Operation
     from desktop.kit.panel import Panel
@@ -355,36 +354,16 @@ class MainWindow(QMainWindow):
             self.database_chosen.emit(dialog.target)
 
     def change_password(self) -> None:
-        from desktop.dialogs.set_password import SetPasswordDialog
+        from desktop.dialogs.set_password import change_own_password
 
         assert self.context is not None
-        context = self.context
-        dialog = SetPasswordDialog(context.db, context.ops, context.user, context.user, ask_current=True, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.statusBar().showMessage("Your password was changed.", 10_000)
+        change_own_password(self.context, self)
 
     def set_user_password(self) -> None:
-        """A primary user sets (or resets) someone else's password, then tells them it."""
-        from db.queries.users import list_users
+        from desktop.dialogs.set_password import set_a_users_password
 
         assert self.context is not None
-        db = self.context.db
-        self.context.ops.query(lambda: list_users(db), self._choose_whose_password)
-
-    def _choose_whose_password(self, users: list[UserRow]) -> None:
-        from desktop.dialogs.set_password import SetPasswordDialog
-
-        assert self.context is not None
-        context = self.context
-        others = [user for user in users if user.id != context.user.id]
-        if not others:
-            self.statusBar().showMessage("There are no other users yet.", 10_000)
-            return
-        dialog = SetPasswordDialog(
-            context.db, context.ops, context.user, others[0], ask_current=False, choices=others, parent=self
-        )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.statusBar().showMessage("The password was set: give it to them in person.", 10_000)
+        set_a_users_password(self.context, self)
 
     def _audit_log(self) -> None:
         from desktop.dialogs.audit_viewer import open_audit_viewer

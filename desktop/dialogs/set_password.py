@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QVBoxLayout,
     QWidget,
 )
@@ -22,8 +23,9 @@ from PySide6.QtWidgets import (
 from db.engine import Database
 from db.errors import TrustDeskError
 from db.passwords import password_problem
-from db.queries.users import UserRow
+from db.queries.users import UserRow, list_users
 from db.services.passwords import set_password
+from desktop.kit.context import AppContext
 from desktop.kit.ops import Operations
 from resources_qt.style import set_warning
 
@@ -154,3 +156,29 @@ class SetPasswordDialog(QDialog):
     def _refused(self, error: TrustDeskError) -> None:
         self.save_button.setEnabled(True)
         self._say(error.message, warning=True)
+
+
+# -- the File menu's two entries -------------------------------------------------------------------------
+def change_own_password(context: AppContext, window: QMainWindow) -> None:
+    """File › Change my password…: the current one first."""
+    dialog = SetPasswordDialog(context.db, context.ops, context.user, context.user, ask_current=True, parent=window)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        window.statusBar().showMessage("Your password was changed.", 10_000)
+
+
+def set_a_users_password(context: AppContext, window: QMainWindow) -> None:
+    """File › Set a user's password… (primary users): choose whose, type it twice, hand it over in person."""
+    db = context.db
+
+    def chosen(users: list[UserRow]) -> None:
+        others = [user for user in users if user.id != context.user.id]
+        if not others:
+            window.statusBar().showMessage("There are no other users yet.", 10_000)
+            return
+        dialog = SetPasswordDialog(
+            context.db, context.ops, context.user, others[0], ask_current=False, choices=others, parent=window
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            window.statusBar().showMessage("The password was set: give it to them in person.", 10_000)
+
+    context.ops.query(lambda: list_users(db), chosen)
