@@ -60,6 +60,7 @@ TEMPLATES: dict[str, str] = {
     "grant_given": "{who} gave {user} {permission} over {where}",
     "grant_changed": "{who} changed {user}’s {permission} over {where}",
     "grant_revoked": "{who} took away {user}’s {permission} over {where}",
+    "password_set": "{who} set the password of {user}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QApplication, QDialog
 from db.engine import Database, DatabaseTarget
 from db.errors import TrustDeskError
 from db.migrate import open_database
+from db.queries.sign_in import SignInMode, sign_in_mode
 from db.queries.trust import is_empty
 from db.queries.users import UserRow, list_users
 from desktop.dialogs.errors import show_error
+from desktop.dialogs.sign_in import SignedIn, signed_in
 from desktop.kit.bus import DataBus
 from desktop.kit.context import AppContext, Navigator
 from desktop.kit.ops import Operations
@@ -63,7 +65,9 @@ class Startup(QObject):
         self.settings = settings if settings is not None else open_settings(paths)
         #: the database came from the welcome dialog (now or on an earlier run): on failure, ask again
         self.from_welcome = remembered
-        self.new_trust: tuple[str, str, str, str] | None = None
+        #: the welcome dialog's new trust: name, UID, the user's name, username and password (kept only
+        #: until the trust is created and they are signed in with it)
+        self.new_trust: tuple[str, str, str, str, str] | None = None
         #: the main window's frame already on screen (desktop.launch), attached once someone is signed in
         self.frame = frame
         # Dialogs come and go before the main window exists (welcome, progress, sign-in); closing
@@ -73,6 +77,8 @@ class Startup(QObject):
         self.db: Database | None = None
         self.window: MainWindow | None = None
         self.exit_code = 0
+        #: how the signed-in user proved who they are (a shared database: its login)
+        self.sign_in_mode = SignInMode.LOGIN
 
     def _say(self, text: str) -> None:
         """What start-up is doing, in the frame (if there is one and it has no panels yet)."""
@@ -154,7 +160,13 @@ class Startup(QObject):
                 self.target, self.demo = choice.target, False
             else:
                 self.target, self.demo = DatabaseTarget.parse(str(self.paths.default_database)), False
-                self.new_trust = (choice.trust_name, choice.trust_uid, choice.display_name, choice.username)
+                self.new_trust = (
+                    choice.trust_name,
+                    choice.trust_uid,
+                    choice.display_name,
+                    choice.username,
+                    choice.password,
+                )
         except TrustDeskError as error:
             self._welcome(error.message)
             return
@@ -175,16 +187,22 @@ class Startup(QObject):
         from db.services.trust_setup import create_new_trust
 
         assert self.new_trust is not None
-        trust_name, trust_uid, display_name, username = self.new_trust
+        trust_name, trust_uid, display_name, username, password = self.new_trust
+        self.new_trust = None
 
-        def created(result: object) -> None:
-            self.username = getattr(result, "username", None)
-            self._choose_user()
+        def created_and_signed_in(result: SignedIn) -> None:
+            self.sign_in_mode = SignInMode.PASSWORD
+            self._signed_in(result)
+
+        def create_then_sign_in() -> SignedIn:
+            made = create_new_trust(db, trust_name, trust_uid, display_name, username, password)
+            # They typed the password a moment ago: signing in with it is the same proof as the dialog's.
+            return signed_in(db, made.username, password)
 
         self._say(f"Creating {trust_name}…")
         self.ops.action(
-            lambda _progress: create_new_trust(db, trust_name, trust_uid, display_name, username),
-            created,
+            lambda _progress: create_then_sign_in(),
+            created_and_signed_in,
             self._fail,
             title="Creating the trust database…",
         )
@@ -227,13 +245,16 @@ class Startup(QObject):
             # A shared database: the person's own login says who is acting (no sign-in dialog).
             from db.queries.users import user_for_login
 
+            self.sign_in_mode = SignInMode.LOGIN
             self.ops.query(lambda: user_for_login(db), self._show_window, self._fail)
             return
-        self.ops.query(lambda: list_users(db), self._users_loaded, self._fail)
+        self.ops.query(lambda: (list_users(db), sign_in_mode(db)), self._users_loaded, self._fail)
 
-    def _users_loaded(self, users: list[UserRow]) -> None:
+    def _users_loaded(self, loaded: tuple[list[UserRow], SignInMode]) -> None:
+        """The sign-in dialog; ``--user`` only chooses the user in it, except in the demo (no passwords)."""
         db = self.db
         assert db is not None
+        users, self.sign_in_mode = loaded
         if not users:
             self._fail(
                 TrustDeskError(
@@ -246,15 +267,40 @@ class Startup(QObject):
         if wanted and user is None:
             self._fail(TrustDeskError(f"There is no user called “{wanted}” in {db.display}."))
             return
-        if user is None:
-            from desktop.dialogs.sign_in import SignInDialog
+        if user is not None and self.sign_in_mode is SignInMode.DEMO:
+            self._signed_in(SignedIn(user, must_set_password=False))
+            return
+        from desktop.dialogs.sign_in import SignInDialog
 
-            self._say(f"Sign in to {db.display}")
-            dialog = SignInDialog(users, db.display, str(self.settings.value("last_user", "")) or None, self.frame)
-            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+        self._say(f"Sign in to {db.display}")
+        preselect = wanted or str(self.settings.value("last_user", "")) or None
+        dialog = SignInDialog(db, self.ops, users, self.sign_in_mode, preselect, self.frame)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signed_in is None:
+            self._quit(0)
+            return
+        self._signed_in(dialog.signed_in)
+
+    def _signed_in(self, signed_in: SignedIn) -> None:
+        """Someone proved who they are; on a file made before passwords, they set theirs first."""
+        user = signed_in.user
+        if signed_in.must_set_password:
+            from desktop.dialogs.set_password import SetPasswordDialog
+
+            assert self.db is not None
+            dialog = SetPasswordDialog(
+                self.db,
+                self.ops,
+                user,
+                user,
+                ask_current=False,
+                intro="Nobody has a password on this file yet. Set yours now: from now on TrustDesk asks for it; "
+                "then set each user's password with File › Set a user's password….",
+                parent=self.frame,
+            )
+            if dialog.exec() != QDialog.DialogCode.Accepted:
                 self._quit(0)
                 return
-            user = dialog.chosen
+            self.sign_in_mode = SignInMode.PASSWORD
         self.settings.setValue("last_user", user.username)
         self._show_window(user)
 
@@ -277,6 +323,9 @@ class Startup(QObject):
         self.window = window
         from desktop.first_run import main_window_ready
 
+        # Passwords are for a SQLite file outside the demo (a shared database's logins decide there).
+        window.change_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD)
+        window.set_user_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD and user.is_primary)
         main_window_ready(window, user.username, self.db.display)
 
     def _switch_user(self) -> None:

@@ -183,9 +183,17 @@ class MainWindow(QMainWindow):
         quit_separator = self.file_menu.actions()[0]
         switch = QAction(icon("user"), "Switch &user…", self)
         switch.triggered.connect(self.switch_user_requested)
+        #: a SQLite file's own passwords (A3); hidden on a shared database, and by start-up in the demo
+        self.change_password_action = QAction("Change my &password…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.change_password_action.setVisible(self.context.db.target.is_sqlite)
+        self.set_user_password_action = QAction("Set a user's pass&word…", self)
+        self.set_user_password_action.triggered.connect(self.set_user_password)
+        self.set_user_password_action.setVisible(self.context.db.target.is_sqlite and self.context.user.is_primary)
         connect = QAction(icon("database"), "&Connect to database…", self)
         connect.triggered.connect(self._connect_database)
-        self.file_menu.insertActions(quit_separator, [switch, connect])
+        password_actions = [self.change_password_action, self.set_user_password_action]
+        self.file_menu.insertActions(quit_separator, [switch, *password_actions, connect])
         self.file_menu.insertSeparator(quit_separator)
         #: every module's File menu entries by their name (``MenuAction.name``)
         self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
@@ -344,6 +352,18 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self.context.settings, self.context.db.display, self)
         if dialog.exec() and dialog.target is not None:
             self.database_chosen.emit(dialog.target)
+
+    def change_password(self) -> None:
+        from desktop.dialogs.set_password import change_own_password
+
+        assert self.context is not None
+        change_own_password(self.context, self)
+
+    def set_user_password(self) -> None:
+        from desktop.dialogs.set_password import set_a_users_password
+
+        assert self.context is not None
+        set_a_users_password(self.context, self)
 
     def _audit_log(self) -> None:
         from desktop.dialogs.audit_viewer import open_audit_viewer

@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     from db.demo import build_demo
     from db.engine import DatabaseTarget
     from db.migrate import open_database
+    from db.queries.sign_in import SignInMode
     from db.queries.users import list_users
     from desktop.app import build_context
     from desktop.dialogs.about_dialog import AboutDialog
@@ -208,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         save(welcome, out / "welcome.png")
         welcome.close()
 
-        sign_in = SignInDialog(users, db.display, args.user)
+        sign_in = SignInDialog(db, Operations(), users, SignInMode.DEMO, args.user)
         sign_in.show()
         wait_until_idle(app, Operations())
         save(sign_in, out / "sign_in.png")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.engine import Database
 from db.models import AppUser, CpdActivity, DataSharingAgreement, Job, PartnershipState, SharingLevel
@@ -13,6 +13,16 @@ def user_id(db: Database, username: str) -> int:
         found = session.scalar(select(AppUser.id).where(AppUser.username == username))
     assert found is not None, f"demo user {username} missing"
     return found
+
+
+def login_acts_as(db: Database, username: str) -> None:
+    """On PostgreSQL, link the test's own login to ``username`` (as ``trustdesk link-login`` does), so that
+    ``--as username`` is who the connection is; SQLite files have no logins, so nothing to do there."""
+    if db.target.is_sqlite:
+        return
+    with db.transaction() as session:
+        session.execute(update(AppUser).where(AppUser.db_login == db.identity).values(db_login=None))
+        session.execute(update(AppUser).where(AppUser.username == username).values(db_login=db.identity))
 
 
 def own_person_id(db: Database, username: str) -> int:

@@ -119,9 +119,21 @@ def test_create_asks_for_every_field_and_suggests_a_username(qtbot, paths) -> No
     qtbot.keyClicks(dialog.display_name, "Jane O'Neill")
     assert dialog.username.text() == "jane.oneill"
     qtbot.mouseClick(dialog.create_ok, Qt.MouseButton.LeftButton)
+    assert dialog.choice is None and "your password" in dialog.create_error.text()
+    qtbot.keyClicks(dialog.password, "oneill-rocks-2026")
+    qtbot.mouseClick(dialog.create_ok, Qt.MouseButton.LeftButton)
+    assert dialog.choice is None and "contains a name" in dialog.create_error.text()
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "plum orchard lantern")
+    qtbot.keyClicks(dialog.repeat_password, "plum orchard lantrn")
+    qtbot.mouseClick(dialog.create_ok, Qt.MouseButton.LeftButton)
+    assert dialog.choice is None and "not the same" in dialog.create_error.text()
+    dialog.repeat_password.clear()
+    qtbot.keyClicks(dialog.repeat_password, "plum orchard lantern")
+    qtbot.mouseClick(dialog.create_ok, Qt.MouseButton.LeftButton)
     assert dialog.choice == WelcomeChoice(
         Choice.CREATE, trust_name="Riverside Learning Trust", trust_uid="16543", display_name="Jane O'Neill",
-        username="jane.oneill",
+        username="jane.oneill", password="plum orchard lantern",
     )  # fmt: skip
 
 
@@ -183,7 +195,10 @@ def _finish(qtbot, startup: Startup) -> None:
 
 
 def test_creating_a_trust_signs_its_first_user_in(qtbot, paths, monkeypatch) -> None:
-    ScriptedWelcome(monkeypatch, [WelcomeChoice(Choice.CREATE, "Riverside", "16543", "Jane Smith", "jane.smith")])
+    choice = WelcomeChoice(
+        Choice.CREATE, "Riverside", "16543", "Jane Smith", "jane.smith", password="plum orchard lantern"
+    )
+    ScriptedWelcome(monkeypatch, [choice])
     startup = _startup(paths)
     try:
         qtbot.waitUntil(lambda: startup.window is not None, timeout=15_000)

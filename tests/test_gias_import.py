@@ -15,7 +15,7 @@ from db.models import AuditEntry, Organisation, OrgStatus
 from db.queries.gias_import import preview_gias_import
 from db.services.gias_import import apply_gias_import, import_gias
 from desktop.cli import main
-from tests.helpers import user_id
+from tests.helpers import login_acts_as, user_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gias"
 EXTRACT = FIXTURES / "establishments.csv"
@@ -153,13 +153,16 @@ def test_a_school_of_another_trust_in_trustdesk_is_skipped(demo_db, tmp_path) ->
 def test_command_line_dry_run_then_import(demo_db, capsys) -> None:
     path = demo_db.target.url.render_as_string(hide_password=False)
     common = ["import-gias", str(EXTRACT), "--trust", TRUST, "--grades", str(GRADES), "--db", path]
+    login_acts_as(demo_db, "alex.morgan")
     assert main([*common, "--as", "alex.morgan", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "would be 2 added, 2 updated, 2 unchanged, 1 skipped. Nothing was written." in out
     assert main([*common, "--as", "alex.morgan"]) == 0
     assert "Imported into Oakfield Learning Trust: 2 added, 2 updated" in capsys.readouterr().out
+    login_acts_as(demo_db, "jo.evans")
     assert main([*common, "--as", "jo.evans"]) == 2
     assert "may not" in capsys.readouterr().err
+    login_acts_as(demo_db, "alex.morgan")
     assert main(["import-gias", str(GRADES), "--trust", TRUST, "--as", "alex.morgan", "--db", path]) == 2
     assert "lacks the columns" in capsys.readouterr().err
 
@@ -264,6 +267,7 @@ def test_an_over_long_urn_in_the_grade_file_is_refused(demo_db, tmp_path) -> Non
 def test_command_line_refuses_an_over_long_urn_in_one_line(demo_db, tmp_path, capsys) -> None:
     path = _renamed_extract(tmp_path, "utf-8", {"990003": "1234567890123"})
     url = demo_db.target.url.render_as_string(hide_password=False)
+    login_acts_as(demo_db, "alex.morgan")
     assert main(["import-gias", str(path), "--trust", TRUST, "--as", "alex.morgan", "--db", url]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "line 8: the URN “1234567890123” has 13 digits" in err[0]

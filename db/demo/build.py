@@ -52,9 +52,11 @@ from db.models import (
     Organisation,
     Person,
     TrainingEvent,
+    TrustSetting,
     UserGrant,
 )
 from db.periods import ensure_period, period_containing, start_month
+from db.queries.trust import DEMO_TRUST_KEY
 from db.standard_roles import create_trust, ensure_standard_roles
 
 # Tables whose ids the builders choose themselves (see bulk.IdAllocator).
@@ -98,6 +100,8 @@ def build_demo(
     with db.transaction() as session:
         _refuse_non_empty(session)
         trust_id = create_trust(session, names.TRUST_NAME, names.TRUST_UID)
+        # Marked in the database itself: the demo's sample users sign in without passwords (A3).
+        session.add(TrustSetting(key=DEMO_TRUST_KEY, value="1"))
         roles = ensure_standard_roles(session)
         periods = _periods(session, today, spec.periods_before)
         conn = session.connection()

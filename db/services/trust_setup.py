@@ -15,6 +15,7 @@ from db.actions import Action
 from db.engine import Database
 from db.errors import ValidationError
 from db.models import AppUser, utcnow
+from db.passwords import hash_password, password_problem
 from db.periods import ensure_period
 from db.services.users import check_username
 from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles, grants_of_role
@@ -27,13 +28,19 @@ class NewTrust:
     username: str
 
 
-def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name: str, username: str) -> NewTrust:
+def create_new_trust(
+    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str
+) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
-    primary user)."""
+    primary user) with ``password`` (only its hash is kept; a weak one is refused with the reason, A3)."""
     display_name = " ".join(display_name.split())
     if not display_name:
         raise ValidationError("Enter your name.")
     username = check_username(username)
+    problem = password_problem(password, username, display_name)
+    if problem is not None:
+        raise ValidationError(problem)
+    password_hash = hash_password(password)
     # A plain transaction, not ``begin``: the acting user does not exist until this transaction
     # creates them. Once they do, their audit rows go through the write contract like any other.
     with db.transaction() as session:
@@ -41,7 +48,9 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
         role_ids = ensure_standard_roles(session)
         # The current academic period, so that period filters and the dashboard have one to show.
         ensure_period(session, date.today())
-        user = AppUser(username=username, display_name=display_name, is_primary=True, active=True)
+        user = AppUser(
+            username=username, display_name=display_name, is_primary=True, active=True, password_hash=password_hash
+        )
         session.add(user)
         session.flush()
         session.add_all(grants_of_role(session, role_ids[PRIMARY_USER], user.id, trust_id))

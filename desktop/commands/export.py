@@ -31,13 +31,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from db.excel.export import export_workbook  # here, not at import: `trustdesk` alone must not load SQLAlchemy
-    from db.queries.activity_export import filter_from_options, user_id_named
+    from db.queries.activity_export import filter_from_options
+    from desktop.commands.acting import acting_user
     from desktop.commands.database import open_existing_database
 
     with in_one_sentence(f"export to “{Path(args.out).name}”", "no workbook was written"):
         db = open_existing_database(args)
         try:
-            user_id = user_id_named(db, args.username)
+            user_id = acting_user(db, args.username).id
             filt = filter_from_options(
                 db,
                 period=args.period,

@@ -31,14 +31,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from db.excel.import_decisions import Outcome, import_decisions  # not at import: SQLAlchemy only when run
-    from db.queries.activity_export import user_id_named
+    from desktop.commands.acting import acting_user
     from desktop.commands.database import open_existing_database
 
     name = Path(args.file).name
     with in_one_sentence(f"import decisions from “{name}”", "nothing was imported"):
         db = open_existing_database(args)
         try:
-            user_id = user_id_named(db, args.username)
+            user_id = acting_user(db, args.username).id
             result = import_decisions(
                 db, user_id, Path(args.file), dry_run=args.dry_run, progress=PercentProgress(sys.stderr)
             )

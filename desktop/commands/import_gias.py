@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from db.errors import TrustDeskError
-
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
@@ -31,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 def run(args: argparse.Namespace) -> int:
     from db.queries.gias_import import preview_gias_import
-    from db.queries.users import list_users  # here, not at import: `trustdesk` alone must not load SQLAlchemy
     from db.services.gias_import import apply_gias_import
+    from desktop.commands.acting import acting_user
     from desktop.commands.database import open_existing_database
 
     if not args.db:
@@ -40,9 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db = open_existing_database(args)
     try:
-        user = next((u for u in list_users(db) if u.username == args.username), None)
-        if user is None:
-            raise TrustDeskError(f"There is no user called “{args.username}” in {db.display}.")
+        user = acting_user(db, args.username)
         plan = preview_gias_import(db, user.id, args.file, args.trust, args.grades)
         print(f"Read {'; '.join(plan.read_as)}.")
         for entry in plan.entries:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.engine import DatabaseTarget
+from db.passwords import password_problem
 from desktop.dialogs.server_fields import ServerFields
 from desktop.kit.field_error import show_field_error
 from desktop.kit.icons import icon
@@ -43,6 +44,7 @@ class WelcomeChoice:
     display_name: str = ""
     username: str = ""
     target: DatabaseTarget | None = None  # CONNECT: the server, with the password typed in
+    password: str = ""  # CREATE: the first user's TrustDesk password (only its hash is stored)
 
 
 def suggest_username(display_name: str) -> str:
@@ -116,7 +118,8 @@ class WelcomeDialog(QDialog):
         layout = QVBoxLayout(page)
         intro = QLabel(
             "<h3>A new trust database</h3><p>The trust's details come from Get Information about Schools; "
-            "schools and staff are added afterwards. You will be its Partnership primary user.</p>"
+            "schools and staff are added afterwards. You will be its Partnership primary user, and sign in "
+            "with the password you choose here.</p>"
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -136,6 +139,15 @@ class WelcomeDialog(QDialog):
         form.addRow("Trust UID:", self.trust_uid)
         form.addRow("Your name:", self.display_name)
         form.addRow("Your username:", self.username)
+        self.password = QLineEdit()
+        self.password.setObjectName("new_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("at least 10 characters: three random words work well")
+        self.repeat_password = QLineEdit()
+        self.repeat_password.setObjectName("repeat_password")
+        self.repeat_password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow("Your password:", self.password)
+        form.addRow("Repeat it:", self.repeat_password)
         layout.addLayout(form)
         where = QLabel(f"The database file will be {default_database}")
         where.setWordWrap(True)
@@ -194,12 +206,22 @@ class WelcomeDialog(QDialog):
             "the trust's UID": self.trust_uid,
             "your name": self.display_name,
             "your username": self.username,
+            "your password": self.password,
         }
         missing = [(label, edit) for label, edit in fields.items() if not edit.text().strip()]
         if missing:
             first = missing[0][1]
             text = "Please enter " + ", ".join(label for label, _edit in missing) + "."
-            show_field_error(self.create_form, first, first, self.create_error, text)
+            self._field_error(first, text)
+            return
+        password = self.password.text()
+        problem = password_problem(password, self.username.text().strip().lower(), self.display_name.text())
+        if problem is None and password != self.repeat_password.text():
+            problem = "The two passwords are not the same: type it again in “Repeat it”."
+            self._field_error(self.repeat_password, problem)
+            return
+        if problem is not None:
+            self._field_error(self.password, problem)
             return
         self._finish(
             WelcomeChoice(
@@ -208,8 +230,15 @@ class WelcomeDialog(QDialog):
                 trust_uid=self.trust_uid.text().strip(),
                 display_name=self.display_name.text().strip(),
                 username=self.username.text().strip(),
+                password=password,
             )
         )
+
+    def _field_error(self, field: QLineEdit, text: str) -> None:
+        """A sentence under ``field`` that may take two lines: the form makes room for both (a wrapped label
+        alone does not raise the dialog's minimum height, so its second line would be cut off)."""
+        show_field_error(self.create_form, field, field, self.create_error, text)
+        self.create_error.setMinimumHeight(self.create_error.heightForWidth(field.width()))
 
     def _connect_clicked(self) -> None:
         problem = self.server_fields.problem()
