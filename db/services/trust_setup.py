@@ -29,18 +29,24 @@ class NewTrust:
 
 
 def create_new_trust(
-    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str
+    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str | None
 ) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
-    primary user) with ``password`` (only its hash is kept; a weak one is refused with the reason, A3)."""
+    primary user) with ``password`` (only its hash is kept; a weak one is refused with the reason, A3).
+
+    ``None`` (``trustdesk new-trust``, typed where no dialog can ask) sets no password: the first sign-in
+    to a file where nobody has one lets the primary user in once and makes them set it.
+    """
     display_name = " ".join(display_name.split())
     if not display_name:
         raise ValidationError("Enter your name.")
     username = check_username(username)
-    problem = password_problem(password, username, display_name)
-    if problem is not None:
-        raise ValidationError(problem)
-    password_hash = hash_password(password)
+    password_hash = None
+    if password is not None:
+        problem = password_problem(password, username, display_name)
+        if problem is not None:
+            raise ValidationError(problem)
+        password_hash = hash_password(password)
     # A plain transaction, not ``begin``: the acting user does not exist until this transaction
     # creates them. Once they do, their audit rows go through the write contract like any other.
     with db.transaction() as session:

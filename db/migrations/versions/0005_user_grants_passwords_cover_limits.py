@@ -9,7 +9,8 @@ the role's name as the title, so nobody gains or loses anything.
 Users get an e-mail address of their own, a password hash and a failed
 sign-in counter (A3 on a SQLite file).  A job's cover-day limit may now be
 left empty, meaning "the limit for this role, else the trust's default"; the
-old default of 5 days becomes empty.
+old default of 5 days becomes empty.  A demo database built before the demo marked
+itself as one is marked, so that it keeps its password-free sign-in.
 
 Revision ID: 0005
 Revises: 0004
@@ -22,6 +23,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
+
+from db.demo.names import TRUST_NAME as DEMO_TRUST_NAME
+from db.demo.names import TRUST_UID as DEMO_TRUST_UID
 
 revision = "0005"
 down_revision = "0004"
@@ -102,6 +106,16 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs") as batch:
         batch.alter_column("cover_limit_days", existing_type=sa.Float(), nullable=True, server_default=None)
     op.execute("UPDATE jobs SET cover_limit_days = NULL WHERE cover_limit_days = 5")
+
+    # A demo database built before the demo marked itself keeps its password-free sign-in.
+    op.get_bind().execute(
+        sa.text(
+            "INSERT INTO trust_settings (key, value, version) SELECT 'demo_trust', '1', 1 FROM organisations "
+            "WHERE kind = 'trust' AND trust_uid = :uid AND name = :name "
+            "AND NOT EXISTS (SELECT 1 FROM trust_settings WHERE key = 'demo_trust')"
+        ),
+        {"uid": DEMO_TRUST_UID, "name": DEMO_TRUST_NAME},
+    )
 
     if op.get_bind().dialect.name == "postgresql":
         from db.server_logins import regrant_linked_logins  # the new tables, for logins linked before
