@@ -7,8 +7,9 @@ MODULE = ModuleSpec(
     title="Users && roles",  # "&&": Qt reads a single & as a shortcut marker
     icon="user",
     panel="desktop.modules.users_roles.panel:UsersRolesPanel",
-    # "users" is db.queries.users.USERS; jobs and organisations change what a user's row and grants say
-    watches=frozenset({"users", "jobs", "organisations", "groups"}),
+    # and "users" (db.queries.users.USERS), which every panel treats as relevant (desktop/kit/panel.py):
+    # jobs, organisations and groups change what a user's row and grants say
+    watches=frozenset({"jobs", "organisations", "groups"}),
     actions=(
         MenuAction(
             "permissions_report",

@@ -43,7 +43,12 @@ class ReportTableModel(RowTableModel[GrantRow]):
         _WHERE,
         _GROUPS,
         _TITLE,
-        Column("Report permission", lambda r: "Yes" if r.is_report else "No", sort_key=lambda r: r.is_report),
+        Column(
+            "Report",
+            lambda r: "Yes" if r.is_report else "No",
+            sort_key=lambda r: r.is_report,
+            tooltip=lambda r: "A report permission: only a primary user gives it." if r.is_report else None,
+        ),
         _BY,
         _ON,
     )

@@ -51,6 +51,7 @@ from desktop.kit.module import ModuleSpec
 from desktop.kit.panel import Panel
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.users_roles.grant_table_model import GrantTableModel
+from desktop.modules.users_roles.table_sorting import keep_users_sort, query_order_until_asked
 from desktop.modules.users_roles.user_table_model import UserTableModel
 
 NOT_AN_ADMINISTRATOR = "You do not administer users anywhere, so there is nobody to show here."
@@ -82,11 +83,11 @@ class UsersRolesPanel(Panel):
         )
         self.reactivate_action = self._action("undo", "&Reactivate", lambda: self.set_active(True))
         self.primary_action = self._action(
-            "authorise", "Make &primary user", lambda: self.set_primary(True), "Only a primary user gives this"
+            "user", "Make &primary user", lambda: self.set_primary(True), "Only a primary user gives this"
         )
         self.not_primary_action = self._action("reject", "No longer primar&y", lambda: self.set_primary(False))
         self.role_action = self._action("groups", "Give a &role…", self.give_role, "Fill in a standard role's grants")
-        self.grant_action = self._action("check", "Give a &grant…", self.give_grant, "One module at one level")
+        self.grant_action = self._action("authorise", "Give a &grant…", self.give_grant, "One module at one level")
         self.revoke_action = self._action("delete", "&Take away", self.take_away, "Take the selected grant away")
         self.report_action = self._action(
             "audit", "Permissions re&port…", self.open_permissions_report, "Every grant of every user"
@@ -122,6 +123,7 @@ class UsersRolesPanel(Panel):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = UserTableModel(self)
         self.table = data_table(self.model)
+        query_order_until_asked(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._user_menu)
         self.table.doubleClicked.connect(lambda _index: self.edit_user())
@@ -132,13 +134,14 @@ class UsersRolesPanel(Panel):
         self.grants_label = QLabel("Choose a user to see their grants.")
         self.grant_model = GrantTableModel(self)
         self.grant_table = data_table(self.grant_model)
+        query_order_until_asked(self.grant_table)
         self.grant_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grant_table.customContextMenuRequested.connect(self._grant_menu)
         lower_layout.addWidget(self.grants_label)
         lower_layout.addWidget(self.grant_table, 1)
         splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         layout.addWidget(splitter, 1)
 
         self._timer = QTimer(self)
@@ -178,9 +181,7 @@ class UsersRolesPanel(Panel):
         self.model.set_rows(rows)
         if self._wanted_user is not None and self.select_user(self._wanted_user):
             self._wanted_user = None
-        header = self.table.horizontalHeader()
-        if header.isSortIndicatorShown() and header.sortIndicatorSection() >= 0:
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        keep_users_sort(self.table)
         if not self._sized and rows:
             fit_columns(self.table, 280)
             self._sized = True
@@ -222,6 +223,7 @@ class UsersRolesPanel(Panel):
         if request != self._grants_request:
             return
         self.grant_model.set_rows(rows)
+        keep_users_sort(self.grant_table)
         if not self._grants_sized and rows:
             fit_columns(self.grant_table, 240)
             self._grants_sized = True

@@ -26,6 +26,7 @@ from desktop.dialogs.save_as import ask_save_path
 from desktop.kit.context import AppContext
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.users_roles.grant_table_model import ReportTableModel
+from desktop.modules.users_roles.table_sorting import keep_users_sort, query_order_until_asked
 
 
 class PermissionsReportDialog(QDialog):
@@ -34,7 +35,7 @@ class PermissionsReportDialog(QDialog):
         self.context = context
         self.setObjectName("permissions_report_dialog")
         self.setWindowTitle("Permissions report")
-        self.resize(1120, 620)
+        self.resize(1260, 640)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.user_box = QComboBox()
@@ -58,6 +59,7 @@ class PermissionsReportDialog(QDialog):
         layout.addLayout(bar)
         self.model = ReportTableModel(self)
         self.table = data_table(self.model)
+        query_order_until_asked(self.table)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         self.count_label = QLabel("Loading…")
@@ -113,11 +115,9 @@ class PermissionsReportDialog(QDialog):
                 self.user_box.addItem(f"{name} ({username})", user_id)
             self.user_box.blockSignals(False)
         self.model.set_rows(rows)
-        header = self.table.horizontalHeader()
-        if header.sortIndicatorSection() >= 0 and self.table.isSortingEnabled():
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        keep_users_sort(self.table)
         if not self._sized and rows:
-            fit_columns(self.table, 260)
+            fit_columns(self.table, 220)
             self._sized = True
         people = len({r.user_id for r in rows})
         self.count_label.setText(

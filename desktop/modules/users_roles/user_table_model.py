@@ -27,7 +27,12 @@ class UserTableModel(RowTableModel[AdminUserRow]):
     COLUMNS = (
         Column("Name", _name, sort_key=lambda r: r.display_name.casefold(), tooltip=lambda r: r.email),
         Column("Username", lambda r: r.username),
-        Column("Job", lambda r: r.job or "Stands alone (no job)", sort_key=lambda r: r.job.casefold()),
+        Column(
+            "Job",
+            lambda r: r.job or "Stands alone (no job)",
+            sort_key=lambda r: r.job.casefold(),
+            tooltip=lambda r: r.job or "Not linked to a job (for example a finance officer).",
+        ),
         Column("Team titles", lambda r: r.titles, tooltip=lambda r: r.titles or None),
         Column("Grants", lambda r: f"{r.grants:,}", sort_key=lambda r: r.grants, align_right=True),
         Column("Primary", lambda r: _yes(r.is_primary), sort_key=lambda r: r.is_primary),
