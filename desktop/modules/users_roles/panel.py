@@ -104,6 +104,10 @@ class UsersRolesPanel(Panel):
         self.toolbar.addAction(self.report_action)
         layout.addWidget(self.toolbar)
 
+        #: the search, the users and their grants: hidden from someone who administers no users
+        self.content = QWidget()
+        content = QVBoxLayout(self.content)
+        content.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name, username or e-mail…")
@@ -114,11 +118,12 @@ class UsersRolesPanel(Panel):
         bar.addWidget(self.show_deactivated)
         bar.addStretch(1)
         bar.addWidget(self.count_label)
-        layout.addLayout(bar)
+        content.addLayout(bar)
         self.note = QLabel(NOT_AN_ADMINISTRATOR)
         self.note.setWordWrap(True)
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.note.hide()
-        layout.addWidget(self.note)
+        layout.addWidget(self.note, 1)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.model = UserTableModel(self)
@@ -142,7 +147,8 @@ class UsersRolesPanel(Panel):
         splitter.addWidget(lower)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        layout.addWidget(splitter, 1)
+        content.addWidget(splitter, 1)
+        layout.addWidget(self.content, 1)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -187,6 +193,11 @@ class UsersRolesPanel(Panel):
             self._sized = True
         administers = bool(rows) or bool(choices.organisations)
         self.note.setVisible(not administers)
+        self.content.setVisible(administers)
+        for action in self.toolbar.actions():  # the user actions and separators; the report button follows its own
+            if action is not self.report_action:
+                action.setVisible(administers)
+        self.toolbar.setVisible(administers or self.may_report)
         self.count_label.setText(f"{len(rows):,} users" if rows else ("No user matches." if administers else ""))
         self._user_changed()
 
@@ -261,6 +272,7 @@ class UsersRolesPanel(Panel):
                 menu_item.setToolTip("The permissions report is a report permission that only a primary user gives.")
         if self._built:
             self._update_actions()
+            self.toolbar.setVisible(not self.content.isHidden() or may)
 
     def _permission_may_have_changed(self, change: DataChange) -> None:
         if change.kind == USERS and not (self._built and self.isVisible()):

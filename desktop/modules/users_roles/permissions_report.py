@@ -35,7 +35,7 @@ class PermissionsReportDialog(QDialog):
         self.context = context
         self.setObjectName("permissions_report_dialog")
         self.setWindowTitle("Permissions report")
-        self.resize(1260, 640)
+        self.resize(1340, 640)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.user_box = QComboBox()
@@ -117,7 +117,7 @@ class PermissionsReportDialog(QDialog):
         self.model.set_rows(rows)
         keep_users_sort(self.table)
         if not self._sized and rows:
-            fit_columns(self.table, 220)
+            fit_columns(self.table, 200)
             self._sized = True
         people = len({r.user_id for r in rows})
         self.count_label.setText(
