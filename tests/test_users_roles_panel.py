@@ -84,6 +84,16 @@ def test_user_grant_and_report_models_pass_the_model_tester(qtbot, check_model, 
     report.hide()  # not close(): it deletes itself then, before the tester lets go of its model
 
 
+def test_the_search_narrows_the_users(qtbot, admin, demo_db) -> None:
+    _window, panel = admin
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 5, timeout=10_000)
+    qtbot.keyClicks(panel.search, "PATEL")
+    qtbot.waitUntil(lambda: [r.username for r in panel.model.rows] == ["sam.patel"], timeout=10_000)
+    assert panel.count_label.text() == "1 user"
+    panel.search.clear()
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 5, timeout=10_000)
+
+
 def test_adding_a_user_through_the_dialog_shows_them_linked_to_their_job(qtbot, admin, demo_db) -> None:
     _window, panel = admin
     qtbot.waitUntil(lambda: panel.add_action.isEnabled(), timeout=10_000)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import DataChange
-from db.errors import TrustDeskError
+from db.errors import StaleData, TrustDeskError
 from db.models import Module
 from db.queries.user_admin import (
     AdminUserRow,
@@ -68,7 +68,7 @@ class UsersRolesPanel(Panel):
         self._wanted_user: int | None = None
         # The File menu item follows the report permission, whether or not this panel has been shown.
         context.bus.changed.connect(self._permission_may_have_changed)
-        QTimer.singleShot(0, self.check_report_permission)  # after the window has made its menu items
+        QTimer.singleShot(0, self, self.check_report_permission)  # after the window has made its menu items
 
     # -- building ----------------------------------------------------------------------------
     def create_widget(self) -> QWidget:
@@ -198,7 +198,8 @@ class UsersRolesPanel(Panel):
             if action is not self.report_action:
                 action.setVisible(administers)
         self.toolbar.setVisible(administers or self.may_report)
-        self.count_label.setText(f"{len(rows):,} users" if rows else ("No user matches." if administers else ""))
+        count = f"{len(rows):,} user{'s' if len(rows) != 1 else ''}"
+        self.count_label.setText(count if rows else "No user matches.")
         self._user_changed()
 
     def selected_user(self) -> AdminUserRow | None:
@@ -407,6 +408,8 @@ class UsersRolesPanel(Panel):
 
     def _failed(self, error: TrustDeskError) -> None:
         show_error(self, error)
+        if isinstance(error, StaleData):
+            self.refresh()  # show what someone else changed, so the next try starts from it
 
     def open_permissions_report(self) -> None:
         """File › Permissions report… and the toolbar's button (disabled without the report permission)."""

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.errors import TrustDeskError, ValidationError
-from db.queries.user_admin import AdminUserRow
+from db.errors import StaleData, TrustDeskError, ValidationError
+from db.queries.user_admin import AdminUserRow, list_admin_users
 from db.services.users import UserDetails, add_user, edit_user
 from desktop.dialogs.errors import show_error
 from desktop.kit.context import AppContext
@@ -123,3 +123,14 @@ class UserDialog(QDialog):
         self.running = False
         self.buttons.setEnabled(True)
         show_error(self, error)  # the dialog stays open with what was typed
+        if isinstance(error, StaleData) and self.row is not None:
+            self._reload_version(self.row.id)
+
+    def _reload_version(self, user_id: int) -> None:
+        """Someone else changed the user meanwhile: after saying so, Save applies what was typed to the new version."""
+        db, acting = self.context.db, self.context.user.id
+
+        def found(rows: list[AdminUserRow]) -> None:
+            self.row = next((row for row in rows if row.id == user_id), self.row)
+
+        self.context.ops.query(lambda: list_admin_users(db, acting), found)
