@@ -7,9 +7,9 @@ from db.queries.user_admin import GrantRow
 from db.scope import STAFF_MODULES
 from desktop.kit.row_table_model import Column, RowTableModel
 
-_MODULE = Column("Module", lambda r: r.module_label)
-_LEVEL = Column("Level", lambda r: r.level_label, sort_key=lambda r: int(r.level))
-_WHERE = Column("Where", lambda r: r.where)
+_MODULE: Column[GrantRow] = Column("Module", lambda r: r.module_label)
+_LEVEL: Column[GrantRow] = Column("Level", lambda r: r.level_label, sort_key=lambda r: int(r.level))
+_WHERE: Column[GrantRow] = Column("Where", lambda r: r.where)
 
 
 def _groups(row: GrantRow) -> str:
@@ -17,10 +17,10 @@ def _groups(row: GrantRow) -> str:
     return row.groups or ("All staff" if row.module in STAFF_MODULES else "—")
 
 
-_GROUPS = Column("Groups", _groups, sort_key=lambda r: r.groups, tooltip=lambda r: r.groups or None)
-_TITLE = Column("Title", lambda r: r.title)
-_BY = Column("Granted by", lambda r: r.granted_by)
-_ON = Column("Granted on", lambda r: local_time(r.granted_at), sort_key=lambda r: r.granted_at)
+_GROUPS: Column[GrantRow] = Column("Groups", _groups, sort_key=lambda r: r.groups, tooltip=lambda r: r.groups or None)
+_TITLE: Column[GrantRow] = Column("Title", lambda r: r.title)
+_BY: Column[GrantRow] = Column("Granted by", lambda r: r.granted_by)
+_ON: Column[GrantRow] = Column("Granted on", lambda r: local_time(r.granted_at), sort_key=lambda r: r.granted_at)
 
 
 class GrantTableModel(RowTableModel[GrantRow]):

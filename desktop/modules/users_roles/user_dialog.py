@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.errors import StaleData, TrustDeskError, ValidationError
+from db.progress import Progress
 from db.queries.user_admin import AdminUserRow, list_admin_users
 from db.services.users import UserDetails, add_user, edit_user
 from desktop.dialogs.errors import show_error
@@ -101,10 +102,13 @@ class UserDialog(QDialog):
         self.running = True
         self.buttons.setEnabled(False)
         db, acting, details, row = self.context.db, self.context.user.id, self.details(), self.row
-        if row is None:
-            work = lambda _progress: add_user(db, acting, details)  # noqa: E731 - one line each
-        else:
-            work = lambda _progress: (edit_user(db, acting, row.id, row.version, details), row.id)[1]  # noqa: E731
+
+        def work(_progress: Progress) -> int:
+            if row is None:
+                return add_user(db, acting, details)
+            edit_user(db, acting, row.id, row.version, details)
+            return row.id
+
         self.context.ops.action(
             work,
             self._done,
