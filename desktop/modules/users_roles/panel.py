@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -42,14 +41,13 @@ from db.queries.user_admin import (
     list_admin_users,
 )
 from db.queries.users import USERS
-from db.services.grants import revoke_grant
-from db.services.users import set_active, set_primary
 from desktop.dialogs.errors import show_error
 from desktop.kit.context import AppContext
 from desktop.kit.icons import icon
 from desktop.kit.module import ModuleSpec
 from desktop.kit.panel import Panel
 from desktop.kit.widgets import data_table, fit_columns
+from desktop.modules.users_roles import confirmed_changes
 from desktop.modules.users_roles.grant_table_model import GrantTableModel
 from desktop.modules.users_roles.table_sorting import keep_users_sort, query_order_until_asked
 from desktop.modules.users_roles.user_table_model import UserTableModel
@@ -342,69 +340,19 @@ class UsersRolesPanel(Panel):
 
     def set_active(self, active: bool) -> None:
         user = self.selected_user()
-        if user is None:
-            return
-        if active:
-            question = f"Reactivate {user.display_name}? They can sign in and use their grants again."
-        else:
-            question = (
-                f"Deactivate {user.display_name}? They can no longer sign in or do anything; "
-                "their grants and their history in the audit log are kept."
-            )
-        if self._confirm("Reactivate user" if active else "Deactivate user", question):
-            db, acting = self.context.db, self.context.user.id
-            self._run(
-                lambda: set_active(db, acting, user.id, user.version, active),
-                f"{user.display_name} is {'active again' if active else 'deactivated'}.",
-                "Changing the user…",
-            )
+        if user is not None:
+            confirmed_changes.change_active(self, self.context, user, active, self._failed)
 
     def set_primary(self, primary: bool) -> None:
         user = self.selected_user()
-        if user is None:
-            return
-        question = (
-            f"Make {user.display_name} a primary user? A primary user can give report permissions "
-            "and change other primary users."
-            if primary
-            else f"{user.display_name} will no longer be a primary user."
-        )
-        if self._confirm("Primary user", question):
-            db, acting = self.context.db, self.context.user.id
-            self._run(
-                lambda: set_primary(db, acting, user.id, user.version, primary),
-                f"{user.display_name} is {'now' if primary else 'no longer'} a primary user.",
-                "Changing the user…",
-            )
+        if user is not None:
+            confirmed_changes.change_primary(self, self.context, user, primary, self._failed)
 
     def take_away(self) -> None:
         grant, user = self.selected_grant(), self.selected_user()
-        if grant is None:
-            return
-        who = user.display_name if user else grant.user
-        question = f"Take away {grant.module_label} ({grant.level_label.lower()}) over {grant.where} from {who}?"
-        if self._confirm("Take away a grant", question):
-            db, acting = self.context.db, self.context.user.id
-            self._run(
-                lambda: revoke_grant(db, acting, grant.id, grant.version),
-                f"{grant.module_label} taken away from {who}.",
-                "Taking the grant away…",
-            )
-
-    def _confirm(self, title: str, question: str) -> bool:
-        answer = QMessageBox.question(
-            self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
-    def _run(self, work: Callable[[], object], done: str, title: str) -> None:
-        self.context.ops.action(
-            lambda _progress: work(),
-            lambda _result: self.context.navigator.tell(done),
-            self._failed,
-            title=title,
-            origin=self,
-        )
+        if grant is not None:
+            who = user.display_name if user else grant.user
+            confirmed_changes.take_grant_away(self, self.context, grant, who, self._failed)
 
     def _failed(self, error: TrustDeskError) -> None:
         show_error(self, error)

@@ -16,11 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from db.changes import DataChange
 from db.errors import TrustDeskError
 from db.labels import MODULE_LABELS
 from db.models import REPORT_MODULES, Module
 from db.progress import Progress
 from db.queries.user_admin import GrantRow, ReportFilter, permissions_report
+from db.queries.users import USERS
 from desktop.dialogs.errors import show_done, show_error
 from desktop.dialogs.save_as import ask_save_path
 from desktop.kit.context import AppContext
@@ -78,7 +80,13 @@ class PermissionsReportDialog(QDialog):
         self._request = 0
         self._sized = False
         self._users_loaded = False
+        context.bus.changed.connect(self._changed)
         self.refresh()
+
+    def _changed(self, change: DataChange) -> None:
+        """Grants given or taken while the report is open: show them."""
+        if change.kind == USERS:
+            self.refresh()
 
     @property
     def filter(self) -> ReportFilter:
