@@ -49,7 +49,7 @@ from desktop.kit.panel import Panel
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.users_roles import confirmed_changes
 from desktop.modules.users_roles.grant_table_model import GrantTableModel
-from desktop.modules.users_roles.table_sorting import keep_users_sort, query_order_until_asked
+from desktop.modules.users_roles.tables import grow_columns, keep_users_sort, query_order_until_asked
 from desktop.modules.users_roles.user_table_model import UserTableModel
 
 NOT_AN_ADMINISTRATOR = "You do not administer users anywhere, so there is nobody to show here."
@@ -186,8 +186,9 @@ class UsersRolesPanel(Panel):
         if self._wanted_user is not None and self.select_user(self._wanted_user):
             self._wanted_user = None
         keep_users_sort(self.table)
-        if not self._sized and rows:
-            fit_columns(self.table, 280)
+        if rows:
+            fit = grow_columns if self._sized else fit_columns  # once to fit, then only to grow
+            fit(self.table, 280)
             self._sized = True
         administers = bool(rows) or bool(choices.organisations)
         self.note.setVisible(not administers)
@@ -234,8 +235,9 @@ class UsersRolesPanel(Panel):
             return
         self.grant_model.set_rows(rows)
         keep_users_sort(self.grant_table)
-        if not self._grants_sized and rows:
-            fit_columns(self.grant_table, 240)
+        if rows:
+            fit = grow_columns if self._grants_sized else fit_columns  # once to fit, then only to grow
+            fit(self.grant_table, 240)
             self._grants_sized = True
         count = f"{len(rows):,} grant{'s' if len(rows) != 1 else ''}" if rows else "no grants yet: give them a role"
         self.grants_label.setText(f"Grants of {user.display_name} — {count}")

@@ -28,7 +28,7 @@ from desktop.dialogs.save_as import ask_save_path
 from desktop.kit.context import AppContext
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.users_roles.grant_table_model import ReportTableModel
-from desktop.modules.users_roles.table_sorting import keep_users_sort, query_order_until_asked
+from desktop.modules.users_roles.tables import grow_columns, keep_users_sort, query_order_until_asked
 
 
 class PermissionsReportDialog(QDialog):
@@ -124,8 +124,9 @@ class PermissionsReportDialog(QDialog):
             self.user_box.blockSignals(False)
         self.model.set_rows(rows)
         keep_users_sort(self.table)
-        if not self._sized and rows:
-            fit_columns(self.table, 200)
+        if rows:
+            fit = grow_columns if self._sized else fit_columns  # once to fit, then only to grow
+            fit(self.table, 200)
             self._sized = True
         people = len({r.user_id for r in rows})
         self.count_label.setText(
