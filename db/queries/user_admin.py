@@ -106,8 +106,15 @@ def _trust_id(session: Session) -> int | None:
     return session.scalar(select(Organisation.id).where(Organisation.kind == OrgKind.TRUST))
 
 
-def list_admin_users(db: Database, user_id: int, *, include_inactive: bool = True) -> list[AdminUserRow]:
-    """The users this administrator may see: all for a trust-wide one, else those held at their schools."""
+def list_admin_users(
+    db: Database, user_id: int, *, include_inactive: bool = True, search: str = ""
+) -> list[AdminUserRow]:
+    """The users this administrator may see: all for a trust-wide one, else those held at their schools.
+
+    ``search`` narrows them by name, username or e-mail (as the panel's search box is typed in).
+    """
+    from db.queries.text_search import any_contains
+
     with db.read() as session:
         scope = scope_for(session, user_id)
         orgs = _administered(scope)
@@ -131,6 +138,8 @@ def list_admin_users(db: Database, user_id: int, *, include_inactive: bool = Tru
         )
         if not include_inactive:
             query = query.where(AppUser.active.is_(True))
+        if search.strip():
+            query = query.where(any_contains(search, AppUser.display_name, AppUser.username, AppUser.email))
         rows = []
         for user, job_org, role, org_name in session.execute(query):
             where: set[int | None] = set(held.get(user.id, ())) or {job_org if job_org is not None else trust}
@@ -219,15 +228,38 @@ def grants_of_user(db: Database, user_id: int, target_id: int) -> list[GrantRow]
         return _grant_rows(session, UserGrant.user_id == target_id)
 
 
-def permissions_report(db: Database, user_id: int) -> list[GrantRow]:
+@dataclass(frozen=True, slots=True)
+class ReportFilter:
+    """Which grants the permissions report lists: one user's, one module's, or report permissions only."""
+
+    user_id: int | None = None
+    module: Module | None = None
+    reports_only: bool = False
+
+
+def permissions_report(db: Database, user_id: int, report_filter: ReportFilter | None = None) -> list[GrantRow]:
     """Every grant of every user: who holds what, where, granted by whom and when.
 
     A report permission of its own (A1): BlueSky's "Admin and Report Permissions" and
     "CPD Team Access" reports in one list (filter by report permissions or by module).
     """
+    wanted = report_filter or ReportFilter()
+    conditions = []
+    if wanted.user_id is not None:
+        conditions.append(UserGrant.user_id == wanted.user_id)
+    if wanted.module is not None:
+        conditions.append(UserGrant.module == wanted.module)
+    if wanted.reports_only:
+        conditions.append(UserGrant.module.in_(sorted(REPORT_MODULES)))
     with db.read() as session:
         require_report(scope_for(session, user_id), Module.PERMISSIONS_REPORT)
-        return _grant_rows(session)
+        return _grant_rows(session, *conditions)
+
+
+def holds_report(db: Database, user_id: int, module: Module) -> bool:
+    """Whether the user holds the report permission ``module`` (the window enables its menu item by it)."""
+    with db.read() as session:
+        return scope_for(session, user_id).best_level(module) >= Level.VIEW
 
 
 def grant_choices(db: Database, user_id: int) -> GrantChoices:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from db.changes import DataChange
+from db.queries.users import USERS
 from desktop.kit.context import AppContext
 from desktop.kit.icons import icon
 from desktop.kit.module import ModuleSpec
@@ -73,7 +74,8 @@ class Panel(QDockWidget):
             self.refresh()
 
     def _on_changed(self, change: DataChange) -> None:
-        if change.kind not in self.watches:
+        # A change of users or grants may change what the signed-in user reaches: every panel is stale.
+        if change.kind not in self.watches and change.kind != USERS:
             return
         # A dock tabbed behind another is hidden, so isVisible() is the right test;
         # visibleRegion() is empty for docks that are on screen on some platforms.
