@@ -150,7 +150,7 @@ def test_role_limit_model_reads_like_the_table(qtbot, check_model) -> None:
     from desktop.dialogs.trust_settings_models import RoleLimitTableModel
 
     model = RoleLimitTableModel()
-    model.set_rows([RoleLimit("Class teacher", 4.5, 1, 120), RoleLimit("Retired role", 2.0, 3, 0)])
+    model.set_rows([RoleLimit("Class teacher", 4.5, 1, 120, 100), RoleLimit("Retired role", 2.0, 3, 0, 0)])
     check_model(model)
-    assert [model.index(1, c).data() for c in range(3)] == ["Retired role", "2", "none now"]
-    assert model.index(0, 1).data() == "4.5"
+    assert [model.index(1, c).data() for c in range(3)] == ["Retired role", "2", "no job has this role now"]
+    assert [model.index(0, c).data() for c in range(3)] == ["Class teacher", "4.5", "100 of 120 jobs"]

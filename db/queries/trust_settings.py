@@ -11,7 +11,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeKind
@@ -33,8 +33,10 @@ class RoleLimit:
     role: str
     days: float
     version: int
-    #: jobs with this role title (those without a limit of their own take this one)
+    #: jobs with this role title
     jobs: int
+    #: of those, the ones without a limit of their own: this limit is theirs
+    applies_to: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +165,15 @@ def load_trust_settings(db: Database, user_id: int) -> TrustSettings:
     with db.read() as session:
         trust = trust_row(session)
         default = setting(session, DEFAULT_LIMIT_KEY)
-        jobs_per_role = dict(
-            session.execute(select(Job.role, func.count()).group_by(Job.role).order_by(Job.role)).tuples().all()
-        )
+        own_limit = case((Job.cover_limit_days.is_(None), 1), else_=0)
+        jobs_per_role = {
+            role: (jobs, int(without or 0))
+            for role, jobs, without in session.execute(
+                select(Job.role, func.count(), func.sum(own_limit)).group_by(Job.role).order_by(Job.role)
+            )
+        }
         limits = tuple(
-            RoleLimit(row.role, float(row.days), row.version, jobs_per_role.get(row.role, 0))
+            RoleLimit(row.role, float(row.days), row.version, *jobs_per_role.get(row.role, (0, 0)))
             for row in session.scalars(select(CoverLimit).order_by(CoverLimit.role))
         )
         budgets = dict(

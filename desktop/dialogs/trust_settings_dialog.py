@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -120,7 +121,8 @@ class TrustSettingsDialog(QDialog):
     # -- building ------------------------------------------------------------------------------
     def _general_tab(self) -> QWidget:
         tab = QWidget()
-        form = QFormLayout(tab)
+        layout = QVBoxLayout(tab)
+        form = QFormLayout()
         self.name_edit = QLineEdit()
         self.name_edit.setMaxLength(200)
         self.save_name_button = QPushButton(icon("edit"), "Save name")
@@ -146,7 +148,7 @@ class TrustSettingsDialog(QDialog):
         logo_buttons.addWidget(self.remove_logo_button)
         logo_buttons.addStretch(1)
         logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo_label)
+        logo_row.addWidget(self.logo_label, 0, Qt.AlignmentFlag.AlignTop)
         logo_row.addLayout(logo_buttons)
         logo_row.addStretch(1)
         form.addRow("Logo", logo_row)
@@ -157,6 +159,8 @@ class TrustSettingsDialog(QDialog):
                 "of exported budget workbooks, beside the trust's name."
             ),
         )
+        layout.addLayout(form)
+        layout.addStretch(1)
         return tab
 
     def _year_tab(self) -> QWidget:
@@ -181,7 +185,7 @@ class TrustSettingsDialog(QDialog):
         layout.addWidget(self.moves_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.apply_month_button = QPushButton(icon("check"), "Change the start month…")
+        self.apply_month_button = QPushButton("Change the start month…")
         self.apply_month_button.setEnabled(False)
         self.apply_month_button.clicked.connect(self.apply_start_month)
         buttons.addWidget(self.apply_month_button)
@@ -189,7 +193,7 @@ class TrustSettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(
             _hint(
-                "Each period keeps its name year and its budgets: with August, 2025/26 runs from 1 August 2025 to "
+                "Each period keeps its years and its budgets: with August, 2025/26 runs from 1 August 2025 to "
                 "31 July 2026. Activities belong to the period their start date falls in, so some move to the "
                 "period before or after. The change is one step, recorded in the audit log."
             )
@@ -215,7 +219,8 @@ class TrustSettingsDialog(QDialog):
             )
         )
         self.role_model = RoleLimitTableModel(self)
-        self.role_table = data_table(self.role_model)
+        self.role_table = data_table(self.role_model, stretch_last=False)
+        self.role_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.role_table.doubleClicked.connect(lambda _index: self.edit_role_limit())
         self.role_table.selectionModel().selectionChanged.connect(self._role_selection_changed)
         layout.addWidget(self.role_table, 1)
@@ -236,7 +241,7 @@ class TrustSettingsDialog(QDialog):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         self.period_model = PeriodTableModel(self)
-        self.period_table = data_table(self.period_model, sortable=False)
+        self.period_table = data_table(self.period_model, sortable=False, stretch_last=False)
         layout.addWidget(self.period_table, 1)
         row = QHBoxLayout()
         row.addWidget(

@@ -7,8 +7,8 @@ from desktop.kit.formatting import day, days
 from desktop.kit.row_table_model import Column, RowTableModel
 
 
-def _jobs(row: RoleLimit) -> str:
-    return f"{row.jobs:,}" if row.jobs else "none now"
+def _applies(row: RoleLimit) -> str:
+    return f"{row.applies_to:,} of {row.jobs:,} jobs" if row.jobs else "no job has this role now"
 
 
 class RoleLimitTableModel(RowTableModel[RoleLimit]):
@@ -16,11 +16,10 @@ class RoleLimitTableModel(RowTableModel[RoleLimit]):
         Column("Role", lambda r: r.role),
         Column("Cover-day limit", lambda r: days(r.days), sort_key=lambda r: r.days, align_right=True),
         Column(
-            "Jobs with this role",
-            _jobs,
-            sort_key=lambda r: r.jobs,
-            align_right=True,
-            tooltip=lambda r: "People with a limit of their own keep it; everyone else in this role takes this one.",
+            "Applies to",
+            _applies,
+            sort_key=lambda r: r.applies_to,
+            tooltip=lambda r: "Jobs with this role and no limit of their own; the others keep their own limit.",
         ),
     )
 
