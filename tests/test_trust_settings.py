@@ -77,10 +77,14 @@ def test_a_new_start_month_moves_exactly_what_the_preview_said(demo_db) -> None:
         f"Changing to July moves {preview.activities:,} activities to another period (budgets are kept per period)."
     )
     assert all(move.from_label != move.to_label for move in preview.moves)
+    with demo_db.read() as session:
+        stored = set(session.scalars(select(AcademicPeriod.label)))
+    assert all(move.new_period == (move.to_label not in stored) for move in preview.moves)
 
     done = set_start_month(demo_db, alex, 7, preview.activities)
 
     assert done.activities_moved == preview.activities
+    assert set(done.periods_created) == {move.to_label for move in preview.moves if move.new_period}
     budgets_after, periods_after, after = _snapshot(demo_db)
     assert budgets_after == budgets, "budgets stay with their period, amounts and versions untouched"
     assert {pid: year for pid, year in periods_after.items() if pid in periods} == periods, "periods keep their year"

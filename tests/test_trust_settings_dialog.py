@@ -46,18 +46,18 @@ def test_the_start_month_is_applied_after_a_confirmation_naming_the_count(qtbot,
     answers = [False, True]
     dialog.confirm = lambda _title, text: (asked.append(text), answers.pop(0))[1]  # type: ignore[method-assign]
 
-    dialog.month_box.setCurrentIndex(6)  # July
-    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
-    assert dialog.preview_label.text() == (
+    dialog.year_tab.month_box.setCurrentIndex(6)  # July
+    qtbot.waitUntil(lambda: dialog.year_tab.preview is not None, timeout=10_000)
+    assert dialog.year_tab.preview_label.text() == (
         f"Changing to July moves {expected.activities:,} activities to another period (budgets are kept per period)."
     )
-    assert dialog.apply_month_button.isEnabled()
+    assert dialog.year_tab.apply_button.isEnabled()
 
-    qtbot.mouseClick(dialog.apply_month_button, Qt.MouseButton.LeftButton)  # cancelled: nothing happens
+    qtbot.mouseClick(dialog.year_tab.apply_button, Qt.MouseButton.LeftButton)  # cancelled: nothing happens
     dialog.context.ops.wait_for_done(10_000)
     assert load_trust_settings(demo_db, dialog.context.user.id).start_month == 9
 
-    qtbot.mouseClick(dialog.apply_month_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.year_tab.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.settings is not None and dialog.settings.start_month == 7, timeout=20_000)
     assert len(asked) == 2 and f"{expected.activities:,} activities will move" in asked[1]
     assert errors == []
@@ -67,9 +67,9 @@ def test_the_start_month_is_applied_after_a_confirmation_naming_the_count(qtbot,
     assert starts == {7}
     assert dialog.period_model.rowCount() == len(dialog.settings.periods)
     assert all(row.starts_on.month == 7 for row in dialog.period_model.rows)
-    qtbot.waitUntil(
-        lambda: "already" in dialog.preview_label.text() or "starts on 1 July" in dialog.preview_label.text()
-    )
+    tab = dialog.year_tab
+    assert tab.month_box.currentData() == 7 and not tab.apply_button.isEnabled()
+    assert tab.preview_label.text().startswith("The academic year starts on 1 July.")
     _close(dialog)
 
 
@@ -133,7 +133,7 @@ def test_a_logo_is_previewed_and_a_bad_file_refused_in_one_sentence(qtbot, demo_
 def test_someone_without_the_right_sees_it_read_only_and_the_menu_item_disabled(qtbot, demo_db, tmp_path) -> None:
     dialog = _dialog(qtbot, demo_db, tmp_path, "sam.patel")
     assert not dialog.settings.can_edit and dialog.read_only_note.isVisible()
-    assert not any(w.isEnabled() for w in (dialog.name_edit, dialog.month_box, dialog.add_period_button))
+    assert not any(w.isEnabled() for w in (dialog.name_edit, dialog.year_tab.month_box, dialog.add_period_button))
     _close(dialog)
 
     sam = open_window(qtbot, demo_db, tmp_path / "sam", "sam.patel")

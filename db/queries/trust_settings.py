@@ -86,6 +86,8 @@ class PeriodMove:
     from_label: str
     to_label: str
     activities: int
+    #: the period moved to is not stored yet: the change creates it
+    new_period: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +210,9 @@ def preview_start_month(db: Database, user_id: int, month: int) -> StartMonthPre
             return StartMonthPreview(month, current, (), 0)
         plan = plan_moves(session, month)
         labels = {target.first_year: target.period.label for target in plan.targets}
+        new = {target.first_year for target in plan.targets if target.period_id is None}
         moves = tuple(
-            PeriodMove(plan.stored[from_id].label, labels[year], count)
+            PeriodMove(plan.stored[from_id].label, labels[year], count, year in new)
             for (from_id, year), count in sorted(
                 plan.moves.items(), key=lambda item: (plan.stored[item[0][0]].starts_on, item[0][1])
             )

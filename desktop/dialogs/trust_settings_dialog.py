@@ -19,10 +19,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -38,30 +36,26 @@ from PySide6.QtWidgets import (
 )
 
 from db.changes import DataChange
-from db.cover_limits import MAX_LIMIT_DAYS, STEP_DAYS
 from db.errors import TrustDeskError, ValidationError
 from db.images import MAX_LOGO_BYTES
-from db.period_moves import MONTHS, month_name
 from db.queries.organisations import BUDGETS, ORGANISATIONS
 from db.queries.trust_settings import (
     TRUST_SETTINGS,
     RoleLimit,
-    StartMonthPreview,
     TrustSettings,
     load_trust_settings,
-    preview_start_month,
 )
 from db.services.trust_settings import (
     PeriodAdded,
-    StartMonthChanged,
     add_budget_period,
     set_default_cover_limit,
     set_logo,
     set_role_cover_limit,
-    set_start_month,
     set_trust_name,
 )
+from desktop.dialogs.academic_year_tab import AcademicYearTab, hint
 from desktop.dialogs.errors import show_error
+from desktop.dialogs.role_limit_dialog import RoleLimitDialog, days_box
 from desktop.dialogs.trust_settings_models import PeriodTableModel, RoleLimitTableModel
 from desktop.kit.context import AppContext
 from desktop.kit.icons import icon
@@ -82,32 +76,26 @@ def read_logo_file(path: Path) -> bytes:
         raise ValidationError(f"TrustDesk could not read {path.name}: {exc.strerror or exc}.") from exc
 
 
-def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setObjectName("hint")
-    return label
-
-
 class TrustSettingsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.settings: TrustSettings | None = None
-        self.preview: StartMonthPreview | None = None
-        self._preview_generation = 0
         self._shown_default: float | None = None
         self._open = True
         self.setObjectName("trust_settings_dialog")
         self.setWindowTitle("Trust settings")
         self.resize(760, 520)
         layout = QVBoxLayout(self)
-        self.read_only_note = _hint(READ_ONLY)
+        self.read_only_note = hint(READ_ONLY)
         self.read_only_note.hide()
         layout.addWidget(self.read_only_note)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._general_tab(), icon("organisations"), "General")
-        self.tabs.addTab(self._year_tab(), icon("calendar"), "Academic year")
+        self.year_tab = AcademicYearTab(
+            context, lambda title, text: self.confirm(title, text), self._failed, self._while_open
+        )
+        self.tabs.addTab(self.year_tab, icon("calendar"), "Academic year")
         self.tabs.addTab(self._cover_tab(), "Cover limits")
         self.tabs.addTab(self._periods_tab(), icon("budget"), "Budget periods")
         layout.addWidget(self.tabs, 1)
@@ -132,7 +120,7 @@ class TrustSettingsDialog(QDialog):
         row.addWidget(self.name_edit, 1)
         row.addWidget(self.save_name_button)
         form.addRow("Trust name", row)
-        form.addRow("", _hint("Shown at the top of the Organisations list and on exported budget workbooks."))
+        form.addRow("", hint("Shown at the top of the Organisations list and on exported budget workbooks."))
 
         self.logo_label = QLabel("No logo")
         self.logo_label.setObjectName("logo_preview")
@@ -154,7 +142,7 @@ class TrustSettingsDialog(QDialog):
         form.addRow("Logo", logo_row)
         form.addRow(
             "",
-            _hint(
+            hint(
                 f"A PNG or JPEG image of at most {MAX_LOGO_BYTES // 1024} KB. It appears on the Notes sheet "
                 "of exported budget workbooks, beside the trust's name."
             ),
@@ -163,49 +151,12 @@ class TrustSettingsDialog(QDialog):
         layout.addStretch(1)
         return tab
 
-    def _year_tab(self) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("The academic year starts on 1"))
-        self.month_box = QComboBox()
-        for number, name in enumerate(MONTHS, start=1):
-            self.month_box.addItem(name, number)
-        self.month_box.currentIndexChanged.connect(self._month_chosen)
-        row.addWidget(self.month_box)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.preview_label = QLabel()
-        self.preview_label.setObjectName("start_month_preview")
-        self.preview_label.setWordWrap(True)
-        layout.addWidget(self.preview_label)
-        self.moves_label = QLabel()
-        self.moves_label.setWordWrap(True)
-        self.moves_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.moves_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.apply_month_button = QPushButton("Change the start month…")
-        self.apply_month_button.setEnabled(False)
-        self.apply_month_button.clicked.connect(self.apply_start_month)
-        buttons.addWidget(self.apply_month_button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-        layout.addWidget(
-            _hint(
-                "Each period keeps its years and its budgets: with August, 2025/26 runs from 1 August 2025 to "
-                "31 July 2026. Activities belong to the period their start date falls in, so some move to the "
-                "period before or after. The change is one step, recorded in the audit log."
-            )
-        )
-        return tab
-
     def _cover_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
         row = QHBoxLayout()
         row.addWidget(QLabel("Default cover-day limit per academic period"))
-        self.default_spin = _days_box()
+        self.default_spin = days_box()
         row.addWidget(self.default_spin)
         self.save_default_button = QPushButton(icon("edit"), "Save default")
         self.save_default_button.clicked.connect(self.save_default)
@@ -213,7 +164,7 @@ class TrustSettingsDialog(QDialog):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(
-            _hint(
+            hint(
                 "Authorising past someone's limit warns first. A person's own limit comes first, then the limit "
                 "for their role below, then this default."
             )
@@ -245,7 +196,7 @@ class TrustSettingsDialog(QDialog):
         layout.addWidget(self.period_table, 1)
         row = QHBoxLayout()
         row.addWidget(
-            _hint("Add the period after the last one to set budgets before it starts (Organisations › Budgets)."), 1
+            hint("Add the period after the last one to set budgets before it starts (Organisations › Budgets)."), 1
         )
         self.add_period_button = QPushButton(icon("add"), "Add next period")
         self.add_period_button.clicked.connect(self.add_period)
@@ -278,10 +229,7 @@ class TrustSettingsDialog(QDialog):
         fit_columns(self.role_table)
         self.period_model.set_rows(settings.periods)
         fit_columns(self.period_table)
-        self.month_box.blockSignals(True)
-        self.month_box.setCurrentIndex(settings.start_month - 1)
-        self.month_box.blockSignals(False)
-        self._show_current_month()
+        self.year_tab.show_settings(settings)
         self._set_editable(settings.can_edit)
 
     def _show_logo(self, logo: bytes | None) -> None:
@@ -294,24 +242,12 @@ class TrustSettingsDialog(QDialog):
             self.logo_label.setPixmap(QPixmap())
             self.logo_label.setText("No logo" if logo is None else "The logo cannot be shown")
 
-    def _show_current_month(self) -> None:
-        self.preview = None
-        self._preview_generation += 1
-        if self.settings is not None:
-            self.preview_label.setText(
-                f"The academic year starts on 1 {month_name(self.settings.start_month)}. "
-                "Choose another month to see what would change."
-            )
-        self.moves_label.clear()
-        self.apply_month_button.setEnabled(False)
-
     def _set_editable(self, editable: bool) -> None:
         self.read_only_note.setVisible(self.settings is not None and not editable)
         for widget in (
             self.name_edit,
             self.save_name_button,
             self.choose_logo_button,
-            self.month_box,
             self.default_spin,
             self.save_default_button,
             self.add_role_button,
@@ -329,39 +265,6 @@ class TrustSettingsDialog(QDialog):
         if self._open and change.kind in WATCHED:
             self.reload()
 
-    # -- the academic year ---------------------------------------------------------------------
-    def _month_chosen(self, _index: int) -> None:
-        month = int(self.month_box.currentData())
-        if self.settings is None or month == self.settings.start_month:
-            self._show_current_month()
-            return
-        self._preview_generation += 1
-        generation = self._preview_generation
-        self.preview = None
-        self.apply_month_button.setEnabled(False)
-        self.preview_label.setText(f"Working out what changing to {month_name(month)} would move…")
-        self.moves_label.clear()
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.query(
-            lambda: preview_start_month(db, user_id, month),
-            self._while_open(lambda preview: self._previewed(generation, preview)),
-            self._while_open(self._failed),
-        )
-
-    def _previewed(self, generation: int, preview: StartMonthPreview) -> None:
-        if generation != self._preview_generation:
-            return  # the user has chosen another month since
-        self.preview = preview
-        self.preview_label.setText(preview.sentence)
-        lines = [f"{m.from_label} → {m.to_label}: {m.activities:,}" for m in preview.moves]
-        if preview.budgets_affected:
-            lines.append(
-                f"{preview.budgets_affected:,} budgets will show different spending, because activities leave or "
-                "join their period."
-            )
-        self.moves_label.setText("\n".join(lines))
-        self.apply_month_button.setEnabled(bool(self.settings and self.settings.can_edit))
-
     def confirm(self, title: str, text: str) -> bool:
         """Ask before a change that cannot simply be undone (tests replace this)."""
         answer = QMessageBox.question(
@@ -372,36 +275,6 @@ class TrustSettingsDialog(QDialog):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Yes
-
-    def apply_start_month(self) -> None:
-        preview = self.preview
-        if preview is None or preview.month == preview.current_month:
-            return
-        count = preview.activities
-        moved = f"{count:,} {'activity' if count == 1 else 'activities'} will move to another period"
-        if not self.confirm(
-            "Change the academic year",
-            f"Start the academic year on 1 {month_name(preview.month)} instead of 1 "
-            f"{month_name(preview.current_month)}? {moved}; budgets stay with their period. "
-            "This is recorded in the audit log.",
-        ):
-            return
-        self.apply_month_button.setEnabled(False)
-        db, user_id, month = self.context.db, self.context.user.id, preview.month
-        self.context.ops.action(
-            lambda _progress: set_start_month(db, user_id, month, count),
-            self._while_open(self._month_changed),
-            self._while_open(self._failed),
-            title="Changing the academic year…",
-            progress_dialog=True,
-            parent=self,
-            origin=self,
-        )
-
-    def _month_changed(self, done: StartMonthChanged) -> None:
-        self.context.navigator.tell(
-            f"The academic year now starts on 1 {month_name(done.month)}; {done.activities_moved:,} activities moved."
-        )
 
     # -- name and logo -------------------------------------------------------------------------
     def save_name(self) -> None:
@@ -533,32 +406,3 @@ class TrustSettingsDialog(QDialog):
             self._open = False
             self.context.bus.changed.disconnect(self._on_changed)
         super().done(result)
-
-
-def _days_box() -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0.0, MAX_LIMIT_DAYS)
-    box.setSingleStep(STEP_DAYS)
-    box.setDecimals(1)
-    box.setSuffix(" days")
-    return box
-
-
-class RoleLimitDialog(QDialog):
-    """A role (chosen from the roles jobs have) and its cover-day limit."""
-
-    def __init__(self, roles: list[str], days: float, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Cover-day limit for a role")
-        form = QFormLayout(self)
-        self.role_box = QComboBox()
-        self.role_box.addItems(roles)
-        self.role_box.setEnabled(len(roles) > 1)
-        self.days_spin = _days_box()
-        self.days_spin.setValue(days)
-        form.addRow("Role", self.role_box)
-        form.addRow("Limit per academic period", self.days_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
