@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
 
 from db.actions import Action, begin
+from db.bulk_cache import bigger_sqlite_cache
 from db.cover_limits import DEFAULT_LIMIT_DAYS, DEFAULT_LIMIT_KEY, check_days
 from db.engine import Database
 from db.errors import PermissionDenied, StaleData, ValidationError
 from db.images import inspect_logo
 from db.models import AcademicPeriod, CoverLimit, CpdActivity, Job, Organisation, TrustSetting
-from db.period_moves import month_name, period_of_year, plan_moves
+from db.period_moves import MovePlan, month_name, period_of_year, plan_moves
 from db.periods import START_MONTH_KEY, period_containing, start_month
 from db.queries.activities import ACTIVITIES
 from db.queries.organisations import BUDGETS, ORGANISATIONS
@@ -108,26 +110,8 @@ def set_start_month(db: Database, user_id: int, month: int, expected_moves: int)
                 session.flush()
                 ids[target.first_year] = row.id
                 created.append(row.label)
-        every_id = sorted(ids.values())
-        moved = 0
-        for target in plan.targets:
-            to_id = ids.get(target.first_year)
-            others = [pid for pid in every_id if pid != to_id]
-            if to_id is None or not others:
-                continue
-            # The period is derived from the start date, not something a person decided, so the
-            # activity's version stays: a workbook exported before still imports its decisions.
-            result = session.execute(
-                update(CpdActivity)
-                .where(
-                    CpdActivity.period_id.in_(others),
-                    CpdActivity.starts_on >= target.period.starts_on,
-                    CpdActivity.starts_on <= target.period.ends_on,
-                )
-                .values(period_id=to_id)
-                .execution_options(synchronize_session=False)
-            )
-            moved += result.rowcount or 0
+        with bigger_sqlite_cache(session.connection()):
+            moved = _move_activities(session, plan, ids)
         if moved != plan.total:
             raise StaleData(
                 "Activities changed while the academic year was being moved; nothing was changed. Try again."
@@ -148,6 +132,33 @@ def set_start_month(db: Database, user_id: int, month: int, expected_moves: int)
         act.changed(BUDGETS)
         act.changed(TRUST_SETTINGS)
         return StartMonthChanged(month, moved, tuple(created))
+
+
+def _move_activities(session: Session, plan: MovePlan, ids: dict[int, int]) -> int:
+    """One UPDATE per period: the activities starting within its new dates that are elsewhere now.
+
+    The period is derived from the start date, not something a person decided, so an activity's
+    version stays: a workbook exported before still imports its decisions.
+    """
+    every_id = sorted(ids.values())
+    moved = 0
+    for target in plan.targets:
+        to_id = ids.get(target.first_year)
+        others = [pid for pid in every_id if pid != to_id]
+        if to_id is None or not others:
+            continue
+        result = session.execute(
+            update(CpdActivity)
+            .where(
+                CpdActivity.period_id.in_(others),
+                CpdActivity.starts_on >= target.period.starts_on,
+                CpdActivity.starts_on <= target.period.ends_on,
+            )
+            .values(period_id=to_id)
+            .execution_options(synchronize_session=False)
+        )
+        moved += result.rowcount or 0
+    return moved
 
 
 def add_budget_period(db: Database, user_id: int) -> PeriodAdded:
