@@ -61,6 +61,17 @@ TEMPLATES: dict[str, str] = {
     "grant_changed": "{who} changed {user}’s {permission} over {where}",
     "grant_revoked": "{who} took away {user}’s {permission} over {where}",
     "password_set": "{who} set the password of {user}",
+    "start_month_changed": (
+        "{who} moved the start of the academic year from {old_start_month} to {start_month}, "
+        "moving {activities_moved} activities to another period"
+    ),
+    "budget_period_added": "{who} added the academic period {period} so that budgets can be set for it",
+    "cover_limit_default_set": "{who} set the trust’s default cover-day limit to {days} days",
+    "cover_limit_role_set": "{who} set the cover-day limit for {role} to {days} days",
+    "cover_limit_role_removed": "{who} removed the cover-day limit for {role}",
+    "trust_renamed": "{who} renamed the trust from {old_name} to {name}",
+    "trust_logo_set": "{who} set the trust’s logo ({format}, {width} × {height} pixels)",
+    "trust_logo_removed": "{who} removed the trust’s logo",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
@@ -94,6 +105,9 @@ FIELD_WORDS: dict[str, str] = {
     "activity_count": "activities",
     "pre_authorised": "authorised at once",
     "by_organisation": "by organisation",
+    "start_month": "start of the academic year",
+    "activities_moved": "activities moved",
+    "periods_created": "periods created",
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(
@@ -213,6 +227,7 @@ def sentence(row: AuditRow, *, rich: bool = False) -> str:
         group=plain(after.get("name") or row.title or before.get("name") or "a group"),
         category=plain(after.get("name") or row.title or before.get("name") or "a category"),
         old_name=plain(before.get("name") or "?"),
+        old_start_month=plain(before.get("start_month") or "?"),
         period=plain(after.get("period") or ""),
         changed=plain(_and(changed) or "details"),
     )

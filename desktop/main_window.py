@@ -197,6 +197,16 @@ class MainWindow(QMainWindow):
         self.file_menu.insertSeparator(quit_separator)
         #: every module's File menu entries by their name (``MenuAction.name``)
         self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
+        self.trust_settings_action = QAction(icon("organisations"), "&Trust settings…", self)
+        self.trust_settings_action.setObjectName("trust_settings")
+        self.trust_settings_action.setToolTip("For primary users and administrators of the trust's organisations")
+        self.trust_settings_action.setEnabled(False)  # until the check below says this user may
+        self.trust_settings_action.triggered.connect(self.show_trust_settings)
+        self.file_menu.insertAction(quit_separator, self.trust_settings_action)
+        self._check_trust_settings()
+        self.context.bus.changed.connect(
+            lambda change: self._check_trust_settings() if change.kind == "users" else None
+        )
         self.preferences_action = QAction(icon("settings"), "Pre&ferences…", self)
         _set_standard_shortcut(self.preferences_action, QKeySequence.StandardKey.Preferences)
         self.preferences_action.triggered.connect(self.show_preferences)
@@ -254,6 +264,20 @@ class MainWindow(QMainWindow):
 
         assert self.context is not None
         PreferencesDialog(self.settings, [(p.object_name, p.title) for p in self.panels.values()], self).exec()
+
+    def _check_trust_settings(self) -> None:
+        """Offer File › Trust settings… only to those who may change them (asked in the background)."""
+        from db.queries.trust_settings import can_edit_trust_settings
+
+        assert self.context is not None
+        db, user_id, action = self.context.db, self.context.user.id, self.trust_settings_action
+        self.context.ops.query(lambda: can_edit_trust_settings(db, user_id), action.setEnabled, lambda _error: None)
+
+    def show_trust_settings(self) -> None:
+        from desktop.dialogs.trust_settings_dialog import TrustSettingsDialog
+
+        assert self.context is not None
+        TrustSettingsDialog(self.context, self).exec()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from io import BytesIO
 from pathlib import Path
 
 from db.database_identity import database_identity
@@ -55,12 +56,14 @@ from db.excel.writer import (
     open_workbook,
 )
 from db.excel.writer import temporary_beside as temporary_for
+from db.images import inspect_logo
 from db.labels import STATE_LABELS
 from db.models import AppUser, Level, Module
 from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter
 from db.queries.activity_export import count_activities, describe_filter, iter_export_values_in
 from db.queries.budget_summary import budget_lines
+from db.queries.trust_settings import TrustBranding, branding
 from db.scope import require_report, scope_for
 
 PROGRESS_EVERY = 5000
@@ -108,6 +111,7 @@ def export_workbook(
         described = describe_filter(session, filt)
         periods = None if filt.period_id is None else [filt.period_id]
         lines = budget_lines(session, scope, periods, filt.organisation_id)
+        brand = branding(session)
         progress.report(0, total, f"Writing {total:,} activities…")
         book = open_workbook(temporary)
         try:
@@ -126,7 +130,10 @@ def export_workbook(
                 "columns": "|".join(HEADERS),
             }
             who = f"{user.display_name} ({user.username})" if user else f"user #{user_id}"
-            _write_notes(book, styles, who, now, db.display, described.lines, written, len(lines))
+            _write_notes(book, styles, who, now, db.display, described.lines, written, len(lines), brand)
+            if brand.name:  # printed at the top left of every page ("&" is a code in page headers)
+                for sheet in book.worksheets():
+                    sheet.set_header("&L" + brand.name.replace("&", "&&"))
             _write_marker(book, styles, identity)
             book.set_properties({"title": "TrustDesk budget workbook", "author": who, "comments": FORMAT_ID})
             book.set_custom_property("TrustDesk format", f"{FORMAT_ID} v{FORMAT_VERSION}")
@@ -286,12 +293,14 @@ def _write_notes(
     filter_lines: tuple[tuple[str, str], ...],
     activities: int,
     budget_count: int,
+    brand: TrustBranding,
 ) -> None:
     sheet = book.add_worksheet(NOTES_SHEET)
     sheet.set_column(0, 0, 30)
     sheet.set_column(1, 1, 100)
     print_setup(sheet, landscape=False)
-    styles.title.write(sheet, 0, 0, "TrustDesk budget workbook")
+    _insert_logo(sheet, brand.logo)
+    styles.title.write(sheet, 0, 0, f"{brand.name} — budget workbook" if brand.name else "TrustDesk budget workbook")
     local = now.astimezone()
     rows: list[tuple[str, str]] = [
         (
@@ -329,6 +338,39 @@ def _write_notes(
         lines = max(1, -(-len(value) // 95))
         sheet.set_row(index, 15 * lines if lines > 1 else None)
         styles.wrap.write(sheet, index, 1, value)
+
+
+#: the box the logo is shrunk to fit, at the top right of the Notes sheet (pixels)
+LOGO_BOX = (240, 64)
+COLUMN_B_PX = 705  # 100 characters wide
+
+
+def _insert_logo(sheet: XlsxObject, logo: bytes | None) -> None:
+    """The trust's logo beside the title, shrunk to fit; a damaged stored logo is left out, not fatal."""
+    if logo is None:
+        return
+    try:
+        info = inspect_logo(logo)
+    except ValidationError:
+        return
+    scale = min(1.0, LOGO_BOX[0] / info.width, LOGO_BOX[1] / info.height)
+    width, height = info.width * scale, info.height * scale
+    sheet.set_row(0, max(20.0, height * 0.75 + 6))  # points; before row 0 is written (constant memory)
+    name = "logo.png" if info.kind == "PNG" else "logo.jpg"
+    sheet.insert_image(
+        0,
+        1,
+        name,
+        {
+            "image_data": BytesIO(logo),
+            "x_scale": scale,
+            "y_scale": scale,
+            "x_offset": max(0, int(COLUMN_B_PX - width - 8)),  # right-aligned in column B
+            "y_offset": 2,
+            "object_position": 3,
+            "description": "Trust logo",
+        },
+    )
 
 
 def _write_marker(book: XlsxObject, styles: _Styles, identity: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.cover_limits import effective_limit
 from db.engine import Database
 from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisation, PartnershipState, Person
 from db.scope import scope_for
@@ -168,7 +169,7 @@ def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[t
             ):
                 used[(job, period)] = float(total or 0)
         for job, limit, first, last in session.execute(
-            select(Job.id, Job.cover_limit_days, Person.first_name, Person.last_name)
+            select(Job.id, effective_limit(), Person.first_name, Person.last_name)
             .join(Person, Person.id == Job.person_id)
             .where(Job.id.in_(chunk))
         ):
