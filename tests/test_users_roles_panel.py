@@ -84,6 +84,12 @@ def test_user_grant_and_report_models_pass_the_model_tester(qtbot, check_model, 
     report.hide()  # not close(): it deletes itself then, before the tester lets go of its model
 
 
+def test_a_sqlite_file_offers_no_database_login_to_link(qtbot, admin) -> None:
+    _window, panel = admin
+    choose_user(panel=panel, qtbot=qtbot, username="sam.patel")
+    assert not panel.login_action.isVisible()
+
+
 def test_the_search_narrows_the_users(qtbot, admin, demo_db) -> None:
     _window, panel = admin
     qtbot.waitUntil(lambda: panel.model.rowCount() >= 5, timeout=10_000)

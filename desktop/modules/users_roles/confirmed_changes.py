@@ -1,4 +1,4 @@
-"""Deactivate, reactivate, primary user and take away: a question first, then one service call.
+"""Deactivate, reactivate, primary user, take away, link a login: a question first, then one service call.
 
 Each asks before it changes anything (a user or a grant can be put back, but
 not without someone noticing), runs through ``ops.action`` with the panel as
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from db.errors import TrustDeskError
 from db.queries.user_admin import AdminUserRow, GrantRow
 from db.services.grants import revoke_grant
-from db.services.users import set_active, set_primary
+from db.services.users import link_database_login, set_active, set_primary
 from desktop.kit.context import AppContext
 
 Failed = Callable[[TrustDeskError], None]
@@ -67,6 +67,27 @@ def take_grant_away(parent: QWidget, context: AppContext, grant: GrantRow, who: 
             context,
             lambda: revoke_grant(db, acting, grant.id, grant.version),
             f"{grant.module_label} taken away from {who}.",
+            failed,
+        )
+
+
+def link_login(parent: QWidget, context: AppContext, user: AdminUserRow, failed: Failed) -> None:
+    """On a shared database: the person's own server login, which then opens TrustDesk as this user."""
+    login, accepted = QInputDialog.getText(
+        parent,
+        "Link database login",
+        f"The PostgreSQL login that opens TrustDesk as {user.display_name}\n"
+        "(it must exist on the server: ask whoever runs it to create it).",
+        QLineEdit.EchoMode.Normal,
+        user.db_login or user.username,
+    )
+    if accepted:
+        db, acting = context.db, context.user.id
+        _run(
+            parent,
+            context,
+            lambda: link_database_login(db, acting, user.id, login),
+            f"The login {login.strip()} now opens TrustDesk as {user.display_name}.",
             failed,
         )
 

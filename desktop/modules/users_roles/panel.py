@@ -87,10 +87,22 @@ class UsersRolesPanel(Panel):
         self.role_action = self._action("groups", "Give a &role…", self.give_role, "Fill in a standard role's grants")
         self.grant_action = self._action("authorise", "Give a &grant…", self.give_grant, "One module at one level")
         self.revoke_action = self._action("delete", "&Take away", self.take_away, "Take the selected grant away")
+        self.login_action = self._action(
+            "database",
+            "&Link database login…",
+            self.link_login,
+            "The user's own PostgreSQL login opens TrustDesk as them",
+        )
         self.report_action = self._action(
             "audit", "Permissions re&port…", self.open_permissions_report, "Every grant of every user"
         )
-        for action in (self.add_action, self.edit_action, self.deactivate_action, self.reactivate_action):
+        for action in (
+            self.add_action,
+            self.edit_action,
+            self.deactivate_action,
+            self.reactivate_action,
+            self.login_action,
+        ):
             self.toolbar.addAction(action)
         self.toolbar.addSeparator()
         for action in (self.primary_action, self.not_primary_action):
@@ -194,7 +206,9 @@ class UsersRolesPanel(Panel):
         self.note.setVisible(not administers)
         self.content.setVisible(administers)
         for action in self.toolbar.actions():  # the user actions and separators; the report button follows its own
-            if action is not self.report_action:
+            if action is self.login_action:
+                action.setVisible(administers and not self.context.db.target.is_sqlite)  # a SQLite file has no logins
+            elif action is not self.report_action:
                 action.setVisible(administers)
         self.toolbar.setVisible(administers or self.may_report)
         count = f"{len(rows):,} user{'s' if len(rows) != 1 else ''}"
@@ -249,6 +263,7 @@ class UsersRolesPanel(Panel):
         primary = choices is not None and choices.is_primary
         self.add_action.setEnabled(deciding)
         self.edit_action.setEnabled(deciding and user is not None)
+        self.login_action.setEnabled(deciding and user is not None and user.active)
         self.deactivate_action.setEnabled(deciding and user is not None and user.active)
         self.reactivate_action.setEnabled(deciding and user is not None and not user.active)
         self.primary_action.setEnabled(primary and user is not None and user.active and not user.is_primary)
@@ -284,8 +299,9 @@ class UsersRolesPanel(Panel):
         if not self.table.indexAt(pos).isValid():
             return
         menu = QMenu(self)
-        for action in (self.edit_action, self.deactivate_action, self.reactivate_action):
-            menu.addAction(action)
+        for action in (self.edit_action, self.deactivate_action, self.reactivate_action, self.login_action):
+            if action.isVisible():
+                menu.addAction(action)
         menu.addSeparator()
         menu.addActions([self.primary_action, self.not_primary_action])
         menu.addSeparator()
@@ -349,6 +365,11 @@ class UsersRolesPanel(Panel):
         user = self.selected_user()
         if user is not None:
             confirmed_changes.change_primary(self, self.context, user, primary, self._failed)
+
+    def link_login(self) -> None:
+        user = self.selected_user()
+        if user is not None and self.login_action.isEnabled():
+            confirmed_changes.link_login(self, self.context, user, self._failed)
 
     def take_away(self) -> None:
         grant, user = self.selected_grant(), self.selected_user()
