@@ -12,6 +12,8 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -192,6 +194,36 @@ def _inspect_server(target: DatabaseTarget) -> tuple[str | None, bool]:
         engine.dispose()
 
 
+@contextmanager
+def _foreign_keys_deferred(connection: Connection) -> Iterator[None]:
+    """SQLite alters a column by copying its table (Alembic's batch mode), which drops the old
+    one: with foreign keys enforced, a table other tables point at (jobs, people) cannot be
+    dropped.  So a SQLite migration runs with enforcement off — set on the driver's connection,
+    outside any transaction, where SQLite honours it — and ``_check_foreign_keys`` proves the
+    result before it commits; enforcement is back on before the connection returns to the pool."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        tables = ", ".join(sorted({row[0] for row in broken}))
+        raise CannotWrite(
+            f"Bringing the database up to date would leave rows in {tables} pointing at nothing; nothing was changed."
+        )
+
+
 def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
     """Open ``target``, bring its schema to head and return it ready for use.
 
@@ -231,8 +263,9 @@ def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
         if migrate and current != head:
             if path is not None and existed and current is not None:
                 backup_sqlite(path, current)
-            with engine.begin() as connection:
+            with engine.connect() as connection, _foreign_keys_deferred(connection), connection.begin():
                 command.upgrade(alembic_config(connection), "head")
+                _check_foreign_keys(connection)
             log.info("Migrated %s from %s to %s", target.display, current, head)
     except OperationalError as exc:
         engine.dispose()

@@ -130,3 +130,29 @@ def test_display_hides_passwords() -> None:
     target = DatabaseTarget.parse("postgresql://lead:secret@db.example:5432/trust")
     assert "secret" not in target.display
     assert target.url.drivername == "postgresql+psycopg"
+
+
+@pytest.mark.engines("sqlite")
+def test_a_trust_at_an_older_revision_migrates_with_its_data(demo_db, tmp_path: Path) -> None:
+    """Altering a table others point at (jobs) copies it; with foreign keys enforced on every
+    connection that would fail on a real file full of data, not on an empty one."""
+    import sqlalchemy as sa
+
+    path = tmp_path / "older-trust.sqlite"
+    demo_db.dispose()
+    path.write_bytes(Path(demo_db.target.sqlite_path).read_bytes())
+    plain = sa.create_engine(f"sqlite:///{path}")  # no foreign keys: only to step the file back
+    with plain.begin() as connection:
+        jobs = connection.exec_driver_sql("select count(*) from jobs").scalar()
+        command.downgrade(alembic_config(connection), "0004")
+    plain.dispose()
+    db = open_database(DatabaseTarget.parse(str(path)))
+    try:
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("select count(*) from jobs").scalar() == jobs
+            assert connection.exec_driver_sql("select count(*) from user_grants").scalar() > 0
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    finally:
+        db.dispose()
+    assert list(tmp_path.glob("older-trust.before-*"))  # the file was kept as it was
