@@ -156,3 +156,30 @@ def test_a_trust_at_an_older_revision_migrates_with_its_data(demo_db, tmp_path: 
     finally:
         db.dispose()
     assert list(tmp_path.glob("older-trust.before-*"))  # the file was kept as it was
+
+
+@pytest.mark.engines("sqlite")
+def test_a_migrated_primary_user_administers_users_and_sees_the_permissions_report(demo_db, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from db.models import Level, Module
+    from db.scope import scope_for
+
+    path = tmp_path / "older-primary.sqlite"
+    demo_db.dispose()
+    path.write_bytes(Path(demo_db.target.sqlite_path).read_bytes())
+    plain = sa.create_engine(f"sqlite:///{path}")
+    with plain.begin() as connection:
+        command.downgrade(alembic_config(connection), "0004")
+        # as a database made before these modules existed: its primary role never had them
+        connection.exec_driver_sql("DELETE FROM role_permissions WHERE module IN ('users', 'permissions_report')")
+    plain.dispose()
+    db = open_database(DatabaseTarget.parse(str(path)))
+    try:
+        with db.read() as session:
+            alex = session.execute(sa.text("SELECT id FROM app_users WHERE username = 'alex.morgan'")).scalar()
+            scope = scope_for(session, alex)
+        assert scope.best_level(Module.USERS) == Level.DECIDE
+        assert scope.best_level(Module.PERMISSIONS_REPORT) == Level.DECIDE
+    finally:
+        db.dispose()

@@ -27,6 +27,10 @@ from alembic import op
 from db.demo.names import TRUST_NAME as DEMO_TRUST_NAME
 from db.demo.names import TRUST_UID as DEMO_TRUST_UID
 
+#: modules that came with grants, and the standard role every primary user holds (db.standard_roles)
+NEW_MODULES = ("users", "permissions_report")
+PRIMARY_ROLE = "Partnership primary user"
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -95,6 +99,27 @@ def upgrade() -> None:
         {"now": now},
     )
     op.drop_table("role_assignments")
+    # The modules that are new with grants: the primary user's role template has them, and every
+    # primary user holds them at the trust, or nobody could administer users or see the report.
+    for module in NEW_MODULES:
+        op.get_bind().execute(
+            sa.text(
+                "INSERT INTO role_permissions (role_id, module, level) SELECT r.id, CAST(:module AS VARCHAR(24)), 3 FROM roles r "
+                "WHERE r.name = :role AND NOT EXISTS "
+                "(SELECT 1 FROM role_permissions p WHERE p.role_id = r.id AND p.module = :module)"
+            ),
+            {"module": module, "role": PRIMARY_ROLE},
+        )
+        op.get_bind().execute(
+            sa.text(
+                "INSERT INTO user_grants (user_id, module, level, organisation_id, title, role_id, granted_at) "
+                "SELECT u.id, CAST(:module AS VARCHAR(24)), 3, t.id, CAST(:role AS VARCHAR(80)), "
+                "(SELECT r.id FROM roles r WHERE r.name = :role), :now "
+                "FROM app_users u JOIN organisations t ON t.kind = 'trust' WHERE u.is_primary AND NOT EXISTS "
+                "(SELECT 1 FROM user_grants g WHERE g.user_id = u.id AND g.module = :module)"
+            ),
+            {"module": module, "role": PRIMARY_ROLE, "now": now},
+        )
 
     op.create_table(
         "cover_limits",
