@@ -104,9 +104,7 @@ class UsersRolesPanel(Panel):
             self.login_action,
         ):
             self.toolbar.addAction(action)
-        self.toolbar.addSeparator()
-        for action in (self.primary_action, self.not_primary_action):
-            self.toolbar.addAction(action)
+        # Making someone a primary user is rare: the row menu offers it, and the toolbar fits a laptop screen.
         self.toolbar.addSeparator()
         for action in (self.role_action, self.grant_action, self.revoke_action):
             self.toolbar.addAction(action)
