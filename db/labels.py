@@ -9,6 +9,7 @@ STATE_LABELS: dict[object, str] = {
     PartnershipState.AUTHORISED: "Authorised",
     PartnershipState.REJECTED: "Rejected",
     PartnershipState.NEEDS_REAUTHORISATION: "Needs re-authorisation",
+    PartnershipState.WITHDRAWN: "Withdrawn",
     LineManagerState.PENDING: "Pending",
     LineManagerState.AGREED: "Agreed",
     LineManagerState.DENIED: "Denied",
@@ -17,6 +18,7 @@ STATE_LABELS: dict[object, str] = {
     CpdTeamState.DECLINED: "Declined",
     CompletionState.NOT_COMPLETED: "Not completed",
     CompletionState.ATTENDED: "Attended",
+    CompletionState.DID_NOT_ATTEND: "Did not attend",
     CompletionState.COMPLETED: "Completed",
 }
 

@@ -25,8 +25,18 @@ from db.models import CompletionState, CpdActivity, CpdTeamState, LineManagerSta
 
 LM_PENDING, AGREED, DENIED = (s.value for s in LineManagerState)
 CPD_PENDING, APPROVED, DECLINED = (s.value for s in CpdTeamState)
-P_PENDING, AUTHORISED, REJECTED, REAUTHORISE = (s.value for s in PartnershipState)
-NOT_COMPLETED, ATTENDED, COMPLETED = (s.value for s in CompletionState)
+P_PENDING, AUTHORISED, REJECTED, REAUTHORISE = (
+    s.value
+    for s in (
+        PartnershipState.PENDING,
+        PartnershipState.AUTHORISED,
+        PartnershipState.REJECTED,
+        PartnershipState.NEEDS_REAUTHORISATION,
+    )
+)
+NOT_COMPLETED, ATTENDED, COMPLETED = (
+    s.value for s in (CompletionState.NOT_COMPLETED, CompletionState.ATTENDED, CompletionState.COMPLETED)
+)
 
 COLUMNS = (
     "id", "job_id", "organisation_id", "title", "activity_type", "provider", "starts_on", "ends_on", "period_id",

@@ -2,6 +2,9 @@
 
 from db.models.access import AppUser, Role, RolePermission, UserGrant, UserGrantGroup
 from db.models.activities import (
+    ActivityComment,
+    ActivityEvaluation,
+    ActivitySession,
     CpdActivity,
     DecisionBatch,
     FloodFillBatch,
@@ -36,6 +39,9 @@ from db.models.sharing import DataSharingAgreement, DataSharingRequest
 __all__ = [
     "REPORT_MODULES",
     "AcademicPeriod",
+    "ActivityComment",
+    "ActivityEvaluation",
+    "ActivitySession",
     "AppUser",
     "AuditEntry",
     "Base",

@@ -127,18 +127,29 @@ class CpdActivity(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     flood_fill_batch_id: Mapped[int | None] = mapped_column(ForeignKey("flood_fill_batches.id"))
     evaluation: Mapped[str | None] = mapped_column(Text)
+    # C1: who typed the request in on the individual's behalf, and the justification a CPD lead weighs.
+    entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+    intended_outcome: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    impact_measure: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    sharing_plan: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
 
     line_manager_state: Mapped[LineManagerState] = mapped_column(
         enum_column(LineManagerState), nullable=False, default=LineManagerState.PENDING
     )
     line_manager_decided_at: Mapped[datetime | None] = mapped_column()
     line_manager_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
+    line_manager_reason: Mapped[str | None] = mapped_column(Text)
+    # the user who recorded it: the line manager themselves, or a CPD decider on their behalf
+    line_manager_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
 
     cpd_team_state: Mapped[CpdTeamState] = mapped_column(
         enum_column(CpdTeamState), nullable=False, default=CpdTeamState.PENDING
     )
     cpd_team_decided_at: Mapped[datetime | None] = mapped_column()
     cpd_team_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+    cpd_team_reason: Mapped[str | None] = mapped_column(Text)
 
     partnership_state: Mapped[PartnershipState] = mapped_column(
         enum_column(PartnershipState), nullable=False, default=PartnershipState.PENDING
@@ -154,6 +165,44 @@ class CpdActivity(Versioned, Base):
         enum_column(CompletionState), nullable=False, default=CompletionState.NOT_COMPLETED
     )
     completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class ActivitySession(Base):
+    """A further session date of a request that meets more than once (the first is ``starts_on``)."""
+
+    __tablename__ = "activity_sessions"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("cpd_activities.id", ondelete="CASCADE"), primary_key=True)
+    on_date: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class ActivityComment(Base):
+    """One comment in an activity's thread: internal to the people who may see it at comment level."""
+
+    __tablename__ = "activity_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("cpd_activities.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_users.id"), nullable=False)
+    at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class ActivityEvaluation(Versioned, Base):
+    """What an activity was worth, recorded after it: hours, a rating from 1 to 5, impact and change."""
+
+    __tablename__ = "activity_evaluations"
+
+    activity_id: Mapped[int] = mapped_column(ForeignKey("cpd_activities.id", ondelete="CASCADE"), primary_key=True)
+    hours: Mapped[float | None] = mapped_column(Float)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    impact: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    practice_change: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    recorded_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_users.id"), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+Index("ix_activity_comments_activity_at", ActivityComment.activity_id, ActivityComment.at)
 
 
 # Indexes for the C6 filters: the common shapes are "one period, one state,

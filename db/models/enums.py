@@ -35,11 +35,13 @@ class PartnershipState(enum.StrEnum):
     AUTHORISED = "authorised"
     REJECTED = "rejected"
     NEEDS_REAUTHORISATION = "needs_reauthorisation"
+    WITHDRAWN = "withdrawn"  # by whoever entered it, or a decider, before any decision (C1)
 
 
 class CompletionState(enum.StrEnum):
     NOT_COMPLETED = "not_completed"
     ATTENDED = "attended"
+    DID_NOT_ATTEND = "did_not_attend"
     COMPLETED = "completed"
 
 
