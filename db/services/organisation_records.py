@@ -67,7 +67,7 @@ def clean(record: OrganisationFields) -> CleanFields:
         cluster=fields.text(record.cluster, "cluster", "cluster", 80),
         status=OrgStatus(record.status),
         leader=fields.text(record.leader, "leader", "leader's name", 200),
-        kind=record.kind,
+        kind=OrgKind(record.kind),
         urn=fields.urn(record.urn),
     )
 
