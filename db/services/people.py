@@ -284,7 +284,10 @@ def edit_person_job(
             _refuse_taken_trn(act, person.trn, someone.id)
             for key in person_changed:
                 setattr(someone, key, person_after[key])
-        manager = _line_manager(act, job, row.id, someone.id)
+        if job.line_manager_job_id is not None and job.line_manager_job_id == row.line_manager_job_id:
+            manager = act.session.get(Job, row.line_manager_job_id)  # kept as it was, even if they have left since
+        else:
+            manager = _line_manager(act, job, row.id, someone.id)
         _refuse_taken_keys(act, job, org, row.id)
         _set_job(row, job, manager)
         act.session.flush()
