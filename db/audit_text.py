@@ -70,7 +70,7 @@ TEMPLATES: dict[str, str] = {
     "job_changed": "{who} changed the {changed} of {person}’s job{at}",
     "job_ended": "{who} ended {person}’s job{at} from {ended_on}",
     "job_reactivated": "{who} reactivated {person}’s job{at}",
-    "people_linked": "{who} linked the records of {merged} and {kept} as one person ({jobs_moved} jobs moved)",
+    "people_linked": "{who} linked the records of {merged} and {kept} as one person (jobs moved: {jobs_moved})",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")

@@ -162,7 +162,7 @@ def test_two_records_of_one_person_are_linked(demo_db) -> None:
     with demo_db.read() as session:
         assert session.get(Person, merge.person_id) is None
     [said] = audit_sentences(demo_db, "people_linked")
-    assert "Nia Zephyrine and Nia Zephyrine as one person (1 jobs moved)" in said
+    assert "Nia Zephyrine and Nia Zephyrine as one person (jobs moved: 1)" in said
     rows = first_staff_page(demo_db, alex, StaffFilter(search="Zephyrine")).rows
     assert all(row.also_at for row in rows) and len(rows) == 2
     assert [p.person_id for p in person_choices(demo_db, alex, "1234567")] == [keep.person_id]

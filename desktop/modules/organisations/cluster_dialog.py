@@ -36,7 +36,8 @@ class ClusterDialog(RecordForm):
         )
         self.cluster_box = QComboBox()
         for cluster in clusters:
-            self.cluster_box.addItem(f"{cluster.name} ({cluster.organisations} organisations)", cluster.name)
+            count = f"{cluster.organisations} organisation" + ("" if cluster.organisations == 1 else "s")
+            self.cluster_box.addItem(f"{cluster.name} ({count})", cluster.name)
         self.cluster_box.setCurrentIndex(max(0, self.cluster_box.findData(current)))
         self.add_field("old", "Cluster", self.cluster_box)
         self.new_name = QLineEdit()

@@ -56,8 +56,8 @@ class LinkPeopleDialog(RecordForm):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.save_button.setEnabled(False)
         self._request = 0
-        self.search.setText(keep.last_name)
-        self.find(keep.last_name)
+        self.search.setText(keep.name)  # a second record of the same person most often has the same name
+        self.find(keep.name)
 
     def find(self, text: str) -> None:
         self._request += 1

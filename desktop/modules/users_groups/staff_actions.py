@@ -127,7 +127,11 @@ class StaffActions(QObject):
 
     def _link(self, record: JobRecord) -> None:
         dialog = LinkPeopleDialog(self.context, record, self.window)
-        dialog.saved.connect(lambda moved: self.tell(f"Linked as one person: {moved} job(s) moved to {record.name}."))
+        dialog.saved.connect(
+            lambda moved: self.tell(
+                f"Linked as one person: {moved} job{'' if moved == 1 else 's'} moved to {record.name}."
+            )
+        )
         self._show(dialog)
 
     # -- plumbing ------------------------------------------------------------------------------------------
