@@ -137,7 +137,8 @@ def _line_manager(act: Action, job: JobFields, job_id: int | None, person_id: in
         raise FieldError("line_manager", "That line manager has left or is not one you can see; choose another.")
     if person_id is not None and manager.person_id == person_id:
         raise FieldError("line_manager", "Nobody is their own line manager; choose someone else.")
-    above, seen = manager, 0
+    above: Job | None = manager
+    seen = 0
     while above is not None and above.line_manager_job_id is not None and seen < 100:
         if above.line_manager_job_id == job_id:
             raise FieldError("line_manager", "That would make a circle of line managers; choose someone else.")

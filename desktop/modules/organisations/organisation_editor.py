@@ -53,9 +53,8 @@ class OrganisationEditor(RecordForm):
         parent: QWidget | None = None,
     ) -> None:
         adding = record is None
-        super().__init__(
-            context, "Add an organisation" if adding else f"Edit {record.name}", "Add" if adding else "Save", parent
-        )
+        title = "Add an organisation" if record is None else f"Edit {record.name}"
+        super().__init__(context, title, "Add" if adding else "Save", parent)
         self.setObjectName("organisation_editor")
         self.record = record
         self.name_edit = QLineEdit(record.name if record else "")

@@ -52,14 +52,14 @@ class LinkPeopleDialog(RecordForm):
         self.summary = QLabel("Choose the other record.")
         self.summary.setWordWrap(True)
         self.layout_.insertWidget(self.layout_.indexOf(self.message), self.summary)
-        self.search.search_changed.connect(self.find)
+        self.search.search_changed.connect(self.search_for)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.save_button.setEnabled(False)
         self._request = 0
         self.search.setText(keep.name)  # a second record of the same person most often has the same name
-        self.find(keep.name)
+        self.search_for(keep.name)
 
-    def find(self, text: str) -> None:
+    def search_for(self, text: str) -> None:
         self._request += 1
         request, db, user_id = self._request, self.context.db, self.context.user.id
         self.context.ops.query(lambda: person_choices(db, user_id, text), lambda rows: self._found(request, rows))
