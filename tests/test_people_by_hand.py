@@ -203,3 +203,31 @@ def test_a_second_job_for_an_existing_person(demo_db) -> None:
     job_id = add_job(demo_db, alex, first.person_id, JobFields(trust_id(demo_db), "School improvement adviser"))
     assert job_record(demo_db, alex, job_id).person_id == first.person_id
     assert any("a job (" in s for s in audit_sentences(demo_db, "job_added"))
+
+
+def test_a_persons_details_need_the_right_wherever_they_work(demo_db) -> None:
+    alex, org, mis_only = user_id(demo_db, "alex.morgan"), school(demo_db), school(demo_db, SharingLevel.MIS)
+    job_id = newcomer(demo_db, org)
+    with demo_db.transaction() as session:  # a second job where the trust may look but not act (D6)
+        person = session.scalar(select(Job.person_id).where(Job.id == job_id))
+        session.add(Job(person_id=person, organisation_id=mis_only, role="Tutor", active=True))
+    shown = job_record(demo_db, alex, job_id)
+    kept = PersonFields(shown.first_name, shown.last_name, shown.title, shown.email, shown.trn)
+    renamed = PersonFields("Nina", shown.last_name, shown.title, shown.email, shown.trn)
+    job = JobFields(org, "Head of science", shown.work_email, shown.staff_code)
+    with pytest.raises(PermissionDenied, match="MIS data but not group actions"):
+        edit_person_job(demo_db, alex, job_id, shown.job_version, shown.person_version, renamed, job)
+    edit_person_job(demo_db, alex, job_id, shown.job_version, shown.person_version, kept, job)  # the job alone
+    assert job_record(demo_db, alex, job_id).role == "Head of science"
+
+
+def test_a_job_at_a_school_not_sharing_group_actions_cannot_be_ended_centrally(demo_db) -> None:
+    alex, mis_only = user_id(demo_db, "alex.morgan"), school(demo_db, SharingLevel.MIS)
+    with demo_db.read() as session:
+        job_id, version = session.execute(
+            select(Job.id, Job.version).where(Job.organisation_id == mis_only, Job.active.is_(True)).limit(1)
+        ).one()
+    with pytest.raises(PermissionDenied, match="MIS data but not group actions"):
+        end_job(demo_db, alex, job_id, version, TODAY, today=TODAY)
+    with demo_db.read() as session:
+        assert session.get(Job, job_id).active

@@ -145,3 +145,19 @@ def test_person_choice_model(qtbot, demo_db, check_model) -> None:
     model.set_rows(person_choices(demo_db, user_id(demo_db, "alex.morgan"), "a"))
     assert model.rowCount() == 50 and model.columnCount() == 3
     assert all(model.index(n, 2).data() for n in range(model.rowCount()))
+
+
+def test_a_viewer_of_staff_sees_the_buttons_off(qtbot, demo_db, tmp_path) -> None:
+    window = open_window(qtbot, demo_db, tmp_path, "chris.lee")
+    try:
+        panel = window.panels["users_groups"]
+        panel.activate()
+        view = panel.staff_view
+        qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=10_000)
+        window.context.ops.wait_for_done(10_000)
+        view.table.selectRow(0)
+        qtbot.waitUntil(lambda: view.selected_row() is not None, timeout=10_000)
+        buttons = (view.people.add_button, view.people.edit_button, view.people.end_button, view.people.link_button)
+        assert not any(button.isEnabled() for button in buttons)
+    finally:
+        close_window(window)

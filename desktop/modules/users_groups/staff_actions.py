@@ -61,25 +61,25 @@ class StaffActions(QObject):
         self.update_buttons()
 
     def update_buttons(self) -> None:
-        row = self.selected()
-        self.add_button.setEnabled(bool(self.choices.organisations))
+        """Off for someone who may add staff nowhere (viewers); elsewhere the service has the last word."""
+        row, may = self.selected(), bool(self.choices.organisations)
+        self.add_button.setEnabled(may)
         for button in (self.edit_button, self.link_button):
-            button.setEnabled(row is not None)
-        self.end_button.setEnabled(row is not None and row.active)
-        self.reactivate_button.setEnabled(row is not None and not row.active)
+            button.setEnabled(may and row is not None)
+        self.end_button.setEnabled(may and row is not None and row.active)
+        self.reactivate_button.setEnabled(may and row is not None and not row.active)
 
     def add_to_menu(self, menu: QMenu, row: StaffRow) -> None:
+        may = bool(self.choices.organisations)
         menu.addSeparator()
-        menu.addAction("Edit…", lambda: self.edit(row))
-        menu.addAction(f"Add a job for {row.name}…", lambda: self.add_job(row)).setEnabled(
-            bool(self.choices.organisations)
-        )
+        entries = [("Edit…", lambda: self.edit(row)), (f"Add a job for {row.name}…", lambda: self.add_job(row))]
         if row.active:
-            menu.addAction("End job…", lambda: self.end(row))
+            entries.append(("End job…", lambda: self.end(row)))
         else:
-            menu.addAction("Reactivate", lambda: self.reactivate(row))
-        menu.addAction("Link as one person…", lambda: self.link(row))
-        menu.addAction("Add person…", self.add_person).setEnabled(self.add_button.isEnabled())
+            entries.append(("Reactivate", lambda: self.reactivate(row)))
+        entries += [("Link as one person…", lambda: self.link(row)), ("Add person…", self.add_person)]
+        for text, slot in entries:
+            menu.addAction(text, slot).setEnabled(may)
 
     # -- the actions ----------------------------------------------------------------------------------------
     def add_person(self) -> None:
