@@ -21,6 +21,7 @@ from db.services.organisation_records import (
     rename_cluster,
 )
 from db.services.record_fields import FieldError
+from db.services.trust_setup import create_new_trust
 from tests.helpers import user_id
 
 CENTRAL = OrganisationFields("Oakfield Maths Hub", kind=OrgKind.CENTRAL, cluster="North", leader="Ada Byrne")
@@ -147,3 +148,12 @@ def test_renaming_a_cluster_renames_it_on_its_schools_and_grants(demo_db) -> Non
             rename_cluster(demo_db, alex, "Riverside", clusters[1].name.upper())
     with pytest.raises(ValidationError, match="No organisation is in a cluster"):
         rename_cluster(demo_db, alex, old.name, "Elsewhere")
+
+
+def test_a_new_trust_adds_its_central_team_and_a_school_by_hand(db) -> None:
+    new = create_new_trust(db, "Brookside Schools Trust", "TR01234", "Pat Kim", "pat.kim")
+    assert organisation_choices(db, new.user_id).may_manage
+    team = add_organisation(db, new.user_id, OrganisationFields("Brookside central team", kind=OrgKind.CENTRAL))
+    school = add_organisation(db, new.user_id, OrganisationFields("Brookside Primary", phase="Primary", cluster="East"))
+    assert {r.id for r in list_organisations(db, new.user_id)} == {new.trust_id, team, school}
+    assert [c.name for c in organisation_choices(db, new.user_id).clusters] == ["East"]

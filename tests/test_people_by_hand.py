@@ -16,6 +16,7 @@ from db.queries.staff import StaffFilter, first_staff_page
 from db.services.job_lifecycle import end_job, link_people, reactivate_job
 from db.services.people import JobFields, PersonFields, add_job, add_person, edit_person_job
 from db.services.record_fields import FieldError
+from db.services.trust_setup import create_new_trust
 from tests.helpers import org_with_sharing, user_id
 
 TODAY = date(2026, 11, 30)
@@ -231,3 +232,14 @@ def test_a_job_at_a_school_not_sharing_group_actions_cannot_be_ended_centrally(d
         end_job(demo_db, alex, job_id, version, TODAY, today=TODAY)
     with demo_db.read() as session:
         assert session.get(Job, job_id).active
+
+
+def test_a_new_trust_adds_its_first_people_by_hand(db) -> None:
+    new = create_new_trust(db, "Brookside Schools Trust", "TR01234", "Pat Kim", "pat.kim")
+    assert [c.id for c in staff_form_choices(db, new.user_id).organisations] == [new.trust_id]
+    job_id = add_person(db, new.user_id, PersonFields("Ada", "Byrne", trn="1234567"), JobFields(new.trust_id, "CEO"))
+    deputy = add_person(
+        db, new.user_id, PersonFields("Ben", "Adair"), JobFields(new.trust_id, "Deputy CEO", line_manager_job_id=job_id)
+    )
+    assert job_record(db, new.user_id, deputy).line_manager == "Ada Byrne"
+    assert first_staff_page(db, new.user_id, StaffFilter()).total == 2
