@@ -72,6 +72,17 @@ TEMPLATES: dict[str, str] = {
     "trust_renamed": "{who} renamed the trust from {old_name} to {name}",
     "trust_logo_set": "{who} set the trust’s logo ({format}, {width} × {height} pixels)",
     "trust_logo_removed": "{who} removed the trust’s logo",
+    "organisation_added": "{who} added {organisation} by hand",
+    "organisation_edited": "{who} changed the {changed} of {organisation}",
+    "organisation_closed": "{who} closed {organisation}",
+    "cluster_renamed": "{who} renamed the cluster {renamed_from} to {cluster} ({organisations} organisations)",
+    "person_added": "{who} added {person}{at} as {role}",
+    "job_added": "{who} gave {person} a job{at} as {role}",
+    "person_changed": "{who} changed the {changed} of {person}",
+    "job_changed": "{who} changed the {changed} of {person}’s job{at}",
+    "job_ended": "{who} ended {person}’s job{at} from {ended_on}",
+    "job_reactivated": "{who} reactivated {person}’s job{at}",
+    "people_linked": "{who} linked the records of {merged} and {kept} as one person (jobs moved: {jobs_moved})",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
@@ -108,6 +119,16 @@ FIELD_WORDS: dict[str, str] = {
     "start_month": "start of the academic year",
     "activities_moved": "activities moved",
     "periods_created": "periods created",
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "e-mail",
+    "work_email": "work e-mail",
+    "trn": "TRN",
+    "staff_code": "staff code",
+    "line_manager": "line manager",
+    "started_on": "start date",
+    "ended_on": "leaving date",
+    "jobs_moved": "jobs moved",
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(
@@ -121,6 +142,8 @@ HIDDEN_FIELDS = frozenset(
         # a grant's machine values: its "permission" says them in words
         "module",
         "level",
+        # a cluster's old name: the sentence says it, and the change shows it as the cluster's "before"
+        "renamed_from",
     }
 )
 VALUE_WORDS: dict[str, str] = {"needs_reauthorisation": "needs re-authorisation", "True": "yes", "False": "no"}

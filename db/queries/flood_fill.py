@@ -24,6 +24,7 @@ from db.models import (
     Module,
     Organisation,
     OrgKind,
+    OrgStatus,
     Person,
     TrainingEvent,
 )
@@ -96,7 +97,9 @@ def flood_fill_options(db: Database, user_id: int) -> FloodFillOptions:
         organisations = [
             Choice(*row)
             for row in session.execute(
-                select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs)).order_by(Organisation.name)
+                select(Organisation.id, Organisation.name)
+                .where(Organisation.id.in_(orgs), Organisation.status != OrgStatus.CLOSED)  # a picker (O1)
+                .order_by(Organisation.name)
             )
         ]
         groups = [

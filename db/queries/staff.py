@@ -9,6 +9,7 @@ page rather than a join over every job.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -35,6 +36,8 @@ class StaffFilter:
     members_only: bool = False
     module: str = Module.STAFF.value
     at_least: int = Level.VIEW
+    #: leavers too (ended jobs, kept in history): Users & Groups' "Show leavers", never a picker
+    include_ended: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,8 @@ class StaffRow:
     also_at: tuple[str, ...] = ()
     brought_up: bool = False
     is_member: bool = False
+    active: bool = True
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +83,9 @@ _manager = aliased(Person)
 def _conditions(filt: StaffFilter, scope: Scope) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         scope.rows_in_reach(Module(filt.module), Job.organisation_id, Job.id, Level(filt.at_least)),
-        Job.active.is_(True),
     ]
+    if not filt.include_ended:
+        conditions.append(Job.active.is_(True))
     if filt.organisation_id is not None:
         conditions.append(Job.organisation_id == filt.organisation_id)
     if filt.members_only and filt.group_id is not None:
@@ -130,6 +136,8 @@ def _fetch(session: Session, scope: Scope, filt: StaffFilter, offset: int, limit
                 func.coalesce(Job.unique_id, ""),
                 func.coalesce(Job.pay_scale, ""),
                 Organisation.kind == OrgKind.TRUST,
+                Job.active,
+                Job.ended_on,
             )
             .join(Person, Person.id == Job.person_id)
             .join(Organisation, Organisation.id == Job.organisation_id)
@@ -165,7 +173,16 @@ def _fetch(session: Session, scope: Scope, filt: StaffFilter, offset: int, limit
         row = details[job_id]
         also = tuple(name for other, name in others.get(row[1], []) if other != job_id)
         # the eleven selected columns first (too many for the select's typed overloads), then the marks
-        rows.append(replace(StaffRow(*row), also_at=also, brought_up=job_id in brought_up, is_member=job_id in members))
+        rows.append(
+            replace(
+                StaffRow(*row[:11]),
+                also_at=also,
+                brought_up=job_id in brought_up,
+                is_member=job_id in members,
+                active=bool(row[11]),
+                ended_on=row[12],
+            )
+        )
     return rows
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from db.changes import DataChange
 from db.models import OrgStatus
 from db.queries.organisations import (
+    ORGANISATIONS,
     OrganisationFacets,
     OrganisationFilter,
     OrganisationRow,
@@ -18,6 +20,7 @@ from desktop.kit.module import ModuleSpec
 from desktop.kit.panel import Panel
 from desktop.kit.row_table_model import RowRole
 from desktop.kit.widgets import data_table, fit_columns
+from desktop.modules.organisations.organisation_actions import OrganisationActions
 from desktop.modules.organisations.organisation_table_model import GRADE_LABELS, OrganisationTableModel
 
 ALL_STATUSES = "all"
@@ -56,7 +59,11 @@ class OrganisationsPanel(Panel):
         self.table.setToolTip("Double-click an organisation (or press Enter) to open its page")
         layout.addWidget(self.table, 1)
         self.count_label = QLabel()
-        layout.addWidget(self.count_label)
+        self.org_actions = OrganisationActions(self.context, self.table, self)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count_label, 1)
+        foot.addLayout(self.org_actions.bar)
+        layout.addLayout(foot)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
@@ -92,6 +99,7 @@ class OrganisationsPanel(Panel):
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
         if not self._facets_loaded:
             self.context.ops.query(lambda: organisation_facets(db, user_id), self._facets_ready)
+        self.org_actions.load()
         self._request += 1
         request = self._request
         self.context.ops.query(lambda: list_organisations(db, user_id, filt), lambda rows: self._loaded(request, rows))
@@ -102,12 +110,19 @@ class OrganisationsPanel(Panel):
             (self.phase_box, "Any phase", facets.phases),
             (self.cluster_box, "Any cluster", facets.clusters),
         ):
+            chosen = box.currentData()
             box.blockSignals(True)
             box.clear()
             box.addItem(everything, None)
             for value in values:
                 box.addItem(value, value)
+            box.setCurrentIndex(max(0, box.findData(chosen)))
             box.blockSignals(False)
+
+    def refresh_for(self, change: DataChange) -> None:
+        if change.kind == ORGANISATIONS:
+            self._facets_loaded = False  # a cluster or phase may have been added or renamed
+        self.refresh()
 
     def _loaded(self, request: int, rows: list[OrganisationRow]) -> None:
         if request != self._request:

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QBrush, QColor
 
 from db.queries.staff import StaffRow
+from desktop.kit.formatting import day
 from desktop.kit.paged_row_model import PagedRowModel
 from desktop.kit.row_table_model import Column
 
@@ -19,10 +20,14 @@ def _also(row: StaffRow) -> str:
 
 def _name(row: StaffRow) -> str:
     marks = " (partnership)" if row.is_partnership_job else (" ↑" if row.brought_up else "")
+    if not row.active:
+        marks += f" — left {day(row.ended_on)}" if row.ended_on else " — left"
     return row.name + marks
 
 
 def _name_tip(row: StaffRow) -> str | None:
+    if not row.active:
+        return "A leaver: this job has ended; its history is kept."
     if row.is_partnership_job:
         return "A partnership job (P2)."
     if row.brought_up:

@@ -21,6 +21,7 @@ from desktop.kit.context import AppContext
 from desktop.kit.paged_loader import PagedLoader, SearchBox
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.users_groups.bring_up import BringUpDialog
+from desktop.modules.users_groups.staff_actions import StaffActions
 from desktop.modules.users_groups.staff_table_model import StaffTableModel
 from desktop.modules.users_groups.staff_visibility import StaffVisibilityDialog
 
@@ -53,6 +54,8 @@ class StaffView(QWidget):
         self.table = data_table(self.model, sortable=False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout.addWidget(self.table, 1)
+        self.people = StaffActions(context, self.selected_row, self)
+        layout.addLayout(self.people.bar)
 
         db, user_id = context.db, context.user.id
         self.loader = PagedLoader(
@@ -70,11 +73,13 @@ class StaffView(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.bring_up_button.clicked.connect(self.bring_up_selected)
         self.visibility_button.clicked.connect(self.open_visibility)
+        self.people.leavers.toggled.connect(lambda _on: self.load())
 
     # -- loading --------------------------------------------------------------
     def refresh(self) -> None:
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.query(lambda: load_lookups(db, user_id, Module.STAFF), self._lookups_loaded)
+        self.people.load()
 
     def _lookups_loaded(self, lookups: Lookups) -> None:
         current = self.org_box.currentData()
@@ -89,7 +94,13 @@ class StaffView(QWidget):
 
     def load(self) -> None:
         self.count_label.setText("Loading…")
-        self.loader.load(StaffFilter(search=self.search.text(), organisation_id=self.org_box.currentData()))
+        self.loader.load(
+            StaffFilter(
+                search=self.search.text(),
+                organisation_id=self.org_box.currentData(),
+                include_ended=self.people.leavers.isChecked(),
+            )
+        )
 
     def _loaded(self, page: StaffPage) -> None:
         self._can_bring_up = page.can_bring_up
@@ -107,8 +118,9 @@ class StaffView(QWidget):
     def _selection_changed(self) -> None:
         row = self.selected_row()
         self.bring_up_button.setEnabled(
-            self._can_bring_up and row is not None and not row.is_partnership_job and not row.brought_up
+            self._can_bring_up and row is not None and not row.is_partnership_job and not row.brought_up and row.active
         )
+        self.people.update_buttons()
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)
@@ -123,6 +135,7 @@ class StaffView(QWidget):
             lambda: self.context.navigator.go("activities", ActivityFilter(person_id=row.person_id)),
         )
         menu.addAction("Staff visibility…", self.open_visibility)
+        self.people.add_to_menu(menu, row)
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def bring_up_selected(self) -> None:
