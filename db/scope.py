@@ -130,6 +130,8 @@ def scope_for(session: Session, user_id: int) -> Scope:
         org_id: SharingLevel(level)
         for org_id, level in session.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level))
     }
+    # The trust's own central team is the trust: nothing to agree with itself (D6 is about schools).
+    shared_of.update({org_id: SharingLevel.GROUP_ACTIONS for org_id, kind, *_ in orgs if kind == OrgKind.CENTRAL})
 
     grants = session.execute(
         select(UserGrant.id, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module, UserGrant.level).where(
@@ -268,14 +270,16 @@ def central_action_refusals(
     if not wanted:
         return {}
     orgs = session.execute(
-        select(Organisation.id, Organisation.name, DataSharingAgreement.level)
+        select(Organisation.id, Organisation.name, DataSharingAgreement.level, Organisation.kind)
         .outerjoin(DataSharingAgreement, DataSharingAgreement.organisation_id == Organisation.id)
         .where(Organisation.id.in_(wanted))
     ).all()
     held_at, central_at = deciding_grants(session, scope.user_id, module)
     refusals: dict[int, str] = {}
-    for org_id, name, shared in orgs:
+    for org_id, name, shared, kind in orgs:
         shared = SharingLevel(shared if shared is not None else SharingLevel.NONE)
+        if kind == OrgKind.CENTRAL:
+            shared = SharingLevel.GROUP_ACTIONS  # the trust's own team, as in ``scope_for``
         central = org_id not in held_at and org_id in central_at
         if central and shared < SharingLevel.GROUP_ACTIONS:
             refusals[org_id] = (

@@ -55,10 +55,11 @@ def test_add_a_central_team_a_scitt_and_a_school_not_yet_in_gias(demo_db) -> Non
     # "north" joins the cluster spelled "North" rather than starting a second one
     assert rows[school].cluster == rows[hub].cluster == "North"
     assert any("added Oakfield Maths Hub by hand" in s for s in said(demo_db, "organisation_added"))
-    # the trust adds staff there once it shares group actions with the trust (D6), as every member does
-    assert hub not in {c.id for c in staff_form_choices(demo_db, alex).organisations}
-    share_group_actions(demo_db, hub)
+    # a central team is the trust itself and needs no agreement; a SCITT or school shares first (D6)
     assert hub in {c.id for c in staff_form_choices(demo_db, alex).organisations}
+    assert scitt not in {c.id for c in staff_form_choices(demo_db, alex).organisations}
+    share_group_actions(demo_db, scitt)
+    assert scitt in {c.id for c in staff_form_choices(demo_db, alex).organisations}
 
 
 def test_names_and_urns_are_unique_and_checked(demo_db) -> None:
@@ -157,3 +158,17 @@ def test_a_new_trust_adds_its_central_team_and_a_school_by_hand(db) -> None:
     school = add_organisation(db, new.user_id, OrganisationFields("Brookside Primary", phase="Primary", cluster="East"))
     assert {r.id for r in list_organisations(db, new.user_id)} == {new.trust_id, team, school}
     assert [c.name for c in organisation_choices(db, new.user_id).clusters] == ["East"]
+
+
+def test_the_trusts_own_central_team_needs_no_agreement(db) -> None:
+    """D6 is about schools sharing their MIS data; the central team is the trust itself."""
+    from db.models import Level, Module
+    from db.scope import scope_for
+
+    new = create_new_trust(db, "Brookside Schools Trust", "TR01234", "Pat Kim", "pat.kim")
+    team = add_organisation(db, new.user_id, OrganisationFields("Brookside central team", kind=OrgKind.CENTRAL))
+    school = add_organisation(db, new.user_id, OrganisationFields("Brookside Primary", phase="Primary"))
+    with db.read() as session:
+        scope = scope_for(session, new.user_id)
+    assert scope.level(Module.STAFF, team) == Level.DECIDE
+    assert scope.level(Module.STAFF, school) == Level.NONE  # until the school shares its data

@@ -129,9 +129,9 @@ class CpdActivity(Versioned, Base):
     evaluation: Mapped[str | None] = mapped_column(Text)
     # C1: who typed the request in on the individual's behalf, and the justification a CPD lead weighs.
     entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
-    intended_outcome: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
-    impact_measure: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
-    sharing_plan: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    intended_outcome: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    impact_measure: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
+    sharing_plan: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column()
     withdrawn_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
 

@@ -29,7 +29,7 @@ class NewTrust:
 
 
 def create_new_trust(
-    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str | None
+    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str | None = None
 ) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
     primary user) with ``password`` (only its hash is kept; a weak one is refused with the reason, A3).
