@@ -31,7 +31,7 @@ from db.models.organisations import Organisation
 from db.models.people import Job, Person
 from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.saved_views import SavedView
-from db.models.sharing import DataSharingAgreement, DataSharingRequest
+from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
 
 __all__ = [
     "REPORT_MODULES",
@@ -45,6 +45,7 @@ __all__ = [
     "CpdActivity",
     "CpdTeamState",
     "DataSharingAgreement",
+    "DataSharingContact",
     "DataSharingRequest",
     "DecisionBatch",
     "FloodFillBatch",
