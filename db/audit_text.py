@@ -60,6 +60,14 @@ TEMPLATES: dict[str, str] = {
     "grant_given": "{who} gave {user} {permission} over {where}",
     "grant_changed": "{who} changed {user}’s {permission} over {where}",
     "grant_revoked": "{who} took away {user}’s {permission} over {where}",
+    "data_sharing_requested": "{who} asked {organisation} to share {sharing} with the trust, sent to {recipient}",
+    "data_sharing_raise_requested": "{who} asked {organisation} to raise its data sharing to {sharing}, "
+    "sent to {recipient}",
+    "data_sharing_reminded": "{who} reminded {recipient} at {organisation} of the request to share {sharing}",
+    "data_sharing_approved": "{who} approved sharing {sharing} of {organisation} with the trust",
+    "data_sharing_raised": "{who} raised the data sharing of {organisation} to {sharing}",
+    "data_sharing_declined": "{who} declined sharing {sharing} of {organisation} with the trust",
+    "data_sharing_contact_added": "{who} added {name} ({role}) as a data sharing contact at {organisation}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
