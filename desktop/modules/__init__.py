@@ -6,7 +6,7 @@ Adding a module is a folder ``desktop/modules/<name>/`` with its manifest and on
 """
 
 from desktop.kit.module import ModuleSpec
-from desktop.modules import dashboard, flood_fill, organisations, partnership_cpd, users_groups
+from desktop.modules import dashboard, data_sharing, flood_fill, organisations, partnership_cpd, users_groups
 
 MODULES: tuple[ModuleSpec, ...] = (
     dashboard.MODULE,
@@ -14,6 +14,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     users_groups.MODULE,
     flood_fill.MODULE,
     partnership_cpd.MODULE,
+    data_sharing.MODULE,
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day
