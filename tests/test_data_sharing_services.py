@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from db.audit_text import sentence
+from db.changes import recorded
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
 from db.models import (
@@ -22,7 +23,13 @@ from db.models import (
     SharingRequestState,
 )
 from db.queries.audit import AuditFilter, audit_page
-from db.queries.data_sharing import recipient_choices, recipient_role_of, sharing_overview, sharing_summary
+from db.queries.data_sharing import (
+    DATA_SHARING,
+    recipient_choices,
+    recipient_role_of,
+    sharing_overview,
+    sharing_summary,
+)
 from db.scope import central_action_refusals, scope_for
 from db.services.data_sharing import add_contact, approve, decline, remind, request_sharing
 from tests.sharing_trust import SharingTrust, add_staff, build_sharing_trust
@@ -304,3 +311,49 @@ def test_a_linked_logins_sql_cannot_lower_an_agreement(db: Database, trust: Shar
         with db.engine.begin() as connection:
             connection.exec_driver_sql(f'DROP OWNED BY "{login}"')
             connection.exec_driver_sql(f'DROP ROLE "{login}"')
+
+
+def test_each_change_is_published_as_data_sharing(db: Database, trust: SharingTrust) -> None:
+    school = trust.schools["Larkdale Specialist Academy"]
+    done = recorded(lambda: request_sharing(db, trust.admin, [school], SharingLevel.MIS, roles=HEAD))
+    assert [(c.kind, c.ids) for c in done.changes] == [(DATA_SHARING, frozenset({school}))]
+    request_id = _pending(db, school)[0].id
+    done = recorded(lambda: approve(db, trust.heads[school], request_id, SharingLevel.MIS))
+    assert [(c.kind, c.ids) for c in done.changes] == [(DATA_SHARING, frozenset({school}))]
+
+
+def test_an_approval_closes_the_other_requests_it_answers_so_none_can_lower_it(
+    db: Database, trust: SharingTrust
+) -> None:
+    school = trust.schools["Finchbrook Primary Academy"]
+    add_contact(db, trust.admin, school, "Dee Puty", SharingRecipientRole.DEPUTY_HEAD, "dee@finchbrook.example")
+    request_sharing(db, trust.admin, [school], SharingLevel.INSTITUTION, roles={SharingRecipientRole.DEPUTY_HEAD})
+    request_sharing(db, trust.admin, [school], SharingLevel.MIS, roles=HEAD)
+    lower, higher = sorted(_pending(db, school), key=lambda r: r.level)
+    approve(db, trust.heads[school], higher.id, SharingLevel.MIS)
+    assert _pending(db, school) == []
+    with pytest.raises(ValidationError, match="was closed when"):
+        approve(db, trust.heads[school], lower.id, SharingLevel.INSTITUTION)
+    assert _level(db, school) == SharingLevel.MIS
+
+
+def test_migrating_an_older_trust_adds_the_head_teacher_role(db: Database) -> None:
+    from alembic import command
+
+    from db.migrate import alembic_config
+    from db.models import Role
+    from db.services.trust_setup import create_new_trust
+    from db.standard_roles import HEAD_TEACHER
+
+    create_new_trust(db, "Oakfield Learning Trust", "TR09471", "Jane Smith", "jane.smith")
+    with db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0005")
+        connection.execute(
+            text("DELETE FROM role_permissions WHERE role_id = (SELECT id FROM roles WHERE name = :n)"),
+            {"n": HEAD_TEACHER},
+        )
+        connection.execute(text("DELETE FROM roles WHERE name = :n"), {"n": HEAD_TEACHER})
+        command.upgrade(alembic_config(connection), "head")
+    with db.read() as session:
+        role = session.scalar(select(Role).where(Role.name == HEAD_TEACHER))
+        assert role is not None
