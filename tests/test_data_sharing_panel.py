@@ -102,7 +102,7 @@ def test_the_trust_requests_and_reminds_in_bulk(qtbot, qapp, db, tmp_path, check
         close_window(window)
 
 
-def test_the_head_approves_their_school_and_the_organisations_banner_follows(qtbot, qapp, db, tmp_path) -> None:
+def test_the_head_approves_their_own_schools_request(qtbot, qapp, db, tmp_path, check_model) -> None:
     trust = build_sharing_trust(db)
     schools = sorted(trust.schools.values())
     request_sharing(db, trust.admin, schools, SharingLevel.MIS, roles=HEAD)
@@ -111,6 +111,7 @@ def test_the_head_approves_their_school_and_the_organisations_banner_follows(qtb
         window.resize(1366, 768)
         panel = _front(qtbot, window, "data_sharing")
         qtbot.waitUntil(lambda: panel.approval_model.rowCount() == 1, timeout=10_000)
+        check_model(panel.approval_model)
         assert panel.approvals_box.isVisible() and panel.approve_button.isEnabled()
         assert _tab_texts(panel) == ["No agreement (0)", "Pending (1)", "Approved (0)"]  # their own school only
         assert not panel.contact_button.isVisible()

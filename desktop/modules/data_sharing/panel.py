@@ -146,6 +146,7 @@ class DataSharingPanel(Panel):
         if first and not lists[TABS[self.tabs.currentIndex()]]:  # open where there is something to see
             self.tabs.setCurrentIndex(next((n for n, tab in enumerate(TABS) if lists[tab]), 0))
         for n, tab in enumerate(TABS):
+            self.models[tab].ticks_enabled = bool(overview.can_send_to)
             self.models[tab].set_rows(lists[tab])
             self.tabs.setTabText(n, f"{TITLES[tab]} ({len(lists[tab])})")
         self._fit_shown_tab()

@@ -127,7 +127,9 @@ class RequestDialog(QDialog):
         if without:
             text += f" {without} listed without an e-mail address: add them as contacts to send to them."
         self.note.setText(text)
-        self.send_button.setEnabled(bool(ticked) and not missing)
+        if not self.level_box.count():
+            text = "The ticked schools already share everything: there is no higher level to ask for."
+        self.send_button.setEnabled(bool(ticked) and not missing and self.level_box.count() > 0)
 
     def send(self) -> None:
         level = self.level_box.currentData()

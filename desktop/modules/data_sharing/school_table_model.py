@@ -40,5 +40,11 @@ class SchoolTableModel(TickableRowModel[SchoolSharingRow]):
         Column("Note", lambda r: r.note, tooltip=lambda r: r.note or None),
     )
 
+    #: only those who send requests tick schools; a school's head just reads the lists
+    ticks_enabled = True
+
     def key(self, row: SchoolSharingRow) -> Hashable:
         return row.organisation_id
+
+    def tickable(self, row: SchoolSharingRow) -> bool:
+        return self.ticks_enabled
