@@ -155,3 +155,50 @@ def test_banners_open_the_data_sharing_panel_and_the_page_says_what_the_level_hi
         _shoot(qapp, window, "dashboard-banner")
     finally:
         close_window(window)
+
+
+def test_a_contact_added_by_hand_is_offered_and_the_head_declines_with_a_reason(qtbot, db, tmp_path) -> None:
+    from desktop.modules.data_sharing.contact_dialog import ContactDialog
+
+    trust = build_sharing_trust(db, heads=False)
+    larkdale = trust.schools["Larkdale Specialist Academy"]
+    window = open_window(qtbot, db, tmp_path, "jane.smith")
+    try:
+        panel = _front(qtbot, window, "data_sharing")
+        qtbot.waitUntil(lambda: panel.models["no_agreement"].rowCount() == 5, timeout=10_000)
+        panel.models["no_agreement"].set_ticked([larkdale])
+        panel.contact_button.click()
+        dialog = wait_for_window(qtbot, ContactDialog)
+        assert dialog.school_box.currentData() == larkdale  # the ticked school comes first
+        dialog.name_edit.setText("Lucy King")
+        dialog.email_edit.setText("lucy@larkdale.example")
+        dialog.save_button.click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+        panel.action_buttons["no_agreement"].click()
+        request = wait_for_window(qtbot, RequestDialog)
+        qtbot.waitUntil(lambda: request.model.ticked_count == 1, timeout=10_000)
+        assert request.model.ticked_rows[0].email == "lucy@larkdale.example"
+        request.send_button.click()
+        qtbot.waitUntil(lambda: panel.models["pending"].rowCount() == 1, timeout=10_000)
+    finally:
+        close_window(window)
+
+    from db.services.grants import grant_role
+    from db.services.users import UserDetails, add_user
+    from db.standard_roles import HEAD_TEACHER
+    from tests.sharing_trust import role_id
+
+    lucy = add_user(db, trust.admin, UserDetails("lucy.king", "Lucy King", "lucy@larkdale.example"))
+    grant_role(db, trust.admin, lucy, role_id(db, HEAD_TEACHER), organisation_id=larkdale)
+    window = open_window(qtbot, db, tmp_path / "lucy", "lucy.king")
+    try:
+        panel = _front(qtbot, window, "data_sharing")
+        qtbot.waitUntil(lambda: panel.approval_model.rowCount() == 1, timeout=10_000)
+        panel.ask_reason = lambda row: "Governors meet in January"
+        panel.decline_button.click()
+        qtbot.waitUntil(lambda: panel.approval_model.rowCount() == 0, timeout=10_000)
+        assert not panel.approvals_box.isVisible()
+    finally:
+        close_window(window)
+    declined = [r for r in sharing_overview(db, trust.admin).no_agreement if r.organisation_id == larkdale]
+    assert declined and "Governors meet in January" in declined[0].note
