@@ -146,6 +146,8 @@ def test_banners_open_the_data_sharing_panel_and_the_page_says_what_the_level_hi
         page = organisations.open_pages[school]
         qtbot.waitUntil(lambda: page.sharing_note.text() == LEVEL_EFFECTS[SharingLevel.MIS], timeout=10_000)
         assert "no central action" in page.sharing_note.text()
+        if SHOTS:
+            page.grab().save(str(Path(SHOTS) / "organisation-page.png"))
         page.close()
         banner.link.click()
         panel = window.panels["data_sharing"]
