@@ -83,6 +83,14 @@ TEMPLATES: dict[str, str] = {
     "job_ended": "{who} ended {person}’s job{at} from {ended_on}",
     "job_reactivated": "{who} reactivated {person}’s job{at}",
     "people_linked": "{who} linked the records of {merged} and {kept} as one person (jobs moved: {jobs_moved})",
+    "data_sharing_requested": "{who} asked {organisation} to share {sharing} with the trust, sent to {recipient}",
+    "data_sharing_raise_requested": "{who} asked {organisation} to raise its data sharing to {sharing}, "
+    "sent to {recipient}",
+    "data_sharing_reminded": "{who} reminded {recipient} at {organisation} of the request to share {sharing}",
+    "data_sharing_approved": "{who} approved sharing {sharing} of {organisation} with the trust",
+    "data_sharing_raised": "{who} raised the data sharing of {organisation} to {sharing}",
+    "data_sharing_declined": "{who} declined sharing {sharing} of {organisation} with the trust",
+    "data_sharing_contact_added": "{who} added {name} ({role}) as a data sharing contact at {organisation}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")

@@ -40,6 +40,8 @@ PRIVILEGES: dict[str, str | None] = {
     "decision_batches": "INSERT, UPDATE",
     "notifications": "INSERT, UPDATE",
     "saved_views": "INSERT, DELETE",
+    # raised by an approval, never lowered or removed (D4): a trigger refuses the rest (migration 0006)
+    "data_sharing_agreements": "INSERT, UPDATE",
 }
 
 

@@ -36,6 +36,7 @@ CPD_TEAM_MEMBER = "CPD team member"
 SCHOOL_CPD_COORDINATOR = "School CPD coordinator"
 FINANCE_OFFICER = "Finance officer"
 DATA_SHARING_ADMINISTRATOR = "Data sharing administrator"
+HEAD_TEACHER = "Head teacher"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ STANDARD_ROLES: tuple[StandardRole, ...] = (
         DATA_SHARING_ADMINISTRATOR,
         "Administers institution details: sends and reminds data sharing requests (D5).",
         _levels(Level.DECIDE, Module.DATA_SHARING) + _levels(Level.VIEW, Module.ORGANISATIONS, Module.DASHBOARD),
+    ),
+    StandardRole(
+        HEAD_TEACHER,
+        "Approves or declines the trust's data sharing requests for one school (D3); grant it at that school.",
+        _levels(Level.DECIDE, Module.DATA_SHARING) + _levels(Level.VIEW, Module.ORGANISATIONS),
     ),
 )
 

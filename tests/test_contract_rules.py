@@ -117,6 +117,7 @@ def test_every_watched_kind_is_one_a_service_changes() -> None:
     declared = _declared_kinds()
     assert {"activities", "organisations", "budgets", "jobs", "groups", "flood_fills", "saved_views"} <= declared
     import db.queries.activities as activities
+    import db.queries.data_sharing as data_sharing
     import db.queries.flood_fill as flood_fill
     import db.queries.groups as groups
     import db.queries.organisations as organisations
@@ -125,7 +126,7 @@ def test_every_watched_kind_is_one_a_service_changes() -> None:
 
     constants = {
         name: getattr(module, name)
-        for module in (activities, flood_fill, groups, organisations, saved_views, staff)
+        for module in (activities, data_sharing, flood_fill, groups, organisations, saved_views, staff)
         for name in dir(module)
         if name.isupper() and isinstance(getattr(module, name), str) and getattr(module, name) in declared
     }

@@ -183,8 +183,8 @@ def build_data_sharing(ctx: BuildContext) -> None:
         email = f"head@{org.domain}"
         reminded = ctx.moment(max(sent_days_ago - 7, 1), 10 * 60) if state == SharingRequestState.PENDING else None
         requests.append(
-            (request_id, org.id, int(level), state, SharingRecipientRole.HEAD, head, email, sender,
-             ctx.moment(sent_days_ago, 9 * 60 + 30), reminded)
+            (request_id, org.id, int(level), state, SharingRecipientRole.HEAD, head, _full(org.leader), email,
+             sender, ctx.moment(sent_days_ago, 9 * 60 + 30), reminded, 1 if reminded else 0)
         )  # fmt: skip
         request_id += 1
 
@@ -202,7 +202,7 @@ def build_data_sharing(ctx: BuildContext) -> None:
     ctx.insert(DataSharingAgreement, ("organisation_id", "level", "approved_at", "approved_by_name"), agreements)
     ctx.insert(
         DataSharingRequest,
-        ("id", "organisation_id", "level", "state", "recipient_role", "recipient_job_id", "recipient_email",
-         "sent_by_user_id", "sent_at", "reminded_at"),
+        ("id", "organisation_id", "level", "state", "recipient_role", "recipient_job_id", "recipient_name",
+         "recipient_email", "sent_by_user_id", "sent_at", "reminded_at", "reminder_count"),
         requests,
     )  # fmt: skip

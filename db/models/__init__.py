@@ -34,7 +34,7 @@ from db.models.organisations import Organisation
 from db.models.people import Job, Person
 from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.saved_views import ImportMapping, SavedView
-from db.models.sharing import DataSharingAgreement, DataSharingRequest
+from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
 
 __all__ = [
     "REPORT_MODULES",
@@ -51,6 +51,7 @@ __all__ = [
     "CpdActivity",
     "CpdTeamState",
     "DataSharingAgreement",
+    "DataSharingContact",
     "DataSharingRequest",
     "DecisionBatch",
     "FloodFillBatch",

@@ -33,13 +33,19 @@ Index("ix_audit_log_at", AuditEntry.at)
 
 
 class Notification(Base):
-    """Outbox row; a mailer (outside this app) delivers and stamps ``sent_at``."""
+    """Outbox row; a mailer (outside this app) delivers and stamps ``sent_at``.
+
+    The recipient is a job (C3), a user (a requester told of an approval), or only an e-mail
+    address: a school leader the central team added by hand before any staff were imported (D1).
+    """
 
     __tablename__ = "notifications"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
-    recipient_job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), nullable=False, index=True)
+    recipient_job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
+    recipient_email: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(60), nullable=False)
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")

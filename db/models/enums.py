@@ -93,7 +93,9 @@ class SharingLevel(enum.IntEnum):
 class SharingRequestState(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
+    #: closed without a decision: the school approved the same or a higher level through another recipient
     WITHDRAWN = "withdrawn"
+    DECLINED = "declined"
 
 
 class SharingRecipientRole(enum.StrEnum):

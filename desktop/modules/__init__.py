@@ -6,7 +6,15 @@ Adding a module is a folder ``desktop/modules/<name>/`` with its manifest and on
 """
 
 from desktop.kit.module import ModuleSpec
-from desktop.modules import dashboard, flood_fill, organisations, partnership_cpd, users_groups, users_roles
+from desktop.modules import (
+    dashboard,
+    data_sharing,
+    flood_fill,
+    organisations,
+    partnership_cpd,
+    users_groups,
+    users_roles,
+)
 
 MODULES: tuple[ModuleSpec, ...] = (
     dashboard.MODULE,
@@ -15,6 +23,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     flood_fill.MODULE,
     partnership_cpd.MODULE,
     users_roles.MODULE,
+    data_sharing.MODULE,
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day

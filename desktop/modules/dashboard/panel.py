@@ -29,6 +29,7 @@ from db.queries.dashboard import DashboardFigures, dashboard_figures
 from db.queries.lookups import Lookups, load_lookups
 from desktop.kit.formatting import whole_money
 from desktop.kit.panel import Panel
+from desktop.kit.sharing_banner import SharingBanner
 from desktop.kit.spend_table_model import SpendTableModel
 from desktop.kit.widgets import Card, data_table, fit_columns
 
@@ -80,6 +81,8 @@ class DashboardPanel(Panel):
         self.figures: DashboardFigures | None = None
         root = QWidget()
         layout = QVBoxLayout(root)
+        self.sharing_banner = SharingBanner(self.context)  # D6: the figures leave out schools that do not share
+        layout.addWidget(self.sharing_banner)
         bar = QHBoxLayout()
         self.org_box = QComboBox()
         self.period_box = QComboBox()
@@ -132,6 +135,7 @@ class DashboardPanel(Panel):
         return root
 
     def refresh(self) -> None:
+        self.sharing_banner.reload()
         if self._lookups is None:
             db, user_id = self.context.db, self.context.user.id
             self.context.ops.query(lambda: load_lookups(db, user_id, Module.DASHBOARD), self._lookups_loaded)

@@ -7,7 +7,7 @@ MODULE = ModuleSpec(
     title="Organisations",
     icon="organisations",
     panel="desktop.modules.organisations.panel:OrganisationsPanel",
-    watches=frozenset({"organisations", "jobs", "budgets"}),
+    watches=frozenset({"organisations", "jobs", "budgets", "data_sharing"}),
     actions=(
         MenuAction(
             "import_gias",

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from db.changes import DataChange
 from db.errors import TrustDeskError
+from db.models import OrgKind
 from db.queries.activities import ActivityFilter
+from db.queries.data_sharing import DATA_SHARING, LEVEL_EFFECTS
 from db.queries.organisation_page import STAFF_PAGE, BudgetRow, OrganisationPage, organisation_page, staff_page
 from db.queries.organisations import BUDGETS, ORGANISATIONS
 from db.queries.staff import JOBS
@@ -45,7 +47,7 @@ from desktop.modules.organisations.budget_table_model import BudgetTableModel
 from desktop.modules.organisations.organisation_staff_model import OrganisationStaffModel
 from desktop.modules.organisations.organisation_table_model import GRADE_LABELS
 
-WATCHED = frozenset({ORGANISATIONS, BUDGETS, JOBS})
+WATCHED = frozenset({ORGANISATIONS, BUDGETS, JOBS, DATA_SHARING})
 
 
 class OrganisationDialog(QDialog):
@@ -69,6 +71,10 @@ class OrganisationDialog(QDialog):
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.facts)
+        self.sharing_note = QLabel()  # D6: what the school's data sharing level hides from and allows the trust
+        self.sharing_note.setObjectName("sharingNote")
+        self.sharing_note.setWordWrap(True)
+        layout.addWidget(self.sharing_note)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._staff_tab(), "Staff")
@@ -183,6 +189,8 @@ class OrganisationDialog(QDialog):
             f"leader: {org.leader or '—'}",
         ]
         self.facts.setText(" · ".join(part for part in parts if part))
+        self.sharing_note.setVisible(org.kind != OrgKind.TRUST)
+        self.sharing_note.setText(LEVEL_EFFECTS[org.sharing_level])
 
         self.budget_model.set_rows(page.budgets)
         fit_columns(self.budget_table)

@@ -19,6 +19,7 @@ from desktop.kit.context import AppContext
 from desktop.kit.module import ModuleSpec
 from desktop.kit.panel import Panel
 from desktop.kit.row_table_model import RowRole
+from desktop.kit.sharing_banner import SharingBanner
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.organisations.organisation_actions import OrganisationActions
 from desktop.modules.organisations.organisation_table_model import GRADE_LABELS, OrganisationTableModel
@@ -34,6 +35,8 @@ class OrganisationsPanel(Panel):
     def create_widget(self) -> QWidget:
         root = QWidget()
         layout = QVBoxLayout(root)
+        self.sharing_banner = SharingBanner(self.context)  # D6: which schools keep their staff from the trust
+        layout.addWidget(self.sharing_banner)
         bar = QHBoxLayout()
         self.search_box = QLineEdit()
         self.search_box.setPlaceholderText("Search by name, URN or leader…")
@@ -97,6 +100,7 @@ class OrganisationsPanel(Panel):
 
     def refresh(self) -> None:
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
+        self.sharing_banner.reload()
         if not self._facets_loaded:
             self.context.ops.query(lambda: organisation_facets(db, user_id), self._facets_ready)
         self.org_actions.load()

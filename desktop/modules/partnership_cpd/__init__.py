@@ -7,7 +7,7 @@ MODULE = ModuleSpec(
     title="Partnership CPD",
     icon="partnership_cpd",
     panel="desktop.modules.partnership_cpd.panel:PartnershipCpdPanel",
-    watches=frozenset({"activities", "organisations"}),
+    watches=frozenset({"activities", "organisations", "data_sharing"}),
     actions=(
         MenuAction(
             "export_workbook",

@@ -7,5 +7,5 @@ MODULE = ModuleSpec(
     title="Users && Groups",  # "&&": Qt reads a single & as a shortcut marker
     icon="groups",
     panel="desktop.modules.users_groups.panel:UsersGroupsPanel",
-    watches=frozenset({"groups", "jobs", "organisations"}),
+    watches=frozenset({"groups", "jobs", "organisations", "data_sharing"}),
 )
