@@ -8,6 +8,7 @@ exactly as empty as it was (and the welcome dialog can simply be shown again).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,8 @@ from db.periods import ensure_period
 from db.services.users import check_username
 from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles, grants_of_role
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
 
 @dataclass(frozen=True, slots=True)
 class NewTrust:
@@ -27,13 +30,18 @@ class NewTrust:
     username: str
 
 
-def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name: str, username: str) -> NewTrust:
+def create_new_trust(
+    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, email: str | None = None
+) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
-    primary user)."""
+    primary user), optionally with their e-mail address."""
     display_name = " ".join(display_name.split())
     if not display_name:
         raise ValidationError("Enter your name.")
     username = check_username(username)
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 200 or not EMAIL.fullmatch(email)):
+        raise ValidationError(f"“{email[:60]}” is not an e-mail address.")
     # A plain transaction, not ``begin``: the acting user does not exist until this transaction
     # creates them. Once they do, their audit rows go through the write contract like any other.
     with db.transaction() as session:
@@ -41,7 +49,7 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
         role_ids = ensure_standard_roles(session)
         # The current academic period, so that period filters and the dashboard have one to show.
         ensure_period(session, date.today())
-        user = AppUser(username=username, display_name=display_name, is_primary=True, active=True)
+        user = AppUser(username=username, display_name=display_name, email=email, is_primary=True, active=True)
         session.add(user)
         session.flush()
         session.add_all(grants_of_role(session, role_ids[PRIMARY_USER], user.id, trust_id))
@@ -64,7 +72,8 @@ def create_new_trust(db: Database, trust_name: str, trust_uid: str, display_name
                     "entity": "app_user",
                     "entity_id": user.id,
                     "before": None,
-                    "after": {"username": username, "display_name": display_name, "role": PRIMARY_USER},
+                    "after": {"username": username, "display_name": display_name, "role": PRIMARY_USER}
+                    | ({"email": email} if email else {}),
                     "reason": None,
                 },
             ]
