@@ -152,8 +152,10 @@ class PlanEntry:
         parts: list[str] = []
         if self.action is Action.ADD_PERSON:
             parts.append(f"new person, {self.job_values.get('role')}")
+            parts.extend(change.text for change in self.changes)
         elif self.action is Action.ADD_JOB:
             parts.append(f"new job as {self.job_values.get('role')} for {self.reason}")
+            parts.extend(change.text for change in self.changes)
         elif self.action is Action.UNCHANGED:
             parts.append("no change")
         else:
