@@ -78,7 +78,7 @@ def test_import_staff_dry_run_then_import_then_nothing_to_change(trust_file, cap
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "Read mis_staff.csv (UTF-8 with BOM): 15 rows." in out
-    assert "Dry run: would be 14 add person, 1 add job. Nothing was written." in out
+    assert "Dry run: would be 14 new people, 1 new job of someone already known. Nothing was written." in out
     assert "1 row looks like someone already known at another school" in out
     assert _jobs(trust_file) == 0
     assert main([*args, "--link"]) == 0

@@ -32,7 +32,11 @@ JOB_FIELDS = ("role", "email", "staff_code", "started_on", "ended_on", "active",
 
 
 def _fold(value: str | None) -> str:
-    return " ".join((value or "").casefold().split())
+    """Names and e-mail addresses compare without case or doubled spaces ("Zoë  hartley" is "zoë hartley")."""
+    if not value:
+        return ""
+    folded = value.casefold()
+    return " ".join(folded.split()) if "  " in folded or "\t" in folded else folded.strip()
 
 
 def _local(email: str) -> str:

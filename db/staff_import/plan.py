@@ -26,6 +26,15 @@ class Action(enum.StrEnum):
 
 #: the order the preview's filter offers them in
 ACTIONS = tuple(Action)
+#: how a summary counts each action (one, many)
+SUMMARY_WORDS = {
+    Action.ADD_PERSON: ("new person", "new people"),
+    Action.ADD_JOB: ("new job of someone already known", "new jobs of people already known"),
+    Action.UPDATE: ("updated", "updated"),
+    Action.UNCHANGED: ("unchanged", "unchanged"),
+    Action.END: ("job ended", "jobs ended"),
+    Action.SKIP: ("skipped", "skipped"),
+}
 WORDS = {
     "title": "title",
     "first_name": "first name",
@@ -113,6 +122,11 @@ class Change:
         before, after = self.shown or (show(self.before), show(self.after))
         return f"{WORDS.get(self.field, self.field)}: {before} → {after}"
 
+    @property
+    def added(self) -> str:
+        """For a new job, the value alone: "line manager Aoife O'Brien (row 2)"."""
+        return f"{WORDS.get(self.field, self.field)} {(self.shown or ('', show(self.after)))[1]}"
+
 
 @dataclass(frozen=True, slots=True)
 class LinkOffer:
@@ -152,10 +166,12 @@ class PlanEntry:
         parts: list[str] = []
         if self.action is Action.ADD_PERSON:
             parts.append(f"new person, {self.job_values.get('role')}")
-            parts.extend(change.text for change in self.changes)
+            parts.extend(change.added for change in self.changes)
         elif self.action is Action.ADD_JOB:
             parts.append(f"new job as {self.job_values.get('role')} for {self.reason}")
-            parts.extend(change.text for change in self.changes)
+            parts.extend(
+                change.added if change.field == "line_manager_job_id" else change.text for change in self.changes
+            )
         elif self.action is Action.UNCHANGED:
             parts.append("no change")
         else:
@@ -193,7 +209,12 @@ class StaffPlan:
 
     @property
     def summary(self) -> str:
-        words = [f"{self.count(action):,} {action.value}" for action in ACTIONS if self.count(action)]
+        words = []
+        for action in ACTIONS:
+            count = self.count(action)
+            if count:
+                one, many = SUMMARY_WORDS[action]
+                words.append(f"{count:,} {one if count == 1 else many}")
         return ", ".join(words) if words else "nothing to import"
 
 
