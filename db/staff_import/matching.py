@@ -434,7 +434,10 @@ def _update(draft: _Draft, job: ExistingJob, index: _Indexes, mapped: Collection
     }
     for name in JOB_FIELDS:
         before, after = getattr(job, name), wanted[name]
-        same = _fold(before) == _fold(after) if name == "email" and before and after else before == after
+        if name == "email" and isinstance(before, str) and isinstance(after, str):
+            same = _fold(before) == _fold(after)
+        else:
+            same = before == after
         if not same:
             changes.append(Change(name, before, after))
     draft.changes = changes
@@ -498,11 +501,7 @@ def _manager_of(
         rows = by_email.get(key, [])
         found = list(dict.fromkeys(rows)) or [j.id for j in index.jobs_by_email.get(key, []) if j.active]
         if len(found) > 1:  # one person, several jobs: the one at the same school
-            here = [
-                f
-                for f in found
-                if (f.org.id if isinstance(f, _Draft) else index.existing.jobs[f].organisation_id) == draft.org.id
-            ]  # type: ignore[union-attr]  # rows in the file have a school
+            here = [f for f in found if _school_of(f, index) == draft.org.id]
             found = here if len(here) == 1 else found
     else:
         row = by_code.get((draft.org.id, key))
@@ -515,6 +514,13 @@ def _manager_of(
     if target is draft or (draft.job is not None and target == draft.job.id):
         return None, "a person cannot be their own line manager, so it is left as it is"
     return target, ""
+
+
+def _school_of(target: _Draft | int, index: _Indexes) -> int | None:
+    """The school of a row of the file (placed rows have one) or of a job TrustDesk has."""
+    if isinstance(target, _Draft):
+        return target.org.id if target.org is not None else None
+    return index.existing.jobs[target].organisation_id
 
 
 def _manager_changed(draft: _Draft, job_id: int | None, name: str, index: _Indexes) -> None:

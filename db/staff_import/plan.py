@@ -229,13 +229,18 @@ def with_links(entries: tuple[PlanEntry, ...], accepted: frozenset[int]) -> tupl
     orgs_of: dict[tuple[str, int], set[int]] = {}
     result: list[PlanEntry] = []
     for entry in entries:
-        if entry.action in (Action.ADD_PERSON, Action.ADD_JOB) and entry.organisation_id is not None:
+        org_id = entry.organisation_id
+        if entry.action in (Action.ADD_PERSON, Action.ADD_JOB) and org_id is not None:
             owner: tuple[str, int]
             if entry.action is Action.ADD_PERSON and entry.link is not None and entry.row in accepted:
                 link = entry.link
-                owner = ("person", link.person_id) if link.person_id is not None else person_of[link.row or 0]
+                owner = (
+                    ("person", link.person_id)
+                    if link.person_id is not None
+                    else person_of.get(link.row or 0, ("row", link.row or 0))
+                )
                 taken = orgs_of.get(owner, set())
-                if entry.organisation_id not in taken:
+                if org_id not in taken:
                     target = by_row.get(link.row or 0)
                     entry = replace(
                         entry,
@@ -253,6 +258,6 @@ def with_links(entries: tuple[PlanEntry, ...], accepted: frozenset[int]) -> tupl
             else:
                 owner = person_of.get(entry.same_person_row or 0, ("row", entry.same_person_row or 0))
             person_of[entry.row] = owner
-            orgs_of.setdefault(owner, set()).add(entry.organisation_id)
+            orgs_of.setdefault(owner, set()).add(org_id)
         result.append(entry)
     return tuple(result)
