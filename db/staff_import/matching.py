@@ -84,17 +84,26 @@ class _Indexes:
             if job.staff_code:
                 self.jobs_by_code[(job.organisation_id, _fold(job.staff_code))].append(job)
             if job.email:
-                self.jobs_by_email[_fold(job.email)].append(job)
-                self.people_by_email[_fold(job.email)].add(job.person_id)
+                email = _fold(job.email)
+                self.jobs_by_email[email].append(job)
+                self.people_by_email[email].add(job.person_id)
             self.jobs_of[job.person_id][job.organisation_id] = job
         self.people_by_trn: dict[str, list[ExistingPerson]] = defaultdict(list)
-        self.people_by_name: dict[tuple[str, str], list[ExistingPerson]] = defaultdict(list)
         for person in existing.people.values():
             if person.trn:
                 self.people_by_trn[person.trn].append(person)
             if person.email:
                 self.people_by_email[_fold(person.email)].add(person.id)
-            self.people_by_name[(_fold(person.first_name), _fold(person.last_name))].append(person)
+        self._by_name: dict[tuple[str, str], list[ExistingPerson]] | None = None
+
+    @property
+    def people_by_name(self) -> dict[tuple[str, str], list[ExistingPerson]]:
+        """Built on first use: only a new person is compared by name (for a link offer)."""
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            for person in self.existing.people.values():
+                self._by_name[(_fold(person.first_name), _fold(person.last_name))].append(person)
+        return self._by_name
 
     def person_name(self, person_id: int) -> str:
         person = self.existing.people[person_id]

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from db.excel.safety import looks_like_formula
+from db.excel.writer import RISKY_FIRST
 from db.models import Job, Organisation, Person
 from db.staff_import.fields import LABELS
 from db.text_files import describe_char, first_control
@@ -26,6 +27,8 @@ _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _SERIAL = re.compile(r"\d{4,5}(?:\.0+)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+#: any C0/C1 control character: the quick test before ``first_control`` names it
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]").search
 
 
 def _length(column: Any) -> int | None:
@@ -157,11 +160,14 @@ def make_record(row: int, values: tuple[Any, ...], columns: Mapping[str, int]) -
             except (ValueError, OverflowError):
                 problems.append(f"{LABELS[field]} “{_show(_text(raw))}” is not a date (dd/mm/yyyy or yyyy-mm-dd)")
             continue
-        text = _text(raw)
-        wrong = _text_problem(field, text)
-        if wrong:
-            problems.append(wrong)
-            continue
+        text = raw.strip() if isinstance(raw, str) else _text(raw)
+        # The common case in a few cheap tests; a value that fails one is checked in full to say why.
+        limit = LIMITS.get(field)
+        if text and (text[0] in RISKY_FIRST or (limit is not None and len(text) > limit) or _ANY_CONTROL(text)):
+            wrong = _text_problem(field, text)
+            if wrong:
+                problems.append(wrong)
+                continue
         found[field] = text
     problems += _shape_problems(found)
     status = found.pop("status", None)
