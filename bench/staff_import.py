@@ -26,10 +26,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+if TYPE_CHECKING:
+    from db.staff_import.plan import StaffPlan
 
 HEADER = ["Staff Code", "Forename", "Surname", "Work Email", "School URN", "Role", "Start Date", "Line Manager",
           "Pay Scale"]  # fmt: skip
@@ -95,6 +99,34 @@ def write_file(path: Path, rows: int, existing: int, schools: int) -> None:
             out.writerow([code, first, last, email, str(100000 + i % schools), role, "01/09/2024", manager, pay])
 
 
+def ui_thread_work(plan: StaffPlan) -> float:
+    """The longest the window's own thread works on the plan: the preview model filled and painted,
+    then the filter changed and painted (everything else runs on the operations' worker threads)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.dialogs.staff_import.plan_table_model import StaffPlanTableModel
+    from desktop.kit.widgets import data_table
+
+    app = QApplication.instance() or QApplication([])
+    model = StaffPlanTableModel()
+    view = data_table(model, sortable=False)
+    view.resize(1366, 600)
+    view.show()
+    app.processEvents()
+    longest = 0.0
+    for step in (lambda: model.set_entries(plan.entries), lambda: model.set_filter("update"),
+                 lambda: model.set_filter(None)):  # fmt: skip
+        app.processEvents()
+        start = time.perf_counter()
+        step()
+        view.repaint()  # one synchronous paint of what the user then sees
+        longest = max(longest, time.perf_counter() - start)
+    return longest
+
+
 def child(db_path: str, file_path: str, user_id: int) -> None:
     """Preview and apply, timed, in this process; prints the figures as JSON."""
     from db.engine import DatabaseTarget
@@ -105,16 +137,18 @@ def child(db_path: str, file_path: str, user_id: int) -> None:
     db = open_database(DatabaseTarget.parse(db_path))
     t0 = time.perf_counter()
     plan = preview_staff_import(db, user_id, Path(file_path))
-    t1 = time.perf_counter()
+    preview = time.perf_counter() - t0
+    ui = ui_thread_work(plan)
+    t0 = time.perf_counter()
     result = apply_staff_import(db, user_id, plan)
-    t2 = time.perf_counter()
+    apply = time.perf_counter() - t0
     db.dispose()
     peak = 0.0
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             peak = int(line.split()[1]) / 1024
-    print(json.dumps({"preview": t1 - t0, "apply": t2 - t1, "peak_mb": peak, "summary": plan.summary,
-                      "result": result.summary}))  # fmt: skip
+    print(json.dumps({"preview": preview, "apply": apply, "peak_mb": peak, "summary": plan.summary,
+                      "result": result.summary, "ui_ms": ui * 1000}))  # fmt: skip
 
 
 def reference(db_path: Path, file_path: Path) -> float:
@@ -168,6 +202,7 @@ def main() -> None:
     print(f"Staff import of {args.rows:,} rows into {args.existing:,} jobs: {figures['summary']}")
     print(f"  preview {figures['preview']:.2f} s (target < 10 s) · apply {figures['apply']:.2f} s (target < 20 s)"
           f" · peak {figures['peak_mb']:.0f} MB (target < 300 MB)")  # fmt: skip
+    print(f"  window thread: longest step with the 30,000-row preview {figures['ui_ms']:.0f} ms (target < 100 ms)")
     print(f"  reference: raw sqlite3 executemany of the same rows as people and jobs {raw:.2f} s"
           f" · ratio preview+apply / reference {total / raw:.1f}×")  # fmt: skip
 

@@ -270,3 +270,19 @@ def test_a_mapping_is_saved_by_name_and_used_for_the_next_file(db, tmp_path) -> 
         preview_staff_import(db, user, odd, mapping=mapping | {"last_name": "Given"})
     with pytest.raises(MappingError, match="has no column “Surname”"):
         preview_staff_import(db, user, odd, mapping=mapping | {"last_name": "Surname"})
+
+
+def test_imported_staff_can_be_flood_filled_and_the_audit_log_reads_in_sentences(db) -> None:
+    from db.audit_text import sentence
+    from db.queries.audit import AuditFilter, audit_page
+    from db.queries.flood_fill import quick_select
+
+    user = fresh_trust(db)
+    import_staff(db, user, MIS)
+    teachers = quick_select(db, user, "role", "Class Teacher")
+    assert sorted(teachers) == sorted(_job(db, code).id for code in ("FB003", "FB004", "LW003", "LW004"))
+    rows = audit_page(db, user, AuditFilter(action="staff_job_added"), limit=50)
+    texts = {sentence(row) for row in rows}
+    assert "Sam Lead added Aoife O'Brien’s job as Headteacher (Finchbrook Primary Academy) from a staff file" in texts
+    people = audit_page(db, user, AuditFilter(action="staff_person_added"), limit=50)
+    assert "Sam Lead added Zoë Hartley from a staff file" in {sentence(row) for row in people}
