@@ -185,7 +185,7 @@ def test_each_bad_row_is_skipped_with_its_row_number_and_why_while_the_rest_impo
     assert "starts like a formula" in why[5]
     assert "Last name “Lee Smith” contains a line break or tab" in why[6]
     assert "159 characters long; TrustDesk keeps at most 80" in why[7]
-    assert "the same staff code “x07”" in why[8] and "as row 9" in why[8] and "as row 8" in why[9]
+    assert "the same staff code “X07”" in why[8] and "as row 9" in why[8] and "as row 8" in why[9]
     assert "not a 7-digit teacher reference number" in why[10]
     assert all(reason.startswith(f"row {row}:") for row, reason in why.items())
     assert [e.row for e in plan.to_apply] == [11]

@@ -197,9 +197,11 @@ def _refuse_duplicate_keys(drafts: list[_Draft]) -> None:
             keys[("staff code", draft.org.id, _fold(record.staff_code))].append(draft)
         if record.email:
             keys[("work e-mail", draft.org.id, _fold(record.email))].append(draft)
-    for (what, _org, value), found in keys.items():
+    for (what, _org, _key), found in keys.items():
         if len(found) < 2:
             continue
+        first = found[0].record
+        value = first.staff_code if what == "staff code" else first.email
         rows = [d.record.row for d in found]
         for draft in found:
             others = ", ".join(str(row) for row in rows if row != draft.record.row)

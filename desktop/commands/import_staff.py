@@ -75,8 +75,8 @@ def run(args: argparse.Namespace) -> int:
         for entry in plan.entries:
             if entry.action is Action.UNCHANGED and not args.all:
                 continue
-            where = f"row {entry.row:>5}" if entry.row else "         "
-            print(f"{entry.action.value:<10}  {where}  {entry.name} ({entry.school}): {entry.detail}")
+            where = f"row {entry.row}: " if entry.row and entry.action is not Action.SKIP else ""
+            print(f"{entry.action.value:<10}  {where}{entry.name} ({entry.school}): {entry.detail}")
         if plan.offers and not args.link:
             count = len(plan.offers)
             print(
