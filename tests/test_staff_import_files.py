@@ -52,6 +52,8 @@ def test_the_three_fixture_layouts_are_read_and_recognised() -> None:
         (43711, date(2019, 9, 3)),
         (43711.0, date(2019, 9, 3)),
         (datetime(2019, 9, 3), date(2019, 9, 3)),
+        ("03-Sep-2019", date(2019, 9, 3)),
+        ("3 September 2019", date(2019, 9, 3)),
         ("", None),
     ],
 )
@@ -63,6 +65,20 @@ def test_dates_are_read_as_dd_mm_yyyy_iso_or_excel_serials(value: object, expect
 def test_a_date_that_is_not_certain_is_refused(value: object) -> None:
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+def test_a_report_title_above_the_column_names_is_left_out_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Staff list,,,,\nRun on 30/11/2026 by the data manager,,,,\n\n"
+        "Employee Ref,Known As,Surname,Post Name,Termination Date\nE1,Ann,Lee,Teacher,31-Aug-2026\n",
+        encoding="utf-8",
+    )
+    table = read_staff_file(path)
+    assert table.headers == ("Employee Ref", "Known As", "Surname", "Post Name", "Termination Date")
+    assert table.rows == ((5, ("E1", "Ann", "Lee", "Teacher", "31-Aug-2026")),)
+    assert table.read_as == "ASCII, column names on row 4"
+    assert set(recognise(table.headers)) == {"staff_code", "first_name", "last_name", "role", "ended_on"}
 
 
 def test_a_bad_value_in_a_workbook_row_is_refused_with_its_row_number() -> None:

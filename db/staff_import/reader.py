@@ -18,6 +18,7 @@ from typing import Any
 from db.errors import TrustDeskError, ValidationError
 from db.excel.safety import OLE_MAGIC, ZIP_MAGIC, WorkbookRefused, check_workbook_file
 from db.progress import NullProgress, Progress
+from db.staff_import.fields import recognise
 from db.text_files import TextFileError, decode_text
 
 #: far more staff than the largest trust employs (~30,000 jobs): a file past it is not a staff list
@@ -92,15 +93,12 @@ def read_csv(path: Path, progress: Progress | None = None) -> StaffTable:
         raise StaffFileError(exc.message) from exc
     del data
     reader = csv.reader(io.StringIO(decoded.text, newline=""))
+    rows: list[tuple[int, tuple[str, ...]]] = []
     try:
-        header = next(reader, None)
-        if header is None:
-            raise StaffFileError(f"“{path.name}” is empty.")
-        rows: list[tuple[int, tuple[str, ...]]] = []
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
-            if len(rows) >= MAX_STAFF_ROWS:
+            if len(rows) > MAX_STAFF_ROWS:
                 raise _too_many(path.name)
             rows.append((reader.line_num, tuple(values)))
             if len(rows) % 10_000 == 0:
@@ -108,7 +106,40 @@ def read_csv(path: Path, progress: Progress | None = None) -> StaffTable:
                 progress.check_cancelled()
     except csv.Error as exc:
         raise StaffFileError(f"“{path.name}” is not a valid CSV file (line {reader.line_num}: {exc}).") from None
-    return StaffTable(path.name, _headers(header, path.name), tuple(rows), decoded.encoding)
+    if not rows:
+        raise StaffFileError(f"“{path.name}” is empty.")
+    headers, data, read_as = _split_header(rows, path.name, decoded.encoding)
+    return StaffTable(path.name, headers, data, read_as)
+
+
+#: how far down a title or a report's heading may push the header row
+HEADER_SEARCH_ROWS = 10
+
+
+def _split_header(
+    rows: list[tuple[int, tuple[Any, ...]]], name: str, read_as: str
+) -> tuple[tuple[str, ...], tuple[tuple[int, tuple[Any, ...]], ...], str]:
+    """The header row and the data rows below it.
+
+    The header is the first row unless that row names fewer than three fields TrustDesk knows and one
+    of the next few does (an MIS report often starts with its title and the date it was run): then
+    that row is the header and the lines above it are left out, as the preview says.
+    """
+    chosen = 0
+    if len(recognise(_header_texts(rows[0][1]))) < 3:
+        for index, (_line, values) in enumerate(rows[1:HEADER_SEARCH_ROWS], start=1):
+            if len(recognise(_header_texts(values))) >= 3:
+                chosen = index
+                break
+    line = rows[chosen][0]
+    headers = _headers(rows[chosen][1], name)
+    if chosen:
+        read_as = f"{read_as}, column names on row {line}"
+    return headers, tuple(rows[chosen + 1 :]), read_as
+
+
+def _header_texts(values: Iterable[Any]) -> list[str]:
+    return ["" if value is None else str(value).strip() for value in values]
 
 
 def _headers(values: Iterable[Any], name: str) -> tuple[str, ...]:
@@ -181,23 +212,21 @@ def read_xlsx(path: Path, sheet: str | None = None, progress: Progress | None = 
         ws = book[chosen]
         if (ws.max_row or 0) - 1 > MAX_STAFF_ROWS:
             raise _too_many(path.name)
-        found = ws.iter_rows(values_only=True)
-        header = next(found, None)
-        if header is None:
-            raise StaffFileError(f"The sheet “{chosen}” of “{path.name}” is empty.")
-        headers = _headers(header, path.name)
-        width = len(headers)
         rows: list[tuple[int, tuple[Any, ...]]] = []
-        for number, values in enumerate(found, start=2):
+        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if not values or all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
                 continue
-            if len(rows) >= MAX_STAFF_ROWS:
+            if len(rows) > MAX_STAFF_ROWS:
                 raise _too_many(path.name)
-            rows.append((number, tuple(values[:width])))
+            rows.append((number, tuple(values[: MAX_COLUMNS + 1])))
             if len(rows) % 5_000 == 0:
                 progress.report(len(rows), len(rows) + 5_000, f"Reading row {len(rows):,}…")
                 progress.check_cancelled()
-        return StaffTable(path.name, headers, tuple(rows), f"sheet “{chosen}”", names)
+        if not rows:
+            raise StaffFileError(f"The sheet “{chosen}” of “{path.name}” is empty.")
+        headers, data, read_as = _split_header(rows, path.name, f"sheet “{chosen}”")
+        width = len(headers)
+        return StaffTable(path.name, headers, tuple((n, v[:width]) for n, v in data), read_as, names)
     except TrustDeskError:
         raise
     except Exception as exc:

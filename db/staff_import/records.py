@@ -52,7 +52,9 @@ LIMITS: Mapping[str, int | None] = {
     "pay_scale": _length(Job.__table__.c.pay_scale),
 }
 DATE_FIELDS = ("started_on", "ended_on")
-CURRENT = frozenset({"", "current", "active", "employed", "in post", "live", "yes"})
+CURRENT = frozenset(
+    {"", "current", "current staff", "active", "employed", "in post", "live", "yes", "future", "starter", "new starter"}
+)
 LEAVER = frozenset({"leaver", "left", "inactive", "ended", "former", "terminated", "no", "past"})
 
 
@@ -126,10 +128,20 @@ def parse_date(value: Any) -> date | None:
         elif _SERIAL.fullmatch(text):
             found = EXCEL_EPOCH + timedelta(days=int(float(text)))
         else:
-            raise ValueError(text)
+            found = _named_month(text)
     if not EARLIEST <= found <= LATEST:
         raise ValueError(value)
     return found
+
+
+def _named_month(text: str) -> date:
+    """ "01-Sep-2024", "1 September 2024" (as HR systems write them): the month named, so never ambiguous."""
+    for fmt in ("%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def _text_problem(field: str, value: str) -> str | None:
