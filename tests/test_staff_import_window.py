@@ -43,7 +43,8 @@ def _idle(qtbot, dialog: StaffImportDialog) -> None:
 
 
 def _next(qtbot, dialog: StaffImportDialog) -> None:
-    qtbot.mouseClick(dialog.next_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.next_button.isEnabled, timeout=10_000)
+    dialog.next_button.click()
     _idle(qtbot, dialog)
 
 
