@@ -31,7 +31,7 @@ class NewTrust:
 
 
 def create_new_trust(
-    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, email: str | None = None
+    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, *, email: str | None = None
 ) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
     primary user), optionally with their e-mail address."""

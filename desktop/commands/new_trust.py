@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db = open_database(target)
     try:
-        created = create_new_trust(db, args.name, args.uid, args.primary_name, args.primary, args.email)
+        created = create_new_trust(db, args.name, args.uid, args.primary_name, args.primary, email=args.email)
     except BaseException:
         db.dispose()
         if path is not None:
