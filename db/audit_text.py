@@ -111,10 +111,6 @@ FIELD_WORDS: dict[str, str] = {
     "activity_count": "activities",
     "pre_authorised": "authorised at once",
     "by_organisation": "by organisation",
-    "trn": "TRN",
-    "staff_code": "staff code",
-    "started_on": "start date",
-    "ended_on": "leaving date",
     "active": "in post",
     "is_line_manager": "line manager of others",
 }
