@@ -108,8 +108,8 @@ def read_csv(path: Path, progress: Progress | None = None) -> StaffTable:
         raise StaffFileError(f"“{path.name}” is not a valid CSV file (line {reader.line_num}: {exc}).") from None
     if not rows:
         raise StaffFileError(f"“{path.name}” is empty.")
-    headers, data, read_as = _split_header(rows, path.name, decoded.encoding)
-    return StaffTable(path.name, headers, data, read_as)
+    headers, body, read_as = _split_header(rows, path.name, decoded.encoding)
+    return StaffTable(path.name, headers, body, read_as)
 
 
 #: how far down a title or a report's heading may push the header row
