@@ -50,6 +50,12 @@ TEMPLATES: dict[str, str] = {
     "gias_unchanged": "{who} found {organisation} unchanged in a GIAS extract",
     "gias_skipped": "{who} skipped {organisation} in a GIAS extract",
     "trust_created": "{who} created the trust {name}",
+    "staff_person_added": "{who} added {name} from a staff file",
+    "staff_person_updated": "{who} updated the {changed} of {name} from a staff file",
+    "staff_job_added": "{who} added {person}’s job as {role}{at} from a staff file",
+    "staff_job_updated": "{who} updated the {changed} of {person}’s job{at} from a staff file",
+    "staff_job_ended": "{who} ended {person}’s job{at}: not in the whole staff list",
+    "import_mapping_saved": "{who} saved the staff column mapping {name}",
     "user_created": "{who} created the user {display_name} ({username})",
     "user_changed": "{who} changed the {changed} of the user {user}",
     "user_deactivated": "{who} deactivated the user {user}",
@@ -94,7 +100,19 @@ TEMPLATES: dict[str, str] = {
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
-OWN_REASON_ACTIONS = frozenset({"budget_set", "gias_added", "gias_updated", "gias_unchanged", "gias_skipped"})
+OWN_REASON_ACTIONS = frozenset(
+    {
+        "budget_set",
+        "gias_added",
+        "gias_updated",
+        "gias_unchanged",
+        "gias_skipped",
+        "staff_person_added",
+        "staff_person_updated",
+        "staff_job_added",
+        "staff_job_updated",
+    }
+)
 
 #: field → words, for the list of changes and for "{changed}"
 FIELD_WORDS: dict[str, str] = {
@@ -137,6 +155,8 @@ FIELD_WORDS: dict[str, str] = {
     "started_on": "start date",
     "ended_on": "leaving date",
     "jobs_moved": "jobs moved",
+    "active": "in post",
+    "is_line_manager": "line manager of others",
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(

@@ -13,7 +13,17 @@ import sys
 from db.errors import TrustDeskError
 
 #: modules under desktop.commands, each adding one sub-command
-COMMANDS = ("demo", "import_gias", "export", "import_decisions", "link_login", "users", "data_sharing")
+COMMANDS = (
+    "demo",
+    "new_trust",
+    "import_gias",
+    "import_staff",
+    "export",
+    "import_decisions",
+    "link_login",
+    "users",
+    "data_sharing",
+)
 
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:

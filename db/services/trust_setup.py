@@ -17,7 +17,7 @@ from db.errors import ValidationError
 from db.models import AppUser, utcnow
 from db.passwords import hash_password, password_problem
 from db.periods import ensure_period
-from db.services.users import check_username
+from db.services.users import EMAIL_PATTERN, check_username
 from db.standard_roles import PRIMARY_USER, create_trust, ensure_standard_roles, grants_of_role
 
 
@@ -29,10 +29,18 @@ class NewTrust:
 
 
 def create_new_trust(
-    db: Database, trust_name: str, trust_uid: str, display_name: str, username: str, password: str | None = None
+    db: Database,
+    trust_name: str,
+    trust_uid: str,
+    display_name: str,
+    username: str,
+    password: str | None = None,
+    *,
+    email: str | None = None,
 ) -> NewTrust:
     """Create the trust, its standard roles, the current academic period and its first user (a Partnership
-    primary user) with ``password`` (only its hash is kept; a weak one is refused with the reason, A3).
+    primary user), optionally with their e-mail address, with ``password`` (only its hash is kept; a weak
+    one is refused with the reason, A3).
 
     ``None`` (``trustdesk new-trust``, typed where no dialog can ask) sets no password: the first sign-in
     to a file where nobody has one lets the primary user in once and makes them set it.
@@ -41,6 +49,9 @@ def create_new_trust(
     if not display_name:
         raise ValidationError("Enter your name.")
     username = check_username(username)
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 200 or not EMAIL_PATTERN.match(email)):
+        raise ValidationError(f"“{email[:60]}” is not an e-mail address.")
     password_hash = None
     if password is not None:
         problem = password_problem(password, username, display_name)
@@ -55,7 +66,12 @@ def create_new_trust(
         # The current academic period, so that period filters and the dashboard have one to show.
         ensure_period(session, date.today())
         user = AppUser(
-            username=username, display_name=display_name, is_primary=True, active=True, password_hash=password_hash
+            username=username,
+            display_name=display_name,
+            email=email,
+            is_primary=True,
+            active=True,
+            password_hash=password_hash,
         )
         session.add(user)
         session.flush()
@@ -79,7 +95,8 @@ def create_new_trust(
                     "entity": "app_user",
                     "entity_id": user.id,
                     "before": None,
-                    "after": {"username": username, "display_name": display_name, "role": PRIMARY_USER},
+                    "after": {"username": username, "display_name": display_name, "role": PRIMARY_USER}
+                    | ({"email": email} if email else {}),
                     "reason": None,
                 },
             ]

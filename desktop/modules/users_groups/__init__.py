@@ -1,6 +1,6 @@
 """Users & Groups (P1–P3, G1–G3): everyone's jobs across the trust, and group membership."""
 
-from desktop.kit.module import ModuleSpec
+from desktop.kit.module import MenuAction, ModuleSpec
 
 MODULE = ModuleSpec(
     name="users_groups",
@@ -8,4 +8,13 @@ MODULE = ModuleSpec(
     icon="groups",
     panel="desktop.modules.users_groups.panel:UsersGroupsPanel",
     watches=frozenset({"groups", "jobs", "organisations", "data_sharing"}),
+    actions=(
+        MenuAction(
+            "import_staff",
+            "Import &staff…",
+            "import_staff",
+            icon="import",
+            tooltip="Add and update people and their jobs from a staff list",
+        ),
+    ),
 )

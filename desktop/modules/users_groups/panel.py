@@ -5,6 +5,7 @@ The dock keeps the objectName "groups" so saved window layouts still find it.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from db.changes import DataChange
@@ -46,3 +47,11 @@ class UsersGroupsPanel(Panel):
     @property
     def member_model(self) -> MemberChoiceTableModel:
         return self.group_editor.member_model
+
+    def import_staff(self) -> None:
+        """File › Import staff… (the module's menu entry): file, columns, preview, then import."""
+        from desktop.dialogs.staff_import.wizard import StaffImportDialog
+
+        dialog = StaffImportDialog(self.context, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()

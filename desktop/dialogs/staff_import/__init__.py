@@ -1,0 +1,1 @@
+"""People › Import staff…: choose a file, map its columns, see what each row will do, then import."""
