@@ -256,36 +256,55 @@ _SHARES = {
 
 
 def central_action_refusals(
-    session: Session, scope: Scope, module: Module, org_ids: Iterable[int], doing: str
+    session: Session,
+    scope: Scope,
+    module: Module,
+    org_ids: Iterable[int],
+    doing: str,
+    *,
+    needs: SharingLevel = SharingLevel.GROUP_ACTIONS,
 ) -> dict[int, str]:
     """For each organisation where the user may not ``doing`` (e.g. "authorise CPD"), the sentence why.
 
     The one answer to "may this change touch that school?" (A1, D6), so a new
     central action cannot forget the agreement.  A role held at the school
     itself is not limited by the agreement; a role held at the trust reaches a
-    member school only if it shares group actions (D5, D6); everything else
-    (P3 restriction, the role's own level) is what ``scope`` says.
+    member school only if it shares group actions (D5, D6) — or, for bringing
+    the school's own MIS records in (a staff import), ``needs=SharingLevel.MIS``;
+    everything else (P3 restriction, the role's own level) is what ``scope`` says.
     """
     wanted = sorted(set(org_ids))
     if not wanted:
         return {}
     orgs = session.execute(
-        select(Organisation.id, Organisation.name, DataSharingAgreement.level, Organisation.kind)
+        select(
+            Organisation.id,
+            Organisation.name,
+            DataSharingAgreement.level,
+            Organisation.kind,
+            Organisation.staff_visibility_restricted,
+        )
         .outerjoin(DataSharingAgreement, DataSharingAgreement.organisation_id == Organisation.id)
         .where(Organisation.id.in_(wanted))
     ).all()
     held_at, central_at = deciding_grants(session, scope.user_id, module)
     refusals: dict[int, str] = {}
-    for org_id, name, shared, kind in orgs:
+    for org_id, name, shared, kind, hides_staff in orgs:
         shared = SharingLevel(shared if shared is not None else SharingLevel.NONE)
         if kind == OrgKind.CENTRAL:
             shared = SharingLevel.GROUP_ACTIONS  # the trust's own team, as in ``scope_for``
         central = org_id not in held_at and org_id in central_at
-        if central and shared < SharingLevel.GROUP_ACTIONS:
+        if central and shared < needs:
             refusals[org_id] = (
-                f"{name} shares {_SHARES[shared]} with the trust, so no central action touches it "
+                f"{name} shares {_SHARES[shared]} with the trust, so you may not {doing} there."
+                if needs < SharingLevel.GROUP_ACTIONS
+                else f"{name} shares {_SHARES[shared]} with the trust, so no central action touches it "
                 f"and you may not {doing} there."
             )
+        elif central and shared < SharingLevel.GROUP_ACTIONS:
+            # shares enough for this action, less than the scope's own cap: the grant decides, P3 aside
+            if hides_staff and module in STAFF_MODULES:
+                refusals[org_id] = f"{name} hides its staff from the partnership, so you may not {doing} there."
         elif not scope.can_act(module, org_id, Level.DECIDE):
             refusals[org_id] = f"You may not {doing} at {name}."
     for org_id in set(wanted) - {row[0] for row in orgs}:

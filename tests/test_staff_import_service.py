@@ -194,14 +194,16 @@ def test_each_bad_row_is_skipped_with_its_row_number_and_why_while_the_rest_impo
     assert _counts(db)[1] == 1
 
 
-def test_schools_not_sharing_group_actions_are_skipped_with_the_agreement_named(db, tmp_path) -> None:
+def test_schools_not_sharing_mis_data_are_skipped_with_the_agreement_named(db, tmp_path) -> None:
+    """A staff import brings a school's own MIS records in: MIS data shared is enough (D6)."""
     user = fresh_trust(db, sharing=SharingLevel.NONE)
-    share(db, SharingLevel.MIS, urn="942597")
-    share(db, SharingLevel.GROUP_ACTIONS, urn="941787")
+    share(db, SharingLevel.INSTITUTION, urn="942597")
+    share(db, SharingLevel.MIS, urn="941787")
     plan = preview_staff_import(db, user, MIS)
     reasons = {e.school: e.reason for e in plan.entries if e.action is Action.SKIP}
     assert set(reasons) == {"Larkwell Infant and Junior School"}
-    assert "shares MIS data but not group actions with the trust" in reasons["Larkwell Infant and Junior School"]
+    assert "shares institution data only with the trust" in reasons["Larkwell Infant and Junior School"]
+    assert any(e.school == "Finchbrook Primary Academy" and e.action is not Action.SKIP for e in plan.entries)
     hr = preview_staff_import(db, user, HR)
     assert all("shares no data with the trust" in e.reason for e in hr.entries)
 

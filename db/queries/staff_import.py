@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied
-from db.models import ImportMapping, Job, Level, Module, Organisation, OrgKind, Person
+from db.models import ImportMapping, Job, Level, Module, Organisation, OrgKind, Person, SharingLevel
 from db.progress import NullProgress, Progress
 from db.scope import Scope, central_action_refusals, scope_for
 from db.staff_import.fields import check_mapping, recognise
@@ -95,7 +95,8 @@ def existing_staff(session: Session, scope: Scope) -> Existing:
         )
     }  # fmt: skip
     members = [org.id for org in orgs.values() if not org.is_trust]
-    refusals = central_action_refusals(session, scope, Module.STAFF, members, DOING)
+    # Bringing a school's own staff records in needs its MIS data shared (D6), not group actions.
+    refusals = central_action_refusals(session, scope, Module.STAFF, members, DOING, needs=SharingLevel.MIS)
     return Existing(orgs, people, jobs, refusals)
 
 
