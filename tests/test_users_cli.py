@@ -67,3 +67,17 @@ def test_the_permissions_report_lists_who_granted_what(demo_db, capsys) -> None:
     assert code == 0
     lines = out.strip().splitlines()
     assert any(line.startswith("sam.patel") and "Exports" in line and "Alex Morgan" in line for line in lines)
+
+
+def test_a_primary_user_sets_a_password_from_the_environment(demo_db, capsys, monkeypatch) -> None:
+    from db.services.sign_in import sign_in
+
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "Kestrel-orchard-42")
+    code, out, _ = _run(demo_db, capsys, "set-password", "jo.evans")
+    assert code == 0 and "Set the password of jo.evans" in out
+    assert sign_in(demo_db, "jo.evans", "Kestrel-orchard-42").username == "jo.evans"
+    monkeypatch.setenv("TRUSTDESK_NEW_PASSWORD", "short")
+    code, _, err = _run(demo_db, capsys, "set-password", "jo.evans")
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    code, _, err = _run(demo_db, capsys, "set-password", "alex.morgan", acting="sam.patel")
+    assert code == 2 and "Only a primary user" in err

@@ -9,6 +9,7 @@ permissions come from a primary user, the last primary user stays.
     trustdesk users grant pat.jones --role "Finance officer" --as alex.morgan
     trustdesk users grant pat.jones --module cpd --level view --org "Oakfield Primary" --as alex.morgan
     trustdesk users revoke pat.jones --module cpd --org "Oakfield Primary" --as alex.morgan
+    trustdesk users set-password pat.jones --as alex.morgan
     trustdesk users deactivate pat.jones --as alex.morgan
 """
 
@@ -64,6 +65,10 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     revoke = action("revoke", "take away a user's grants of one module at one place")
     revoke.add_argument("--module", required=True, help="the module, e.g. cpd")
     _where_arguments(revoke)
+    action(
+        "set-password",
+        "a primary user sets a user's password (from TRUSTDESK_NEW_PASSWORD, or typed twice at a terminal)",
+    )
     action("deactivate", "deactivate a user (kept in the audit, can do nothing)")
     action("reactivate", "reactivate a deactivated user")
 
@@ -220,6 +225,31 @@ def _set_active(active: bool) -> Callable[[Database, int, argparse.Namespace], i
     return change
 
 
+NEW_PASSWORD_ENV = "TRUSTDESK_NEW_PASSWORD"
+
+
+def _set_password(db: Database, acting: int, args: argparse.Namespace) -> int:
+    """The password is never an argument (it would stay in the shell's history and the process list)."""
+    import getpass
+    import os
+
+    from db.services.passwords import set_password
+
+    target = _user_id(db, args.username)
+    password = os.environ.get(NEW_PASSWORD_ENV)
+    if password is None:
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise ValidationError(
+                f"Give the new password in {NEW_PASSWORD_ENV}, or run the command in a terminal to type it."
+            )
+        password = getpass.getpass(f"New TrustDesk password for {args.username}: ")
+        if getpass.getpass("Type it again: ") != password:
+            raise ValidationError("The two passwords differ; nothing was changed.")
+    set_password(db, acting, target, password)
+    print(f"Set the password of {args.username}.")
+    return 0
+
+
 _ACTIONS = {
     "list": _list,
     "show": _show,
@@ -227,6 +257,7 @@ _ACTIONS = {
     "add": _add,
     "grant": _grant,
     "revoke": _revoke,
+    "set-password": _set_password,
     "deactivate": _set_active(False),
     "reactivate": _set_active(True),
 }
