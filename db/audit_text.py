@@ -83,6 +83,20 @@ TEMPLATES: dict[str, str] = {
     "job_ended": "{who} ended {person}’s job{at} from {ended_on}",
     "job_reactivated": "{who} reactivated {person}’s job{at}",
     "people_linked": "{who} linked the records of {merged} and {kept} as one person (jobs moved: {jobs_moved})",
+    "request_entered": "{who} entered the CPD request {activity} for {person}{at}",
+    "request_edited": "{who} changed the {changed} of the request {activity} for {person}{at}",
+    "request_withdrawn": "{who} withdrew the request {activity} for {person}{at}",
+    "line_manager_agreed": "{who} agreed, as line manager, to {activity} for {person}{at}",
+    "line_manager_denied": "{who} denied, as line manager, {activity} for {person}{at}",
+    "line_manager_agreed_for": (
+        "{who} recorded on behalf of {line_manager} that the line manager agreed to {activity} for {person}{at}"
+    ),
+    "line_manager_denied_for": (
+        "{who} recorded on behalf of {line_manager} that the line manager denied {activity} for {person}{at}"
+    ),
+    "cpd_team_approved": "{who} approved {activity} for {person}{at} for the CPD team",
+    "cpd_team_declined": "{who} declined {activity} for {person}{at} for the CPD team",
+    "activity_commented": "{who} commented on {activity} for {person}{at}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
@@ -129,6 +143,13 @@ FIELD_WORDS: dict[str, str] = {
     "started_on": "start date",
     "ended_on": "leaving date",
     "jobs_moved": "jobs moved",
+    "line_manager_reason": "line manager's reason",
+    "cpd_team_reason": "CPD team's reason",
+    "intended_outcome": "intended outcome",
+    "impact_measure": "how impact will be measured",
+    "sharing_plan": "how it will be shared",
+    "activity_type": "type",
+    "sessions": "further sessions",
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(
