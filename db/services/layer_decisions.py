@@ -207,6 +207,7 @@ def _decide_in(
 def _lock_rows(session: Session, layer: Layer, ids: Sequence[int], progress: Progress) -> dict[int, _Row]:
     """The rows as they are now, locked in id order on PostgreSQL (as sign-off does, so no deadlock)."""
     a = CpdActivity
+    columns: tuple[Any, ...]
     if layer is Layer.LINE_MANAGER:
         columns = (a.line_manager_state, a.line_manager_decided_at, a.line_manager_user_id, a.line_manager_reason)
     else:
