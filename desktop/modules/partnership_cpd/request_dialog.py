@@ -106,6 +106,7 @@ class RequestDialog(QDialog):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         columns.addLayout(left, 1)
         columns.addSpacing(16)
+        right.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)  # the justification boxes get the width
         columns.addLayout(right, 1)
         layout.addLayout(columns)
 
@@ -166,6 +167,8 @@ class RequestDialog(QDialog):
         left.addRow("Total cost", self.total_label)
 
         self.link_box = QComboBox()
+        self.link_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.link_box.setMinimumContentsLength(30)
         self.link_box.addItem("Neither", None)
         right.addRow("Training event or learning module", self.link_box)
         self.outcome_edit = _text_box("What should change for pupils or colleagues")

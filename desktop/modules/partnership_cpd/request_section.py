@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -50,24 +52,31 @@ class RequestSection(QWidget):
         self.activity_id = activity_id
         self.detail: ActivityDetail | None = None
         self.extras: RequestExtras | None = None
-        layout = QVBoxLayout(self)
+        # two columns, so the tab adds no height to the detail on a 768-pixel laptop screen
+        columns = QHBoxLayout(self)
+        layout = QVBoxLayout()
+        thread = QVBoxLayout()
+        columns.addLayout(layout, 1)
+        columns.addLayout(thread, 1)
         self.form = QFormLayout()
         layout.addLayout(self.form)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         self.line_manager_button = QPushButton("&Line manager…")
         self.cpd_team_button = QPushButton("CPD &team…")
         self.edit_request_button = QPushButton("Edit re&quest…")
         self.withdraw_button = QPushButton("&Withdraw…")
-        for button in (self.line_manager_button, self.cpd_team_button, self.edit_request_button, self.withdraw_button):
+        for place, button in enumerate(
+            (self.line_manager_button, self.cpd_team_button, self.edit_request_button, self.withdraw_button)
+        ):
             button.setAutoDefault(False)
             button.setEnabled(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+            buttons.addWidget(button, place // 2, place % 2)
+        layout.addStretch(1)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel("Comments (internal: the individual is not told)"))
+        thread.addWidget(QLabel("Comments (internal: the individual is not told)"))
         self.comment_model = CommentTableModel(self)
         self.comment_table = data_table(self.comment_model)
-        layout.addWidget(self.comment_table, 1)
+        thread.addWidget(self.comment_table, 1)
         entry = QHBoxLayout()
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setTabChangesFocus(True)
@@ -77,7 +86,7 @@ class RequestSection(QWidget):
         self.comment_button.setAutoDefault(False)
         entry.addWidget(self.comment_edit, 1)
         entry.addWidget(self.comment_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(entry)
+        thread.addLayout(entry)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -114,7 +123,9 @@ class RequestSection(QWidget):
             self.form.addRow(label, text)
         self.comment_model.set_rows(extras.comments)
         if extras.comments:
-            fit_columns(self.comment_table, maximum=420)
+            fit_columns(self.comment_table, maximum=160)
+            # the comment takes what is left; a long one reads in full as the cell's tooltip
+            self.comment_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._actions()
 
     def _failed(self, error: TrustDeskError) -> None:
