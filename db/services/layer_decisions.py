@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.actions import Action, begin
 from db.engine import Database
@@ -49,6 +49,9 @@ from db.queries.activities import ACTIVITIES
 from db.scope import own_person_id
 from db.services.request_rules import CPD
 from db.services.signoff import CHUNK, Skipped, SkipReason, _chunks
+
+_manager_job = aliased(Job)
+_manager_person = aliased(Person)
 
 
 class Layer(enum.StrEnum):
@@ -106,6 +109,7 @@ class _Row:
     individual: str
     organisation: str
     line_manager_job_id: int | None
+    line_manager: str | None
     partnership_state: PartnershipState
     state: LayerState
     decided_at: datetime | None
@@ -226,12 +230,15 @@ def _lock_rows(session: Session, layer: Layer, ids: Sequence[int], progress: Pro
                 Person.first_name + " " + Person.last_name,
                 Organisation.name,
                 Job.line_manager_job_id,
+                _manager_person.first_name + " " + _manager_person.last_name,
                 a.partnership_state,
                 *columns,
             )
             .join(Job, Job.id == a.job_id)
             .join(Person, Person.id == Job.person_id)
             .join(Organisation, Organisation.id == a.organisation_id)
+            .outerjoin(_manager_job, _manager_job.id == Job.line_manager_job_id)
+            .outerjoin(_manager_person, _manager_person.id == _manager_job.person_id)
             .where(a.id.in_(chunk))
         )
         if lock:
@@ -267,7 +274,6 @@ def _apply(
         values["line_manager_job_id"] = (
             select(Job.line_manager_job_id).where(Job.id == CpdActivity.job_id).scalar_subquery()
         )
-    managers = _manager_names(session, {current[i].line_manager_job_id for i in on_behalf}) if on_behalf else {}
     verb = VERBS[decision]
     whose = "Your line manager" if layer is Layer.LINE_MANAGER else "The CPD team"
     connection = session.connection()
@@ -281,7 +287,7 @@ def _apply(
             behalf = layer is Layer.LINE_MANAGER and activity_id in on_behalf
             after: dict[str, Any] = {f"{prefix}_state": decision.value, "version": row.version + 1}
             if behalf:
-                after["line_manager"] = managers.get(row.line_manager_job_id, "the line manager")
+                after["line_manager"] = row.line_manager or "the line manager"
             audit.append(
                 {
                     **ACTIONS[(decision, behalf)],
@@ -314,16 +320,3 @@ def _apply(
         done += len(chunk)
         progress.report(len(applied) + done, len(applied) * 2, f"Recording {done:,} of {len(applied):,} answers…")
         progress.check_cancelled()
-
-
-def _manager_names(session: Session, job_ids: set[int | None]) -> dict[int | None, str]:
-    wanted = sorted(job for job in job_ids if job is not None)
-    names: dict[int | None, str] = {}
-    if wanted:
-        for job_id, first, last in session.execute(
-            select(Job.id, Person.first_name, Person.last_name)
-            .join(Person, Person.id == Job.person_id)
-            .where(Job.id.in_(wanted))
-        ):
-            names[job_id] = f"{first} {last}"
-    return names
