@@ -58,8 +58,7 @@ from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDial
 from desktop.modules.partnership_cpd.request_flows import NEW_REQUEST_KEYS, RequestFlows
 from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
-from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
+from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result, sign_off_rows
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
 from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
@@ -500,30 +499,14 @@ class PartnershipCpdPanel(Panel):
                 return True
         return super().eventFilter(watched, event)
 
-    # -- deciding --------------------------------------------------------------
+    # -- deciding (the sign-off flow: sign_off_flow.py) --------------------------
     def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
         """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
-        ticked = self.model.ticked if rows is None else dict(rows)
-        if not self.can_decide or not ticked:
-            self.context.navigator.tell("Tick the activities to decide first.")
-            return
-        dialog = SignOffDialog(self.context, ticked, decision, self)
-        dialog.signed_off.connect(lambda result: self._signed_off(result, clear_ticks=rows is None))
-        dialog.left_out.connect(self.model.untick)
-        dialog.open()
-
-    def _signed_off(self, result: SignOffResult, clear_ticks: bool = True) -> None:
-        """Report in the non-modal undo bar: nothing for Enter to press by mistake."""
-        if clear_ticks:
-            self.model.clear_ticks()
-        self.undo_bar.show_result(result)
+        sign_off_rows(self, decision, rows)
 
     def open_result(self, result: SignOffResult | None) -> None:
         """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
-        if result is None:
-            return
-        dialog = SignOffResultDialog(self.context, result, self, undo_offered=False)
-        dialog.open()
+        open_sign_off_result(self, result)
 
     def open_details(self, row: int) -> None:
         if not 0 <= row < self.model.loaded:
@@ -533,8 +516,7 @@ class PartnershipCpdPanel(Panel):
         dialog.open()
 
     def open_recent_decisions(self) -> None:
-        dialog = RecentDecisionsDialog(self.context, self)
-        dialog.open()
+        RecentDecisionsDialog(self.context, self).open()
 
     # -- menus -----------------------------------------------------------------
     def _row_menu(self, pos: QPoint) -> None:
