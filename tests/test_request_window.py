@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMenu
 from sqlalchemy import select
 
 from db.models import CpdActivity, CpdTeamState, Job, LineManagerState, PartnershipState, SharingLevel
@@ -16,6 +17,7 @@ from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
 from desktop.modules.partnership_cpd.layer_dialog import LayerDecisionDialog
 from desktop.modules.partnership_cpd.request_dialog import RequestDialog
 from desktop.modules.partnership_cpd.request_section import WithdrawDialog
+from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from tests.gui_helpers import close_window, open_window, wait_for_window
 from tests.helpers import user_id
 from tests.request_helpers import details, job_at, school_sharing
@@ -174,4 +176,28 @@ def test_whoever_entered_a_request_withdraws_it_from_its_detail(qtbot, demo_db, 
         assert session.get(CpdActivity, activity).partnership_state is PartnershipState.WITHDRAWN
     qtbot.waitUntil(lambda: not section.withdraw_button.isEnabled(), timeout=10_000)
     detail.close()
+    close_window(window)
+
+
+def test_the_row_menu_answers_for_one_row_only(qtbot, demo_db, tmp_path) -> None:
+    job = job_at(demo_db, school_sharing(demo_db, SharingLevel.GROUP_ACTIONS))
+    activity = enter_request(demo_db, user_id(demo_db, "alex.morgan"), job, details()).activity_id
+    window = open_window(qtbot, demo_db, tmp_path, "sam.patel")
+    panel = panel_of(qtbot, window)
+    with demo_db.read() as session:
+        person = session.scalar(select(Job.person_id).where(Job.id == job))
+    panel.show_filter(ActivityFilter(person_id=person))
+    qtbot.waitUntil(lambda: panel.model.loaded > 0 and not panel.context.ops.running, timeout=10_000)
+    row = next(i for i in range(panel.model.loaded) if panel.model.row_at(i).id == activity)
+    menu: QMenu = build_row_menu(panel, row, panel.table)
+    team = next(a for a in menu.actions() if a.text().replace("&", "") == "CPD team…")
+    assert team.isEnabled()
+    team.trigger()
+    dialog = wait_for_window(qtbot, LayerDecisionDialog)
+    assert dialog.shown_versions == {activity: 1}
+    with qtbot.waitSignal(dialog.decided, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.status_label.text() == "Approved 1 activity."
+    dialog.close()
+    menu.close()
     close_window(window)

@@ -8,6 +8,7 @@ row in Users & Groups offers "New CPD request…" for that job).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QPushButton
@@ -66,8 +67,9 @@ class RequestFlows:
         self.panel.context.navigator.tell("Request entered; the individual will be notified.")
 
     # -- the layers -------------------------------------------------------------------------------------
-    def decide(self, layer: Layer) -> None:
-        ticked = self.panel.model.ticked
+    def decide(self, layer: Layer, rows: Mapping[int, int] | None = None) -> None:
+        """Answer for the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        ticked = self.panel.model.ticked if rows is None else dict(rows)
         if not ticked:
             self.panel.context.navigator.tell("Tick the activities to answer for first.")
             return
