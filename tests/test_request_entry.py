@@ -19,7 +19,9 @@ from db.models import (
     PartnershipState,
     SharingLevel,
 )
+from db.queries.activities import ActivityFilter, summarise
 from db.queries.budget_summary import budget_lines
+from db.queries.dashboard import dashboard_figures
 from db.scope import scope_for
 from db.services.layer_decisions import Layer, decide_layer
 from db.services.requests import cover_warning, edit_request, enter_request, withdraw_request
@@ -183,3 +185,25 @@ def test_only_whoever_entered_it_or_a_decider_may_withdraw(demo_db) -> None:
         withdraw_request(demo_db, user_id(demo_db, "jo.evans"), entered.activity_id, entered.version)
     assert counts(demo_db) == before
     withdraw_request(demo_db, user_id(demo_db, "alex.morgan"), entered.activity_id, entered.version)
+
+
+def test_a_withdrawn_request_waits_for_no_layer_in_the_filters_or_the_dashboard(demo_db) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    school = school_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    entered = enter_request(demo_db, sam, job_at(demo_db, school), details())
+    waiting = ActivityFilter(organisation_id=school, period_id=None, line_manager_state=LineManagerState.PENDING)
+    team = ActivityFilter(organisation_id=school, period_id=None, cpd_team_state=CpdTeamState.PENDING)
+    before = (summarise(demo_db, sam, waiting).count, summarise(demo_db, sam, team).count)
+    with demo_db.read() as session:
+        period = session.get(CpdActivity, entered.activity_id).period_id
+    figures = dashboard_figures(demo_db, sam, period, school)
+
+    withdraw_request(demo_db, sam, entered.activity_id, entered.version)
+
+    assert (summarise(demo_db, sam, waiting).count, summarise(demo_db, sam, team).count) == (
+        before[0] - 1,
+        before[1] - 1,
+    )
+    after = dashboard_figures(demo_db, sam, period, school)
+    assert after.pending_line_manager == figures.pending_line_manager - 1
+    assert after.pending_cpd_team == figures.pending_cpd_team - 1
