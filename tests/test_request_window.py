@@ -201,3 +201,28 @@ def test_the_row_menu_answers_for_one_row_only(qtbot, demo_db, tmp_path) -> None
     dialog.close()
     menu.close()
     close_window(window)
+
+
+def test_edit_request_shows_the_request_as_it_stands_and_saves_a_change(qtbot, demo_db, tmp_path) -> None:
+    school = school_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    activity = enter_request(demo_db, user_id(demo_db, "jo.evans"), job_at(demo_db, school), details()).activity_id
+    window = open_window(qtbot, demo_db, tmp_path, "jo.evans")
+    detail = ActivityDetailDialog(window.context, activity, window)
+    qtbot.addWidget(detail)
+    detail.open()
+    section = detail.request_section
+    qtbot.waitUntil(lambda: section.edit_request_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(section.edit_request_button, Qt.MouseButton.LeftButton)
+    dialog = wait_for_window(qtbot, RequestDialog)
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10_000)
+    assert dialog.title_edit.text() == "Phonics leadership course" and dialog.type_box.currentText() == "Course"
+    assert dialog.sessions() == (date(2026, 11, 10), date(2026, 11, 24))
+    assert dialog.money_boxes["course_fee_pence"].value() == 450.0 and dialog.total_label.text() == "£654.00"
+    dialog.title_edit.setText("Phonics for KS1 leaders")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Request saved" in section.status_label.text(), timeout=10_000)
+    with demo_db.read() as session:
+        assert session.get(CpdActivity, activity).title == "Phonics for KS1 leaders"
+    detail.close()
+    close_window(window)
