@@ -226,3 +226,14 @@ def test_edit_request_shows_the_request_as_it_stands_and_saves_a_change(qtbot, d
         assert session.get(CpdActivity, activity).title == "Phonics for KS1 leaders"
     detail.close()
     close_window(window)
+
+
+def test_a_view_only_user_is_told_they_may_not_enter_requests(qtbot, demo_db, tmp_path) -> None:
+    window = open_window(qtbot, demo_db, tmp_path, "pat.kim")
+    panel_of(qtbot, window).new_request()
+    dialog = wait_for_window(qtbot, RequestDialog)
+    qtbot.waitUntil(lambda: dialog.choices is not None, timeout=10_000)
+    assert dialog.error_label.text().startswith("You may not enter CPD requests")
+    assert not dialog.save_button.isEnabled()
+    dialog.reject()
+    close_window(window)

@@ -303,6 +303,8 @@ class RequestDialog(QDialog):
 
     def problem(self) -> str:
         """Why the form cannot be saved as it stands, in one sentence; empty when it can."""
+        if self.choices is not None and not self.choices.may_enter:
+            return "You may not enter CPD requests: that needs CPD at comment level or above somewhere in the trust."
         if self.job_id is None:
             return "Choose who the request is for: type their name and pick them from the list."
         try:
