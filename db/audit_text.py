@@ -97,6 +97,20 @@ TEMPLATES: dict[str, str] = {
     "data_sharing_raised": "{who} raised the data sharing of {organisation} to {sharing}",
     "data_sharing_declined": "{who} declined sharing {sharing} of {organisation} with the trust",
     "data_sharing_contact_added": "{who} added {name} ({role}) as a data sharing contact at {organisation}",
+    "request_entered": "{who} entered the CPD request {activity} for {person}{at}",
+    "request_edited": "{who} changed the {changed} of the request {activity} for {person}{at}",
+    "request_withdrawn": "{who} withdrew the request {activity} for {person}{at}",
+    "line_manager_agreed": "{who} agreed, as line manager, to {activity} for {person}{at}",
+    "line_manager_denied": "{who} denied, as line manager, {activity} for {person}{at}",
+    "line_manager_agreed_for": (
+        "{who} recorded on behalf of {line_manager} that the line manager agreed to {activity} for {person}{at}"
+    ),
+    "line_manager_denied_for": (
+        "{who} recorded on behalf of {line_manager} that the line manager denied {activity} for {person}{at}"
+    ),
+    "cpd_team_approved": "{who} approved {activity} for {person}{at} for the CPD team",
+    "cpd_team_declined": "{who} declined {activity} for {person}{at} for the CPD team",
+    "activity_commented": "{who} commented on {activity} for {person}{at}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")
@@ -157,6 +171,13 @@ FIELD_WORDS: dict[str, str] = {
     "jobs_moved": "jobs moved",
     "active": "in post",
     "is_line_manager": "line manager of others",
+    "line_manager_reason": "line manager's reason",
+    "cpd_team_reason": "CPD team's reason",
+    "intended_outcome": "intended outcome",
+    "impact_measure": "how impact will be measured",
+    "sharing_plan": "how it will be shared",
+    "activity_type": "type",
+    "sessions": "further sessions",
 }
 #: bookkeeping the reader does not need (ids and version counters)
 HIDDEN_FIELDS = frozenset(

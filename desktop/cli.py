@@ -23,6 +23,7 @@ COMMANDS = (
     "link_login",
     "users",
     "data_sharing",
+    "requests",
 )
 
 

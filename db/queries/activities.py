@@ -181,6 +181,10 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(CpdActivity.line_manager_state == filt.line_manager_state)
     if filt.cpd_team_state is not None:
         conditions.append(CpdActivity.cpd_team_state == filt.cpd_team_state)
+    waiting = filt.line_manager_state is LineManagerState.PENDING or filt.cpd_team_state is CpdTeamState.PENDING
+    if waiting and filt.partnership_state is None:
+        # a withdrawn request waits for nobody: "pending at the line manager" leaves it out (C1)
+        conditions.append(CpdActivity.partnership_state != PartnershipState.WITHDRAWN)
     if filt.training_event_id is not None:
         conditions.append(CpdActivity.training_event_id == filt.training_event_id)
     if filt.completion_state is not None:

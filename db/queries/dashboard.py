@@ -109,6 +109,7 @@ def dashboard_figures(
         authorised = a.partnership_state == PartnershipState.AUTHORISED
         undecided = a.partnership_state.in_([PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION])
         completed = a.completion_state == CompletionState.COMPLETED
+        live = a.partnership_state != PartnershipState.WITHDRAWN  # a withdrawn request waits for no layer
 
         def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
             return func.sum(case((condition, 1), else_=0))
@@ -119,8 +120,8 @@ def dashboard_figures(
                 org_key,
                 month,
                 func.count(),
-                count_if(a.line_manager_state == LineManagerState.PENDING),
-                count_if(a.cpd_team_state == CpdTeamState.PENDING),
+                count_if((a.line_manager_state == LineManagerState.PENDING) & live),
+                count_if((a.cpd_team_state == CpdTeamState.PENDING) & live),
                 count_if(a.partnership_state == PartnershipState.PENDING),
                 count_if(a.partnership_state == PartnershipState.NEEDS_REAUTHORISATION),
                 count_if(authorised),

@@ -383,6 +383,10 @@ def _insert_activities(
         "created_by_job_id": spec.creator_job_id,
         "created_at": now,
         "flood_fill_batch_id": batch_id,
+        # a flood fill carries no request's justification (migration 0007's columns are NOT NULL)
+        "intended_outcome": "",
+        "impact_measure": "",
+        "sharing_plan": "",
         "line_manager_state": LineManagerState.PENDING,
         "cpd_team_state": CpdTeamState.PENDING,
         "partnership_state": PartnershipState.AUTHORISED if authorised else PartnershipState.PENDING,

@@ -10,6 +10,13 @@ MODULE = ModuleSpec(
     watches=frozenset({"activities", "organisations", "data_sharing"}),
     actions=(
         MenuAction(
+            "new_request",
+            "&New request…",
+            "new_request",
+            icon="add",
+            tooltip="Enter a CPD request on an individual's behalf",
+        ),
+        MenuAction(
             "export_workbook",
             "&Export budget workbook…",
             "export_workbook",
@@ -45,5 +52,5 @@ MODULE = ModuleSpec(
             tooltip="Save the Partnership CPD list as the filter shows it as a PDF",
         ),
     ),
-    routes={"activities": "show_filter"},
+    routes={"activities": "show_filter", "new_request": "new_request"},
 )

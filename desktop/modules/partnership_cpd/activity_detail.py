@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +38,7 @@ from desktop.kit.formatting import day, days, moment, money, state
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.partnership_cpd.activity_edit_dialog import ActivityEditDialog, edit_summary
 from desktop.modules.partnership_cpd.activity_history_model import ActivityHistoryModel
+from desktop.modules.partnership_cpd.request_section import RequestSection
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from resources_qt.style import set_warning
 
@@ -69,10 +71,15 @@ class ActivityDetailDialog(QDialog):
             box.setLayout(form)
             columns.addWidget(box, 1)
         layout.addLayout(columns)
-        layout.addWidget(QLabel("History"))
         self.audit_model = ActivityHistoryModel(self)
         self.audit_table = data_table(self.audit_model)
-        layout.addWidget(self.audit_table, 1)
+        # the request's justification, its line-manager and CPD-team answers and its comments (C1, C2)
+        self.request_section = RequestSection(context, activity_id, self)
+        self.request_section.changed.connect(self.load)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.audit_table, "History")
+        self.tabs.addTab(self.request_section, "Request and comments")
+        layout.addWidget(self.tabs, 1)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
@@ -176,6 +183,7 @@ class ActivityDetailDialog(QDialog):
         set_warning(self.cover_label, over)  # "6 of 5 cover days" must not read like "4 of 5"
         self.cover_label.setToolTip("Past this individual's cover limit for the period" if over else "")
         self.audit_model.set_rows(detail.audit)
+        self.request_section.set_detail(detail)
         if detail.audit:
             fit_columns(self.audit_table, maximum=320)
         self._set_actions(detail)

@@ -55,10 +55,10 @@ from desktop.modules.partnership_cpd.printing import print_activities
 from desktop.modules.partnership_cpd.queue_tabs import QueueTabs
 from desktop.modules.partnership_cpd.range_ticks import RangeTicker
 from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
+from desktop.modules.partnership_cpd.request_flows import NEW_REQUEST_KEYS, RequestFlows
 from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
-from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
+from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result, sign_off_rows
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
 from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
@@ -86,6 +86,11 @@ class PartnershipCpdPanel(Panel):
 
     def import_decisions(self) -> None:
         self.workbook.choose_import()
+
+    def new_request(self, job_id: int | None = None) -> None:
+        """File › New request… (and the "new_request" route with a job: the individual already chosen)."""
+        self.ensure_built()
+        self.requests.new_request(job_id)
 
     def print_list(self) -> None:
         print_activities(self.window(), self.context, self.filter, pdf=False)
@@ -138,10 +143,12 @@ class PartnershipCpdPanel(Panel):
         self.export_view_button = QPushButton(icon("export"), "Export view…")
         self.export_view_button.setToolTip("Save the rows and columns shown, as filtered and sorted, to .xlsx or .csv")
         self.export_view_button.clicked.connect(self.export_view)
-        for widget in (self.tick_all_button, self.untick_button, self.ticked_label):
+        self.requests = RequestFlows(self)
+        for widget in (self.requests.new_button, self.tick_all_button, self.untick_button, self.ticked_label):
             actions.addWidget(widget)
         actions.addStretch(1)
         for widget in (
+            *self.requests.layer_buttons,
             self.authorise_button,
             self.reject_button,
             self.details_button,
@@ -214,6 +221,7 @@ class PartnershipCpdPanel(Panel):
             (AUTHORISE_KEYS, lambda: self.sign_off(PartnershipState.AUTHORISED)),
             (REJECT_KEYS, lambda: self.sign_off(PartnershipState.REJECTED)),
             (TICK_ALL_KEYS, self.tick_all_matching),
+            (NEW_REQUEST_KEYS, self.new_request),
             (UNDO_KEYS, self.undo_bar.undo),
         ):
             QShortcut(QKeySequence(keys), root, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -438,6 +446,7 @@ class PartnershipCpdPanel(Panel):
             widget.setVisible(can_decide)
         for widget in (self.authorise_button, self.reject_button):
             widget.setVisible(can_decide)
+        self.requests.sync(can_decide, self.model.ticked_count)
 
     def _ticks_changed(self, *_args: object) -> None:
         count = self.model.ticked_count
@@ -446,6 +455,7 @@ class PartnershipCpdPanel(Panel):
         self.untick_button.setEnabled(count > 0)
         self.authorise_button.setEnabled(count > 0)
         self.reject_button.setEnabled(count > 0)
+        self.requests.sync(self.can_decide, count)
         self.tick_all_button.setEnabled(self.model.total > 0)
         self._all_match = self.tick_banner.follow(
             self.model, self.ticked_label, self.can_decide, self.decidable_total, self._all_match
@@ -489,30 +499,14 @@ class PartnershipCpdPanel(Panel):
                 return True
         return super().eventFilter(watched, event)
 
-    # -- deciding --------------------------------------------------------------
+    # -- deciding (the sign-off flow: sign_off_flow.py) --------------------------
     def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
         """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
-        ticked = self.model.ticked if rows is None else dict(rows)
-        if not self.can_decide or not ticked:
-            self.context.navigator.tell("Tick the activities to decide first.")
-            return
-        dialog = SignOffDialog(self.context, ticked, decision, self)
-        dialog.signed_off.connect(lambda result: self._signed_off(result, clear_ticks=rows is None))
-        dialog.left_out.connect(self.model.untick)
-        dialog.open()
-
-    def _signed_off(self, result: SignOffResult, clear_ticks: bool = True) -> None:
-        """Report in the non-modal undo bar: nothing for Enter to press by mistake."""
-        if clear_ticks:
-            self.model.clear_ticks()
-        self.undo_bar.show_result(result)
+        sign_off_rows(self, decision, rows)
 
     def open_result(self, result: SignOffResult | None) -> None:
         """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
-        if result is None:
-            return
-        dialog = SignOffResultDialog(self.context, result, self, undo_offered=False)
-        dialog.open()
+        open_sign_off_result(self, result)
 
     def open_details(self, row: int) -> None:
         if not 0 <= row < self.model.loaded:
@@ -522,8 +516,7 @@ class PartnershipCpdPanel(Panel):
         dialog.open()
 
     def open_recent_decisions(self) -> None:
-        dialog = RecentDecisionsDialog(self.context, self)
-        dialog.open()
+        RecentDecisionsDialog(self.context, self).open()
 
     # -- menus -----------------------------------------------------------------
     def _row_menu(self, pos: QPoint) -> None:

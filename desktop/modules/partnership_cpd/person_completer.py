@@ -12,17 +12,27 @@ placeholder saying so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
-from db.queries.people_search import PersonChoice
 from desktop.kit.ops import Operations
 
 DEBOUNCE_MS = 250
 ANY_PLACEHOLDER = "Any individual — type a name…"
 CLEARED_PLACEHOLDER = "No one chosen: pick a name from the list"
+
+
+class Choice(Protocol):
+    """What the box offers: a person (the filter) or a job (a new request's individual)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
 
 
 class PersonCompleter(QLineEdit):
@@ -31,17 +41,23 @@ class PersonCompleter(QLineEdit):
     person_chosen = Signal(object, str)
 
     def __init__(
-        self, ops: Operations, search: Callable[[str], list[PersonChoice]], parent: QWidget | None = None
+        self,
+        ops: Operations,
+        search: Callable[[str], Sequence[Choice]],
+        parent: QWidget | None = None,
+        *,
+        placeholder: str = ANY_PLACEHOLDER,
     ) -> None:
         super().__init__(parent)
+        self._placeholder = placeholder
         self._ops = ops
         self._search = search
         self._generation = 0
         self._answered = -1
-        self._choices: dict[str, PersonChoice] = {}
+        self._choices: dict[str, Choice] = {}
         self.person_id: int | None = None
         self._chosen_label = ""
-        self.setPlaceholderText(ANY_PLACEHOLDER)
+        self.setPlaceholderText(self._placeholder)
         self.setClearButtonEnabled(True)
         self._list = QStringListModel(self)
         self.completer_ = QCompleter(self._list, self)
@@ -62,7 +78,7 @@ class PersonCompleter(QLineEdit):
         self.person_id = person_id
         self._chosen_label = label if person_id is not None else ""
         self.setText(self._chosen_label)
-        self.setPlaceholderText(ANY_PLACEHOLDER)
+        self.setPlaceholderText(self._placeholder)
 
     def _edited(self, text: str) -> None:
         if self.person_id is not None and text != self._chosen_label:
@@ -100,7 +116,7 @@ class PersonCompleter(QLineEdit):
         generation, text = self._generation, self.text()
         self._ops.query(lambda: self._search(text), lambda found: self._found(generation, found), lambda _e: None)
 
-    def _found(self, generation: int, found: list[PersonChoice]) -> None:
+    def _found(self, generation: int, found: Sequence[Choice]) -> None:
         if generation != self._generation:
             return
         self._answered = generation
@@ -114,9 +130,9 @@ class PersonCompleter(QLineEdit):
         if choice is not None:
             self._choose(choice)
 
-    def _choose(self, choice: PersonChoice) -> None:
+    def _choose(self, choice: Choice) -> None:
         self.person_id, self._chosen_label = choice.id, choice.label
         if self.text() != choice.label:
             self.setText(choice.label)
-        self.setPlaceholderText(ANY_PLACEHOLDER)
+        self.setPlaceholderText(self._placeholder)
         self.person_chosen.emit(choice.id, choice.label)

@@ -1,4 +1,5 @@
-"""Queue tabs above the Partnership CPD table: Pending · Needs re-authorisation · Authorised · Rejected · All.
+"""Queue tabs above the Partnership CPD table: Pending · Needs re-authorisation · Authorised · Rejected ·
+Withdrawn · All.
 
 Users coming from web tools expect the queue they work through to be a tab
 with a count, not a value hidden in a dropdown.  The counts are for the
@@ -19,6 +20,7 @@ QUEUES: tuple[PartnershipState | None, ...] = (
     PartnershipState.NEEDS_REAUTHORISATION,
     PartnershipState.AUTHORISED,
     PartnershipState.REJECTED,
+    PartnershipState.WITHDRAWN,
     None,
 )
 

@@ -1,7 +1,8 @@
 """The Partnership CPD row's context menu (right-click, the Menu key or Shift+F10).
 
 Authorise and Reject act on that one row (not on the ticked ones) through the
-same sign-off dialog as a bulk decision, so budget warnings and reason rules
+same sign-off dialog as a bulk decision (and Line manager… / CPD team… through
+the same answer dialog as the ticked rows' buttons), so budget warnings and reason rules
 are the same; they are disabled, with the reason as tooltip, on a row the user
 may not decide or that is already decided.  "Copy row" puts the row's visible
 cells on the clipboard tab-separated, in the columns' on-screen order (without
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QTableView, QWidget
 
 from db.models import PartnershipState
 from db.queries.activities import ActivityFilter, ActivityRow
+from db.services.layer_decisions import Layer
 from db.services.signoff import UNDECIDED
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 
@@ -61,6 +63,13 @@ def build_row_menu(panel: PartnershipCpdPanel, row: int, parent: QWidget) -> QMe
         action.setToolTip(why or f"{text.replace('&', '').rstrip('…')} this activity only (not the ticked ones)")
     menu.addSeparator()
     menu.addAction("&Details…", lambda: panel.open_details(row))
+    for text, layer, whose in (
+        ("&Line manager…", Layer.LINE_MANAGER, "the line manager's agreement"),
+        ("CPD &team…", Layer.CPD_TEAM, "the CPD team's approval"),
+    ):
+        action = menu.addAction(text, lambda chosen=layer: panel.requests.decide(chosen, one))  # type: ignore[misc]  # mypy: a defaulted lambda vs overloads
+        action.setEnabled(panel.can_decide and panel.model.why_not_decidable(row) is None)
+        action.setToolTip(f"Record {whose} for this activity only (not the ticked ones)")
     menu.addAction(
         f"Open &organisation ({activity.organisation})",
         lambda: panel.context.navigator.go("organisation", activity.organisation_id),

@@ -134,6 +134,7 @@ class StaffView(QWidget):
             f"Show {row.name}'s activities",
             lambda: self.context.navigator.go("activities", ActivityFilter(person_id=row.person_id)),
         )
+        menu.addAction(f"New CPD request for {row.name}…", lambda: self.context.navigator.go("new_request", row.job_id))
         menu.addAction("Staff visibility…", self.open_visibility)
         self.people.add_to_menu(menu, row)
         menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -1,0 +1,41 @@
+"""The panel's partnership sign-off flow (C3, C4): the ticked rows (or the row menu's one row) into
+the sign-off dialog, its result into the non-modal undo bar, and the bar's Details… into the
+result dialog.  Kept out of panel.py, which only holds the table, its filters and ticks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from db.models import PartnershipState
+from db.services.signoff import SignOffResult
+from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
+
+if TYPE_CHECKING:
+    from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
+
+
+def sign_off_rows(panel: PartnershipCpdPanel, decision: PartnershipState, rows: Mapping[int, int] | None) -> None:
+    """Decide the ticked rows, or only ``rows`` (id → version)."""
+    ticked = panel.model.ticked if rows is None else dict(rows)
+    if not panel.can_decide or not ticked:
+        panel.context.navigator.tell("Tick the activities to decide first.")
+        return
+    dialog = SignOffDialog(panel.context, ticked, decision, panel)
+    dialog.signed_off.connect(lambda result: _signed_off(panel, result, clear_ticks=rows is None))
+    dialog.left_out.connect(panel.model.untick)
+    dialog.open()
+
+
+def _signed_off(panel: PartnershipCpdPanel, result: SignOffResult, *, clear_ticks: bool) -> None:
+    """Report in the non-modal undo bar: nothing for Enter to press by mistake."""
+    if clear_ticks:
+        panel.model.clear_ticks()
+    panel.undo_bar.show_result(result)
+
+
+def open_sign_off_result(panel: PartnershipCpdPanel, result: SignOffResult | None) -> None:
+    """Every row the decision left alone (the undo bar keeps the Undo)."""
+    if result is not None:
+        SignOffResultDialog(panel.context, result, panel, undo_offered=False).open()
