@@ -391,3 +391,14 @@ def decidable_matching(db: Database, user_id: int, filt: ActivityFilter) -> Deci
             and_(*_conditions(filt, scope))
         )
         return split_decidable(rules, session.connection().execute(query).tuples())
+
+
+def versions_of(db: Database, ids: list[int]) -> dict[int, int]:
+    """Each activity's version now, 0 for an id that does not exist (a command's "as shown")."""
+    found: dict[int, int] = {}
+    with db.read() as session:
+        for start in range(0, len(ids), 10_000):
+            chunk = ids[start : start + 10_000]
+            query = select(CpdActivity.id, CpdActivity.version).where(CpdActivity.id.in_(chunk))
+            found.update(session.execute(query).tuples().all())
+    return {activity_id: found.get(activity_id, 0) for activity_id in ids}

@@ -152,15 +152,9 @@ def _enter(db: Database, acting: int, args: argparse.Namespace) -> int:
 
 def _versions(db: Database, ids: list[int]) -> dict[int, int]:
     """The activities' versions now: a command "sees" them as it starts (unknown ids stay, to be reported)."""
-    from sqlalchemy import select
+    from db.queries.activities import versions_of
 
-    from db.models import CpdActivity
-
-    with db.read() as session:
-        found = dict(
-            session.execute(select(CpdActivity.id, CpdActivity.version).where(CpdActivity.id.in_(ids))).tuples().all()
-        )
-    return {activity_id: found.get(activity_id, 0) for activity_id in ids}
+    return versions_of(db, ids)
 
 
 def _decide(db: Database, acting: int, args: argparse.Namespace) -> int:
