@@ -55,7 +55,9 @@ PASSWORD = "Kestrel-orchard-42"
 
 def build_sharing_trust(db: Database, *, heads: bool = True) -> SharingTrust:
     """Oakfield Learning Trust from the GIAS fixture, every head a contact with an e-mail address."""
-    created = create_new_trust(db, "Oakfield Learning Trust", TRUST_UID, "Jane Smith", "jane.smith", PASSWORD)
+    # On a shared database the login decides who acts; passwords are for SQLite files (A3).
+    password = PASSWORD if db.target.is_sqlite else None
+    created = create_new_trust(db, "Oakfield Learning Trust", TRUST_UID, "Jane Smith", "jane.smith", password)
     admin = created.user_id
     import_gias(db, admin, FIXTURES / "establishments.csv", TRUST_UID, FIXTURES / "grades.csv")
     with db.read() as session:
@@ -67,7 +69,8 @@ def build_sharing_trust(db: Database, *, heads: bool = True) -> SharingTrust:
     schools = {name: org_id for org_id, name, _leader in rows}
     lead = add_user(db, admin, UserDetails("chris.lead", "Chris Lead", "chris@oakfield.example"))
     grant_role(db, admin, lead, role_id(db, CPD_LEAD))
-    set_password(db, admin, lead, PASSWORD)
+    if password:
+        set_password(db, admin, lead, password)
     head_users: dict[int, int] = {}
     if heads:
         for n, (org_id, _name, leader) in enumerate(sorted(rows), start=1):
@@ -75,6 +78,7 @@ def build_sharing_trust(db: Database, *, heads: bool = True) -> SharingTrust:
             add_contact(db, admin, org_id, leader or f"Head {n}", SharingRecipientRole.HEAD, email)
             user = add_user(db, admin, UserDetails(f"head{n}", leader or f"Head {n}", email))
             grant_role(db, admin, user, role_id(db, HEAD_TEACHER), organisation_id=org_id)
-            set_password(db, admin, user, PASSWORD)
+            if password:
+                set_password(db, admin, user, password)
             head_users[org_id] = user
     return SharingTrust(created.trust_id, admin, lead, schools, head_users)
