@@ -59,6 +59,8 @@ class Inbox:
     refuse: dict[str, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _held: asyncio.Event | None = None
+    #: set whenever a message arrives
+    arrived: threading.Event = field(default_factory=threading.Event)
     loop: asyncio.AbstractEventLoop | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
@@ -73,6 +75,7 @@ class Inbox:
         with self._lock:
             self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), message, raw))  # type: ignore[arg-type]
             count = len(self.received)
+        self.arrived.set()
         if self._held is not None:
             await self._held.wait()  # the message is in; its sender waits for an answer that does not come yet
         return f"250 2.0.0 Ok: queued as T{count}"
