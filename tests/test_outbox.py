@@ -42,6 +42,9 @@ def test_a_sign_off_sends_one_digest_per_person_with_a_calendar(demo_db) -> None
         assert message.sender == SENDER
         assert message.text().count("* Your CPD request “") == items
         assert "Oak Trust CPD" in str(message.message["From"])
+        subject = str(message.message["Subject"])  # decoded from its encoded words
+        assert subject == (f"{items} decisions on your CPD requests from Oakfield Learning Trust" if items > 1
+                           else message.text().split("* ", 1)[1].splitlines()[0])  # fmt: skip
         assert "Fits the plan" in message.text() and "Fits the plan" in message.html()
         (ics,) = message.attachments()
         events = Calendar.from_ical(ics.get_content()).walk("VEVENT")

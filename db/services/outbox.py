@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
+from db.actions import NOTIFICATION_TABLE
 from db.engine import Database
 from db.mail.compose import ActivityFacts, ClaimedRow, Outgoing, compose, group_messages
 from db.mail.settings import NOT_CONFIGURED, MailSettings, load_mail_settings
@@ -223,7 +224,7 @@ def record(db: Database, owner: str, outcomes: Sequence[_Outcome]) -> None:
     cleared = {"claimed_by": None, "lease_until": None}
     with db.transaction() as session:
         connection = session.connection()
-        table = N.__table__
+        table = NOTIFICATION_TABLE
         where = table.c.id == bindparam("row_id")
         if sent:
             statement = update(table).where(where).values(
