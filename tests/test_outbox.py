@@ -164,3 +164,43 @@ def test_nothing_listens_is_one_clear_line(demo_db) -> None:
     save_mail_settings(demo_db, user_id(demo_db, "alex.morgan"), MailSettings("127.0.0.1", port, Security.NONE, SENDER))
     result = drain(demo_db, None)
     assert result.reason == f"Cannot reach the mail server 127.0.0.1:{port}: the connection was refused."
+
+
+def test_the_command_says_why_nothing_is_sent_and_sends_once_set_up(demo_db, capsys) -> None:
+    from desktop.cli import main
+    from tests.helpers import login_acts_as
+
+    clear_outbox(demo_db)
+    sign_off_some(demo_db, 4)
+    login_acts_as(demo_db, "alex.morgan")
+    url = demo_db.target.url.render_as_string(hide_password=False)
+    command = ["notify", "send", "--db", url, "--as", "alex.morgan"]
+    assert main(command) == 2
+    assert capsys.readouterr().err.strip() == f"trustdesk notify: {NOT_CONFIGURED}"
+    assert len(waiting_rows(demo_db)) == 4
+    with smtp_server() as server:
+        use_server(demo_db, server)
+        assert main(command) == 0
+        out = capsys.readouterr().out
+    assert out.startswith(f"Sent {server.inbox.count()} messages (4 notifications); 0 not sent")
+    assert main([*command, "--max", "0"]) == 2
+
+
+def test_a_line_break_in_a_reason_is_refused_alone(demo_db) -> None:
+    clear_outbox(demo_db)
+    decided = sign_off_some(demo_db, 6)
+    with demo_db.transaction() as session:  # as if a reason with CR/LF had got in by another way
+        session.execute(
+            update(Notification)
+            .where(Notification.activity_id == decided[0])
+            .values(body="Agreed\r\nBcc: everyone@x.example")
+        )
+    with smtp_server() as server:
+        use_server(demo_db, server)
+        result = drain(demo_db, None)
+        received = server.inbox.messages()
+    refused = notifications(demo_db, Notification.failed_at.is_not(None))  # that person's message, whole
+    assert decided[0] in {row.activity_id for row in refused} and len({row.recipient_job_id for row in refused}) == 1
+    assert all(row.failure.startswith("Refused: a line break in the subject or a reason") for row in refused)
+    assert result.failed == 1 and not waiting_rows(demo_db)
+    assert all("everyone@x.example" not in r.recipients for r in received)
