@@ -48,3 +48,8 @@ def notifications(db: Database, *conditions) -> list[Notification]:
 
 def waiting_rows(db: Database) -> list[Notification]:
     return notifications(db, Notification.sent_at.is_(None), Notification.failed_at.is_(None))
+
+
+def sender(db: Database) -> int:
+    """Whose program sends in these tests (bounces are audited in their name)."""
+    return user_id(db, "alex.morgan")

@@ -11,9 +11,9 @@ from icalendar import Calendar
 from sqlalchemy import select, update
 
 from db.mail.settings import NOT_CONFIGURED, Security
-from db.models import CpdActivity, Job, Notification, Person
+from db.models import AuditEntry, CpdActivity, Job, Notification, Person
 from db.services.outbox import MAX_ATTEMPTS, claim, drain
-from tests.outbox_helpers import SENDER, clear_outbox, notifications, sign_off_some, use_server, waiting_rows
+from tests.outbox_helpers import SENDER, clear_outbox, notifications, sender, sign_off_some, use_server, waiting_rows
 from tests.smtp_server import free_port, smtp_server
 
 
@@ -33,7 +33,7 @@ def test_a_sign_off_sends_one_digest_per_person_with_a_calendar(demo_db) -> None
     assert sum(expected.values()) == len(decided) and max(expected.values()) > 1  # some people get several
     with smtp_server() as server:
         use_server(demo_db, server)
-        result = drain(demo_db, None)
+        result = drain(demo_db, sender(demo_db), None)
         received = server.inbox.messages()
     assert result.reason is None and result.messages_sent == len(expected) == len(received)
     assert Counter(r.recipients[0].lower() for r in received) == Counter(dict.fromkeys(expected, 1))
@@ -59,7 +59,7 @@ def test_a_sign_off_sends_one_digest_per_person_with_a_calendar(demo_db) -> None
 def test_nothing_is_sent_without_mail_settings(demo_db) -> None:
     clear_outbox(demo_db)
     sign_off_some(demo_db, 5)
-    result = drain(demo_db, None)
+    result = drain(demo_db, sender(demo_db), None)
     assert result.reason == NOT_CONFIGURED and result.messages == 0
     assert all(row.claimed_by is None and row.attempts == 0 for row in waiting_rows(demo_db))
 
@@ -71,14 +71,14 @@ def test_sent_over_tls_with_a_login(demo_db, implicit: bool) -> None:
     sign_off_some(demo_db, 6)
     with smtp_server(tls=not implicit, implicit_tls=implicit, users={"mailer": "s3cret"}) as server:
         use_server(demo_db, server, security=Security.TLS if implicit else Security.STARTTLS, login="mailer")
-        wrong = drain(demo_db, "guess", context=server.client_context)
+        wrong = drain(demo_db, sender(demo_db), "guess", context=server.client_context)
         assert server.inbox.count() == 0 and wrong.messages_sent == 0
         assert "refused the login “mailer”" in (wrong.reason or "")
         rows = waiting_rows(demo_db)
         assert rows and all(r.failure == wrong.reason and r.next_attempt_at and r.claimed_by is None for r in rows)
         with demo_db.transaction() as session:  # the retry is due
             session.execute(update(Notification).values(next_attempt_at=None))
-        right = drain(demo_db, "s3cret", context=server.client_context)
+        right = drain(demo_db, sender(demo_db), "s3cret", context=server.client_context)
         assert right.reason is None and right.messages_sent == server.inbox.count() > 0
     assert not waiting_rows(demo_db)
 
@@ -91,7 +91,7 @@ def test_an_unreachable_server_is_retried_with_growing_delays_then_failed(demo_d
     # the server has gone: nothing listens on its port any more
     delays = []
     for _attempt in range(MAX_ATTEMPTS):
-        result = drain(demo_db, None)
+        result = drain(demo_db, sender(demo_db), None)
         assert "Cannot reach the mail server 127.0.0.1" in (result.reason or "")
         rows = waiting_rows(demo_db)
         if rows:
@@ -122,7 +122,7 @@ def test_bad_addresses_and_header_injection_fail_alone(demo_db) -> None:
     with smtp_server() as server:
         server.inbox.refuse["gone@school.example"] = "550 5.1.1 No such user here"
         use_server(demo_db, server)
-        result = drain(demo_db, None)
+        result = drain(demo_db, sender(demo_db), None)
         received = server.inbox.messages()
     assert result.messages_sent == len(jobs) - 4 == len(received)
     assert all("all@x.example" not in r.recipients and "Bcc" not in r.message for r in received)
@@ -140,6 +140,11 @@ def test_bad_addresses_and_header_injection_fail_alone(demo_db) -> None:
     assert failures[nowhere].endswith("has no e-mail address.")
     assert failures[nonsense] == "Not sent: “not an address” is not an e-mail address."
     assert flagged.bounced_address == "gone@school.example" and "550" in flagged.bounce_reason
+    with demo_db.read() as session:
+        audited = session.execute(
+            select(AuditEntry.user_id, AuditEntry.entity_id).where(AuditEntry.action == "email_bounced")
+        ).all()
+    assert audited == [(sender(demo_db), flagged.id)]  # in the name of whoever's program sent it (A2, A3)
 
 
 def test_claims_are_exclusive_until_the_lease_passes(demo_db) -> None:
@@ -162,7 +167,7 @@ def test_nothing_listens_is_one_clear_line(demo_db) -> None:
     from tests.helpers import user_id
 
     save_mail_settings(demo_db, user_id(demo_db, "alex.morgan"), MailSettings("127.0.0.1", port, Security.NONE, SENDER))
-    result = drain(demo_db, None)
+    result = drain(demo_db, sender(demo_db), None)
     assert result.reason == f"Cannot reach the mail server 127.0.0.1:{port}: the connection was refused."
 
 
@@ -197,7 +202,7 @@ def test_a_line_break_in_a_reason_is_refused_alone(demo_db) -> None:
         )
     with smtp_server() as server:
         use_server(demo_db, server)
-        result = drain(demo_db, None)
+        result = drain(demo_db, sender(demo_db), None)
         received = server.inbox.messages()
     refused = notifications(demo_db, Notification.failed_at.is_not(None))  # that person's message, whole
     assert decided[0] in {row.activity_id for row in refused} and len({row.recipient_job_id for row in refused}) == 1

@@ -114,7 +114,7 @@ def test_a_killed_sender_is_replaced_after_the_lease_with_the_same_message_id(de
         assert claimed and not notifications(demo_db, Notification.sent_at.is_not(None))
         lease_end = max(row.lease_until for row in claimed)
         threading.Event().wait(max(0.0, (lease_end - utcnow()).total_seconds()) + 0.2)  # let the lease pass
-        result = drain(demo_db, None)
+        result = drain(demo_db, user_id(demo_db, "alex.morgan"), None)
         received = server.inbox.messages()
     assert result.reason is None and not waiting_rows(demo_db)
     ids = Counter(message.message_id for message in received)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from db.changes import ChangeKind
 from db.engine import Database
 from db.errors import PermissionDenied
 from db.mail.settings import NOT_CONFIGURED, load_mail_settings
@@ -25,6 +26,8 @@ from db.scope import scope_for
 
 PAGE_SIZE = 200
 N = Notification
+#: what a change to the outbox (Send again, reminders, a bounce flag) is called on the data bus
+OUTBOX: ChangeKind = "outbox"
 
 
 class OutboxStatus(StrEnum):

@@ -24,10 +24,8 @@ from db.mail.settings import MailSettings, as_rows, checked, is_address, load_ma
 from db.mail.smtp import MailError, SmtpSender
 from db.mail.templates import template
 from db.models import AppUser, Notification, Person, TrustSetting, utcnow
+from db.queries.outbox import OUTBOX
 from db.queries.trust_settings import TRUST_SETTINGS, may_edit, setting, trust_row
-
-#: what a change to the outbox is called on the data bus
-OUTBOX = "outbox"
 
 
 def _editor(act) -> str:

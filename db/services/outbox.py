@@ -40,12 +40,12 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from db.actions import NOTIFICATION_TABLE
+from db.actions import NOTIFICATION_TABLE, begin
 from db.engine import Database
 from db.mail.compose import ActivityFacts, ClaimedRow, Outgoing, compose, group_messages
 from db.mail.settings import NOT_CONFIGURED, MailSettings, load_mail_settings
 from db.mail.smtp import MailError, SmtpSender
-from db.models import AppUser, AuditEntry, CpdActivity, Job, Notification, Organisation, OrgKind, Person, utcnow
+from db.models import AppUser, CpdActivity, Job, Notification, Organisation, OrgKind, Person, utcnow
 
 LEASE = timedelta(minutes=10)
 #: pauses before the 2nd, 3rd … attempt; the attempt after the last one is final
@@ -201,8 +201,9 @@ class _Outcome:
     bounced: bool = False
 
 
-def record(db: Database, owner: str, outcomes: Sequence[_Outcome]) -> None:
-    """Write what happened to each message back onto its rows, in one transaction."""
+def record(db: Database, user_id: int, owner: str, outcomes: Sequence[_Outcome]) -> None:
+    """Write what happened to each message back onto its rows, in one transaction; a bounce flags the
+    person, audited as done by the user whose program sent it (A2, A3)."""
     if not outcomes:
         return
     now = utcnow()
@@ -222,7 +223,8 @@ def record(db: Database, owner: str, outcomes: Sequence[_Outcome]) -> None:
         if o.bounced and o.out.person_id is not None:
             bounces.append(o)
     cleared = {"claimed_by": None, "lease_until": None}
-    with db.transaction() as session:
+    with begin(db, user_id) as act:
+        session = act.session
         connection = session.connection()
         table = NOTIFICATION_TABLE
         where = table.c.id == bindparam("row_id")
@@ -253,11 +255,8 @@ def record(db: Database, owner: str, outcomes: Sequence[_Outcome]) -> None:
                 .values(bounced_address=o.out.address, bounced_at=now, bounce_reason=(o.failure or "")[:1000])
                 .execution_options(synchronize_session=False)
             )
-            session.add(
-                AuditEntry(at=now, user_id=None, db_identity=db.identity, action="email_bounced", entity="person",
-                           entity_id=o.out.person_id, after={"address": o.out.address, "reason": o.failure,
-                                                            "sender": owner})
-            )  # fmt: skip
+            act.audit("email_bounced", "person", o.out.person_id,
+                      after={"address": o.out.address, "reason": o.failure, "sender": owner})  # fmt: skip
 
 
 def _trust_name(db: Database) -> str:
@@ -275,6 +274,7 @@ def current_settings(db: Database) -> MailSettings:
 
 def drain(
     db: Database,
+    user_id: int,
     password: str | None,
     *,
     owner: str | None = None,
@@ -283,7 +283,10 @@ def drain(
     max_messages: int | None = None,
     context: ssl.SSLContext | None = None,
 ) -> DrainResult:
-    """Claim and send until nothing is waiting (or ``max_messages`` have been dealt with)."""
+    """Claim and send until nothing is waiting (or ``max_messages`` have been dealt with).
+
+    ``user_id``: whose program sends (the signed-in user, ``--as``); bounces are audited in their name.
+    """
     settings = settings or current_settings(db)
     if not settings.configured:
         return DrainResult(reason=NOT_CONFIGURED)
@@ -317,9 +320,9 @@ def drain(
                 _count(counts, outcome)
                 pending.append(outcome)
                 if len(pending) >= MARK_EVERY:
-                    record(db, owner, pending)
+                    record(db, user_id, owner, pending)
                     pending = []
-            record(db, owner, pending)
+            record(db, user_id, owner, pending)
     finally:
         transport.close()
     return DrainResult(**counts, reason=stopped)

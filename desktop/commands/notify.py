@@ -61,13 +61,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     db = open_existing_database(args)
     try:
-        acting_user(db, args.acting)
-        return _send(db, args)
+        acting = acting_user(db, args.acting)
+        return _send(db, acting.id, args)
     finally:
         db.dispose()
 
 
-def _send(db: Database, args: argparse.Namespace) -> int:
+def _send(db: Database, user_id: int, args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from db.services.outbox import LEASE, current_settings, drain
@@ -76,7 +76,7 @@ def _send(db: Database, args: argparse.Namespace) -> int:
     settings = current_settings(db)
     password = load_smtp_password(settings.keyring_key) if settings.login else None
     lease = timedelta(seconds=args.lease_seconds) if args.lease_seconds else LEASE
-    result = drain(db, password, settings=settings, lease=lease, max_messages=args.max)
+    result = drain(db, user_id, password, settings=settings, lease=lease, max_messages=args.max)
     print(
         f"Sent {result.messages_sent:,} messages ({result.rows_sent:,} notifications); "
         f"{result.not_sent:,} not sent, {result.retrying:,} to try again, {result.failed:,} failed."

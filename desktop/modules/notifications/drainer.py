@@ -33,9 +33,10 @@ class OutboxDrainer(QObject):
 
     drained = Signal(object)  # DrainResult
 
-    def __init__(self, db: Database, ops: Operations, parent: QObject | None = None) -> None:
+    def __init__(self, db: Database, user_id: int, ops: Operations, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = db
+        self._user_id = user_id
         self._ops = ops
         self._owner = sender_name()
         self._running = False
@@ -60,8 +61,8 @@ class OutboxDrainer(QObject):
             return
         self._running = True
         self._timer.stop()
-        db, owner = self._db, self._owner
-        self._ops.query(lambda: _step(db, owner), self._done, self._failed)
+        db, user_id, owner = self._db, self._user_id, self._owner
+        self._ops.query(lambda: _step(db, user_id, owner), self._done, self._failed)
 
     def _done(self, result: DrainResult) -> None:
         if not shiboken6.isValid(self):
@@ -80,8 +81,8 @@ class OutboxDrainer(QObject):
         self._timer.start(INTERVAL_MS)
 
 
-def _step(db: Database, owner: str) -> DrainResult:
+def _step(db: Database, user_id: int, owner: str) -> DrainResult:
     """On the worker: the settings, the password from the keyring, then one bounded drain."""
     settings = current_settings(db)
     password = load_smtp_password(settings.keyring_key) if settings.configured and settings.login else None
-    return drain(db, password, owner=owner, settings=settings, max_messages=STEP_MESSAGES)
+    return drain(db, user_id, password, owner=owner, settings=settings, max_messages=STEP_MESSAGES)

@@ -55,7 +55,7 @@ PERIODS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30))
 class NotificationsPanel(Panel):
     def __init__(self, module: ModuleSpec, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(module, context, parent)
-        self.drainer = OutboxDrainer(context.db, context.ops, self)
+        self.drainer = OutboxDrainer(context.db, context.user.id, context.ops, self)
         self.drainer.drained.connect(self._drained)
         self.drainer.start()
 
