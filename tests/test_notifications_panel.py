@@ -99,7 +99,7 @@ def test_the_outbox_drains_in_the_background_and_says_what_happened(
         close_window(window)
 
 
-def test_a_failure_shows_its_reason_and_the_person_can_stop_reminders(qtbot, demo_db, tmp_path) -> None:
+def test_a_failure_shows_its_reason_and_the_person_can_stop_reminders(qtbot, qapp, demo_db, tmp_path) -> None:
     clear_outbox(demo_db)
     sign_off_some(demo_db, 3)
     with smtp_server() as server:
@@ -114,8 +114,10 @@ def test_a_failure_shows_its_reason_and_the_person_can_stop_reminders(qtbot, dem
         qtbot.waitUntil(lambda: "Cannot reach the mail server" in panel.banner.text(), timeout=10_000)
         qtbot.waitUntil(lambda: panel.model.index(0, STATUS).data() == "Retrying", timeout=10_000)
         assert len(waiting_rows(demo_db)) == 3 and first.id in {r.id for r in waiting_rows(demo_db)}
+        window.resize(1366, 768)
         _select(panel, [0])
-        assert "Cannot reach the mail server" in panel.detail.text()
+        assert "Cannot reach the mail server" in panel.detail.text() and "next attempt" in panel.detail.text()
+        _shoot(qapp, window, "outbox-panel-failure")
         assert panel.reminders_button.text() == "Stop reminders to this person"
         panel.reminders_button.click()
         qtbot.waitUntil(lambda: panel.model.row_at(0).reminders_opt_out, timeout=10_000)  # reloaded

@@ -209,3 +209,24 @@ def test_a_line_break_in_a_reason_is_refused_alone(demo_db) -> None:
     assert all(row.failure.startswith("Refused: a line break in the subject or a reason") for row in refused)
     assert result.failed == 1 and not waiting_rows(demo_db)
     assert all("everyone@x.example" not in r.recipients for r in received)
+
+
+def test_reminders_stop_for_someone_who_opted_out_but_decisions_still_reach_them(demo_db) -> None:
+    from db.actions import begin
+    from db.services.mail_settings import set_reminders_opt_out
+
+    clear_outbox(demo_db)
+    with demo_db.read() as session:
+        job, person = session.execute(select(Job.id, Job.person_id).where(Job.email.is_not(None)).limit(1)).one()
+    set_reminders_opt_out(demo_db, sender(demo_db), person, True)
+    with begin(demo_db, sender(demo_db)) as act:  # one action telling them of a decision and reminding them
+        act.notify(job, "partnership_authorised", "Your CPD request “Phonics” was authorised by the partnership")
+        act.notify(job, "cpd_request_reminder", "Reminder: 2 requests wait for your decision")
+    with smtp_server() as server:
+        use_server(demo_db, server)
+        result = drain(demo_db, sender(demo_db), None)
+        (message,) = server.inbox.messages()
+    assert result.messages_sent == 1 and result.not_sent == 1
+    assert "Phonics" in message.text() and "Reminder" not in message.text()
+    (muted,) = notifications(demo_db, Notification.failed_at.is_not(None))
+    assert muted.kind == "cpd_request_reminder" and muted.failure.endswith("has opted out of reminder e-mails.")

@@ -39,6 +39,7 @@ from db.services.outbox import DrainResult
 from desktop.dialogs.errors import show_done, show_error
 from desktop.dialogs.save_as import CSV, XLSX, ask_save_path
 from desktop.kit.context import AppContext
+from desktop.kit.formatting import moment
 from desktop.kit.icons import icon
 from desktop.kit.module import ModuleSpec
 from desktop.kit.paged_loader import PagedLoader, SearchBox
@@ -201,6 +202,8 @@ class NotificationsPanel(Panel):
         ]
         if one.outcome:
             lines.append(_escape(one.outcome))
+        if one.state == "Retrying" and one.next_attempt_at is not None:
+            lines.append(f"Tried {one.attempts} times; next attempt {moment(one.next_attempt_at)}.")
         if one.message_id:
             lines.append(f"Message-ID {_escape(one.message_id)}")
         self.detail.setText("<br>".join(lines))
