@@ -203,7 +203,8 @@ class NotificationsPanel(Panel):
         if one.outcome:
             lines.append(_escape(one.outcome))
         if one.state == "Retrying" and one.next_attempt_at is not None:
-            lines.append(f"Tried {one.attempts} times; next attempt {moment(one.next_attempt_at)}.")
+            tried = "once" if one.attempts == 1 else f"{one.attempts} times"
+            lines.append(f"Tried {tried}; next attempt {moment(one.next_attempt_at)}.")
         if one.message_id:
             lines.append(f"Message-ID {_escape(one.message_id)}")
         self.detail.setText("<br>".join(lines))
