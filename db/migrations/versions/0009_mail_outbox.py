@@ -51,22 +51,26 @@ def _present(table: str) -> set[str]:
 
 def upgrade() -> None:
     # A SQLite downgrade leaves the columns in place (see below), so they may already be there.
-    for table, columns in (("notifications", NOTIFICATION_COLUMNS), ("people", PERSON_COLUMNS)):
+    added: tuple[tuple[str, tuple[tuple[str, sa.types.TypeEngine, str | None], ...]], ...] = (
+        ("notifications", NOTIFICATION_COLUMNS),
+        ("people", PERSON_COLUMNS),
+    )
+    for table, wanted in added:
         present = _present(table)
-        for name, kind, default in columns:
+        for name, kind, default in wanted:
             if name not in present:
                 op.add_column(table, sa.Column(name, kind, nullable=default is None, server_default=default))
-    for name, columns in INDEXES:
-        op.create_index(name, "notifications", columns)
+    for index, indexed in INDEXES:
+        op.create_index(index, "notifications", indexed)
 
 
 def downgrade() -> None:
-    for name, _columns in INDEXES:
-        op.drop_index(name, table_name="notifications")
+    for index, _indexed in INDEXES:
+        op.drop_index(index, table_name="notifications")
     if op.get_bind().dialect.name != "postgresql":
         # Dropping columns on SQLite means copying the table: the unused columns stay, and upgrading skips them.
         return
-    for name, _kind, _default in reversed(PERSON_COLUMNS):
-        op.drop_column("people", name)
-    for name, _kind, _default in reversed(NOTIFICATION_COLUMNS):
-        op.drop_column("notifications", name)
+    for person_column, _kind, _default in reversed(PERSON_COLUMNS):
+        op.drop_column("people", person_column)
+    for column, _type, _value in reversed(NOTIFICATION_COLUMNS):
+        op.drop_column("notifications", column)
