@@ -230,3 +230,14 @@ def test_reminders_stop_for_someone_who_opted_out_but_decisions_still_reach_them
     assert "Phonics" in message.text() and "Reminder" not in message.text()
     (muted,) = notifications(demo_db, Notification.failed_at.is_not(None))
     assert muted.kind == "cpd_request_reminder" and muted.failure.endswith("has opted out of reminder e-mails.")
+
+
+def test_a_server_without_starttls_is_refused_in_one_line_and_nothing_goes_in_clear(demo_db) -> None:
+    clear_outbox(demo_db)
+    sign_off_some(demo_db, 3)
+    with smtp_server() as server:  # no TLS on offer
+        use_server(demo_db, server, security=Security.STARTTLS)
+        result = drain(demo_db, sender(demo_db), None)
+        assert server.inbox.count() == 0
+    assert result.reason == f"The mail server 127.0.0.1:{server.port} does not offer STARTTLS."
+    assert all(row.failure == result.reason for row in waiting_rows(demo_db))
