@@ -28,6 +28,7 @@ when its transaction has committed: a service that fails publishes nothing.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -108,6 +109,12 @@ class Action:
 
     # -- the record --------------------------------------------------------------------------------
     @cached_property
+    def batch_key(self) -> str:
+        """Stamped on every notification this action writes: the outbox sends one e-mail per person
+        per action (a digest), never one per row (N1)."""
+        return uuid.uuid4().hex
+
+    @cached_property
     def identity(self) -> str:
         """Who the database says is connected (A3); asked once per action, not once per row."""
         return self._db.identity
@@ -173,6 +180,7 @@ class Action:
                 subject=subject[:300],
                 body=body,
                 activity_id=activity_id,
+                batch_key=self.batch_key,
             )
         )
 
@@ -182,11 +190,13 @@ class Action:
         if not rows:
             return
         made = {"created_at": utcnow(), "body": "", "activity_id": None}
-        self.session.connection().execute(insert(NOTIFICATION_TABLE), [{**made, **row} for row in rows])
+        stamp = {"batch_key": self.batch_key}
+        self.session.connection().execute(insert(NOTIFICATION_TABLE), [{**made, **row, **stamp} for row in rows])
 
     def notify_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
         """One notification per row of ``rows`` (which selects ``columns``) in one INSERT … SELECT."""
-        self._insert_from_select(NOTIFICATION_TABLE, {"created_at": utcnow(), **constants}, rows, columns)
+        stamped = {"created_at": utcnow(), **constants, "batch_key": self.batch_key}
+        self._insert_from_select(NOTIFICATION_TABLE, stamped, rows, columns)
 
     def _insert_from_select(
         self, table: Table, constants: dict[str, Any], rows: Select, columns: Sequence[str]

@@ -24,6 +24,7 @@ COMMANDS = (
     "users",
     "data_sharing",
     "requests",
+    "notify",
 )
 
 

@@ -121,12 +121,24 @@ def test_every_watched_kind_is_one_a_service_changes() -> None:
     import db.queries.flood_fill as flood_fill
     import db.queries.groups as groups
     import db.queries.organisations as organisations
+    import db.queries.outbox as outbox
     import db.queries.saved_views as saved_views
     import db.queries.staff as staff
+    import db.queries.trust_settings as trust_settings
 
     constants = {
         name: getattr(module, name)
-        for module in (activities, data_sharing, flood_fill, groups, organisations, saved_views, staff)
+        for module in (
+            activities,
+            data_sharing,
+            flood_fill,
+            groups,
+            organisations,
+            outbox,
+            saved_views,
+            staff,
+            trust_settings,
+        )
         for name in dir(module)
         if name.isupper() and isinstance(getattr(module, name), str) and getattr(module, name) in declared
     }

@@ -33,7 +33,7 @@ Index("ix_audit_log_at", AuditEntry.at)
 
 
 class Notification(Base):
-    """Outbox row; a mailer (outside this app) delivers and stamps ``sent_at``.
+    """Outbox row; ``db.mail.outbox`` claims, sends and stamps ``sent_at`` (or ``failed_at`` with the reason).
 
     The recipient is a job (C3), a user (a requester told of an approval), or only an e-mail
     address: a school leader the central team added by hand before any staff were imported (D1).
@@ -51,3 +51,25 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     activity_id: Mapped[int | None] = mapped_column(ForeignKey("cpd_activities.id"))
     sent_at: Mapped[datetime | None] = mapped_column()
+    # -- the outbox (N1, db/mail/outbox.py): claimed before sending, retried, then sent or failed --
+    #: the action that wrote the row (one per ``db.actions.begin``): one e-mail per person per action
+    batch_key: Mapped[str | None] = mapped_column(String(40))
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    #: which running program holds the claim ("host:pid:token"), until ``lease_until``
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    failed_at: Mapped[datetime | None] = mapped_column()
+    #: the last failure in one sentence (kept after a later success for the history)
+    failure: Mapped[str | None] = mapped_column(Text)
+    smtp_response: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(200))
+
+
+#: the drain's question: what is waiting (neither sent nor failed), oldest first
+Index("ix_notifications_waiting", Notification.sent_at, Notification.failed_at, Notification.id)
+#: the digest: every row of one action
+Index("ix_notifications_batch_key", Notification.batch_key)
+#: the panel's default order, newest first
+Index("ix_notifications_created_at", Notification.created_at)

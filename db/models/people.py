@@ -6,9 +6,9 @@ budgets attach to the job, so lists show one row per job.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned
@@ -24,6 +24,12 @@ class Person(Versioned, Base):
     title: Mapped[str | None] = mapped_column(String(20))  # Mr, Ms, Dr …
     # Teacher Reference Number (7 digits): how a staff import knows one person across schools (P1).
     trn: Mapped[str | None] = mapped_column(String(7), index=True)
+    #: no reminder e-mails (decisions about their own requests still reach them)
+    reminders_opt_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="0")
+    #: the address the mail server refused for good (a permanent SMTP error), when and why
+    bounced_address: Mapped[str | None] = mapped_column(String(200))
+    bounced_at: Mapped[datetime | None] = mapped_column()
+    bounce_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class Job(Versioned, Base):
