@@ -190,7 +190,7 @@ def _target_select(scope: Scope):  # type: ignore[no-untyped-def]  # a Select of
 
 def _target(row: Iterable[object]) -> _Target:
     activity_id, org, job, title, who, starts, ok, job_email, person_email = row
-    emails = tuple(e for e in (job_email, person_email) if e)
+    emails = tuple(dict.fromkeys(e for e in (job_email, person_email) if e))
     return _Target(activity_id, org, job, title, who, starts, bool(ok), emails)  # type: ignore[arg-type]
 
 
