@@ -137,7 +137,6 @@ class FollowUp:
 
         dialog.accepted.connect(chosen)
         dialog.open()
-        self.last_dialog: QDialog = dialog
 
     def event_register(self) -> None:
         lookups = self.panel._lookups
@@ -150,7 +149,6 @@ class FollowUp:
 
         dialog.accepted.connect(chosen)
         dialog.open()
-        self.last_dialog = dialog
 
     def _run(self, work: Callable[[], FollowUpResult], title: str, clear_ticks: bool) -> None:
         self.context.ops.action(
@@ -165,7 +163,6 @@ class FollowUp:
         if clear_ticks and result.applied:
             self.panel.model.untick(list(result.applied))
         self.context.navigator.tell(result.sentence())
-        self.last_result = result
         if result.skipped:
             shown = "\n".join(
                 f"• {row.title or f'#{row.activity_id}'} — {row.individual or '?'}: {row.reason.value}"
@@ -196,7 +193,6 @@ class FollowUp:
         dialog = EvaluationImportDialog(plan, preview=True, parent=self.panel.table)
         dialog.accepted.connect(lambda: self.apply_import(path))
         dialog.open()
-        self.last_dialog = dialog
 
     def apply_import(self, path: Path) -> None:
         db, user_id = self.context.db, self.context.user.id
@@ -212,7 +208,6 @@ class FollowUp:
         self.context.navigator.tell(f"Imported evaluations from {plan.file_name}: {plan.sentence()}")
         dialog = EvaluationImportDialog(plan, preview=False, parent=self.panel.table)
         dialog.open()
-        self.last_dialog = dialog
 
     def _failed(self, error: TrustDeskError) -> None:
         show_error(self.panel.table, error)
@@ -221,7 +216,7 @@ class FollowUp:
 def follow_up_button(panel: PartnershipCpdPanel) -> QToolButton:
     """The panel's "Follow-up" button; hidden with the decision buttons from view-and-comment users."""
     flows = FollowUp(panel)
-    panel.follow_up = flows  # type: ignore[attr-defined]  # the row menu and tests reach the flows here
+    panel.follow_up = flows  # type: ignore[attr-defined]  # the row menu reaches the flows here
     button = QToolButton()
     button.setText("Follow-up")
     button.setToolTip("Attendance, completion and evaluations of the ticked activities")
@@ -260,7 +255,6 @@ def add_row_entries(panel: PartnershipCpdPanel, menu: QMenu, row: int) -> None:
     def evaluate() -> None:
         dialog = EvaluationDialog(panel.context, activity.id, panel.table)
         dialog.open()
-        flows.last_dialog = dialog
 
     menu.addAction("&Evaluation…", evaluate).setToolTip("Hours, a rating from 1 to 5, impact and change in practice")
     for text, slot in (
