@@ -95,3 +95,46 @@ def test_a_school_coordinator_sees_only_the_organisations_of_their_dashboard(dem
     everyone = {row.key for row in evaluation_figures(demo_db, sam, None).hours_by_organisation}
     shown = {row.key for row in evaluation_figures(demo_db, chris, None).hours_by_organisation}
     assert shown <= theirs and shown < everyone
+
+
+def _cells(sheet) -> list[tuple]:
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+
+
+def test_the_workbook_gains_evaluation_sheets_and_keeps_the_budget_sheet_as_it_was(demo_db, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from db.excel import budget_sheet
+    from db.excel.evaluation_sheet import EVALUATION_SHEET, PEOPLE_SHEET
+    from db.excel.export import export_workbook
+    from db.excel.layout import BUDGET_SHEET
+    from db.excel.writer import TextStyle, open_workbook
+    from db.queries.activity_export import filter_from_options
+    from db.queries.budget_summary import budget_lines
+
+    alex = user_id(demo_db, "alex.morgan")
+    filt = filter_from_options(demo_db, period="2025/26")
+    path = export_workbook(demo_db, alex, filt, tmp_path / "budget.xlsx").path
+
+    # The Budget sheet is exactly what the Budget sheet writer alone makes of the same lines.
+    with demo_db.read() as session:
+        lines = budget_lines(session, scope_for(session, alex), [filt.period_id], None)
+    alone = tmp_path / "alone.xlsx"
+    book = open_workbook(alone)
+    header = TextStyle(book, {"bold": True})
+    budget_sheet.write(book, book.add_worksheet(BUDGET_SHEET), header, lines)
+    book.close()
+    exported = load_workbook(path)
+    assert _cells(exported[BUDGET_SHEET]) == _cells(load_workbook(alone)[BUDGET_SHEET])
+
+    figures = evaluation_figures(demo_db, alex, filt.period_id, module=Module.PARTNERSHIP_CPD, people_limit=None)
+    summary = {row[0]: row[1] for row in _cells(exported[EVALUATION_SHEET]) if row[0]}
+    assert summary["CPD hours evaluated"] == pytest.approx(figures.hours)
+    dashboard = dashboard_figures(demo_db, alex, filt.period_id)
+    assert summary["Completed activities"] == dashboard.completed
+    assert summary["Evaluation completion"] == pytest.approx(dashboard.evaluation_rate)
+    for row in figures.rating_by_type:
+        assert summary[row.name] == pytest.approx(row.average)
+    people = _cells(exported[PEOPLE_SHEET])[1:]
+    assert len(people) == figures.people
+    assert sum(row[2] for row in people) == pytest.approx(figures.hours)

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import ActivityEvaluation, CpdActivity, Job, Module, Organisation, Person
+from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, Organisation, Person
 from db.scope import Scope, scope_for
 
 #: the people shown on the dashboard (most hours first); the workbook lists everyone
@@ -205,3 +205,31 @@ def _ratings(table: dict[str, list[float]]) -> list[RatingRow]:
         if rated
     ]
     return sorted(rows, key=lambda row: (-row.average, -row.evaluations, row.name))
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationCompletion:
+    completed: int
+    evaluated: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.evaluated / self.completed if self.completed else None
+
+
+def completion_in(
+    session: Session, scope: Scope, period_ids: Iterable[int] | None, organisation_id: int | None, *, module: Module
+) -> EvaluationCompletion:
+    """Completed activities, and those of them with an evaluation (the workbook's own count;
+    the dashboard has these from its pass over the period)."""
+    a = CpdActivity
+    conditions: list[ColumnElement[bool]] = [
+        scope.rows_in_reach(module, a.organisation_id, a.job_id),
+        a.completion_state == CompletionState.COMPLETED,
+    ]
+    if organisation_id is not None:
+        conditions.append(a.organisation_id == organisation_id)
+    if period_ids is not None:
+        conditions.append(a.period_id.in_(sorted(period_ids)))
+    completed, evaluated = session.execute(select(func.count(), func.count(a.evaluation)).where(*conditions)).one()
+    return EvaluationCompletion(int(completed or 0), int(evaluated or 0))
