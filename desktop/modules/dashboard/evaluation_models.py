@@ -31,7 +31,7 @@ class RatingModel(RowTableModel[RatingRow]):
     """One model for providers and types: the first column's title says which."""
 
     COLUMNS = (
-        Column("Provider", lambda r: r.name),
+        Column("Provider", lambda r: r.name, tooltip=lambda r: r.name),
         Column("Average rating", lambda r: f"{r.average:.2f}", sort_key=lambda r: r.average, align_right=True),
         Column("Evaluations", lambda r: f"{r.evaluations:,}", sort_key=lambda r: r.evaluations, align_right=True),
         Column("CPD hours", lambda r: hours_text(r.hours), sort_key=lambda r: r.hours, align_right=True),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QHeaderView, QTableView, QTabWidget
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableView, QTabWidget
 
 from db.errors import TrustDeskError
 from db.models import CompletionState
@@ -45,15 +45,28 @@ class EvaluationTabs:
         self.provider_model = RatingModel(tabs)
         self.type_model = TypeRatingModel(tabs)
         self.tables: dict[str, QTableView] = {}
-        for key, model, title in (
-            ("organisation", self.org_model, "Hours by school"),
-            ("person", self.person_model, "Hours by person"),
-            ("provider", self.provider_model, "Rating by provider"),
-            ("type", self.type_model, "Rating by type"),
+        for key, model in (
+            ("organisation", self.org_model),
+            ("person", self.person_model),
+            ("provider", self.provider_model),
+            ("type", self.type_model),
         ):
-            table = data_table(model, stretch_last=False)
-            self.tables[key] = table
-            tabs.addTab(table, title)
+            self.tables[key] = data_table(model, stretch_last=False)
+        # the order each opens in (the query's own): schools by name, people by hours, ratings best first
+        for key, column, order in (
+            ("organisation", 0, Qt.SortOrder.AscendingOrder),
+            ("person", 2, Qt.SortOrder.DescendingOrder),
+            ("provider", 1, Qt.SortOrder.DescendingOrder),
+            ("type", 1, Qt.SortOrder.DescendingOrder),
+        ):
+            self.tables[key].sortByColumn(column, order)
+        tabs.addTab(self.tables["organisation"], "Hours by school")
+        tabs.addTab(self.tables["person"], "Hours by person")
+        ratings = QSplitter(Qt.Orientation.Vertical)  # providers above types: one tab, so the tabs fit
+        ratings.addWidget(self.tables["provider"])
+        ratings.addWidget(self.tables["type"])
+        ratings.setChildrenCollapsible(False)
+        tabs.addTab(ratings, "Ratings")
         self.tables["organisation"].setToolTip("Double-click an organisation to open its completed activities")
         self.tables["person"].setToolTip("Double-click a person to open all their requests")
         self.tables["organisation"].doubleClicked.connect(self._organisation_activated)
@@ -77,9 +90,13 @@ class EvaluationTabs:
         self.person_model.set_rows(figures.hours_by_person)
         self.provider_model.set_rows(figures.rating_by_provider)
         self.type_model.set_rows(figures.rating_by_type)
-        for table in self.tables.values():
+        for key, table in self.tables.items():
+            header = table.horizontalHeader()
+            table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())  # the order shown
             fit_columns(table)
-            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            # the person's name is the column to read; where they work may be cut short
+            stretched = 1 if key == "person" else 0
+            table.horizontalHeader().setSectionResizeMode(stretched, QHeaderView.ResizeMode.Stretch)
         self.loaded(figures, "")
 
     def _failed(self, request: int, error: TrustDeskError) -> None:

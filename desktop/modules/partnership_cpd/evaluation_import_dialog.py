@@ -33,11 +33,12 @@ class EvaluationImportDialog(QDialog):
         self.model.set_rows(plan.rows)
         self.table = data_table(self.model)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        fit_columns(self.table)
+        fit_columns(self.table, maximum=240)  # the reason, last, takes the rest of the width
         layout.addWidget(self.table, 1)
         if preview and plan.changes:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(f"Apply {plan.changes:,} evaluations")
+            noun = "evaluation" if plan.changes == 1 else "evaluations"
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(f"Apply {plan.changes:,} {noun}")
         else:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.buttons.accepted.connect(self.accept)

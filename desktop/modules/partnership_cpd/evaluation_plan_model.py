@@ -14,6 +14,10 @@ def _hours(row: PlannedRow) -> str:
     return f"{row.evaluation.hours:g}" if row.evaluation else ""
 
 
+def _sentence(reason: str) -> str:
+    return reason[:1].upper() + reason[1:] if reason else ""
+
+
 class EvaluationPlanModel(RowTableModel[PlannedRow]):
     COLUMNS = (
         Column("Row", lambda r: str(r.number), sort_key=lambda r: r.number, align_right=True),
@@ -22,5 +26,5 @@ class EvaluationPlanModel(RowTableModel[PlannedRow]):
         Column("Individual", lambda r: r.individual),
         Column("Hours", _hours, sort_key=lambda r: r.evaluation.hours if r.evaluation else 0.0, align_right=True),
         Column("Rating", _rating, sort_key=lambda r: r.evaluation.rating if r.evaluation else 0),
-        Column("Why not", lambda r: r.reason, tooltip=lambda r: r.reason or None),
+        Column("Why not", lambda r: _sentence(r.reason), tooltip=lambda r: _sentence(r.reason) or None),
     )
