@@ -15,7 +15,7 @@ from db.models import ActivityEvaluation, AuditEntry, CompletionState, CpdActivi
 from db.scope import scope_for
 from db.services.attendance import record_completion
 from db.services.evaluation_import import RowAction, apply_evaluations, preview_evaluations
-from tests.helpers import activities, user_id
+from tests.helpers import activities, login_acts_as, user_id
 
 HEADER = ["Activity ID", "Staff e-mail", "Title", "Start date", "Hours", "Rating", "Impact", "Change in practice"]
 
@@ -145,3 +145,26 @@ def test_a_file_without_the_columns_is_refused_as_a_whole(demo_db, tmp_path) -> 
     bogus.write_text("not a workbook", encoding="utf-8")
     with pytest.raises(ValidationError):
         preview_evaluations(demo_db, user_id(demo_db, "sam.patel"), bogus)
+
+
+def test_the_command_line_checks_then_imports_and_refuses_a_bad_file_in_one_line(demo_db, tmp_path, capsys) -> None:
+    from desktop.cli import main
+
+    login_acts_as(demo_db, "sam.patel")  # on PostgreSQL the command acts as the database login (A3)
+    (first,) = completed(demo_db, 1)
+    path = write_csv(
+        tmp_path / "evaluations.csv", [[first, "", "", "", 4, 5, "Useful", ""], [1, "", "", "", 0, 1, "", ""]]
+    )
+    before = evaluations(demo_db)
+
+    assert main(["import-evaluations", str(path), "--db", demo_db.display, "--as", "sam.patel", "--dry-run"]) == 0
+    assert "1 to add" in capsys.readouterr().out and evaluations(demo_db) == before
+    assert main(["import-evaluations", str(path), "--db", demo_db.display, "--as", "sam.patel"]) == 0
+    out = capsys.readouterr().out
+    assert "1 to add" in out and "row 3:" in out and evaluations(demo_db) == before + 1
+
+    bad = tmp_path / "evaluations.txt"
+    bad.write_text("x", encoding="utf-8")
+    assert main(["import-evaluations", str(bad), "--db", demo_db.display, "--as", "sam.patel"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("trustdesk:")
