@@ -183,3 +183,23 @@ def test_a_training_event_register_marks_all_its_activities(demo_db) -> None:
 def test_nothing_ticked_is_one_sentence(demo_db) -> None:
     with pytest.raises(ValidationError, match="No activities were ticked"):
         record_attendance(demo_db, user_id(demo_db, "sam.patel"), {})
+
+
+def test_one_completion_from_the_details_notifies_and_a_withdrawn_request_is_refused(demo_db) -> None:
+    from db.services.decisions import mark_completed
+
+    sam = user_id(demo_db, "sam.patel")
+    first, second = sorted(started_open(demo_db, decidable(demo_db, "sam.patel"), limit=2))
+    versions = activities(demo_db, CpdActivity.id.in_([first, second]))
+    mark_completed(demo_db, sam, first, versions[first], YESTERDAY)
+    with demo_db.read() as session:
+        notes = session.scalars(select(Notification.kind).where(Notification.activity_id == first)).all()
+    assert notes == ["completion_recorded"]
+
+    with demo_db.transaction() as session:
+        session.get(CpdActivity, second).partnership_state = PartnershipState.WITHDRAWN
+        session.add(AuditEntry(user_id=sam, action="test", entity="cpd_activity", entity_id=second))
+    version = activities(demo_db, CpdActivity.id == second)[second]
+    with pytest.raises(ValidationError, match="withdrawn"):
+        mark_completed(demo_db, sam, second, version, YESTERDAY)
+    assert states(demo_db, [second]) == {second: CompletionState.NOT_COMPLETED}

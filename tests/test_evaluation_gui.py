@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 from sqlalchemy import func, select
 
 from db.models import ActivityEvaluation, CompletionState, CpdActivity, Module, PartnershipState
@@ -172,4 +172,30 @@ def test_a_completion_left_alone_is_explained(qtbot, demo_db, tmp_path) -> None:
     box = wait_for_window(qtbot, QMessageBox)
     assert "turned down" in box.detailedText() or "turned down" in box.informativeText() + box.text()
     box.close()
+    close_window(window)
+
+
+def test_the_details_open_the_evaluation_and_show_it_once_saved(qtbot, demo_db, tmp_path) -> None:
+    from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+
+    window = open_window(qtbot, demo_db, tmp_path)
+    panel = cpd_panel(qtbot, window)
+    with demo_db.read() as session:
+        activity_id = session.scalar(
+            select(CpdActivity.id)
+            .where(CpdActivity.completion_state == CompletionState.COMPLETED, CpdActivity.evaluation.is_(None))
+            .limit(1)
+        )
+    details = ActivityDetailDialog(panel.context, activity_id, panel.table)
+    details.open()
+    qtbot.waitUntil(lambda: details.detail is not None, timeout=10_000)
+    button = next(b for b in details.findChildren(QPushButton) if b.text() == "Evaluation…")
+    button.click()
+    dialog = wait_for_window(qtbot, EvaluationDialog)
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10_000)
+    dialog.hours.setValue(2)
+    dialog.rating.setCurrentIndex(5)
+    dialog.impact.setPlainText("Shared at a staff meeting")
+    dialog.save()
+    qtbot.waitUntil(lambda: details.detail.evaluation == "Shared at a staff meeting", timeout=10_000)
     close_window(window)

@@ -8,6 +8,8 @@ A refused save keeps everything typed and shows the sentence in the dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -130,3 +133,18 @@ class EvaluationDialog(QDialog):
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def evaluation_button(owner: QDialog, context: AppContext, activity_id: int, reload: Callable[[], None]) -> QPushButton:
+    """The activity details' "Evaluation…" button: opens the dialog, and reloads the details once saved."""
+    button = QPushButton("Evaluation…")
+    button.setAutoDefault(False)  # Enter in the details still closes them
+    button.setToolTip("Hours, a rating from 1 to 5, impact and change in practice")
+
+    def open_dialog() -> None:
+        dialog = EvaluationDialog(context, activity_id, owner)
+        dialog.saved.connect(lambda _version: reload())
+        dialog.open()
+
+    button.clicked.connect(open_dialog)
+    return button
