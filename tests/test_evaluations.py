@@ -119,3 +119,30 @@ def test_an_activity_not_yet_attended_cannot_be_evaluated(demo_db) -> None:
 def test_bad_evaluations_are_one_sentence(hours, rating, impact, message) -> None:
     with pytest.raises(ValidationError, match=message):
         check_evaluation(hours, rating, impact, "")
+
+
+def test_the_follow_up_filters_answer_in_sql(demo_db) -> None:
+    from dataclasses import replace
+
+    from db.queries.activities import ActivityFilter, matching_versions
+    from db.queries.filter_codec import filter_from_data, filter_to_data
+
+    sam = user_id(demo_db, "sam.patel")
+    started = ActivityFilter(pending_started=True)
+    assert filter_from_data(filter_to_data(started)) == started
+    found = matching_versions(demo_db, sam, started)
+    with demo_db.read() as session:
+        rows = session.execute(
+            select(CpdActivity.id, CpdActivity.starts_on, CpdActivity.partnership_state).where(
+                CpdActivity.id.in_(found)
+            )
+        ).all()
+    assert rows and all(starts <= date.today() for _i, starts, _s in rows)
+    assert {state for _i, _d, state in rows} <= {PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION}
+
+    activity_id = completed_activity(demo_db)
+    unevaluated = ActivityFilter(completion_state=CompletionState.COMPLETED, without_evaluation=True)
+    assert activity_id in matching_versions(demo_db, sam, unevaluated)
+    record_evaluation(demo_db, sam, activity_id, None, GOOD)
+    assert activity_id not in matching_versions(demo_db, sam, unevaluated)
+    assert activity_id in matching_versions(demo_db, sam, replace(unevaluated, without_evaluation=False))
