@@ -168,3 +168,23 @@ def test_the_command_line_checks_then_imports_and_refuses_a_bad_file_in_one_line
     assert main(["import-evaluations", str(bad), "--db", demo_db.display, "--as", "sam.patel"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("trustdesk:")
+
+
+def test_an_evaluation_recorded_after_the_check_stops_the_import(demo_db, tmp_path) -> None:
+    from db.errors import StaleData
+    from db.services.evaluations import check_evaluation, record_evaluation
+
+    sam = user_id(demo_db, "sam.patel")
+    first, second = completed(demo_db, 2)
+    path = write_csv(
+        tmp_path / "evaluations.csv",
+        [[first, "", "", "", 6, 4, "From the file", ""], [second, "", "", "", 2, 3, "Also", ""]],
+    )
+    checked = preview_evaluations(demo_db, sam, path)
+    record_evaluation(demo_db, user_id(demo_db, "jo.evans"), first, None, check_evaluation(1, 2, "Jo's", ""))
+
+    with pytest.raises(StaleData, match="changed since it was checked"):
+        apply_evaluations(demo_db, sam, path, checked)
+    with demo_db.read() as session:
+        assert session.get(ActivityEvaluation, first).impact == "Jo's"
+        assert session.get(ActivityEvaluation, second) is None

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.actions import begin
 from db.engine import Database
-from db.errors import ValidationError
+from db.errors import StaleData, ValidationError
 from db.excel.evaluation_file import RawRow, read_evaluation_file
 from db.models import ActivityEvaluation, CpdActivity, Job, Level, Module, Person
 from db.scope import Scope, scope_for
@@ -88,11 +88,20 @@ def preview_evaluations(db: Database, user_id: int, path: Path) -> EvaluationPla
         return _plan(session, scope_for(session, user_id), raw, Path(path).name)
 
 
-def apply_evaluations(db: Database, user_id: int, path: Path) -> EvaluationPlan:
-    """Record every valid row in one transaction; the plan says what was done (invalid rows left alone)."""
+def apply_evaluations(db: Database, user_id: int, path: Path, checked: EvaluationPlan | None = None) -> EvaluationPlan:
+    """Record every valid row in one transaction; the plan says what was done (invalid rows left alone).
+
+    ``checked`` is the preview the user read: if the file or any evaluation it touches changed since,
+    nothing is imported (an evaluation recorded meanwhile is never overwritten unseen).
+    """
     raw = read_evaluation_file(path)
     with begin(db, user_id) as act:
         plan = _plan(act.session, act.scope, raw, Path(path).name)
+        if checked is not None and _changed(checked, plan):
+            raise StaleData(
+                f"“{plan.file_name}” or the evaluations it touches changed since it was checked; "
+                "nothing was imported. Import it again to see what it would do now."
+            )
         if plan.changes == 0:
             raise ValidationError(f"Nothing to import from “{plan.file_name}”: {plan.sentence()} Nothing was changed.")
         for row in plan.rows:
@@ -100,6 +109,13 @@ def apply_evaluations(db: Database, user_id: int, path: Path) -> EvaluationPlan:
                 assert row.activity_id is not None and row.evaluation is not None
                 record_evaluation_in(act, row.activity_id, row.shown_version, row.evaluation)
     return plan
+
+
+def _changed(checked: EvaluationPlan, now: EvaluationPlan) -> bool:
+    def key(plan: EvaluationPlan) -> list[tuple]:
+        return [(r.number, r.action, r.activity_id, r.evaluation, r.shown_version) for r in plan.rows]
+
+    return key(checked) != key(now)
 
 
 def _plan(session: Session, scope: Scope, raw: Sequence[RawRow], name: str) -> EvaluationPlan:

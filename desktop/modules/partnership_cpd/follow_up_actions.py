@@ -191,13 +191,13 @@ class FollowUp:
 
     def _checked(self, path: Path, plan: EvaluationPlan) -> None:
         dialog = EvaluationImportDialog(plan, preview=True, parent=self.panel.table)
-        dialog.accepted.connect(lambda: self.apply_import(path))
+        dialog.accepted.connect(lambda: self.apply_import(path, plan))
         dialog.open()
 
-    def apply_import(self, path: Path) -> None:
+    def apply_import(self, path: Path, checked: EvaluationPlan | None = None) -> None:
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.action(
-            lambda _progress: apply_evaluations(db, user_id, path),
+            lambda _progress: apply_evaluations(db, user_id, path, checked),
             self._imported,
             self._failed,
             title="Importing evaluations…",
