@@ -199,3 +199,17 @@ def test_the_details_open_the_evaluation_and_show_it_once_saved(qtbot, demo_db, 
     dialog.save()
     qtbot.waitUntil(lambda: details.detail.evaluation == "Shared at a staff meeting", timeout=10_000)
     close_window(window)
+
+
+def test_a_view_and_comment_user_may_evaluate_but_not_record_attendance(qtbot, demo_db, tmp_path) -> None:
+    from desktop.modules.partnership_cpd.row_menu import build_row_menu
+
+    window = open_window(qtbot, demo_db, tmp_path, "jo.evans")
+    panel = cpd_panel(qtbot, window)
+    menu = build_row_menu(panel, 0, panel.table)
+    entries = {action.text(): action for action in menu.actions() if action.text()}
+    assert entries["&Evaluation…"].isEnabled()
+    assert not entries["Mark a&ttended"].isEnabled() and not entries["Mark completed…"].isEnabled()
+    assert "not record attendance" in entries["Mark a&ttended"].toolTip()
+    menu.close()
+    close_window(window)
