@@ -175,7 +175,6 @@ class DashboardPanel(Panel):
         request = self._request
         db, user_id = self.context.db, self.context.user.id
         self.spend_label.setText("Loading…")
-        self.evaluation_tabs.load(period_id, org_id)
         self.context.ops.query(
             lambda: dashboard_figures(db, user_id, period_id, org_id),
             lambda figures: self._loaded(request, figures),
@@ -186,6 +185,8 @@ class DashboardPanel(Panel):
         if request != self._request:
             return  # a newer choice of organisation or period is on its way
         self.figures = figures
+        # What the CPD was worth is read once the first figures are in, so they never wait for it.
+        self.evaluation_tabs.load(self.period_box.currentData(), self.org_box.currentData())
         self.cards["pending_line_manager"].set_value(f"{figures.pending_line_manager:,}")
         self.cards["pending_cpd_team"].set_value(f"{figures.pending_cpd_team:,}")
         self.cards["pending_partnership"].set_value(f"{figures.pending_partnership:,}")
