@@ -1,8 +1,8 @@
 """The dashboard's evaluation tabs: CPD hours per organisation and person, ratings per provider and type.
 
 Loaded by a read of its own once the dashboard's main figures are in (``db.queries.evaluation_figures``),
-so the cards and charts never wait for it.  Double-clicking an organisation or a person opens
-Partnership CPD on their completed activities.
+so the cards and charts never wait for it.  Double-clicking an organisation opens Partnership CPD
+on its completed activities; a person, on all their requests.
 """
 
 from __future__ import annotations
