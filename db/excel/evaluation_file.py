@@ -199,9 +199,10 @@ def _date(value: object) -> tuple[date | None, str]:
         return value.date(), ""
     if isinstance(value, date):
         return value, ""
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    if number and 1 <= value <= MAX_DATE_SERIAL and float(value).is_integer():  # type: ignore[operator]
-        return date.fromordinal(int(value) + EXCEL_EPOCH_ORDINAL), ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value <= MAX_DATE_SERIAL and float(value).is_integer():
+            return date.fromordinal(int(value) + EXCEL_EPOCH_ORDINAL), ""
+        return None, f"the start date {value:g} is not a date"
     text = str(value).strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:

@@ -81,7 +81,7 @@ class FollowUpResult:
         }[self.state]
         text = f"{len(self.applied):,} {'activity' if len(self.applied) == 1 else 'activities'} {done}."
         if self.skipped:
-            reasons = {}
+            reasons: dict[FollowUpSkip, int] = {}
             for row in self.skipped:
                 reasons[row.reason] = reasons.get(row.reason, 0) + 1
             text += " Left alone: " + "; ".join(f"{n:,} because {why.value}" for why, n in reasons.items()) + "."

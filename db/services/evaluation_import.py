@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.actions import begin
@@ -185,7 +185,7 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def _target_select(scope: Scope):  # type: ignore[no-untyped-def]  # a Select of many columns
+def _target_select(scope: Scope) -> Select:
     return (
         select(
             CpdActivity.id,
@@ -222,7 +222,8 @@ def _targets_by_id(session: Session, scope: Scope, ids: set[int]) -> dict[int, _
 def _targets_by_key(session: Session, scope: Scope, rows: Sequence[RawRow]) -> dict[tuple[str, date], list[_Target]]:
     emails = sorted({row.email.casefold() for row in rows})
     found: dict[tuple[str, date], list[_Target]] = defaultdict(list)
-    for chunk in _chunks(emails):
+    for start in range(0, len(emails), 2000):
+        chunk = emails[start : start + 2000]
         query = _target_select(scope).where(or_(func.lower(Job.email).in_(chunk), func.lower(Person.email).in_(chunk)))
         for row in session.execute(query):
             target = _target(row)
