@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from sqlalchemy import func, select
 
@@ -75,6 +76,7 @@ def test_ticked_rows_marked_attended_then_one_completed_and_evaluated(qtbot, dem
     with demo_db.read() as session:
         stored = session.get(ActivityEvaluation, first)
         assert (stored.hours, stored.rating, stored.impact) == (5.5, 4, "Better questioning")
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -94,6 +96,7 @@ def test_a_stale_evaluation_says_so_and_keeps_the_typing(qtbot, demo_db, tmp_pat
     evaluation.save()
     qtbot.waitUntil(lambda: "since it was shown" in evaluation.error_label.text(), timeout=10_000)
     assert evaluation.impact.toPlainText() == "Mine" and evaluation.isVisible()
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -121,6 +124,7 @@ def test_importing_evaluations_previews_then_applies(qtbot, qtmodeltester, demo_
     with demo_db.read() as session:
         assert session.get(ActivityEvaluation, done[0]).rating == 5
         assert session.get(ActivityEvaluation, done[1]) is None
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -138,6 +142,7 @@ def test_the_follow_up_filter_lists_pending_requests_already_started(qtbot, demo
         activity = panel.model.row_at(row)
         assert activity.starts_on <= date.today()
         assert activity.partnership_state in (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -158,6 +163,7 @@ def test_dashboard_shows_hours_and_ratings_and_drills_to_a_person(qtbot, qtmodel
     tabs._person_activated(tabs.person_model.index(0, 0))
     cpd = window.panels["partnership_cpd"]
     qtbot.waitUntil(lambda: cpd.filter.person_id == person.key, timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -172,6 +178,7 @@ def test_a_completion_left_alone_is_explained(qtbot, demo_db, tmp_path) -> None:
     box = wait_for_window(qtbot, QMessageBox)
     assert "turned down" in box.detailedText() or "turned down" in box.informativeText() + box.text()
     box.close()
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -198,6 +205,7 @@ def test_the_details_open_the_evaluation_and_show_it_once_saved(qtbot, demo_db, 
     dialog.impact.setPlainText("Shared at a staff meeting")
     dialog.save()
     qtbot.waitUntil(lambda: details.detail.evaluation == "Shared at a staff meeting", timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)
 
 
@@ -212,4 +220,36 @@ def test_a_view_and_comment_user_may_evaluate_but_not_record_attendance(qtbot, d
     assert not entries["Mark a&ttended"].isEnabled() and not entries["Mark completed…"].isEnabled()
     assert "not record attendance" in entries["Mark a&ttended"].toolTip()
     menu.close()
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
+    close_window(window)
+
+
+def test_a_training_event_register_from_the_follow_up_button(qtbot, demo_db, tmp_path) -> None:
+    from sqlalchemy import update
+
+    from db.models import AuditEntry, TrainingEvent
+    from desktop.modules.partnership_cpd.follow_up_actions import EventRegisterDialog
+
+    rows = sorted(startable(demo_db, 3))
+    sam = user_id(demo_db, "sam.patel")
+    yesterday = date.today() - timedelta(days=1)
+    with demo_db.transaction() as session:
+        org = session.get(CpdActivity, rows[0]).organisation_id
+        event = TrainingEvent(organisation_id=org, title="Zz twilight register", starts_on=yesterday, ends_on=yesterday)
+        session.add(event)
+        session.flush()
+        session.execute(update(CpdActivity).where(CpdActivity.id.in_(rows)).values(training_event_id=event.id))
+        for activity_id in rows:
+            session.add(AuditEntry(user_id=sam, action="test", entity="cpd_activity", entity_id=activity_id))
+    window = open_window(qtbot, demo_db, tmp_path)
+    panel = cpd_panel(qtbot, window)
+    panel.follow_up.event_register()
+    dialog = wait_for_window(qtbot, EventRegisterDialog)
+    index = dialog.event_box.findText("Zz twilight register", Qt.MatchFlag.MatchContains)
+    assert index >= 0
+    dialog.event_box.setCurrentIndex(index)
+    dialog.absent.setChecked(True)
+    dialog.accept()
+    qtbot.waitUntil(lambda: completion_states(demo_db, rows) == {CompletionState.DID_NOT_ATTEND}, timeout=10_000)
+    qtbot.waitUntil(lambda: not panel.context.ops.running, timeout=10_000)  # every reply reached the window
     close_window(window)

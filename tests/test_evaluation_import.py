@@ -188,3 +188,24 @@ def test_an_evaluation_recorded_after_the_check_stops_the_import(demo_db, tmp_pa
     with demo_db.read() as session:
         assert session.get(ActivityEvaluation, first).impact == "Jo's"
         assert session.get(ActivityEvaluation, second) is None
+
+
+def test_a_formula_cell_in_a_workbook_is_refused_on_its_row(demo_db, tmp_path) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    first, second = completed(demo_db, 2)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Activity ID", "Hours", "Rating", "Impact"])
+    sheet.append([first, 3, 4, '=HYPERLINK("http://example.com","click")'])
+    sheet.append([second, "=1+1", 4, "Plain words"])
+    path = tmp_path / "evaluations.xlsx"
+    book.save(path)
+    before = evaluations(demo_db)
+
+    plan = preview_evaluations(demo_db, sam, path)
+
+    assert [row.action for row in plan.rows] == [RowAction.INVALID, RowAction.INVALID]
+    assert "formula" in plan.rows[0].reason and "hours" in plan.rows[1].reason.lower()
+    with pytest.raises(ValidationError, match="Nothing to import"):
+        apply_evaluations(demo_db, sam, path)
+    assert evaluations(demo_db) == before
