@@ -20,6 +20,7 @@ COMMANDS = (
     "import_staff",
     "export",
     "import_decisions",
+    "import_evaluations",
     "link_login",
     "users",
     "data_sharing",

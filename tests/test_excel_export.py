@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from db.errors import PermissionDenied
+from db.excel.evaluation_sheet import EVALUATION_SHEET, PEOPLE_SHEET
 from db.excel.export import export_workbook
 from db.excel.layout import BUDGET_SHEET, DATA_SHEET, FORMAT_ID, HEADERS, ID_COL, MARKER_SHEET, NOTES_SHEET
 from db.models import CpdActivity, PartnershipState
@@ -30,7 +31,7 @@ def test_data_sheet_has_every_matching_row_with_real_dates_money_and_a_decision_
     expected = summarise(demo_db, sam, filt).count
     assert result.activities == expected > 100
     book = load_workbook(path)
-    assert book.sheetnames == [DATA_SHEET, BUDGET_SHEET, NOTES_SHEET, MARKER_SHEET]
+    assert book.sheetnames == [DATA_SHEET, BUDGET_SHEET, EVALUATION_SHEET, PEOPLE_SHEET, NOTES_SHEET, MARKER_SHEET]
     assert book[MARKER_SHEET].sheet_state == "veryHidden"
     sheet = book[DATA_SHEET]
     assert tuple(cell.value for cell in sheet[1]) == HEADERS

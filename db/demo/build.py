@@ -30,6 +30,7 @@ from db.demo.bulk import (
     without_activity_indexes,
 )
 from db.demo.context import BuildContext, PeriodInfo, table_of
+from db.demo.evaluations import build_evaluations
 from db.demo.flood_fill import build_flood_fills
 from db.demo.groups import build_groups
 from db.demo.organisations import build_data_sharing, build_organisations
@@ -129,6 +130,7 @@ def build_demo(
             build_learning_modules(ctx)
             build_training_events(ctx)
             _activities(ctx)
+            build_evaluations(ctx)
             reporter.advance(spec.activities // 4, "Indexes built")
             build_budgets(ctx)
             analyze(conn)

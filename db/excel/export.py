@@ -25,7 +25,7 @@ from pathlib import Path
 from db.database_identity import database_identity
 from db.engine import Database
 from db.errors import PermissionDenied, ValidationError
-from db.excel import budget_sheet
+from db.excel import budget_sheet, evaluation_sheet
 from db.excel.layout import (
     BUDGET_SHEET,
     COLUMNS,
@@ -63,6 +63,7 @@ from db.progress import NullProgress, Progress
 from db.queries.activities import ActivityFilter
 from db.queries.activity_export import count_activities, describe_filter, iter_export_values_in
 from db.queries.budget_summary import budget_lines
+from db.queries.evaluation_figures import completion_in, figures_in
 from db.queries.trust_settings import TrustBranding, branding
 from db.scope import require_report, scope_for
 
@@ -112,6 +113,10 @@ def export_workbook(
         periods = None if filt.period_id is None else [filt.period_id]
         lines = budget_lines(session, scope, periods, filt.organisation_id)
         brand = branding(session)
+        worth = figures_in(
+            session, scope, periods, filt.organisation_id, module=Module.PARTNERSHIP_CPD, people_limit=None
+        )
+        completion = completion_in(session, scope, periods, filt.organisation_id, module=Module.PARTNERSHIP_CPD)
         progress.report(0, total, f"Writing {total:,} activities…")
         book = open_workbook(temporary)
         try:
@@ -119,6 +124,7 @@ def export_workbook(
             rows = prefetched(lambda: _stream(db, user_id, filt))
             written = _write_activities(book, styles, rows, total, progress)
             budget_sheet.write(book, book.add_worksheet(BUDGET_SHEET), styles.header, lines)
+            evaluation_sheet.write(book, styles.header, worth, completion, _scope_text(described.lines))
             identity = {
                 "format": FORMAT_ID,
                 "format_version": str(FORMAT_VERSION),
@@ -144,6 +150,12 @@ def export_workbook(
             raise
     progress.report(total, total, f"Exported {written:,} activities.")
     return ExportResult(path, written, len(lines), str(described), time.perf_counter() - started)
+
+
+def _scope_text(filter_lines: tuple[tuple[str, str], ...]) -> str:
+    """The period and organisation the evaluation figures cover, from the filter's own description."""
+    wanted = {name: value for name, value in filter_lines if name in ("Academic period", "Organisation")}
+    return ", ".join(f"{name.lower()} {value}" for name, value in wanted.items()) or "everything you can see"
 
 
 def _stream(db: Database, user_id: int, filt: ActivityFilter) -> Iterator[tuple]:

@@ -280,6 +280,8 @@ def describe_view_filter(session: Session, filt: ActivityFilter) -> list[tuple[s
         extra.append(("Completion", state_label(filt.completion_state)))
     if filt.without_evaluation:
         extra.append(("Evaluation", "only activities with no evaluation written"))
+    if filt.pending_started:
+        extra.append(("Follow-up", "only requests still awaiting authorisation on or after their start date"))
     if filt.starts_from is not None or filt.starts_before is not None:
         since = filt.starts_from.strftime("%d %b %Y") if filt.starts_from else "any date"
         before = filt.starts_before.strftime("%d %b %Y") if filt.starts_before else "any date"

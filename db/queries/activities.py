@@ -39,6 +39,8 @@ from db.scope import Scope, scope_for
 ACTIVITIES: ChangeKind = "activities"
 
 PAGE_SIZE = 200
+#: nobody has decided these yet: "pending and already started" looks for them on or after their date
+PENDING_STATES = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ class ActivityFilter:
     training_event_id: int | None = None
     completion_state: CompletionState | None = None
     without_evaluation: bool = False  # only activities with no evaluation written (DB1 drill-through)
+    pending_started: bool = False  # still awaiting partnership authorisation on or after their start date
     starts_from: date | None = None  # inclusive; with ``starts_before`` one month of the dashboard chart
     starts_before: date | None = None  # exclusive
     flood_fill_batch_id: int | None = None
@@ -191,6 +194,9 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(CpdActivity.completion_state == filt.completion_state)
     if filt.without_evaluation:
         conditions.append(CpdActivity.evaluation.is_(None))
+    if filt.pending_started:
+        conditions.append(CpdActivity.partnership_state.in_(PENDING_STATES))
+        conditions.append(CpdActivity.starts_on <= date.today())
     if filt.starts_from is not None:
         conditions.append(CpdActivity.starts_on >= filt.starts_from)
     if filt.starts_before is not None:

@@ -74,6 +74,13 @@ class DashboardFigures:
         return self.completed / self.activities if self.activities else 0.0
 
     @property
+    def evaluation_rate(self) -> float | None:
+        """Completed activities with an evaluation, of all completed ones; None when none is completed."""
+        if not self.completed:
+            return None
+        return (self.completed - self.without_evaluation) / self.completed
+
+    @property
     def over_budget(self) -> int:
         return sum(1 for row in self.spend if row.over_budget)
 

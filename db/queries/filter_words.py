@@ -30,6 +30,7 @@ PART_FIELDS: dict[str, tuple[str, ...]] = {
     "training_event": ("training_event_id",),
     "completion_state": ("completion_state",),
     "without_evaluation": ("without_evaluation",),
+    "pending_started": ("pending_started",),
     "starts": ("starts_from", "starts_before"),
     "flood_fill": ("flood_fill_batch_id",),
     "search": ("search",),
@@ -95,6 +96,8 @@ def filter_parts(filt: ActivityFilter, names: FilterNames = FilterNames()) -> li
         add("completion_state", "Completed" if completed else _state(filt.completion_state))
     if filt.without_evaluation:
         add("without_evaluation", "Without an evaluation")
+    if filt.pending_started:
+        add("pending_started", "Pending and already started")
     if filt.starts_from is not None or filt.starts_before is not None:
         add("starts", _starts(filt))
     if filt.flood_fill_batch_id is not None:

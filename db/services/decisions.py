@@ -206,6 +206,8 @@ def completion_refusal(
     completed (staff often attend before the paperwork catches up); a refused one
     may not, or the records would show training the trust said no to.
     """
+    if partnership is PartnershipState.WITHDRAWN:
+        return "It was withdrawn: a withdrawn request cannot be completed."
     if partnership is PartnershipState.REJECTED:
         return "It was rejected by the partnership: a rejected request cannot be completed."
     if line_manager is LineManagerState.DENIED:
@@ -251,6 +253,13 @@ def mark_completed(
             activity_id,
             before=before,
             after={"completion_state": CompletionState.COMPLETED.value, "completed_on": completed_on.isoformat()},
+        )
+        act.notify(
+            row.job_id,
+            "completion_recorded",
+            f"Your CPD “{row.title}” was recorded as completed",
+            "You can now record what it was worth: hours, a rating, its impact.",
+            activity_id=activity_id,
         )
         act.changed(ACTIVITIES, activity_id)
     return CompletionState.COMPLETED

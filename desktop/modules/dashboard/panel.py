@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
 from db.models import CompletionState, CpdTeamState, LineManagerState, Module, PartnershipState
 from db.queries.activities import ActivityFilter
 from db.queries.dashboard import DashboardFigures, dashboard_figures
+from db.queries.evaluation_figures import EvaluationFigures
 from db.queries.lookups import Lookups, load_lookups
 from desktop.kit.formatting import whole_money
 from desktop.kit.panel import Panel
 from desktop.kit.sharing_banner import SharingBanner
 from desktop.kit.spend_table_model import SpendTableModel
 from desktop.kit.widgets import Card, data_table, fit_columns
+from desktop.modules.dashboard.evaluation_models import hours_text
+from desktop.modules.dashboard.evaluation_tabs import EvaluationTabs
 
 AUTHORISED = {"partnership_state": PartnershipState.AUTHORISED}
 COMPLETED = {"completion_state": CompletionState.COMPLETED}
@@ -65,6 +68,16 @@ CARDS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Open the completed activities that have no evaluation",
         {**COMPLETED, "without_evaluation": True},
     ),
+    "evaluation_rate": (
+        "Evaluated (of completed)",
+        "Completed activities with an evaluation, of all completed; click to open the completed activities",
+        COMPLETED,
+    ),
+    "hours": (
+        "CPD hours evaluated",
+        "Hours recorded in evaluations; click to open the completed activities",
+        COMPLETED,
+    ),
 }
 MONTH_DRILL: dict[str, dict[str, Any]] = {"requested": {}, "authorised": AUTHORISED, "completed": COMPLETED}
 
@@ -95,7 +108,7 @@ class DashboardPanel(Panel):
         grid = QGridLayout()
         self.cards = {key: Card(title, hint) for key, (title, hint, _extra) in CARDS.items()}
         for position, (key, card) in enumerate(self.cards.items()):
-            grid.addWidget(card, position // 4, position % 4)
+            grid.addWidget(card, position // 5, position % 5)
             card.clicked.connect(lambda key=key: self.drill(**CARDS[key][2]))
         layout.addLayout(grid)
 
@@ -115,6 +128,7 @@ class DashboardPanel(Panel):
         self.spend_tabs = QTabWidget()
         self.spend_tabs.addTab(spend_scroll, "Spend by school")
         self.spend_tabs.addTab(self.spend_table, "Spend table")
+        self.evaluation_tabs = EvaluationTabs(self.context, self.spend_tabs, self.drill, self._evaluations_loaded)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.month_chart)
@@ -175,6 +189,8 @@ class DashboardPanel(Panel):
         if request != self._request:
             return  # a newer choice of organisation or period is on its way
         self.figures = figures
+        # What the CPD was worth is read once the first figures are in, so they never wait for it.
+        self.evaluation_tabs.load(self.period_box.currentData(), self.org_box.currentData())
         self.cards["pending_line_manager"].set_value(f"{figures.pending_line_manager:,}")
         self.cards["pending_cpd_team"].set_value(f"{figures.pending_cpd_team:,}")
         self.cards["pending_partnership"].set_value(f"{figures.pending_partnership:,}")
@@ -187,6 +203,8 @@ class DashboardPanel(Panel):
         self.cards["without_evaluation"].set_value(
             f"{figures.without_evaluation:,}", warning=figures.without_evaluation > 0
         )
+        rate = figures.evaluation_rate
+        self.cards["evaluation_rate"].set_value("—" if rate is None else f"{rate:.0%}")
         self.cards["authorised"].setToolTip(
             f"{figures.authorised:,} activities authorised; {figures.over_budget} organisations over budget. "
             "Click to open the authorised activities."
@@ -201,6 +219,20 @@ class DashboardPanel(Panel):
             f"{figures.activities:,} activities in the period · "
             + (f"{over} over budget" if over else "every organisation within budget")
             + " · click any figure or bar to open the activities behind it"
+        )
+
+    def _evaluations_loaded(self, figures: EvaluationFigures | None, error: str) -> None:
+        card = self.cards["hours"]
+        if figures is None:
+            card.set_value("?")
+            card.setToolTip(f"Could not load the evaluations: {error}")
+            return
+        card.set_value(hours_text(figures.hours))
+        average = figures.average_rating
+        rated = "no ratings yet" if average is None else f"average rating {average:.1f} of 5"
+        card.setToolTip(
+            f"{figures.evaluations:,} evaluations by {figures.people:,} people; {rated}. "
+            "Click to open the completed activities."
         )
 
     # -- drill-through -------------------------------------------------------------

@@ -38,6 +38,7 @@ from desktop.kit.formatting import day, days, moment, money, state
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.partnership_cpd.activity_edit_dialog import ActivityEditDialog, edit_summary
 from desktop.modules.partnership_cpd.activity_history_model import ActivityHistoryModel
+from desktop.modules.partnership_cpd.evaluation_dialog import evaluation_button
 from desktop.modules.partnership_cpd.request_section import RequestSection
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from resources_qt.style import set_warning
@@ -105,6 +106,7 @@ class ActivityDetailDialog(QDialog):
         actions.addWidget(QLabel("Completed on"))
         actions.addWidget(self.completed_date)
         actions.addWidget(self.completed_button)
+        actions.addWidget(evaluation_button(self, context, activity_id, self.load))  # evaluation_dialog.py
         layout.addLayout(actions)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setDefault(True)

@@ -23,6 +23,7 @@ from db.queries.people_search import PersonChoice
 from desktop.kit.formatting import state
 from desktop.kit.icons import icon
 from desktop.kit.ops import Operations
+from desktop.modules.partnership_cpd.follow_up_filter import follow_up_box, follow_up_of, with_follow_up
 from desktop.modules.partnership_cpd.person_completer import PersonCompleter
 
 SEARCH_DELAY_MS = 250
@@ -101,6 +102,7 @@ class FilterBar(QWidget):
         self.partnership_box = _state_box("Any authorisation", PartnershipState)
         self.line_manager_box = _state_box("Any line-manager agreement", LineManagerState)
         self.cpd_team_box = _state_box("Any CPD-team approval", CpdTeamState)
+        self.follow_up_box = follow_up_box()
         self.sort_box = QComboBox()
         for key, label in SORT_CHOICES:
             self.sort_box.addItem(label, key)
@@ -132,6 +134,7 @@ class FilterBar(QWidget):
         self.partnership_box.hide()  # the queue tabs above the table choose it (queue_tabs.py)
         second.addWidget(QLabel("Training event"))
         second.addWidget(self.event_box, 1)
+        second.addWidget(self.follow_up_box)
         second.addWidget(QLabel("Sort by"))
         second.addWidget(self.sort_box)
         second.addWidget(self.order_box)
@@ -155,6 +158,7 @@ class FilterBar(QWidget):
             self.partnership_box,
             self.line_manager_box,
             self.cpd_team_box,
+            self.follow_up_box,
             self.sort_box,
             self.order_box,
         )
@@ -184,6 +188,7 @@ class FilterBar(QWidget):
             (self.partnership_box, filt.partnership_state),
             (self.line_manager_box, filt.line_manager_state),
             (self.cpd_team_box, filt.cpd_team_state),
+            (self.follow_up_box, follow_up_of(filt)),
             (self.sort_box, filt.sort),
             (self.order_box, filt.descending),
         ):
@@ -197,6 +202,7 @@ class FilterBar(QWidget):
 
     def read(self, base: ActivityFilter) -> ActivityFilter:
         """The filter the controls show now (sort and order included)."""
+        base = with_follow_up(base, self.follow_up_box.currentData())
         return replace(
             base,
             period_id=self.period_box.currentData(),

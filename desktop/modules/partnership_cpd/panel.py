@@ -51,6 +51,7 @@ from desktop.modules.partnership_cpd.columns import (
 )
 from desktop.modules.partnership_cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
 from desktop.modules.partnership_cpd.filter_chips import FilterChips, names_from_lookups
+from desktop.modules.partnership_cpd.follow_up_actions import follow_up_button
 from desktop.modules.partnership_cpd.printing import print_activities
 from desktop.modules.partnership_cpd.queue_tabs import QueueTabs
 from desktop.modules.partnership_cpd.range_ticks import RangeTicker
@@ -147,6 +148,7 @@ class PartnershipCpdPanel(Panel):
         for widget in (self.requests.new_button, self.tick_all_button, self.untick_button, self.ticked_label):
             actions.addWidget(widget)
         actions.addStretch(1)
+        actions.addWidget(follow_up_button(self))  # attendance, completion, evaluations (follow_up_actions.py)
         for widget in (
             *self.requests.layer_buttons,
             self.authorise_button,

@@ -21,6 +21,7 @@ from db.queries.activities import ActivityFilter, ActivityRow
 from db.services.layer_decisions import Layer
 from db.services.signoff import UNDECIDED
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
+from desktop.modules.partnership_cpd.follow_up_actions import add_row_entries
 
 if TYPE_CHECKING:
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
@@ -78,6 +79,7 @@ def build_row_menu(panel: PartnershipCpdPanel, row: int, parent: QWidget) -> QMe
         f"All requests of {activity.individual}",
         lambda: panel.show_filter(ActivityFilter(person_id=activity.person_id), activity.individual),
     )
+    add_row_entries(panel, menu, row)  # Evaluation…, Mark attended, Mark completed… (follow_up_actions.py)
     menu.addSeparator()
     menu.addAction("&Copy row", lambda: QGuiApplication.clipboard().setText(row_text(panel.table, row)))
     return menu

@@ -1,0 +1,140 @@
+"""Dashboard figures of what CPD was worth (DB1): hours, evaluation completion and ratings, in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import delete, select
+
+from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, PartnershipState
+from db.queries.dashboard import dashboard_figures
+from db.queries.evaluation_figures import evaluation_figures
+from db.scope import scope_for
+from db.services.attendance import record_completion
+from db.services.evaluations import check_evaluation, record_evaluation
+from tests.helpers import activities, user_id
+
+
+def three_completed(db) -> tuple[int, list[CpdActivity]]:
+    """Three activities of one organisation and period that sam.patel may decide, completed."""
+    sam = user_id(db, "sam.patel")
+    with db.read() as session:
+        orgs = sorted(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD, at_least=3))
+    for org in orgs:
+        rows = activities(
+            db,
+            CpdActivity.organisation_id == org,
+            CpdActivity.starts_on <= date.today() - timedelta(days=1),
+            CpdActivity.completion_state == CompletionState.NOT_COMPLETED,
+            CpdActivity.partnership_state == PartnershipState.AUTHORISED,
+            CpdActivity.line_manager_state != "denied",
+            CpdActivity.cpd_team_state != "declined",
+            limit=3,
+        )
+        if len(rows) == 3:
+            break
+    assert len(rows) == 3
+    assert len(record_completion(db, sam, rows, date.today()).applied) == 3
+    with db.read() as session:
+        found = session.scalars(select(CpdActivity).where(CpdActivity.id.in_(rows)).order_by(CpdActivity.id)).all()
+        session.expunge_all()
+    return sam, list(found)
+
+
+def test_hours_and_ratings_add_up_per_organisation_person_provider_and_type(demo_db) -> None:
+    sam, rows = three_completed(demo_db)
+    with demo_db.transaction() as session:
+        session.execute(delete(ActivityEvaluation))  # start from known numbers: only the three below
+    for row, (hours, rating) in zip(rows, ((2, 5), (3, 4), (4.5, 3)), strict=True):
+        record_evaluation(demo_db, sam, row.id, None, check_evaluation(hours, rating, "Impact", ""))
+    periods = {row.period_id for row in rows}
+
+    figures = [evaluation_figures(demo_db, sam, period, rows[0].organisation_id) for period in periods]
+
+    org_hours = sum(row.hours for f in figures for row in f.hours_by_organisation)
+    assert org_hours == pytest.approx(9.5)
+    assert sum(f.evaluations for f in figures) == 3
+    with demo_db.read() as session:
+        people = {session.get(Job, row.job_id).person_id for row in rows}
+    listed = {p.key: p.hours for f in figures for p in f.hours_by_person}
+    assert set(listed) == people and sum(listed.values()) == pytest.approx(9.5)
+    if len(periods) == 1 and len({row.provider for row in rows}) == 1:
+        (provider,) = figures[0].rating_by_provider
+        assert (provider.evaluations, provider.average) == (3, 4.0)
+    if len(periods) == 1 and len({row.activity_type for row in rows}) == 3:
+        assert sorted(r.average for r in figures[0].rating_by_type) == [3.0, 4.0, 5.0]
+    assert sum(r.evaluations for f in figures for r in f.rating_by_type) == 3
+
+
+def test_evaluation_completion_is_evaluated_of_completed(demo_db) -> None:
+    sam, rows = three_completed(demo_db)
+    period, org = rows[0].period_id, rows[0].organisation_id
+    with demo_db.read() as session:
+        completed = session.scalars(
+            select(CpdActivity.evaluation).where(
+                CpdActivity.period_id == period,
+                CpdActivity.organisation_id == org,
+                CpdActivity.completion_state == CompletionState.COMPLETED,
+            )
+        ).all()
+    before = dashboard_figures(demo_db, sam, period, org)
+    assert before.completed == len(completed)
+    assert before.evaluation_rate == pytest.approx(sum(e is not None for e in completed) / len(completed))
+
+    record_evaluation(demo_db, sam, rows[0].id, None, check_evaluation(1, 3, "Worth it", ""))
+
+    after = dashboard_figures(demo_db, sam, period, org)
+    assert after.completed - after.without_evaluation == before.completed - before.without_evaluation + 1
+
+
+def test_a_school_coordinator_sees_only_the_organisations_of_their_dashboard(demo_db) -> None:
+    chris, sam = user_id(demo_db, "chris.lee"), user_id(demo_db, "sam.patel")
+    with demo_db.read() as session:
+        theirs = scope_for(session, chris).orgs(Module.DASHBOARD)
+    everyone = {row.key for row in evaluation_figures(demo_db, sam, None).hours_by_organisation}
+    shown = {row.key for row in evaluation_figures(demo_db, chris, None).hours_by_organisation}
+    assert shown <= theirs and shown < everyone
+
+
+def _cells(sheet) -> list[tuple]:
+    return [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+
+
+def test_the_workbook_gains_evaluation_sheets_and_keeps_the_budget_sheet_as_it_was(demo_db, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from db.excel import budget_sheet
+    from db.excel.evaluation_sheet import EVALUATION_SHEET, PEOPLE_SHEET
+    from db.excel.export import export_workbook
+    from db.excel.layout import BUDGET_SHEET
+    from db.excel.writer import TextStyle, open_workbook
+    from db.queries.activity_export import filter_from_options
+    from db.queries.budget_summary import budget_lines
+
+    alex = user_id(demo_db, "alex.morgan")
+    filt = filter_from_options(demo_db, period="2025/26")
+    path = export_workbook(demo_db, alex, filt, tmp_path / "budget.xlsx").path
+
+    # The Budget sheet is exactly what the Budget sheet writer alone makes of the same lines.
+    with demo_db.read() as session:
+        lines = budget_lines(session, scope_for(session, alex), [filt.period_id], None)
+    alone = tmp_path / "alone.xlsx"
+    book = open_workbook(alone)
+    header = TextStyle(book, {"bold": True})
+    budget_sheet.write(book, book.add_worksheet(BUDGET_SHEET), header, lines)
+    book.close()
+    exported = load_workbook(path)
+    assert _cells(exported[BUDGET_SHEET]) == _cells(load_workbook(alone)[BUDGET_SHEET])
+
+    figures = evaluation_figures(demo_db, alex, filt.period_id, module=Module.PARTNERSHIP_CPD, people_limit=None)
+    summary = {row[0]: row[1] for row in _cells(exported[EVALUATION_SHEET]) if row[0]}
+    assert summary["CPD hours evaluated"] == pytest.approx(figures.hours)
+    dashboard = dashboard_figures(demo_db, alex, filt.period_id)
+    assert summary["Completed activities"] == dashboard.completed
+    assert summary["Evaluation completion"] == pytest.approx(dashboard.evaluation_rate)
+    for row in figures.rating_by_type:
+        assert summary[row.name] == pytest.approx(row.average)
+    people = _cells(exported[PEOPLE_SHEET])[1:]
+    assert len(people) == figures.people
+    assert sum(row[2] for row in people) == pytest.approx(figures.hours)
