@@ -13,7 +13,7 @@ import sys
 from db.errors import TrustDeskError
 
 #: modules under desktop.commands, each adding one sub-command
-COMMANDS = ("demo", "import_gias", "export", "import_decisions", "link_login", "users", "data_sharing")
+COMMANDS = ("demo", "import_gias", "export", "import_decisions", "link_login", "users", "data_sharing", "remind")
 
 
 def _common_options(suppress: bool) -> argparse.ArgumentParser:

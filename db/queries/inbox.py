@@ -24,12 +24,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import (
+    AcademicPeriod,
     CpdActivity,
     CpdTeamState,
     DataSharingAgreement,
@@ -94,9 +96,10 @@ class DecidingLayers:
     def _not_own(self) -> ColumnElement[bool]:
         return CpdActivity.job_id.not_in(sorted(self.own_job_ids)) if self.own_job_ids else and_(True)
 
-    def awaiting(self, group: InboxGroup) -> ColumnElement[bool]:
-        """SQL over ``cpd_activities``: the open requests awaiting this user in ``group``."""
-        opened = and_(CpdActivity.partnership_state.in_(OPEN_STATES), CpdActivity.withdrawn_at.is_(None))
+    def awaiting(self, group: InboxGroup, states: Iterable[PartnershipState] = OPEN_STATES) -> ColumnElement[bool]:
+        """SQL over ``cpd_activities``: the open requests awaiting this user in ``group`` (``states`` narrows
+        the open partnership states, so that a listing can walk one state's index in start order)."""
+        opened = and_(CpdActivity.partnership_state.in_(list(states)), CpdActivity.withdrawn_at.is_(None))
         if group is InboxGroup.LINE_MANAGER:
             if not self.own_job_ids:
                 return false()
@@ -243,69 +246,98 @@ def inbox_counts(db: Database, user_id: int) -> InboxCounts:
         return counts_in(session, deciding_layers(session, user_id))
 
 
-_LAYER_WORDS = {
-    LineManagerState.PENDING: "line manager pending",
-    LineManagerState.AGREED: "line manager agreed",
-    CpdTeamState.PENDING: "CPD team pending",
-    CpdTeamState.APPROVED: "CPD team approved",
-}
+_LINE_MANAGER_WORDS = {LineManagerState.PENDING: "line manager pending", LineManagerState.AGREED: "line manager agreed"}
+_CPD_TEAM_WORDS = {CpdTeamState.PENDING: "CPD team pending", CpdTeamState.APPROVED: "CPD team approved"}
 
 
 def inbox_items(db: Database, user_id: int, group: InboxGroup, limit: int = LIST_LIMIT) -> list[InboxItem]:
     """The first ``limit`` things awaiting the user in ``group``: the soonest requests first, the oldest
     data sharing requests first."""
     with db.read() as session:
-        layers = deciding_layers(session, user_id)
-        if group is InboxGroup.DATA_SHARING:
-            return _sharing_items(session, layers, limit)
-        rows = session.execute(
-            select(
-                CpdActivity.id,
-                CpdActivity.title,
-                Person.first_name,
-                Person.last_name,
-                CpdActivity.organisation_id,
-                Organisation.name,
-                CpdActivity.starts_on,
-                Job.person_id,
-                CpdActivity.total_cost_pence,
-                CpdActivity.line_manager_state,
-                CpdActivity.cpd_team_state,
-            )
-            .join(Job, Job.id == CpdActivity.job_id)
-            .join(Person, Person.id == Job.person_id)
-            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
-            .where(layers.awaiting(group))
+        return items_in(session, deciding_layers(session, user_id), group, limit)
+
+
+def items_in(
+    session: Session, layers: DecidingLayers, group: InboxGroup, limit: int, today: date | None = None
+) -> list[InboxItem]:
+    """The requests starting from ``today``, soonest first, then those already past their start, latest first.
+
+    Read one academic period at a time, stopping at ``limit``: within a period the existing indexes
+    (period, state, organisation, start) give a CPD lead's first 200 of ~300,000 open requests in
+    tens of milliseconds, where sorting them all took 8 s on the large demo.
+    """
+    if group is InboxGroup.DATA_SHARING:
+        return _sharing_items(session, layers, limit)
+    today = today or date.today()
+    condition = layers.awaiting(group)
+    periods = session.execute(
+        select(AcademicPeriod.id, AcademicPeriod.starts_on, AcademicPeriod.ends_on).order_by(AcademicPeriod.starts_on)
+    ).all()
+    rows: list[Any] = []
+    for period_id, _starts, ends in periods:
+        if ends < today or len(rows) >= limit:
+            continue
+        rows += session.execute(
+            _item_query(condition, CpdActivity.period_id == period_id, CpdActivity.starts_on >= today)
             .order_by(CpdActivity.starts_on, CpdActivity.id)
-            .limit(limit)
+            .limit(limit - len(rows))
         ).all()
-        return [
-            InboxItem(
-                group=group,
-                item_id=row[0],
-                title=row[1],
-                who=f"{row[2]} {row[3]}",
-                organisation_id=row[4],
-                organisation=row[5],
-                starts_on=row[6],
-                sent_at=None,
-                person_id=row[7],
-                cost_pence=int(row[8] or 0),
-                note=_note(group, LineManagerState(row[9]), CpdTeamState(row[10])),
-            )
-            for row in rows
-        ]
+    for period_id, starts, _ends in reversed(periods):
+        if starts >= today or len(rows) >= limit:
+            continue
+        rows += session.execute(
+            _item_query(condition, CpdActivity.period_id == period_id, CpdActivity.starts_on < today)
+            .order_by(CpdActivity.starts_on.desc(), CpdActivity.id.desc())
+            .limit(limit - len(rows))
+        ).all()
+    return [
+        InboxItem(
+            group=group,
+            item_id=row[0],
+            title=row[1],
+            who=f"{row[2]} {row[3]}",
+            organisation_id=row[4],
+            organisation=row[5],
+            starts_on=row[6],
+            sent_at=None,
+            person_id=row[7],
+            cost_pence=int(row[8] or 0),
+            note=_note(group, LineManagerState(row[9]), CpdTeamState(row[10])),
+        )
+        for row in rows
+    ]
+
+
+def _item_query(*conditions: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            CpdActivity.id,
+            CpdActivity.title,
+            Person.first_name,
+            Person.last_name,
+            CpdActivity.organisation_id,
+            Organisation.name,
+            CpdActivity.starts_on,
+            Job.person_id,
+            CpdActivity.total_cost_pence,
+            CpdActivity.line_manager_state,
+            CpdActivity.cpd_team_state,
+        )
+        .join(Job, Job.id == CpdActivity.job_id)
+        .join(Person, Person.id == Job.person_id)
+        .join(Organisation, Organisation.id == CpdActivity.organisation_id)
+        .where(*conditions)
+    )
 
 
 def _note(group: InboxGroup, line_manager: LineManagerState, cpd_team: CpdTeamState) -> str:
-    below: Iterable[LineManagerState | CpdTeamState]
+    """The layers below the user's, in words (both states are "pending" as strings: looked up apart)."""
+    words = []
+    if group in (InboxGroup.CPD_TEAM, InboxGroup.PARTNERSHIP):
+        words.append(_LINE_MANAGER_WORDS.get(line_manager, ""))
     if group is InboxGroup.PARTNERSHIP:
-        below = (line_manager, cpd_team)
-    elif group is InboxGroup.CPD_TEAM:
-        below = (line_manager,)
-    else:
-        below = ()
-    return ", ".join(_LAYER_WORDS[state] for state in below if state in _LAYER_WORDS)
+        words.append(_CPD_TEAM_WORDS.get(cpd_team, ""))
+    return ", ".join(word for word in words if word)
 
 
 def _sharing_items(session: Session, layers: DecidingLayers, limit: int) -> list[InboxItem]:
@@ -340,3 +372,19 @@ def _sharing_items(session: Session, layers: DecidingLayers, limit: int) -> list
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxView:
+    """What the My inbox panel shows: the counts and the first rows of each group that has any."""
+
+    counts: InboxCounts
+    items: Mapping[InboxGroup, list[InboxItem]]
+
+
+def load_inbox(db: Database, user_id: int, limit: int = LIST_LIMIT) -> InboxView:
+    with db.read() as session:
+        layers = deciding_layers(session, user_id)
+        counts = counts_in(session, layers)
+        items = {group: items_in(session, layers, group, limit) for group in InboxGroup if counts.of(group)}
+    return InboxView(counts, items)

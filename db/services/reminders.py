@@ -58,6 +58,8 @@ from db.reminder_settings import LAST_RUN_KEY, reminder_settings
 SHARING_KIND = "data_sharing"
 DIGEST_KIND = "decision_reminder"
 SHARING_REMINDER_KIND = "data_sharing_reminder"
+#: requests listed per layer in one digest, the soonest first; the rest are counted
+DIGEST_LINES = 50
 SENT_TABLE: Table = ReminderSent.__table__  # type: ignore[assignment]
 SETTINGS_TABLE: Table = TrustSetting.__table__  # type: ignore[assignment]
 
@@ -358,6 +360,8 @@ def _digests(due: Sequence[_Due]) -> list[dict[str, Any]]:
         sections = []
         for group in (InboxGroup.LINE_MANAGER, InboxGroup.CPD_TEAM, InboxGroup.PARTNERSHIP):
             lines = [f"  • {d.line}" for d in items if d.kind == group.value]
+            if len(lines) > DIGEST_LINES:  # a trust-wide lead's digest stays readable; My inbox has them all
+                lines = [*lines[:DIGEST_LINES], f"  … and {len(lines) - DIGEST_LINES:,} more"]
             if lines:
                 sections.append(f"{GROUP_TITLES[group]}:\n" + "\n".join(lines))
         one = requests == 1

@@ -55,6 +55,7 @@ from db.services.trust_settings import (
 )
 from desktop.dialogs.academic_year_tab import AcademicYearTab, hint
 from desktop.dialogs.errors import show_error
+from desktop.dialogs.reminders_tab import RemindersTab
 from desktop.dialogs.role_limit_dialog import RoleLimitDialog, days_box
 from desktop.dialogs.trust_settings_models import PeriodTableModel, RoleLimitTableModel
 from desktop.kit.context import AppContext
@@ -98,6 +99,8 @@ class TrustSettingsDialog(QDialog):
         self.tabs.addTab(self.year_tab, icon("calendar"), "Academic year")
         self.tabs.addTab(self._cover_tab(), "Cover limits")
         self.tabs.addTab(self._periods_tab(), icon("budget"), "Budget periods")
+        self.reminders_tab = RemindersTab(context, self._failed, self._while_open)
+        self.tabs.addTab(self.reminders_tab, "Reminders")
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
@@ -230,6 +233,7 @@ class TrustSettingsDialog(QDialog):
         self.period_model.set_rows(settings.periods)
         fit_columns(self.period_table)
         self.year_tab.show_settings(settings)
+        self.reminders_tab.show_settings(settings)
         self._set_editable(settings.can_edit)
 
     def _show_logo(self, logo: bytes | None) -> None:

@@ -10,6 +10,7 @@ from desktop.modules import (
     dashboard,
     data_sharing,
     flood_fill,
+    inbox,
     organisations,
     partnership_cpd,
     users_groups,
@@ -24,6 +25,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     partnership_cpd.MODULE,
     users_roles.MODULE,
     data_sharing.MODULE,
+    inbox.MODULE,
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day
