@@ -361,7 +361,7 @@ def _sharing_items(session: Session, layers: DecidingLayers, limit: int) -> list
         InboxItem(
             group=InboxGroup.DATA_SHARING,
             item_id=row[0],
-            title=f"Share {LEVEL_WORDS[SharingLevel(row[1])]} with the trust",
+            title=f"Share {LEVEL_WORDS[SharingLevel(row[1])]}",
             who=row[2] or row[3],
             organisation_id=row[4],
             organisation=row[5],

@@ -74,7 +74,7 @@ class InboxPanel(Panel):
             page = QWidget()
             page_layout = QVBoxLayout(page)
             model = InboxTableModel(self)
-            table = data_table(model)
+            table = data_table(model, sortable=False)  # the order is the point: the soonest first
             table.setObjectName(f"inbox_{group.value}")
             if group is InboxGroup.DATA_SHARING:
                 table.setColumnHidden(columns.COST, True)

@@ -21,5 +21,5 @@ class InboxTableModel(RowTableModel[InboxItem]):
         ),
         Column("Cost", lambda r: money(r.cost_pence) if r.starts_on else "", sort_key=lambda r: r.cost_pence,
                align_right=True),
-        Column("Below", lambda r: r.note, tooltip=lambda r: r.note or None),
+        Column("Layers below", lambda r: r.note, tooltip=lambda r: r.note or None),
     )  # fmt: skip
