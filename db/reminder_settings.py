@@ -21,7 +21,7 @@ SHARING_SCHEDULE_KEY = "data_sharing_reminder_days"
 LAST_RUN_KEY = "reminders_last_run"
 
 DEFAULT_DAYS_BEFORE = 7
-DEFAULT_SHARING_SCHEDULE = (7, 14, 28)
+DEFAULT_SHARING_SCHEDULE: tuple[int, ...] = (7, 14, 28)
 MAX_DAYS = 365
 MAX_STEPS = 12
 

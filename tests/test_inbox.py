@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from tests.gui_helpers import close_window, open_window
 from tests.helpers import org_with_sharing
 from tests.sharing_trust import role_id
 from tests.test_reminders import TODAY, Scene, _pending_request, _set_up, move
+from tests.test_reminders import title as title_of
 
 #: where the screenshots go (TRUSTDESK_SHOTS=/some/folder to look at them)
 SHOTS = os.environ.get("TRUSTDESK_SHOTS")
@@ -210,3 +211,55 @@ def test_the_count_fits_the_status_bar_of_a_1366_laptop_screen(
             QApplication.processEvents()
             window.grab().save(str(Path(SHOTS) / f"inbox-{suffix}.png"))
     close_window(window)
+
+
+@pytest.mark.engines("sqlite")
+def test_trust_settings_save_when_reminders_go_out(qtbot, demo_db: Database, scene: Scene, tmp_path: Path) -> None:
+    from db.queries.trust_settings import load_trust_settings
+    from desktop.dialogs.trust_settings_dialog import TrustSettingsDialog
+    from tests.gui_helpers import make_context
+
+    dialog = TrustSettingsDialog(make_context(demo_db, tmp_path, "alex.morgan"))
+    qtbot.addWidget(dialog)
+    tab = dialog.reminders_tab
+    qtbot.waitUntil(lambda: tab.save_button.isEnabled())
+    assert (tab.days_spin.value(), tab.schedule_edit.text()) == (7, "7, 14, 28")
+    tab.days_spin.setValue(10)
+    tab.schedule_edit.setText("5; 10")
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: load_trust_settings(demo_db, scene.alex).reminders.sharing_schedule == (5, 10))
+    assert load_trust_settings(demo_db, scene.alex).reminders.days_before_start == 10
+    qtbot.waitUntil(lambda: tab.schedule_edit.text() == "5, 10")  # read back as stored
+    dialog.context.ops.wait_for_done(10_000)
+    dialog.done(0)
+
+
+@pytest.mark.engines("sqlite")
+def test_the_window_reminds_once_a_day_in_the_background(
+    qtbot, demo_db: Database, scene: Scene, tmp_path: Path
+) -> None:
+    from db.models import AuditEntry, Notification
+    from desktop.modules.inbox.daily import start_daily_reminders
+    from tests.gui_helpers import make_context
+
+    def runs() -> int:
+        with demo_db.read() as session:
+            return len(session.scalars(select(AuditEntry.id).where(AuditEntry.action == "reminders_sent")).all())
+
+    move(demo_db, scene.x, date.today() + timedelta(days=1))  # due a reminder today, whenever the test runs
+    context = make_context(demo_db, tmp_path, "sam.patel")
+    told: list[str] = []
+    context.navigator.status_message.connect(told.append)
+    start_daily_reminders(context)
+    qtbot.waitUntil(lambda: runs() == 1 and not context.ops.running)
+    start_daily_reminders(context)  # a second window the same day
+    qtbot.waitUntil(lambda: not context.ops.running)
+    assert runs() == 1
+    with demo_db.read() as session:
+        to_sam = session.scalars(
+            select(Notification.body).where(
+                Notification.kind == "decision_reminder", Notification.recipient_user_id == scene.sam
+            )
+        ).all()
+    assert len(to_sam) == 1 and title_of(demo_db, scene.x) in to_sam[0]
+    assert len([text for text in told if text.startswith("Sent ")]) == 1  # said once, in the status bar

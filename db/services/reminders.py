@@ -23,9 +23,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, false, select, update
+from sqlalchemy import ColumnElement, CursorResult, Table, and_, false, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,8 +60,9 @@ DIGEST_KIND = "decision_reminder"
 SHARING_REMINDER_KIND = "data_sharing_reminder"
 #: requests listed per layer in one digest, the soonest first; the rest are counted
 DIGEST_LINES = 50
-SENT_TABLE: Table = ReminderSent.__table__  # type: ignore[assignment]
-SETTINGS_TABLE: Table = TrustSetting.__table__  # type: ignore[assignment]
+#: the tables behind the models, typed as tables (``__table__`` is declared as any FromClause)
+SENT_TABLE = cast(Table, ReminderSent.__table__)
+SETTINGS_TABLE = cast(Table, TrustSetting.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +122,9 @@ class _Due:
 def send_reminders(db: Database, user_id: int, today: date | None = None) -> RemindersRun:
     """Remind everyone of what is due today (``trustdesk notify remind``): always runs; what was already
     reminded today is left out, so running it twice sends nothing the second time."""
-    return _run(db, user_id, today or date.today(), claim=False)  # type: ignore[return-value]
+    run = _run(db, user_id, today or date.today(), claim=False)
+    assert run is not None  # only a run that claims the day can find it taken
+    return run
 
 
 def daily_reminders(db: Database, user_id: int, today: date | None = None) -> RemindersRun | None:
@@ -185,7 +188,7 @@ def _claim_day(session: Session, today: date) -> bool:
         .where(TrustSetting.key == LAST_RUN_KEY, TrustSetting.value != value)
         .values(value=value, version=TrustSetting.version + 1)
     )
-    if moved.rowcount:  # type: ignore[attr-defined]
+    if cast(CursorResult[Any], moved).rowcount:
         return True
     added = session.execute(
         _insert_ignoring_duplicates(session, SETTINGS_TABLE).returning(SETTINGS_TABLE.c.key),

@@ -38,19 +38,21 @@ class RemindersTab(QWidget):
         self.days_spin.setObjectName("reminder_days_before")
         self.days_spin.setRange(0, MAX_DAYS)
         self.days_spin.setSuffix(" days")
-        form.addRow("Remind deciders", self.days_spin)
+        self.days_spin.setMaximumWidth(120)
+        form.addRow("Remind deciders from", self.days_spin)
         form.addRow(
             "",
             hint(
-                "before a request starts, each day until it starts or is decided: its line manager, the school's "
-                "CPD team and the partnership, whoever has not decided yet. Each person gets one e-mail a day "
+                "before a request starts, and each day after until it starts or is decided: whoever has not "
+                "decided yet (its line manager, the school's CPD team, the partnership) gets one e-mail a day "
                 "listing all of theirs."
             ),
         )
         self.schedule_edit = QLineEdit()
         self.schedule_edit.setObjectName("data_sharing_reminder_days")
         self.schedule_edit.setPlaceholderText("e.g. 7, 14, 28")
-        form.addRow("Data sharing reminders", self.schedule_edit)
+        self.schedule_edit.setMaximumWidth(240)
+        form.addRow("Data sharing reminders on day", self.schedule_edit)
         form.addRow(
             "",
             hint(
