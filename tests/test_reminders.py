@@ -369,3 +369,27 @@ def test_notify_remind_on_the_command_line(demo_db: Database, scene: Scene) -> N
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "YYYY-MM-DD" in bad.stderr
     nobody = run("--as", "nobody", "--day", TODAY.isoformat())
     assert nobody.returncode == 2 and "no active TrustDesk user" in nobody.stderr
+
+
+@pytest.mark.engines("postgresql")
+def test_a_linked_login_reminds_but_cannot_rewrite_who_was_reminded(demo_db: Database, scene: Scene) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from db.server_logins import link_login
+
+    login = f"reminder.{demo_db.target.url.database}"
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql(f'CREATE ROLE "{login}" LOGIN')
+        link_login(connection, login, "sam.patel")
+    own = open_database(DatabaseTarget(demo_db.target.url.set(username=login)), migrate=False)
+    try:
+        assert send_reminders(own, scene.sam, TODAY).people == 3  # the program's own path works through the login
+        for statement in ("UPDATE reminders_sent SET day = day + 1", "DELETE FROM reminders_sent"):
+            with pytest.raises(DBAPIError, match="permission denied"), own.engine.begin() as connection:
+                connection.exec_driver_sql(statement)
+        assert send_reminders(own, scene.sam, TODAY).people == 0
+    finally:
+        own.dispose()
+        with demo_db.engine.begin() as connection:
+            connection.exec_driver_sql(f'DROP OWNED BY "{login}"')
+            connection.exec_driver_sql(f'DROP ROLE "{login}"')
