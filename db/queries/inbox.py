@@ -2,8 +2,9 @@
 
 Four groups, each counted and listed in SQL:
 
-* **line manager**: open requests of the people whose job the user's own job manages
-  (``Job.line_manager_job_id``), not yet agreed or denied;
+* **line manager**: open requests of the people whose job the user's own job (``AppUser.job_id``)
+  manages (``Job.line_manager_job_id``), not yet agreed or denied — who the line-manager layer's
+  service (``db.services.layer_decisions``) lets agree as manager;
 * **CPD team**: open requests at an organisation where the user holds Partnership CPD at decide
   level *at that organisation itself* (a school's CPD coordinator), not yet approved or declined
   by the CPD team and not denied by the line manager;
@@ -76,8 +77,10 @@ class DecidingLayers:
     """Where one user decides which layer of a request, worked out once per query."""
 
     user_id: int
-    #: every job of the user's person: the jobs they manage hang below these, and their own requests are these
+    #: every job of the user's person: their own requests are these (C3)
     own_job_ids: frozenset[int] = frozenset()
+    #: the job the user signs in with: the jobs it manages (``Job.line_manager_job_id``) await them as line manager
+    manager_job_id: int | None = None
     cpd_team_orgs: frozenset[int] = frozenset()
     partnership_orgs: frozenset[int] = frozenset()
     #: organisation -> the only jobs reachable there, where the user's grants are restricted to groups
@@ -101,9 +104,9 @@ class DecidingLayers:
         the open partnership states, so that a listing can walk one state's index in start order)."""
         opened = and_(CpdActivity.partnership_state.in_(list(states)), CpdActivity.withdrawn_at.is_(None))
         if group is InboxGroup.LINE_MANAGER:
-            if not self.own_job_ids:
+            if self.manager_job_id is None:
                 return false()
-            managed = select(Job.id).where(Job.line_manager_job_id.in_(sorted(self.own_job_ids)))
+            managed = select(Job.id).where(Job.line_manager_job_id == self.manager_job_id)
             return and_(
                 opened,
                 CpdActivity.line_manager_state == LineManagerState.PENDING,
@@ -178,6 +181,7 @@ def deciding_layers(session: Session, user_id: int) -> DecidingLayers:
     return DecidingLayers(
         user_id=user_id,
         own_job_ids=frozenset(own_jobs),
+        manager_job_id=scope.own_job_id,
         cpd_team_orgs=frozenset(cpd_team),
         partnership_orgs=frozenset(partnership),
         job_limits={org: jobs for org, jobs in limits.items() if org in cpd_team | partnership},
