@@ -99,6 +99,10 @@ TEMPLATES: dict[str, str] = {
     "data_sharing_approved": "{who} approved sharing {sharing} of {organisation} with the trust",
     "data_sharing_raised": "{who} raised the data sharing of {organisation} to {sharing}",
     "data_sharing_declined": "{who} declined sharing {sharing} of {organisation} with the trust",
+    "reminder_settings_set": "{who} set reminders to go {days_before_start} days before a request starts and "
+    "data sharing reminders {data_sharing_days} days after sending",
+    "reminders_sent": "{who} ran the reminders of {day}: sent {reminders} reminders ({people} people reminded of "
+    "{requests} requests to decide, {data_sharing} data sharing requests reminded)",
     "data_sharing_contact_added": "{who} added {name} ({role}) as a data sharing contact at {organisation}",
     "request_entered": "{who} entered the CPD request {activity} for {person}{at}",
     "request_edited": "{who} changed the {changed} of the request {activity} for {person}{at}",

@@ -39,6 +39,8 @@ PRIVILEGES: dict[str, str | None] = {
     "cpd_activities": "INSERT, UPDATE",
     "decision_batches": "INSERT, UPDATE",
     "notifications": "INSERT, UPDATE",
+    # who was reminded of what on which day: only ever added (the reminders' once-a-day guarantee)
+    "reminders_sent": "INSERT",
     "saved_views": "INSERT, DELETE",
     # raised by an approval, never lowered or removed (D4): a trigger refuses the rest (migration 0006)
     "data_sharing_agreements": "INSERT, UPDATE",

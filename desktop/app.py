@@ -327,6 +327,9 @@ class Startup(QObject):
         window.change_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD)
         window.set_user_password_action.setVisible(self.sign_in_mode is SignInMode.PASSWORD and user.is_primary)
         main_window_ready(window, user.username, self.db.display)
+        from desktop.modules.inbox.daily import start_daily_reminders
+
+        start_daily_reminders(context)  # once a day per database, whoever starts first
 
     def _switch_user(self) -> None:
         if self.db is not None and not self.db.target.is_sqlite:

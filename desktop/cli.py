@@ -26,6 +26,7 @@ COMMANDS = (
     "data_sharing",
     "requests",
     "notify",
+    "remind",
 )
 
 

@@ -33,6 +33,7 @@ from db.models.groups import Group, GroupCategory, GroupMembership
 from db.models.organisations import Organisation
 from db.models.people import Job, Person
 from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
+from db.models.reminders import ReminderSent
 from db.models.saved_views import ImportMapping, SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
 
@@ -70,6 +71,7 @@ __all__ = [
     "Organisation",
     "PartnershipState",
     "Person",
+    "ReminderSent",
     "Role",
     "RolePermission",
     "SavedView",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case, func, select
@@ -21,6 +21,7 @@ from db.errors import NotFound, ValidationError
 from db.models import AcademicPeriod, Budget, CoverLimit, Job, Level, Module, Organisation, OrgKind, TrustSetting
 from db.period_moves import month_name, plan_moves
 from db.periods import DEFAULT_START_MONTH, START_MONTH_KEY
+from db.reminder_settings import ReminderSettings, reminder_settings
 from db.scope import Scope, scope_for
 
 #: what a change to trust settings is called on the data bus
@@ -67,6 +68,8 @@ class TrustSettings:
     periods: tuple[PeriodRow, ...]
     logo: bytes | None
     can_edit: bool
+    #: when reminders go out (Trust settings › Reminders)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
 
     @property
     def has_logo(self) -> bool:
@@ -197,6 +200,7 @@ def load_trust_settings(db: Database, user_id: int) -> TrustSettings:
             periods=periods,
             logo=stored_logo(session),
             can_edit=may_edit(scope_for(session, user_id), trust.id),
+            reminders=reminder_settings(session),
         )
 
 

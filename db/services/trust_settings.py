@@ -31,6 +31,14 @@ from db.queries.activities import ACTIVITIES
 from db.queries.organisations import BUDGETS, ORGANISATIONS
 from db.queries.staff import JOBS
 from db.queries.trust_settings import LOGO_KEY, TRUST_SETTINGS, may_edit, setting, trust_row
+from db.reminder_settings import (
+    DAYS_BEFORE_KEY,
+    SHARING_SCHEDULE_KEY,
+    ReminderSettings,
+    check_days_before,
+    parse_schedule,
+    reminder_settings,
+)
 
 MAX_NAME = 200
 #: budget periods may be added this many years past the current one, no further
@@ -319,3 +327,36 @@ def set_logo(db: Database, user_id: int, data: bytes | None) -> None:
                 },
             )
         act.changed(TRUST_SETTINGS)
+
+
+# -- reminders ----------------------------------------------------------------------------------------
+
+
+def set_reminder_settings(
+    db: Database, user_id: int, days_before: int, schedule: str, shown: ReminderSettings
+) -> ReminderSettings:
+    """When reminders go out: ``days_before`` a request starts, and the data sharing ``schedule`` ("7, 14, 28"
+    days after sending). Refused if the settings changed since ``shown`` was read."""
+    days = check_days_before(days_before)
+    steps = parse_schedule(schedule)
+    with begin(db, user_id) as act:
+        _trust_editor(act)
+        before = reminder_settings(act.session)
+        if before != shown:
+            raise StaleData(
+                "The reminder settings were changed by someone else since they were shown; nothing was changed."
+            )
+        after = ReminderSettings(days, steps)
+        if after == before:
+            return before
+        _put_setting(act, DAYS_BEFORE_KEY, str(days))
+        _put_setting(act, SHARING_SCHEDULE_KEY, after.schedule_text)
+        act.audit(
+            "reminder_settings_set",
+            "trust_setting",
+            None,
+            before={"days_before_start": before.days_before_start, "data_sharing_days": before.schedule_text},
+            after={"days_before_start": days, "data_sharing_days": after.schedule_text or "none"},
+        )
+        act.changed(TRUST_SETTINGS)
+        return after

@@ -56,6 +56,7 @@ from db.services.trust_settings import (
 from desktop.dialogs.academic_year_tab import AcademicYearTab, hint
 from desktop.dialogs.email_tab import EmailTab
 from desktop.dialogs.errors import show_error
+from desktop.dialogs.reminders_tab import RemindersTab
 from desktop.dialogs.role_limit_dialog import RoleLimitDialog, days_box
 from desktop.dialogs.trust_settings_models import PeriodTableModel, RoleLimitTableModel
 from desktop.kit.context import AppContext
@@ -102,6 +103,8 @@ class TrustSettingsDialog(QDialog):
         self.email_tab = EmailTab(context, self._failed, self._while_open)
         self.tabs.addTab(self.email_tab, icon("mail"), "E-mail")
         self.email_tab.reload()
+        self.reminders_tab = RemindersTab(context, self._failed, self._while_open)
+        self.tabs.addTab(self.reminders_tab, "Reminders")
         layout.addWidget(self.tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
@@ -235,6 +238,7 @@ class TrustSettingsDialog(QDialog):
         fit_columns(self.period_table)
         self.year_tab.show_settings(settings)
         self.email_tab.set_editable(settings.can_edit)
+        self.reminders_tab.show_settings(settings)
         self._set_editable(settings.can_edit)
 
     def _show_logo(self, logo: bytes | None) -> None:

@@ -10,6 +10,7 @@ from desktop.modules import (
     dashboard,
     data_sharing,
     flood_fill,
+    inbox,
     notifications,
     organisations,
     partnership_cpd,
@@ -25,6 +26,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     partnership_cpd.MODULE,
     users_roles.MODULE,
     data_sharing.MODULE,
+    inbox.MODULE,
     notifications.MODULE,
 )
 
