@@ -55,7 +55,7 @@ def test_new_trust_page_says_please_enter_under_the_first_empty_field(qtbot, tmp
     qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
     qtbot.keyClicks(dialog.trust_name, "Riverside Learning Trust")
     qtbot.mouseClick(dialog.create_ok, Qt.MouseButton.LeftButton)
-    assert dialog.create_error.text() == "Please enter the trust's UID, your name, your username."
+    assert dialog.create_error.text() == "Please enter the trust's UID, your name, your username, your password."
     assert row_of(dialog.create_form, dialog.create_error) == row_of(dialog.create_form, dialog.trust_uid) + 1
     assert dialog.create_error.property("warning") is True and dialog.create_error.isVisible()
     qtbot.waitUntil(dialog.trust_uid.hasFocus, timeout=5_000)
