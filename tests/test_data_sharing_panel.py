@@ -204,3 +204,10 @@ def test_a_contact_added_by_hand_is_offered_and_the_head_declines_with_a_reason(
         close_window(window)
     declined = [r for r in sharing_overview(db, trust.admin).no_agreement if r.organisation_id == larkdale]
     assert declined and "Governors meet in January" in declined[0].note
+
+
+def test_the_banner_reads_right_for_one_school() -> None:
+    from db.queries.data_sharing import SharingSummary
+
+    assert SharingSummary(1, 11).text.startswith("1 of 11 schools has not shared data with the trust — its staff")
+    assert SharingSummary(3, 14).text.startswith("3 of 14 schools have not shared data with the trust — their staff")

@@ -187,10 +187,11 @@ class SharingSummary:
 
     @property
     def text(self) -> str:
-        noun = "school has" if self.hidden == 1 else "schools have"
+        # "1 of 11 schools has not …", "3 of 14 schools have not …"
+        verb, whose = ("has", "its") if self.hidden == 1 else ("have", "their")
         return (
-            f"{self.hidden} of {self.total} {noun} not shared data with the trust — "
-            "their staff and activities are hidden."
+            f"{self.hidden} of {self.total} school{'' if self.total == 1 else 's'} {verb} not shared data with "
+            f"the trust — {whose} staff and activities are hidden."
         )
 
 
