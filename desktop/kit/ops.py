@@ -335,6 +335,11 @@ class Operations(QObject):
         """Block until the lanes are idle (shutdown and tests only)."""
         return self._reads.waitForDone(msecs) and self._writes.waitForDone(msecs)
 
+    @property
+    def closing(self) -> bool:
+        """True once ``shutdown`` began: a timer that fires later must not start work."""
+        return self._closing.is_set()
+
     def shutdown(self, msecs: int = 30_000) -> bool:
         """Stop retrying reads and wait for the work under way: before the database is closed."""
         self._closing.set()

@@ -44,6 +44,7 @@ class OutboxDrainer(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.drain_now)
+        ops.destroyed.connect(self._timer.stop)  # the program is closing: no step after that
 
     def start(self, delay_ms: int = FIRST_DELAY_MS) -> None:
         self._timer.start(delay_ms)
@@ -57,7 +58,7 @@ class OutboxDrainer(QObject):
 
     def drain_now(self) -> None:
         """One step now (unless one is under way)."""
-        if self._running:
+        if self._running or not shiboken6.isValid(self._ops) or self._ops.closing:
             return
         self._running = True
         self._timer.stop()
