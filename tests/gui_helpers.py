@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,7 +38,16 @@ def open_window(qtbot, db: Database, tmp_path: Path, username: str = "sam.patel"
 
 
 def close_window(window: MainWindow) -> None:
-    window.context.ops.wait_for_done(10_000)
+    """Close as a user would once the work has finished: a change still being saved makes the window
+    ask first (a modal question nobody answers in a test), and an operation counts as running until
+    its result has been delivered on the UI thread, after its worker is done."""
+    ops = window.context.ops
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ops.wait_for_done(1_000)
+        QApplication.processEvents()
+        if not any(op.is_action for op in ops.running):
+            break
     window.close()
 
 
