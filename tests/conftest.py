@@ -147,7 +147,11 @@ def check_model(request: pytest.FixtureRequest) -> Iterator[Callable[[object], N
         tester.check(model, force_py=True)
 
     yield check
+    import shiboken6
+
     for tester in testers:
+        if tester._model is not None and not shiboken6.isValid(tester._model):
+            tester._model = None  # its window closed first (fixtures end in reverse): nothing to disconnect
         tester._cleanup()  # what pytest-qt's own fixture does at teardown
 
 
