@@ -320,6 +320,23 @@ def _new_job_values(record: StaffRecord, active: bool, ended: object) -> dict[st
     return values
 
 
+def _new_job_state(draft: _Draft, mapped: Collection[str], today: date) -> tuple[bool, object] | None:
+    """A new job's active flag and end date, or None with the row skipped and why (no role, bad
+    dates, or a leaver TrustDesk never had: nothing to import)."""
+    record = draft.record
+    if not record.role:
+        draft.skip(f"row {record.row}: no role for the new job")
+        return None
+    active, ended, wrong = _job_state(record, None, mapped, today)
+    if wrong:
+        draft.skip(wrong)
+        return None
+    if not active:
+        draft.skip(f"row {record.row}: a leaver TrustDesk does not have: nothing to import")
+        return None
+    return active, ended
+
+
 def _add_job(
     draft: _Draft,
     person: ExistingPerson | None,
@@ -329,13 +346,10 @@ def _add_job(
     today: date,
 ) -> None:
     record = draft.record
-    if not record.role:
-        return draft.skip(f"row {record.row}: no role for the new job")
-    active, ended, wrong = _job_state(record, None, mapped, today)
-    if wrong:
-        return draft.skip(wrong)
-    if not active:
-        return draft.skip(f"row {record.row}: a leaver TrustDesk does not have: nothing to import")
+    state = _new_job_state(draft, mapped, today)
+    if state is None:
+        return None
+    active, ended = state
     draft.action = Action.ADD_JOB
     draft.job_values = _new_job_values(record, active, ended)
     if person is not None:
@@ -358,13 +372,10 @@ def _add_person(
     today: date,
 ) -> None:
     record = draft.record
-    if not record.role:
-        return draft.skip(f"row {record.row}: no role for the new job")
-    active, ended, wrong = _job_state(record, None, mapped, today)
-    if wrong:
-        return draft.skip(wrong)
-    if not active:
-        return draft.skip(f"row {record.row}: a leaver TrustDesk does not have: nothing to import")
+    state = _new_job_state(draft, mapped, today)
+    if state is None:
+        return None
+    active, ended = state
     draft.action = Action.ADD_PERSON
     draft.person_values = {
         "title": record.title or None,
