@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         """Bring in the panels for the signed-in user and restore the saved dock layout."""
         from PySide6.QtCore import Qt  # not at import time: see _opening_view
 
-        from desktop.docks import create_panels, follow_route, route_table
+        from desktop.docks import create_panels, route_table
 
         if self.context is not None:
             raise RuntimeError("this window is already attached to a database")
@@ -135,8 +135,10 @@ class MainWindow(QMainWindow):
         if opening is not None:
             opening.deleteLater()
         self.panels = create_panels(self, context)
-        routes = route_table(self.panels)
-        context.navigator.route_requested.connect(lambda route, value: follow_route(routes, route, value))
+        self._routes = route_table(self.panels)
+        # Bound methods, not lambdas: the navigator outlives this window, and Qt only drops a connection
+        # by itself when its receiver is a QObject that is destroyed.
+        context.navigator.route_requested.connect(self._follow_route)
         self._fill_menus()
         user = context.user
         self.user_label.setText(f"Signed in as {user.display_name}")
@@ -145,7 +147,7 @@ class MainWindow(QMainWindow):
         self.set_database_label(context.db.display)
         context.ops.started.connect(self._operation_started)
         context.ops.finished.connect(self._operation_finished)
-        context.navigator.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        context.navigator.status_message.connect(self._show_status)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, LAYOUT_VERSION)
@@ -154,6 +156,14 @@ class MainWindow(QMainWindow):
         first = self.panels.get(load_preferences(self.settings).first_panel)
         if first is not None:
             first.activate()
+
+    def _follow_route(self, route: str, value: object) -> None:
+        from desktop.docks import follow_route
+
+        follow_route(self._routes, route, value)
+
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     def set_database_label(self, display: str) -> None:
         self.database_label.setText(f"Database: {display}")
