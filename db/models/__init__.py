@@ -9,8 +9,6 @@ from db.models.activities import (
     DecisionBatch,
     FloodFillBatch,
     LearningModule,
-    TrainingEvent,
-    TrainingEventOptIn,
 )
 from db.models.audit import AuditEntry, Notification
 from db.models.base import Base, utcnow
@@ -36,6 +34,16 @@ from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.reminders import ReminderSent
 from db.models.saved_views import ImportMapping, SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
+from db.models.training import (
+    BookingState,
+    EventPayer,
+    TrainingEvent,
+    TrainingEventAttendance,
+    TrainingEventBooking,
+    TrainingEventNotifyTarget,
+    TrainingEventOptIn,
+    TrainingEventSession,
+)
 
 __all__ = [
     "REPORT_MODULES",
@@ -46,6 +54,7 @@ __all__ = [
     "AppUser",
     "AuditEntry",
     "Base",
+    "BookingState",
     "Budget",
     "CompletionState",
     "CoverLimit",
@@ -55,6 +64,7 @@ __all__ = [
     "DataSharingContact",
     "DataSharingRequest",
     "DecisionBatch",
+    "EventPayer",
     "FloodFillBatch",
     "Group",
     "GroupCategory",
@@ -79,7 +89,11 @@ __all__ = [
     "SharingRecipientRole",
     "SharingRequestState",
     "TrainingEvent",
+    "TrainingEventAttendance",
+    "TrainingEventBooking",
+    "TrainingEventNotifyTarget",
     "TrainingEventOptIn",
+    "TrainingEventSession",
     "TrustSetting",
     "UserGrant",
     "UserGrantGroup",

@@ -1,5 +1,5 @@
-"""CPD activities and what they hang off: training events, learning modules,
-flood-fill batches and decision batches (C1-C5, F1-F6, T1)."""
+"""CPD activities and what they hang off: learning modules, flood-fill batches
+and decision batches (C1-C5, F1-F6).  Training events are in ``db.models.training``."""
 
 from __future__ import annotations
 
@@ -21,33 +21,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned, enum_column, utcnow
 from db.models.enums import CompletionState, CpdTeamState, LineManagerState, PartnershipState
-
-
-class TrainingEvent(Versioned, Base):
-    """A training event published by an organisation (the trust's reach all members)."""
-
-    __tablename__ = "training_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
-    title: Mapped[str] = mapped_column(String(200), nullable=False)
-    starts_on: Mapped[date] = mapped_column(Date, nullable=False)
-    ends_on: Mapped[date] = mapped_column(Date, nullable=False)
-    places: Mapped[int | None] = mapped_column(Integer)
-    cost_pence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
-    budget_pence: Mapped[int | None] = mapped_column(Integer)
-    impact: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
-    published: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default="0")
-
-
-class TrainingEventOptIn(Base):
-    """T1: a member organisation opting into a published event."""
-
-    __tablename__ = "training_event_opt_ins"
-
-    event_id: Mapped[int] = mapped_column(ForeignKey("training_events.id", ondelete="CASCADE"), primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
-    opted_in_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
 
 class LearningModule(Base):
