@@ -22,6 +22,9 @@ from db.models import (
     BookingState,
     CpdActivity,
     EventPayer,
+    Group,
+    GroupCategory,
+    GroupMembership,
     Job,
     Level,
     Module,
@@ -372,3 +375,34 @@ def register_of(db: Database, user_id: int, event_id: int, session_id: int | Non
         return Register(
             event, sessions, session_id, rows, scope.can_act(Module.TRAINING, event.organisation_id), total - len(rows)
         )
+
+
+# -- the Book staff dialog's quick choices ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BookingChoices:
+    """What the dialog offers at one school: its groups (with members there) and its roles."""
+
+    groups: tuple[tuple[int, str], ...]
+    roles: tuple[str, ...]
+
+
+def booking_choices(db: Database, organisation_id: int) -> BookingChoices:
+    with db.read() as session:
+        active_here = (Job.organisation_id == organisation_id, Job.active.is_(True))
+        groups = tuple(
+            (group_id, f"{category} › {name}")
+            for group_id, category, name in session.execute(
+                select(Group.id, GroupCategory.name, Group.name)
+                .join(GroupCategory, GroupCategory.id == Group.category_id)
+                .where(
+                    Group.id.in_(
+                        select(GroupMembership.group_id).join(Job, Job.id == GroupMembership.job_id).where(*active_here)
+                    )
+                )
+                .order_by(GroupCategory.name, Group.name)
+            )
+        )
+        roles = tuple(session.scalars(select(Job.role).where(*active_here).distinct().order_by(Job.role)))
+        return BookingChoices(groups, roles)
