@@ -175,6 +175,7 @@ def test_staff_out_of_scope_or_d6_are_refused(demo_db) -> None:
     opted_in(db, event_id, mis_only)
     with pytest.raises(PermissionDenied, match="no central action touches it"):
         _book(db, event_id, staff_at(db, mis_only, 1))
+    assert mis_only not in event_bookings(db, user_id(db, ALEX), event_id).may_book_at  # not even offered
     _job, chris_school = user_job(db, "chris.lee")
     other = next(org for org in schools(db, count=3) if org != chris_school)
     grant(db, "chris.lee", Module.TRAINING, Level.DECIDE, chris_school)
@@ -244,6 +245,11 @@ def test_the_register_feeds_the_activities_attendance_and_the_impact_summary(dem
     late = list(marks)[3]
     take_register(db, alex, event_id, register.sessions[1].id, {late: True})
     assert {row.booking_id: row.completion for row in register_of(db, alex, event_id).rows}[late] == "attended"
+
+    _job, chris_school = user_job(db, "chris.lee")
+    grant(db, "chris.lee", Module.TRAINING, Level.DECIDE, chris_school)
+    with pytest.raises(PermissionDenied, match="take the register"):  # the organiser's register, not a school's
+        take_register(db, user_id(db, "chris.lee"), event_id, first, marks)
 
     future = make_event(db, days=(today + timedelta(days=3),))
     with pytest.raises(ValidationError, match="has not happened yet"):

@@ -38,7 +38,7 @@ from db.models import (
     TrainingEventOptIn,
     TrainingEventSession,
 )
-from db.scope import Scope, scope_for
+from db.scope import Scope, central_action_refusals, scope_for
 
 #: what a change to an event's opt-ins, bookings or register is called on the data bus (db.actions)
 BOOKINGS: ChangeKind = "training_bookings"
@@ -259,11 +259,14 @@ def event_bookings(db: Database, user_id: int, event_id: int) -> EventBookings:
         booked = tuple(r for r in rows if r.state is BookingState.BOOKED)
         waiting = tuple(r for r in rows if r.state is BookingState.WAITING)
         booked_count, waiting_count = counts.get(BookingState.BOOKED, 0), counts.get(BookingState.WAITING, 0)
-        may_book_at = tuple(
+        candidates = [
             row.organisation_id
             for row in opt_ins
             if row.opted_in and row.may_change and scope.can_see(Module.STAFF, row.organisation_id)
-        )
+        ]
+        # a school that does not share group actions takes no booking from the trust (D6): not offered
+        refused = central_action_refusals(session, scope, Module.TRAINING, candidates, "book staff")
+        may_book_at = tuple(org for org in candidates if org not in refused)
         return EventBookings(
             event=event,
             opt_ins=opt_ins,
