@@ -15,7 +15,7 @@ from desktop.modules.training.book_staff_dialog import BookStaffDialog
 from desktop.modules.training.bookings_view import BOOKED, SCHOOLS, EventBookingsView
 from desktop.modules.training.register_view import EventRegisterView
 from resources_qt import style
-from tests.gui_helpers import make_context, wait_for_window
+from tests.gui_helpers import make_context, shown_windows, wait_for_window
 from tests.helpers import user_id
 from tests.training_helpers import event_version, make_event, opted_in, schools, staff_at
 
@@ -85,6 +85,7 @@ def test_opt_in_book_past_the_places_and_cancel_two(qtbot, qapp, demo_db, tmp_pa
     assert view.opt_in_button.isEnabled() and not view.opt_out_button.isEnabled()
     view.opt_in_button.click()
     qtbot.waitUntil(lambda: view.tabs.tabText(SCHOOLS) == "Schools (2 opted in)", timeout=10_000)
+    _shoot(qapp, view, "training-bookings-schools")
 
     view.tabs.setCurrentIndex(BOOKED)
     view.book_button.click()
@@ -107,13 +108,15 @@ def test_opt_in_book_past_the_places_and_cancel_two(qtbot, qapp, demo_db, tmp_pa
     if SHOTS:
         dialog.grab().save(str(Path(SHOTS) / "training-book-staff-dialog.png"))
     dialog.book_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not shown_windows(BookStaffDialog), timeout=10_000)  # closed (and let go)
     qtbot.waitUntil(lambda: view.tabs.tabText(BOOKED) == "Booked (20)", timeout=10_000)
     assert view.tabs.tabText(2) == "Waiting (5)" and "0 free of 20" in view.counts_label.text()
     assert [r.job_id for r in view.waiting_model.rows] == chosen[20:]
     check_model(view.booked_model)
     check_model(view.waiting_model)
     _shoot(qapp, view, "training-bookings")
+    view.tabs.setCurrentIndex(2)
+    _shoot(qapp, view, "training-bookings-waiting")
 
     view.confirm_cancel = lambda rows: len(rows) == 2  # the user says yes to cancelling these two
     _select(view.booked_table, [0, 1])

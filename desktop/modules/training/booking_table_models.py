@@ -17,10 +17,10 @@ class OptInTableModel(RowTableModel[OptInRow]):
         Column("Organisation", lambda r: r.organisation),
         Column("Phase", lambda r: r.phase),
         Column("Opted in", lambda r: "Yes" if r.opted_in else "No", sort_key=lambda r: r.opted_in),
-        Column("When", lambda r: moment(r.opted_in_at), sort_key=lambda r: r.opted_in_at),
-        Column("By", lambda r: r.opted_in_by),
         Column("Booked", lambda r: f"{r.booked:,}", sort_key=lambda r: r.booked, align_right=True),
         Column("Waiting", lambda r: f"{r.waiting:,}", sort_key=lambda r: r.waiting, align_right=True),
+        Column("When", lambda r: moment(r.opted_in_at), sort_key=lambda r: r.opted_in_at),
+        Column("By", lambda r: r.opted_in_by),
     )
 
 
