@@ -1,15 +1,14 @@
-"""Opting a school into a training event, booking its staff, the waiting list and cancelling (T1).
+"""Booking staff onto a training event, the waiting list, cancelling and the places (T1).
 
-Who may: opting in or out needs Training events at decide level at that school — a
-user of the school itself, or the central team on its behalf (the audit row says
-so).  Booking and cancelling need the same at the staff's school, where a grant held
-at the trust reaches a school only if it shares group actions (D6: a booking makes
-CPD activities, a central action), and the person must be someone the user may see
-(Staff: hidden staff and group limits, P3).  Every refusal is one sentence and
-changes nothing; every action is one transaction with its audit and notifications.
+Who may: booking and cancelling need Training events at decide level at the staff's
+school, where a grant held at the trust reaches a school only if it shares group actions
+(D6: a booking makes CPD activities, a central action), and the person must be someone
+the user may see (Staff: hidden staff and group limits, P3); their school must have opted
+in (db.services.training_opt_ins).  Every refusal is one sentence and changes nothing;
+every action is one transaction with its audit and notifications.
 
-Bookings past the places join the waiting list in the order they were made; a
-cancelled place goes to the first waiting booking at once (db.services.training_places).
+Bookings past the places join the waiting list in the order they were made; a cancelled
+place goes to the first waiting booking at once (db.services.training_places).
 """
 
 from __future__ import annotations
@@ -309,21 +308,33 @@ def cancel_bookings(db: Database, user_id: int, event_id: int, shown: Mapping[in
             f"The booking on “{event.title}” was cancelled",
         )
         now = utcnow()
+        act.audit_rows(
+            [
+                {
+                    "at": now,
+                    "action": "training_booking_cancelled",
+                    "entity": BOOKING,
+                    "entity_id": b.id,
+                    "before": {"state": b.state.value},
+                    "after": {"state": BookingState.CANCELLED.value, "event_id": event.id},
+                }
+                for b in rows.values()
+            ]
+        )
+        act.notify_rows(
+            [
+                {
+                    "created_at": now,
+                    "recipient_job_id": b.job_id,
+                    "kind": "training_booking_cancelled",
+                    "subject": f"Your {'place' if b.state is BookingState.BOOKED else 'waiting-list place'} on "
+                    f"“{event.title}” ({event.starts_on:%d %b %Y}) was cancelled",
+                    "activity_id": b.activity_id,
+                }
+                for b in rows.values()
+            ]
+        )
         for booking in rows.values():
-            act.audit(
-                "training_booking_cancelled",
-                BOOKING,
-                booking.id,
-                before={"state": booking.state.value},
-                after={"state": BookingState.CANCELLED.value, "event_id": event.id},
-            )
-            act.notify(
-                booking.job_id,
-                "training_booking_cancelled",
-                f"Your {'place' if booking.state is BookingState.BOOKED else 'waiting-list place'} on "
-                f"“{event.title}” ({event.starts_on:%d %b %Y}) was cancelled",
-                activity_id=booking.activity_id,
-            )
             booking.state = BookingState.CANCELLED
             booking.cancelled_at = now
             booking.cancelled_by_user_id = user_id

@@ -308,21 +308,34 @@ def fit_to_places(act: Action, event: TrainingEvent) -> int:
         [b.activity_id for b in latest if b.activity_id is not None],
         f"The places on “{event.title}” were reduced: back on the waiting list",
     )
+    now = utcnow()
+    act.audit_rows(
+        [
+            {
+                "at": now,
+                "action": "training_booking_moved_to_waiting",
+                "entity": BOOKING,
+                "entity_id": b.id,
+                "before": {"state": BookingState.BOOKED.value, "activity_id": b.activity_id},
+                "after": {"state": BookingState.WAITING.value, "activity_id": None, "event_id": event.id},
+            }
+            for b in latest
+        ]
+    )
+    act.notify_rows(
+        [
+            {
+                "created_at": now,
+                "recipient_job_id": b.job_id,
+                "kind": "training_place_withdrawn",
+                "subject": f"The places on “{event.title}” were reduced: you are back on the waiting list",
+                "body": "You keep your turn: you are offered the next place that comes free.",
+                "activity_id": b.activity_id,
+            }
+            for b in latest
+        ]
+    )
     for booking in latest:
-        act.audit(
-            "training_booking_moved_to_waiting",
-            BOOKING,
-            booking.id,
-            before={"state": BookingState.BOOKED.value, "activity_id": booking.activity_id},
-            after={"state": BookingState.WAITING.value, "activity_id": None, "event_id": event.id},
-        )
-        act.notify(
-            booking.job_id,
-            "training_place_withdrawn",
-            f"The places on “{event.title}” were reduced: you are back on the waiting list",
-            "You keep your turn: you are offered the next place that comes free.",
-            activity_id=booking.activity_id,
-        )
         booking.state = BookingState.WAITING
         booking.activity_id = None
     session.flush()
