@@ -313,3 +313,33 @@ def test_pre_authorise_follows_the_flood_fill_rules(demo_db) -> None:
         _book(db, event_id, other, username="jo.evans", pre_authorise=True)
     assert _book(db, event_id, other, username="jo.evans").booked == 1
     assert _count(db, TrainingEventBooking, TrainingEventBooking.state == BookingState.BOOKED) == 5
+
+
+def test_two_people_booking_at_once_end_in_one_booking_and_one_place(demo_db) -> None:
+    """Two CPD leads booking the last place, and the same person, at the same moment (both engines)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    db = demo_db
+    school = schools(db)[0]
+    event_id = make_event(db, places=1)
+    opted_in(db, event_id, school)
+    first, second = staff_at(db, school, 2)
+    version = event_version(db, event_id)
+
+    def book(job: int) -> str:
+        try:
+            book_staff(db, user_id(db, ALEX), event_id, [job], shown_version=version)
+        except ValidationError as error:
+            return error.message
+        return "booked"
+
+    with ThreadPoolExecutor(2) as pool:
+        assert list(pool.map(book, [first, second])) == ["booked", "booked"]
+    shown = event_bookings(db, user_id(db, ALEX), event_id)
+    assert (shown.booked_count, shown.waiting_count) == (1, 1)  # the last place went once
+
+    third = staff_at(db, school, 3)[2]
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(book, [third, third]))
+    assert answers.count("booked") == 1 and any("already booked or waiting" in a for a in answers)
+    assert _count(db, TrainingEventBooking, TrainingEventBooking.job_id == third) == 1
