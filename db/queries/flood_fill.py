@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -151,10 +151,14 @@ def flood_fill_options(db: Database, user_id: int) -> FloodFillOptions:
         return FloodFillOptions(organisations, groups, roles, phases, creators, events, modules)
 
 
-def quick_select(db: Database, user_id: int, kind: str, value: int | str) -> list[int]:
-    """Ids of the active jobs the user may flood-fill that match one quick choice (F1)."""
+def quick_select(
+    db: Database, user_id: int, kind: str, value: int | str, *, within: Collection[int] | None = None
+) -> list[int]:
+    """Ids of the active jobs that match one quick choice (F1) at the organisations the user may
+    flood-fill, or at ``within`` (training bookings pass the schools they may book staff at)."""
     with db.read() as session:
-        query = select(Job.id).where(Job.active.is_(True), Job.organisation_id.in_(_fillable_orgs(session, user_id)))
+        orgs = sorted(within) if within is not None else _fillable_orgs(session, user_id)
+        query = select(Job.id).where(Job.active.is_(True), Job.organisation_id.in_(orgs))
         if kind == "organisation":
             query = query.where(Job.organisation_id == int(value))
         elif kind == "group":
