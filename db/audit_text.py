@@ -123,6 +123,16 @@ TEMPLATES: dict[str, str] = {
     "cpd_team_approved": "{who} approved {activity} for {person}{at} for the CPD team",
     "cpd_team_declined": "{who} declined {activity} for {person}{at} for the CPD team",
     "activity_commented": "{who} commented on {activity} for {person}{at}",
+    "training_opted_in": "{who} opted {organisation} into the training event {activity}",
+    "training_opted_out": "{who} opted {organisation} out of the training event {activity}",
+    "training_booked": "{who} booked {person}{at} onto {activity}",
+    "training_waiting": "{who} put {person}{at} on the waiting list for {activity}",
+    "training_booking_promoted": "{who} gave {person}{at} a place on {activity} from the waiting list",
+    "training_booking_cancelled": "{who} cancelled the booking of {person}{at} on {activity}",
+    "training_booking_moved_to_waiting": "{who} moved {person}{at} back to the waiting list for {activity}",
+    "training_places_changed": "{who} set the places on {activity} to {places}",
+    "training_place_activity": "{who} made the CPD activity {activity} for {person}{at} for their place on the event",
+    "register_marked": "{who} took the register of {activity}: {person}{at} attended: {attended}",
 }
 
 #: actions whose "reason" is written by the program and repeats the sentence (budget: "School 2026/27")

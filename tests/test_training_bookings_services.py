@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from db.audit_text import sentence
 from db.errors import PermissionDenied, StaleData, ValidationError
 from db.models import (
     AuditEntry,
@@ -23,6 +24,7 @@ from db.models import (
     TrainingEventBooking,
     utcnow,
 )
+from db.queries.audit import AuditFilter, audit_page
 from db.queries.flood_fill import quick_select
 from db.queries.training_bookings import event_bookings, register_of
 from db.queries.training_impact import impact_summary
@@ -40,6 +42,11 @@ ALEX = "alex.morgan"
 def _count(db, model, *where) -> int:
     with db.read() as session:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def event_title(db, event_id: int) -> str:
+    with db.read() as session:
+        return session.get(TrainingEvent, event_id).title
 
 
 def _book(db, event_id: int, jobs: list[int], username: str = ALEX, **kwargs):
@@ -86,6 +93,20 @@ def test_opt_in_and_out_by_the_school_or_on_its_behalf(demo_db) -> None:
     opt_out(db, chris, event_id, chris_school)
     rows = event_bookings(db, chris, event_id).opt_ins
     assert not next(r for r in rows if r.organisation_id == chris_school).opted_in
+
+    # The audit log says it in words: the event's title, the school, the person booked.
+    title = event_title(db, event_id)
+    read = {
+        action: sentence(audit_page(db, user_id(db, "sam.patel"), AuditFilter(action=action), limit=1)[0])
+        for action in ("training_opted_in", "training_opted_out", "training_booked")
+    }
+    assert f"into the training event “{title}”" in read["training_opted_in"]
+    assert (
+        read["training_opted_out"].startswith("Chris Lee opted ")
+        and f"out of the training event “{title}”" in read["training_opted_out"]
+    )
+    assert " booked " in read["training_booked"] and f"onto “{title}”" in read["training_booked"]
+    assert "someone" not in read["training_booked"]
 
 
 def test_book_one_a_group_and_a_selection(demo_db) -> None:

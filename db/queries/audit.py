@@ -29,6 +29,7 @@ from db.models import (
     Module,
     Organisation,
     Person,
+    TrainingEvent,
 )
 from db.queries.text_search import any_contains
 from db.scope import scope_for
@@ -155,6 +156,14 @@ def _job_id(entry: AuditEntry) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _event_id(entry: AuditEntry) -> int | None:
+    """The training event an entry is about: the event itself, or the one a booking is on."""
+    if entry.entity == "training_event":
+        return entry.entity_id
+    value = (entry.after or {}).get("event_id") if isinstance(entry.after, dict) else None
+    return value if isinstance(value, int) else None
+
+
 def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | None]]) -> list[AuditRow]:
     """Rows with the names of what they are about, looked up in a few queries per page (not per row)."""
     ids: dict[str, set[int]] = {}
@@ -164,6 +173,9 @@ def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | Non
         job = _job_id(entry)
         if job is not None:
             ids.setdefault("job", set()).add(job)
+        event = _event_id(entry)
+        if event is not None:
+            ids.setdefault("training_event", set()).add(event)
     person = (Person.first_name + " " + Person.last_name).label("person")
     activities = {
         row.id: (row.title, row.person, row.organisation)
@@ -210,6 +222,13 @@ def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | Non
         .tuples()
         .all()
     )
+    events: dict[int, str] = dict(
+        session.execute(
+            select(TrainingEvent.id, TrainingEvent.title).where(TrainingEvent.id.in_(ids.get("training_event", ())))
+        )
+        .tuples()
+        .all()
+    )
     rows = []
     for entry, user, login in found:
         row = _row(entry, user, login)
@@ -225,6 +244,8 @@ def _named(session: Session, found: list[tuple[AuditEntry, str | None, str | Non
             title = groups.get(key, "") if key is not None else ""
         elif entry.entity == "group_category":
             title = categories.get(key, "") if key is not None else ""
+        elif (event := _event_id(entry)) is not None:
+            title = events.get(event, "")
         if job is not None and job in jobs:
             person_name, organisation = jobs[job]
         rows.append(replace(row, title=title, person=person_name, organisation=organisation))
