@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.cover_limits import effective_limit
-from db.models import AcademicPeriod, CpdActivity, Job, Level, Organisation, PartnershipState, Person
+from db.models import AcademicPeriod, CpdActivity, Job, Level, Organisation, PartnershipState, Person, UserGrant
 from db.periods import period_containing, start_month
 from db.request_import.plan import Known, KnownJob, KnownOrg, jobs_named
 from db.request_import.records import RequestRecord
@@ -41,10 +41,12 @@ def load_known(session: Session, scope: Scope, records: tuple[RequestRecord, ...
         )
     }  # fmt: skip
     entry_refusals: dict[int, str] = {}
+    central = _holds_central_grant(session, scope.user_id)
     for org_id in orgs:
-        # the agreement's sentence first (D6): it says why a trust-wide grant stops at this school
+        # D6: a grant held at the trust stops at a school that does not share group actions; say so
+        # to whoever holds one, and to everyone else that they have no CPD right there
         refusal = central_entry_refusal(session, scope, org_id, DOING)
-        if refusal is None and not scope.can_act(CPD, org_id, Level.COMMENT):
+        if not scope.can_act(CPD, org_id, Level.COMMENT) and (refusal is None or not central):
             refusal = (
                 "you may not enter CPD requests for this person: it needs CPD at comment level or above at their "
                 "organisation"
@@ -112,3 +114,19 @@ def load_known(session: Session, scope: Scope, records: tuple[RequestRecord, ...
         cover_used=cover_used,
         period_of={day: (period.starts_on, period.label) for day, period in periods.items()},
     )
+
+
+def _holds_central_grant(session: Session, user_id: int) -> bool:
+    """A CPD grant at comment level or above held at the trust (or one of its clusters)."""
+    found = session.scalar(
+        select(UserGrant.id)
+        .join(Organisation, Organisation.id == UserGrant.organisation_id)
+        .where(
+            UserGrant.user_id == user_id,
+            UserGrant.module == CPD,
+            UserGrant.level >= int(Level.COMMENT),
+            Organisation.trust_id.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
