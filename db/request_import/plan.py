@@ -117,9 +117,20 @@ class RequestPlan:
     def summary(self) -> str:
         warned = f" ({self.warnings:,} with a warning)" if self.warnings else ""
         return (
-            f"{self.count(RowAction.ADD):,} to add{warned}, {self.count(RowAction.DUPLICATE):,} duplicates skipped, "
-            f"{self.count(RowAction.INVALID):,} invalid"
+            f"{_many(self.count(RowAction.ADD), 'none')} to add{warned}, "
+            f"{skipped(self.count(RowAction.DUPLICATE))}, {self.count(RowAction.INVALID):,} invalid"
         )
+
+
+def _many(count: int, none: str) -> str:
+    return none if count == 0 else f"{count:,}"
+
+
+def skipped(duplicates: int) -> str:
+    """ "no duplicates", "1 duplicate skipped", "3 duplicates skipped" """
+    if duplicates == 0:
+        return "no duplicates"
+    return f"{duplicates:,} duplicate{'' if duplicates == 1 else 's'} skipped"
 
 
 def fold(value: str) -> str:
@@ -239,17 +250,17 @@ def _plan_row(
     known = index.known
     details = record.details
     org = _org(record, index)
+    job = org if isinstance(org, str) else _job(record, org, index)
     shown: dict[str, Any] = {
         "row": record.row,
-        "name": "",
+        "name": job.name if isinstance(job, KnownJob) else "",
         "school": org.name if isinstance(org, KnownOrg) else (record.school_name or record.urn),
-        "title": details.title if details else "",
-        "starts_on": details.starts_on if details else None,
+        "title": details.title if details else record.title,
+        "starts_on": details.starts_on if details else record.starts_on,
     }
     if record.problem:
         return PlanRow(action=RowAction.INVALID, detail=record.problem, **shown)
     assert details is not None
-    job = org if isinstance(org, str) else _job(record, org, index)
     if isinstance(job, str):
         return PlanRow(action=RowAction.INVALID, detail=f"row {record.row}: {job}", **shown)
     shown.update(name=job.name, job_id=job.id)

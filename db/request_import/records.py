@@ -84,6 +84,9 @@ class RequestRecord:
     cpd_team_state: CpdTeamState = CpdTeamState.PENDING
     #: why the row cannot be imported ("row 12: Course fee “-40” cannot be negative"), or ""
     problem: str = ""
+    #: the title and start date as far as they could be read, to show beside a row's problem
+    title: str = ""
+    starts_on: date | None = None
 
 
 def pence(value: Any) -> int:
@@ -173,6 +176,7 @@ def make_record(row: int, cells: tuple[Any, ...], columns: Mapping[str, int]) ->
     if activity_type is None:
         problems.append(f"Type “{show(kind)}” is not one of {', '.join(ACTIVITY_TYPES)}")
     details: RequestDetails | None = None
+    shown_title, shown_start = " ".join(str(found.get("title", "")).split()), found.get("starts_on")
     if not problems:
         starts_on = found.pop("starts_on", None)
         if starts_on is None:
@@ -193,5 +197,7 @@ def make_record(row: int, cells: tuple[Any, ...], columns: Mapping[str, int]) ->
         line_manager_state=line_manager or LineManagerState.PENDING,
         cpd_team_state=cpd_team or CpdTeamState.PENDING,
         problem=f"row {row}: " + "; ".join(problems) if problems else "",
+        title=shown_title,
+        starts_on=shown_start,
         **keys,
     )

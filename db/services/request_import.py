@@ -31,7 +31,7 @@ from db.queries.activities import ACTIVITIES
 from db.queries.request_import import MAPPING_KIND, preview_request_import, require_request_importer
 from db.request_import.fields import REQUEST_FIELDS
 from db.request_import.known import load_known
-from db.request_import.plan import PlanRow, RequestPlan, RowAction, plan_requests
+from db.request_import.plan import PlanRow, RequestPlan, RowAction, plan_requests, skipped
 from db.services.requests import COLUMNS
 from db.services.signoff import CHUNK, _chunks
 
@@ -47,7 +47,8 @@ class RequestImportResult:
 
     @property
     def summary(self) -> str:
-        return f"{self.added:,} requests added, {self.duplicates:,} duplicates skipped, {self.invalid:,} invalid"
+        added = f"{self.added:,} request{'' if self.added == 1 else 's'} added"
+        return f"{added}, {skipped(self.duplicates)}, {self.invalid:,} invalid"
 
 
 def apply_request_import(

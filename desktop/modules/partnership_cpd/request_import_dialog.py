@@ -90,7 +90,7 @@ class RequestImportDialog(ImportWizard):
         self.filter_box.setCurrentIndex(0)
         self.filter_box.blockSignals(False)
         self.model.set_filter(None)
-        for column, width in enumerate((70, 48, 150, 170, 190, 84, 330)):
+        for column, width in enumerate((70, 48, 150, 230, 230, 84)):
             self.table.setColumnWidth(column, width)
         todo = len(plan.to_add)
         verdict = f"Press Import to add {todo:,} requests." if todo else "Nothing to add."

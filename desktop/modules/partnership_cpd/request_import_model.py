@@ -1,5 +1,5 @@
 """The request import's preview: one row per file row — what it will do (add, duplicate, invalid), whose
-request it is, and why not or what it carries in — with a warning column for cover days past a limit.
+request it is, and what it carries in, why not, or a warning (cover days past a limit, in amber).
 
 The plan is already in memory (the file was read whole), so filtering by what a row will do happens
 here, over the plan's rows, without asking the database again.
@@ -19,8 +19,8 @@ from resources_qt import style
 Index = QModelIndex | QPersistentModelIndex
 RowRole = Qt.ItemDataRole.UserRole + 1
 
-ACTION, ROW, NAME, SCHOOL, TITLE, STARTS, DETAIL, WARNING = range(8)
-HEADERS = ("Will", "Row", "Individual", "School", "Title", "Starts", "Carries in, or why not", "Warning")
+ACTION, ROW, NAME, SCHOOL, TITLE, STARTS, DETAIL = range(7)
+HEADERS = ("Will", "Row", "Individual", "School", "Title", "Starts", "Carries in, warns, or why not")
 #: what each action is shown in, on a light and on a dark background
 COLOURS = {
     RowAction.ADD: (QColor("#1b6e2d"), QColor("#7ddc8f")),
@@ -91,10 +91,10 @@ class RequestPlanTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == ACTION:
                 return COLOURS[row.action][style.is_dark()]
-            if column == WARNING and row.warning:
+            if column == DETAIL and row.warning:
                 return WARNING_COLOURS[style.is_dark()]
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and column in (DETAIL, WARNING, TITLE):
+        if role == Qt.ItemDataRole.ToolTipRole and column in (DETAIL, TITLE, SCHOOL):
             return _text(row, column) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -116,6 +116,7 @@ def _text(row: PlanRow, column: int) -> str:
         return row.title
     if column == STARTS:
         return f"{row.starts_on:%d/%m/%Y}" if row.starts_on else ""
-    if column == DETAIL:
-        return row.detail.removeprefix(f"row {row.row}: ")
-    return row.warning
+    said = row.detail.removeprefix(f"row {row.row}: ")
+    if row.warning:
+        return f"{said}; warning: {row.warning}" if said else f"Warning: {row.warning}"
+    return said
