@@ -73,6 +73,14 @@ class Known:
     cover_used: Mapping[tuple[int, date], float]
     #: academic period of a day: (start, label)
     period_of: Mapping[date, tuple[date, str]] = field(default_factory=dict)
+    #: the look-ups by school, staff code and e-mail, built once (``index``) and kept by ``replace``
+    lookups: dict[str, Index] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def index(self) -> Index:
+        if "index" not in self.lookups:
+            self.lookups["index"] = Index(self)
+        return self.lookups["index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +146,10 @@ def fold(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
-class _Index:
+class Index:
+    """Organisations by URN and name, jobs by (school, staff code) and (school, e-mail)."""
+
     def __init__(self, known: Known) -> None:
-        self.known = known
         self.org_by_urn = {org.urn: org for org in known.orgs.values() if org.urn}
         self.orgs_by_name: dict[str, list[KnownOrg]] = defaultdict(list)
         for org in known.orgs.values():
@@ -154,7 +163,7 @@ class _Index:
                 self.by_email[(job.organisation_id, fold(job.email))].append(job)
 
 
-def _org(record: RequestRecord, index: _Index) -> KnownOrg | str:
+def _org(record: RequestRecord, index: Index) -> KnownOrg | str:
     if record.urn:
         org = index.org_by_urn.get(record.urn)
         return org if org is not None else f"no school with the URN {record.urn} is in TrustDesk"
@@ -168,7 +177,7 @@ def _org(record: RequestRecord, index: _Index) -> KnownOrg | str:
     return "no school is given"
 
 
-def _job(record: RequestRecord, org: KnownOrg, index: _Index) -> KnownJob | str:
+def _job(record: RequestRecord, org: KnownOrg, index: Index) -> KnownJob | str:
     """By staff code at the school, else by work e-mail there; an active job before an ended one."""
     for key, table, what in (
         (record.staff_code, index.by_code, "staff code"),
@@ -235,19 +244,18 @@ def _carried(record: RequestRecord) -> str:
 
 def plan_requests(records: Iterable[RequestRecord], known: Known) -> tuple[PlanRow, ...]:
     """What each record will do, in file order."""
-    index = _Index(known)
     first_row: dict[tuple[int, str, date], int] = {}
     cover_planned: dict[tuple[int, date], float] = defaultdict(float)
-    return tuple(_plan_row(record, index, first_row, cover_planned) for record in records)
+    return tuple(_plan_row(record, known, first_row, cover_planned) for record in records)
 
 
 def _plan_row(
     record: RequestRecord,
-    index: _Index,
+    known: Known,
     first_row: dict[tuple[int, str, date], int],
     cover_planned: dict[tuple[int, date], float],
 ) -> PlanRow:
-    known = index.known
+    index = known.index
     details = record.details
     org = _org(record, index)
     job = org if isinstance(org, str) else _job(record, org, index)
@@ -306,7 +314,7 @@ def _cover_warning(job: KnownJob, details: RequestDetails, known: Known, planned
 
 def jobs_named(records: Iterable[RequestRecord], known: Known) -> set[int]:
     """The jobs the file's rows point at: whose requests and cover days the plan must know."""
-    index = _Index(known)
+    index = known.index
     found: set[int] = set()
     for record in records:
         if record.details is None:

@@ -79,18 +79,22 @@ def apply_request_import(
 
 
 def _add(act: Action, file_name: str, rows: tuple[PlanRow, ...], progress: Progress) -> list[int]:
+    """One executemany of the new requests, their ids read back, then an audit row and a notification each.
+
+    The ids are read back by (job, title, start) among the rows this action stamped (its own moment and
+    user): the plan refused any two rows with that key, and one INSERT … RETURNING per row (what
+    SQLAlchemy does on SQLite to keep the order) would take most of the time.
+    """
     session, user_id = act.session, act.user_id
     now = utcnow()
     month = start_month(session)
     periods: dict[Any, int] = {}
     who = session.scalar(select(AppUser.display_name).where(AppUser.id == user_id)) or "Someone"
-    line_managers = _line_managers(session, rows)
+    jobs = _jobs(session, rows)
     connection = session.connection()
-    ids: list[int] = []
     for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
         values = []
-        for row in chunk:
+        for row in rows[start : start + CHUNK]:
             details = row.details
             assert details is not None and row.job_id is not None
             on = details.starts_on
@@ -100,42 +104,59 @@ def _add(act: Action, file_name: str, rows: tuple[PlanRow, ...], progress: Progr
                 {
                     **{name: getattr(details, name) for name in COLUMNS},
                     "job_id": row.job_id,
-                    "organisation_id": _org_of(row, line_managers),
+                    "organisation_id": jobs[row.job_id][0],
                     "period_id": periods[on],
                     "created_by_job_id": row.job_id,
                     "entered_by_user_id": user_id,
                     "created_at": now,
                     "version": 1,
-                    **_layers(row, now, user_id, line_managers, file_name),
+                    **_layers(row, now, user_id, jobs, file_name),
                 }
             )
-        made = connection.execute(
-            insert(ACTIVITY_TABLE).returning(ACTIVITY_TABLE.c.id, sort_by_parameter_order=True), values
-        )
-        added = [found[0] for found in made]
-        act.audit_rows([_audit(row, activity_id, file_name) for row, activity_id in zip(chunk, added, strict=True)])
-        act.notify_rows([_notice(row, activity_id, who, now) for row, activity_id in zip(chunk, added, strict=True)])
-        ids += added
-        progress.report(len(ids), len(rows), f"Added {len(ids):,} of {len(rows):,} requests…")
+        connection.execute(insert(ACTIVITY_TABLE), values)
+        progress.report(start + len(values), len(rows) * 2, f"Added {start + len(values):,} of {len(rows):,} requests…")
+        progress.check_cancelled()
+    made = _made(connection, sorted(jobs), now, user_id)
+    ids = [made[_key(row)] for row in rows]
+    for start in range(0, len(rows), CHUNK):
+        chunk = list(zip(rows[start : start + CHUNK], ids[start : start + CHUNK], strict=True))
+        act.audit_rows([_audit(row, activity_id, file_name) for row, activity_id in chunk])
+        act.notify_rows([_notice(row, activity_id, who, now) for row, activity_id in chunk])
+        done = start + len(chunk)
+        progress.report(len(rows) + done, len(rows) * 2, f"Recording {done:,} of {len(rows):,} in the audit log…")
         progress.check_cancelled()
     return ids
 
 
-def _line_managers(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, tuple[int, int | None]]:
+def _key(row: PlanRow) -> tuple[int, str, Any]:
+    assert row.job_id is not None and row.details is not None
+    return (row.job_id, row.details.title, row.details.starts_on)
+
+
+def _made(connection: Any, jobs: list[int], now: Any, user_id: int) -> dict[tuple[int, str, Any], int]:
+    """(job, title, start) → id of the requests this action inserted."""
+    a = ACTIVITY_TABLE.c
+    found: dict[tuple[int, str, Any], int] = {}
+    for chunk in _chunks(jobs):
+        for activity_id, job_id, title, on in connection.execute(
+            select(a.id, a.job_id, a.title, a.starts_on).where(
+                a.job_id.in_(chunk), a.created_at == now, a.entered_by_user_id == user_id
+            )
+        ):
+            found[(job_id, title, on)] = activity_id
+    return found
+
+
+def _jobs(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, tuple[int, int | None]]:
     """job → (its organisation, its line manager's job) for the rows to add."""
     found: dict[int, tuple[int, int | None]] = {}
     jobs = sorted({row.job_id for row in rows if row.job_id is not None})
     for chunk in _chunks(jobs):
-        for job_id, org_id, manager in session.execute(
+        for job_id, org_id, manager in session.connection().execute(
             select(Job.id, Job.organisation_id, Job.line_manager_job_id).where(Job.id.in_(chunk))
         ):
             found[job_id] = (org_id, manager)
     return found
-
-
-def _org_of(row: PlanRow, jobs: Mapping[int, tuple[int, int | None]]) -> int:
-    assert row.job_id is not None
-    return jobs[row.job_id][0]
 
 
 def _layers(
