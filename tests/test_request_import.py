@@ -163,3 +163,30 @@ def test_a_plan_that_moved_since_the_preview_adds_nothing(demo_db, tmp_path: Pat
     with pytest.raises(StaleData, match="1 of these rows would now do something else"):
         apply_request_import(demo_db, sam, plan)
     assert counts(demo_db) == before
+
+
+def test_a_workbook_s_dates_and_numbers_are_read_and_a_formula_is_data_never_run(
+    demo_db, tmp_path: Path, finchbrook
+) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    urn, (a, b, _c) = finchbrook
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Requests"
+    sheet.append(["Staff Email", "URN", "Activity", "Start Date", "Cost", "Supply Days"])
+    sheet.append([a, int(urn), "Forest school", datetime(2027, 1, 12), 1250.5, 2])
+    sheet.append([b, int(urn), '=HYPERLINK("http://example.com","Click")', datetime(2027, 1, 12), 10, 0])
+    sheet.append([b, int(urn), "Budget", datetime(2027, 1, 13), "=A1*2", 0])
+    path = tmp_path / "requests.xlsx"
+    book.save(path)
+
+    plan = preview_request_import(demo_db, user_id(demo_db, "sam.patel"), path)
+    assert plan.read_as == "sheet “Requests”"
+    added, formula, money = plan.rows
+    assert added.action is RowAction.ADD and added.details is not None
+    assert added.details.course_fee_pence == 125_050 and added.details.starts_on.isoformat() == "2027-01-12"
+    assert formula.action is RowAction.INVALID and "starts like a formula" in formula.detail
+    assert money.action is RowAction.INVALID and "Course fee “=A1*2” is not an amount" in money.detail
