@@ -128,10 +128,8 @@ def reference(db_path: Path, file_path: Path) -> float:
             " line_manager_state, cpd_team_state, partnership_state, completion_state) VALUES (1, ?, ?, ?, ?, ?,"
             " ?, ?, ?, ?, 18000, 2450, 0, 0.5, ?, '2026-11-30 09:00:00', ?, '', '', 'pending', 'pending',"
             " 'pending', 'not_completed')",
-            [
-                (*job_of.get(r[0], (1, 1000)), r[2], r[3], r[4], r[5], r[5], period, 100000, job_of.get(r[0], (1,))[0], r[11])
-                for r in rows
-            ],
+            [(*job_of.get(r[0], (1, 1000)), r[2], r[3], r[4], r[5], r[5], period, 100000, job_of.get(r[0], (1,))[0],
+              r[11]) for r in rows],
         )  # fmt: skip
     elapsed = time.perf_counter() - t0
     con.close()
