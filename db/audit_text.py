@@ -59,6 +59,7 @@ TEMPLATES: dict[str, str] = {
     "staff_job_updated": "{who} updated the {changed} of {person}’s job{at} from a staff file",
     "staff_job_ended": "{who} ended {person}’s job{at}: not in the whole staff list",
     "import_mapping_saved": "{who} saved the staff column mapping {name}",
+    "request_mapping_saved": "{who} saved the request column mapping {name}",
     "user_created": "{who} created the user {display_name} ({username})",
     "user_changed": "{who} changed the {changed} of the user {user}",
     "user_deactivated": "{who} deactivated the user {user}",

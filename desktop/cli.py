@@ -18,6 +18,7 @@ COMMANDS = (
     "new_trust",
     "import_gias",
     "import_staff",
+    "import_requests",
     "export",
     "import_decisions",
     "import_evaluations",

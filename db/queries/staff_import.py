@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.errors import NotFound, PermissionDenied
-from db.models import ImportMapping, Job, Level, Module, Organisation, OrgKind, Person, SharingLevel
+from db.errors import PermissionDenied
+from db.import_files import mappings
+from db.models import Job, Level, Module, Organisation, OrgKind, Person, SharingLevel
 from db.progress import NullProgress, Progress
 from db.scope import Scope, central_action_refusals, scope_for
 from db.staff_import.fields import check_mapping, recognise
@@ -50,22 +51,11 @@ def staff_file_shape(path: Path, sheet: str | None = None, progress: Progress | 
 
 
 def mapping_names(db: Database) -> list[str]:
-    with db.read() as session:
-        return list(
-            session.scalars(
-                select(ImportMapping.name).where(ImportMapping.kind == MAPPING_KIND).order_by(ImportMapping.name)
-            )
-        )
+    return mappings.mapping_names(db, MAPPING_KIND)
 
 
 def saved_mapping(db: Database, name: str) -> dict[str, str]:
-    with db.read() as session:
-        found = session.scalar(
-            select(ImportMapping.mapping).where(ImportMapping.kind == MAPPING_KIND, ImportMapping.name == name.strip())
-        )
-    if found is None:
-        raise NotFound(f"There is no saved staff mapping called “{name}”.")
-    return {str(key): str(value) for key, value in dict(found).items()}
+    return mappings.saved_mapping(db, MAPPING_KIND, name, what="staff")
 
 
 def require_staff_importer(scope: Scope) -> None:

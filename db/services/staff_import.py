@@ -14,17 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from db.actions import begin
 from db.engine import Database
-from db.errors import StaleData, ValidationError
-from db.models import ImportMapping, utcnow
+from db.errors import StaleData
+from db.import_files import mappings
 from db.progress import NullProgress, Progress
 from db.queries.staff import JOBS
 from db.queries.staff_import import MAPPING_KIND, existing_staff, preview_staff_import, require_staff_importer
 from db.staff_import.apply import apply_entries
-from db.staff_import.fields import BY_KEY, LABELS, MappingError
+from db.staff_import.fields import STAFF_FIELDS
 from db.staff_import.matching import plan_staff
 from db.staff_import.plan import Action, PlanEntry, StaffPlan, with_links
 
@@ -108,51 +106,8 @@ def import_staff(
     return plan, apply_staff_import(db, user_id, plan, linked)
 
 
-MAX_MAPPING_NAME = 120
-
-
 def save_mapping(db: Database, user_id: int, name: str, mapping: Mapping[str, str]) -> int:
-    """Keep a column mapping by name for the next file of the same layout (replacing one of that name)."""
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError("Give the mapping a name.")
-    if len(name) > MAX_MAPPING_NAME:
-        raise ValidationError(f"A mapping's name has at most {MAX_MAPPING_NAME} characters.")
-    clean: dict[str, str] = {}
-    used: dict[str, str] = {}
-    for field, header in mapping.items():
-        if field not in BY_KEY:
-            raise MappingError(f"The mapping names “{field}”, which TrustDesk does not import.")
-        if not isinstance(header, str) or not header.strip():
-            continue
-        if header in used:
-            raise MappingError(
-                f"The mapping puts both {LABELS[used[header]]} and {LABELS[field]} in the column “{header}”; "
-                "a column can hold one field only."
-            )
-        used[header] = field
-        clean[field] = header
-    if not clean:
-        raise ValidationError("The mapping maps no column; there is nothing to save.")
-    with begin(db, user_id) as act:
-        require_staff_importer(act.scope)
-        found = act.session.scalar(
-            select(ImportMapping).where(ImportMapping.kind == MAPPING_KIND, ImportMapping.name == name)
-        )
-        before = None if found is None else dict(found.mapping)
-        if found is None:
-            found = ImportMapping(
-                kind=MAPPING_KIND, name=name, mapping=clean, created_by_user_id=user_id, created_at=utcnow()
-            )
-            act.session.add(found)
-        else:
-            found.mapping = clean
-        act.session.flush()
-        act.audit(
-            "import_mapping_saved",
-            "import_mapping",
-            found.id,
-            before=None if before is None else {"mapping": before},
-            after={"name": name, "mapping": clean},
-        )
-        return found.id
+    """Keep a column mapping by name for the next staff file of the same layout (replacing one of that name)."""
+    return mappings.save_mapping(
+        db, user_id, MAPPING_KIND, STAFF_FIELDS, name, mapping, require_staff_importer, action="import_mapping_saved"
+    )

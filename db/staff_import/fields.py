@@ -7,24 +7,11 @@ compared case- and space-insensitively (punctuation ignored too: "Work E-mail" i
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from db.errors import ValidationError
+from db.import_files.fields import Field, FieldSet, MappingError, listed, normalise, require_columns
 
-
-class MappingError(ValidationError):
-    """The column mapping cannot be used for this file; nothing was read or changed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    key: str
-    label: str
-    #: header spellings, best first: when a file has two, the earlier one is used
-    synonyms: tuple[str, ...]
-
+__all__ = ["BY_KEY", "FIELDS", "LABELS", "MappingError", "check_mapping", "normalise", "recognise"]
 
 FIELDS: tuple[Field, ...] = (
     Field("title", "Title", ("Title", "Salutation")),
@@ -149,43 +136,12 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("pay_scale", "Pay scale", ("Pay Scale", "Pay Grade", "Pay Range", "Pay Spine", "Salary Scale", "Grade")),
 )
-BY_KEY: Mapping[str, Field] = {field.key: field for field in FIELDS}
-LABELS: Mapping[str, str] = {field.key: field.label for field in FIELDS}
+STAFF_FIELDS = FieldSet(FIELDS)
+BY_KEY: Mapping[str, Field] = STAFF_FIELDS.by_key
+LABELS: Mapping[str, str] = STAFF_FIELDS.labels
 SCHOOL_FIELDS = ("urn", "school_name")
 KEY_FIELDS = ("staff_code", "email")
-
-
-def normalise(header: str) -> str:
-    """ "Work E-mail Address " → "workemailaddress": case, spaces and punctuation do not count."""
-    return re.sub(r"[^0-9a-z]", "", header.casefold())
-
-
-_SPELLINGS: dict[str, tuple[str, int]] = {}
-for _field in FIELDS:
-    for _rank, _spelling in enumerate(_field.synonyms):
-        _SPELLINGS.setdefault(normalise(_spelling), (_field.key, _rank))
-
-
-def recognise(headers: Sequence[str]) -> dict[str, str]:
-    """field → header for every field whose column the file has under a known spelling.
-
-    Where a file has two spellings of one field ("Legal Forename" and "Preferred Forename") the
-    better one is used and the other is left for the user to map or ignore.
-    """
-    best: dict[str, tuple[int, str]] = {}
-    for header in headers:
-        known = _SPELLINGS.get(normalise(header))
-        if known is None:
-            continue
-        key, rank = known
-        if key not in best or rank < best[key][0]:
-            best[key] = (rank, header)
-    return {key: best[key][1] for key in (f.key for f in FIELDS) if key in best}
-
-
-def _quoted(words: Sequence[str]) -> str:
-    shown = [f"“{word}”" for word in words]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+recognise = STAFF_FIELDS.recognise
 
 
 def check_mapping(mapping: Mapping[str, str], headers: Sequence[str], name: str) -> dict[str, str]:
@@ -194,34 +150,22 @@ def check_mapping(mapping: Mapping[str, str], headers: Sequence[str], name: str)
     ``name`` names the file in the sentence. Required: first and last name, role, the school (URN or
     name) and a key to find the job again next time (staff code or work e-mail).
     """
-    unknown = [key for key in mapping if key not in BY_KEY]
-    if unknown:
-        raise MappingError(f"The mapping names {_quoted(unknown)}, which TrustDesk does not import.")
-    used: dict[str, str] = {}
-    for key, header in mapping.items():
-        if header in used:
-            raise MappingError(
-                f"The mapping puts both {LABELS[used[header]]} and {LABELS[key]} in the column “{header}”; "
-                "a column can hold one field only."
-            )
-        used[header] = key
-    missing_columns = [header for header in mapping.values() if header not in headers]
-    if missing_columns:
-        raise MappingError(f"{name} has no column {_quoted(missing_columns)}, which the mapping uses.")
-    missing = [LABELS[key] for key in ("first_name", "last_name", "role") if key not in mapping]
-    if not any(key in mapping for key in SCHOOL_FIELDS):
-        if "dfe_number" in mapping:
+    checked = STAFF_FIELDS.checked_columns(mapping)
+    require_columns(checked, headers, name)
+    missing = [LABELS[key] for key in ("first_name", "last_name", "role") if key not in checked]
+    if not any(key in checked for key in SCHOOL_FIELDS):
+        if "dfe_number" in checked:
             raise MappingError(
                 f"{name} says the school by DfE number only; TrustDesk knows schools by URN or name, "
                 "so add a URN or school name column (or map one) and import again."
             )
         missing.append("the school (URN or school name)")
-    if not any(key in mapping for key in KEY_FIELDS):
+    if not any(key in checked for key in KEY_FIELDS):
         missing.append("a staff code or work e-mail (to find each job again next time)")
     if missing:
         raise MappingError(
             f"{name} lacks {'the columns for ' if len(missing) > 1 else 'a column for '}"
-            + (missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1])
+            + listed(missing)
             + "; map them or check it is the staff list."
         )
-    return dict(mapping)
+    return checked

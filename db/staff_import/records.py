@@ -7,28 +7,22 @@ A row that fails a check is kept with its problem (and its row number), so the p
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from db.excel.safety import looks_like_formula
-from db.excel.writer import RISKY_FIRST
+from db.import_files import values
+from db.import_files.values import cell_text as _text
+from db.import_files.values import may_be_wrong
+from db.import_files.values import show as _show
 from db.models import Job, Organisation, Person
 from db.staff_import.fields import LABELS
-from db.text_files import describe_char, first_control
 
-EXCEL_EPOCH = date(1899, 12, 30)
 #: dates a staff file may hold: nobody started before 1940 or leaves after 2100
 EARLIEST, LATEST = date(1940, 1, 1), date(2100, 12, 31)
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_SERIAL = re.compile(r"\d{4,5}(?:\.0+)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-#: any C0/C1 control character: the quick test before ``first_control`` names it
-_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]").search
 
 
 def _length(column: Any) -> int | None:
@@ -84,80 +78,13 @@ class StaffRecord:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
-def _show(value: str, limit: int = 40) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def _text(value: Any) -> str:
-    """A cell as text: whole numbers from a workbook lose their ".0" (a staff code, a URN)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
 def parse_date(value: Any) -> date | None:
-    """dd/mm/yyyy (or with - or .), ISO yyyy-mm-dd, an Excel serial, or a workbook's own date; None if blank.
-
-    Raises ValueError for anything else: a date we are not sure of is never stored.
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    found: date
-    if isinstance(value, datetime):
-        found = value.date()
-    elif isinstance(value, date):
-        found = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        if not (math.isfinite(value) and float(value).is_integer()):
-            raise ValueError(value)
-        found = EXCEL_EPOCH + timedelta(days=int(value))
-    else:
-        text = str(value).strip()
-        if (match := _DMY.fullmatch(text)) is not None:
-            day, month, year = (int(part) for part in match.groups())
-            found = date(year, month, day)
-        elif (match := _ISO.fullmatch(text)) is not None:
-            year, month, day = (int(part) for part in match.groups())
-            found = date(year, month, day)
-        elif _SERIAL.fullmatch(text):
-            found = EXCEL_EPOCH + timedelta(days=int(float(text)))
-        else:
-            found = _named_month(text)
-    if not EARLIEST <= found <= LATEST:
-        raise ValueError(value)
-    return found
-
-
-def _named_month(text: str) -> date:
-    """ "01-Sep-2024", "1 September 2024" (as HR systems write them): the month named, so never ambiguous."""
-    for fmt in ("%d-%b-%Y", "%d %b %Y", "%d %B %Y", "%d-%B-%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    """A staff file's date (see ``db.import_files.values.parse_date``); ValueError when it is not one."""
+    return values.parse_date(value, EARLIEST, LATEST)
 
 
 def _text_problem(field: str, value: str) -> str | None:
-    if not value:
-        return None
-    label = LABELS[field]
-    control = first_control(value)
-    if control is not None:
-        where = "a line break or tab" if control in "\t\r\n" else f"the control character {describe_char(control)}"
-        return f"{label} “{_show(value.replace(control, ' '))}” contains {where}"
-    if looks_like_formula(value):
-        return f"{label} “{_show(value)}” starts like a formula ({value[0]!r}), which TrustDesk never stores"
-    limit = LIMITS.get(field)
-    if limit is not None and len(value) > limit:
-        return f"{label} is {len(value)} characters long; TrustDesk keeps at most {limit} (“{_show(value)}”)"
-    return None
+    return values.text_problem(LABELS[field], value, LIMITS.get(field))
 
 
 def make_record(row: int, values: tuple[Any, ...], columns: Mapping[str, int]) -> StaffRecord:
@@ -174,8 +101,7 @@ def make_record(row: int, values: tuple[Any, ...], columns: Mapping[str, int]) -
             continue
         text = raw.strip() if isinstance(raw, str) else _text(raw)
         # The common case in a few cheap tests; a value that fails one is checked in full to say why.
-        limit = LIMITS.get(field)
-        if text and (text[0] in RISKY_FIRST or (limit is not None and len(text) > limit) or _ANY_CONTROL(text)):
+        if may_be_wrong(text, LIMITS.get(field)):
             wrong = _text_problem(field, text)
             if wrong:
                 problems.append(wrong)

@@ -1,61 +1,26 @@
-"""The staff import's column step: for each field TrustDesk imports, which column of the file holds it.
-
-What TrustDesk recognised (or a saved mapping) is chosen already; the user maps the rest or leaves
-them out. The form itself checks nothing: the preview's ``check_mapping`` refuses a mapping that
-lacks a required column or puts two fields in one column, in one sentence.
-"""
+"""The staff import's column step: the shared mapping form (``desktop.kit.mapping_form``) with the
+staff file's fields; the preview's ``check_mapping`` says what a mapping lacks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from db.staff_import.fields import FIELDS
+from desktop.kit import mapping_form
+from desktop.kit.mapping_form import NOT_IMPORTED
+
+__all__ = ["NOT_IMPORTED", "REQUIRED", "MappingForm"]
 
 REQUIRED = frozenset({"first_name", "last_name", "role"})
-NOT_IMPORTED = "— not imported —"
 
 
-class MappingForm(QWidget):
+class MappingForm(mapping_form.MappingForm):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("staff_mapping_form")
-        layout = QFormLayout(self)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.boxes: dict[str, QComboBox] = {}
-        for field in FIELDS:
-            box = QComboBox()
-            box.setObjectName(f"map_{field.key}")
-            box.setMinimumContentsLength(32)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            self.boxes[field.key] = box
-            label = f"{field.label}{' *' if field.key in REQUIRED else ''}"
-            layout.addRow(label, box)
-        self.hint = QLabel(
+        super().__init__(
+            FIELDS,
+            REQUIRED,
             "* required, with the school (URN or school name) and a staff code or work e-mail to know "
-            "each job by next time."
+            "each job by next time.",
+            "staff_mapping_form",
+            parent,
         )
-        self.hint.setWordWrap(True)
-        layout.addRow(self.hint)
-
-    def set_columns(self, headers: Sequence[str], mapping: Mapping[str, str]) -> None:
-        """Offer the file's columns in every box and choose ``mapping``'s (field → header)."""
-        for key, box in self.boxes.items():
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(NOT_IMPORTED, None)
-            for header in headers:
-                if header:
-                    box.addItem(header, header)
-            chosen = mapping.get(key)
-            box.setCurrentIndex(max(0, box.findData(chosen)) if chosen in headers else 0)
-            box.blockSignals(False)
-
-    def mapping(self) -> dict[str, str]:
-        """field → header, for the fields given a column."""
-        return {key: box.currentData() for key, box in self.boxes.items() if box.currentData()}
-
-    def unmapped(self, headers: Sequence[str]) -> list[str]:
-        used = set(self.mapping().values())
-        return [header for header in headers if header and header not in used]

@@ -38,6 +38,13 @@ MODULE = ModuleSpec(
             tooltip="Apply the decisions recorded in a budget workbook",
         ),
         MenuAction(
+            "import_requests",
+            "Import &requests…",
+            "import_requests",
+            icon="import",
+            tooltip="Add CPD requests from a spreadsheet another CPD system exported or a school kept",
+        ),
+        MenuAction(
             "print",
             "&Print…",
             "print_list",

@@ -88,6 +88,14 @@ class PartnershipCpdPanel(Panel):
     def import_decisions(self) -> None:
         self.workbook.choose_import()
 
+    def import_requests(self) -> None:
+        """File › Import requests… (the module's menu entry): file, columns, preview, then import."""
+        from desktop.modules.partnership_cpd.request_import_dialog import RequestImportDialog
+
+        dialog = RequestImportDialog(self.context, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def new_request(self, job_id: int | None = None) -> None:
         """File › New request… (and the "new_request" route with a job: the individual already chosen)."""
         self.ensure_built()
