@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.staff_import import build as build_staff  # noqa: E402 - after the path is set
+from staff_import import build as build_staff  # noqa: E402 - bench/staff_import.py, beside this script
 
 HEADER = ["Payroll Number", "School URN", "Course", "Category", "Provider", "Start Date", "End Date", "Fee",
           "Supply", "Travel", "Cover Days", "Objectives", "LM approval"]  # fmt: skip
