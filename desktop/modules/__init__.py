@@ -14,6 +14,7 @@ from desktop.modules import (
     notifications,
     organisations,
     partnership_cpd,
+    training,
     users_groups,
     users_roles,
 )
@@ -26,6 +27,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     partnership_cpd.MODULE,
     users_roles.MODULE,
     data_sharing.MODULE,
+    training.MODULE,
     inbox.MODULE,
     notifications.MODULE,
 )
