@@ -27,6 +27,7 @@ COMMANDS = (
     "requests",
     "notify",
     "remind",
+    "events",
 )
 
 

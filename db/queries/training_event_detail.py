@@ -99,8 +99,10 @@ def event_detail(db: Database, user_id: int, event_id: int) -> EventDetail:
     with db.read() as session:
         scope = scope_for(session, user_id)
         event = session.get(TrainingEvent, event_id)
-        if event is None or not may_see(scope, event):
+        if event is None:
             raise NotFound(GONE)
+        if not may_see(scope, event):
+            raise NotFound("That training event is not published, and only its own organisation sees its drafts.")
         organisation = session.get(Organisation, event.organisation_id)
         module = session.get(LearningModule, event.learning_module_id) if event.learning_module_id else None
         cancelled_by = (
