@@ -2,7 +2,8 @@
 
 Visibility: a published event (and a cancelled one that had been published) is
 visible to every user holding Training events at any organisation — publishing
-shows it to every member school; a draft only to users holding Training events
+shows it to every member school, and cancelling leaves it published, marked
+cancelled, so everyone sees it was called off; a draft only to users holding Training events
 at the organisation that runs it.  The notify targets narrow who is *told*,
 never who sees.
 
@@ -118,23 +119,19 @@ def booked_count(state: BookingState) -> ColumnElement[int]:
 
 
 def visible_events(scope: Scope) -> ColumnElement[bool]:
-    """SQL: the events this user may see (T1) — published ones if they hold Training events anywhere,
-    drafts only where they hold it at the running organisation."""
+    """SQL: the events this user may see (T1) — published ones (cancelled after publishing too) if they hold
+    Training events anywhere, drafts only where they hold it at the running organisation."""
     runs = sorted(scope.orgs(Module.TRAINING, Level.VIEW))
-    if not runs and not scope.is_primary:
+    if not runs:
         return false()
-    published = TrainingEvent.published_at.is_not(None) & (
-        TrainingEvent.published.is_(True) | TrainingEvent.cancelled_at.is_not(None)
-    )
-    return or_(published, TrainingEvent.organisation_id.in_(runs)) if runs else published
+    return or_(TrainingEvent.published.is_(True), TrainingEvent.organisation_id.in_(runs))
 
 
 def may_see(scope: Scope, event: TrainingEvent) -> bool:
-    """The Python twin of ``visible_events`` for one loaded event (services, the detail)."""
-    if scope.can_see(Module.TRAINING, event.organisation_id):
-        return True
-    once_published = event.published_at is not None and (event.published or event.cancelled_at is not None)
-    return once_published and (scope.is_primary or bool(scope.orgs(Module.TRAINING, Level.VIEW)))
+    """The Python twin of ``visible_events`` for one loaded event (the detail)."""
+    if not scope.orgs(Module.TRAINING, Level.VIEW):
+        return False
+    return event.published or scope.can_see(Module.TRAINING, event.organisation_id)
 
 
 def _conditions(scope: Scope, filt: EventFilter) -> list[ColumnElement[bool]]:

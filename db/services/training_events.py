@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from db.actions import Action, begin
 from db.engine import Database
-from db.errors import ValidationError
+from db.errors import NotFound, ValidationError
 from db.models import (
     BookingState,
     CompletionState,
@@ -62,7 +62,11 @@ __all__ = [
 
 def _event(act: Action, event_id: int, doing: str) -> TrainingEvent:
     """The event, if the user runs events at its organisation."""
-    event = act.fetch(TrainingEvent, event_id, missing=GONE)
+    # Locked for the rest of the action: a booking being made at the same moment (which locks the event
+    # too) waits, then sees the event as this action leaves it — cancelled, unpublished or resized.
+    event = act.session.get(TrainingEvent, event_id, with_for_update=True)
+    if event is None:
+        raise NotFound(GONE)
     organiser = act.session.get(Organisation, event.organisation_id)
     where = organiser.name if organiser else "its organisation"
     act.require(Module.TRAINING, event.organisation_id, what=f"{doing} “{event.title}”: it needs Training events "
