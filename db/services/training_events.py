@@ -26,6 +26,7 @@ from db.models import (
     CompletionState,
     CpdActivity,
     DataSharingAgreement,
+    EventPayer,
     Group,
     GroupMembership,
     Job,
@@ -126,21 +127,52 @@ def edit_event(db: Database, user_id: int, event_id: int, shown_version: int, dr
                 f"{booked} places of “{event.title}” are booked, so it cannot have only {draft.places}; "
                 "cancel bookings first or keep at least that many places. Nothing was changed."
             )
-        before = {
-            "title": event.title,
-            "starts_on": event.starts_on.isoformat(),
-            "ends_on": event.ends_on.isoformat(),
-            "places": event.places,
-            "cost_pence": event.cost_pence,
-            "budget_pence": event.budget_pence,
-        }
+        shown = _audited(event, _sessions_of(act, event.id))
         _save_sessions(act, event, draft)
         for name, value in _fields(draft).items():
             setattr(event, name, value)
         act.session.flush()
-        act.audit("training_event_edited", "training_event", event.id, before=before, after=audit_values(draft))
+        saved = _audited(event, _sessions_of(act, event.id))
+        changed = [key for key in saved if saved[key] != shown[key]]
+        act.audit(
+            "training_event_edited",
+            "training_event",
+            event.id,
+            before={key: shown[key] for key in changed},
+            after={"title": event.title, **{key: saved[key] for key in changed}},
+        )
         act.changed(EVENTS, event.id)
         return event.version
+
+
+def _sessions_of(act: Action, event_id: int) -> list[str]:
+    """The sessions as the audit row keeps them: "2027-03-01 09:00–12:00 Hall"."""
+    rows = act.session.scalars(
+        select(TrainingEventSession)
+        .where(TrainingEventSession.event_id == event_id)
+        .order_by(TrainingEventSession.on_date, TrainingEventSession.starts_at)
+    )
+    return [
+        f"{s.on_date.isoformat()} {s.starts_at or ''}–{s.ends_at or ''} {s.location or s.online_link}".strip()
+        for s in rows
+    ]
+
+
+def _audited(event: TrainingEvent, sessions: list[str]) -> dict[str, object]:
+    """The fields an edit may change, as JSON values, to compare before and after."""
+    return {
+        "title": event.title,
+        "description": event.description,
+        "provider": event.provider,
+        "activity_type": event.activity_type,
+        "places": event.places,
+        "cost_pence": event.cost_pence,
+        "budget_pence": event.budget_pence,
+        "payer": EventPayer(event.payer).value,
+        "learning_module_id": event.learning_module_id,
+        "organisation_id": event.organisation_id,
+        "timetable": sessions,
+    }
 
 
 def _check_module(act: Action, draft: EventDraft) -> None:
@@ -226,7 +258,7 @@ def publish_event(db: Database, user_id: int, event_id: int, shown_version: int)
         event.published_at = utcnow()
         act.session.flush()
         told = _tell_targets(act, event)
-        act.audit("training_event_published", "training_event", event.id, after={"told": told})
+        act.audit("training_event_published", "training_event", event.id, after={"title": event.title, "told": told})
         act.changed(EVENTS, event.id)
         return Published(told)
 
@@ -305,7 +337,7 @@ def set_notify_targets(
             "training_event",
             event.id,
             before={"organisations": sorted(o for o, _ in before if o), "groups": sorted(g for _, g in before if g)},
-            after={"organisations": orgs, "groups": groups},
+            after={"title": event.title, "organisations": orgs, "groups": groups},
         )
         act.changed(EVENTS, event.id)
         return event.version
@@ -330,7 +362,7 @@ def unpublish_event(db: Database, user_id: int, event_id: int, shown_version: in
                 "cancel the event instead, which tells them. Nothing was changed."
             )
         event.published = False
-        act.audit("training_event_unpublished", "training_event", event.id)
+        act.audit("training_event_unpublished", "training_event", event.id, after={"title": event.title})
         act.changed(EVENTS, event.id)
 
 
@@ -376,7 +408,7 @@ def cancel_event(db: Database, user_id: int, event_id: int, shown_version: int, 
             "training_event_cancelled",
             "training_event",
             event.id,
-            after={"bookings_cancelled": len(bookings), "activities_withdrawn": len(withdrawn)},
+            after={"title": event.title, "bookings_cancelled": len(bookings), "activities_withdrawn": len(withdrawn)},
             reason=reason,
         )
         act.changed(EVENTS, event.id)
