@@ -164,11 +164,15 @@ def test_the_event_route_opens_an_event_where_it_is_listed(qtbot, window, demo_d
             select(TrainingEvent.id, TrainingEvent.title).where(TrainingEvent.published.is_(False))
         ).first()
     panel = _panel(qtbot, window)
-    window.context.navigator.go("training_event", draft_id)
-    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.id == draft_id, timeout=10_000)
+    with qtbot.waitSignal(panel.event_shown, check_params_cb=lambda shown: shown == draft_id, timeout=10_000):
+        window.context.navigator.go("training_event", draft_id)  # the tabs beside "Details" hear which event
+    assert panel.detail.id == draft_id
     qtbot.waitUntil(lambda: panel.table.currentIndex().row() >= 0 and title in _titles(panel), timeout=10_000)
     assert panel.current_filter().view is EventView.DRAFTS
     assert panel.model.row_at(panel.table.currentIndex().row()).id == draft_id
+    panel.activities_button.click()  # the CPD requests linked to the event, in Partnership CPD
+    cpd = window.panels["partnership_cpd"]
+    qtbot.waitUntil(lambda: cpd.filter.training_event_id == draft_id, timeout=10_000)
 
 
 def test_a_sessions_row_keeps_its_id_when_edited() -> None:

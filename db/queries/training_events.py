@@ -7,8 +7,11 @@ cancelled, so everyone sees it was called off; a draft only to users holding Tra
 at the organisation that runs it.  The notify targets narrow who is *told*,
 never who sees.
 
-The list pages in SQL, each order the panel offers walking the index
-``(starts_on, id)`` forwards (upcoming, drafts) or backwards (past, cancelled);
+The list pages in SQL (LIMIT/OFFSET) in the order ``(starts_on, id)`` — soonest
+first for upcoming and drafts, latest first for past and cancelled — which the
+index ``ix_training_events_starts_on_id`` serves; for upcoming events SQLite
+prefers the ``ends_on`` index for the range and sorts the matches (100 ms for a
+first page of 12,000 upcoming events, bench/training_events_list.py).  The
 booked and waiting counts are per-row subqueries over the bookings index
 ``(event_id, state, queued_at, id)``, so a page costs the same however many
 events and bookings there are.

@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -30,9 +28,15 @@ from PySide6.QtWidgets import (
 
 from db.changes import DataChange
 from db.errors import TrustDeskError
-from db.queries.training_event_detail import EditorChoices, EventDetail, FilterChoices, event_detail, filter_choices
+from db.queries.training_event_detail import (
+    EditorChoices,
+    EventDetail,
+    FilterChoices,
+    editor_choices,
+    event_detail,
+    filter_choices,
+)
 from db.queries.training_events import VIEW_LABELS, EventFilter, EventStatus, EventView, event_page, more_events
-from db.services.training_events import cancel_event, publish_event, unpublish_event
 from desktop.dialogs.errors import show_error
 from desktop.kit.icons import icon
 from desktop.kit.paged_loader import PagedLoader, SearchBox
@@ -41,6 +45,7 @@ from desktop.kit.row_table_model import RowRole
 from desktop.kit.widgets import data_table, fit_columns, fit_dates
 from desktop.modules.training import event_table_model as columns
 from desktop.modules.training.detail_view import EventDetailView
+from desktop.modules.training.event_actions import EventActions
 from desktop.modules.training.event_table_model import EventTableModel
 
 #: how the count under the list names its rows, one and many
@@ -53,7 +58,10 @@ COUNT_WORDS = {
 VIEW_OF_STATUS = {EventStatus.DRAFT: EventView.DRAFTS, EventStatus.CANCELLED: EventView.CANCELLED}
 
 
-class TrainingPanel(Panel):
+class TrainingPanel(EventActions, Panel):
+    #: the event whose detail is shown (its id), or None: for the tabs beside "Details" to follow
+    event_shown = Signal(object)
+
     def create_widget(self) -> QWidget:
         self.detail: EventDetail | None = None
         self._detail_request = 0
@@ -117,11 +125,14 @@ class TrainingPanel(Panel):
         self.targets_button = QPushButton(icon("mail"), "Notify targets…")
         self.unpublish_button = QPushButton(icon("undo"), "Unpublish")
         self.cancel_button = QPushButton(icon("reject"), "Cancel event…")
+        self.activities_button = QPushButton(icon("partnership_cpd"), "CPD requests")
+        self.activities_button.setToolTip("The CPD requests linked to this event, in Partnership CPD")
         self.publish_button.setToolTip("Show the event to every member organisation and tell its notify targets")
         self.targets_button.setToolTip("Choose which organisations and groups publishing tells; all still see it")
-        for button, slot in ((self.edit_button, self.edit_event), (self.publish_button, self.publish),
-                             (self.targets_button, self.choose_targets), (self.unpublish_button, self.unpublish),
-                             (self.cancel_button, self.cancel)):  # fmt: skip
+        buttons = ((self.edit_button, self.edit_event), (self.publish_button, self.publish),
+                   (self.targets_button, self.choose_targets), (self.unpublish_button, self.unpublish),
+                   (self.cancel_button, self.cancel), (self.activities_button, self.open_activities))  # fmt: skip
+        for button, slot in buttons:
             button.clicked.connect(slot)
             actions.addWidget(button)
         actions.addStretch(1)
@@ -227,6 +238,7 @@ class TrainingPanel(Panel):
             self.detail = detail
             self.detail_view.show_detail(detail)
             self._update_buttons()
+            self.event_shown.emit(detail.id)
 
     def _detail_failed(self, request: int, error: TrustDeskError) -> None:
         if request == self._detail_request:
@@ -234,6 +246,7 @@ class TrainingPanel(Panel):
             self.detail_view.show_detail(None)
             self.detail_view.status_label.setText(error.message)
             self._update_buttons()
+            self.event_shown.emit(None)
 
     def _update_buttons(self) -> None:
         detail = self.detail
@@ -243,6 +256,7 @@ class TrainingPanel(Panel):
         self.publish_button.setEnabled(manage and detail is not None and detail.status is EventStatus.DRAFT)
         self.unpublish_button.setEnabled(manage and detail is not None and detail.status is EventStatus.PUBLISHED)
         self.cancel_button.setEnabled(manage)
+        self.activities_button.setEnabled(detail is not None)
 
     # -- routes ------------------------------------------------------------------------------------
     def show_event(self, value: object) -> None:
@@ -286,8 +300,6 @@ class TrainingPanel(Panel):
 
     # -- actions -------------------------------------------------------------------------------
     def _with_choices(self, then: Callable[[EditorChoices], None]) -> None:
-        from db.queries.training_event_detail import editor_choices
-
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.query(lambda: editor_choices(db, user_id), then, lambda error: show_error(self, error))
 
@@ -323,67 +335,3 @@ class TrainingPanel(Panel):
             dialog.open()
 
         self._with_choices(open_dialog)
-
-    def _done(self, event_id: int, message: str) -> None:
-        """Say what happened and follow the event to the list it now belongs in (drafts, upcoming, cancelled)."""
-        self.context.navigator.tell(message)
-        self.show_event(event_id)
-
-    def confirm(self, title: str, text: str) -> bool:
-        """Whether the user goes ahead (tests replace this)."""
-        return QMessageBox.question(self, title, text) == QMessageBox.StandardButton.Yes
-
-    def ask_reason(self, detail: EventDetail) -> str | None:
-        """Why the event is cancelled, or None if the user thought better of it (tests replace this)."""
-        text, accepted = QInputDialog.getText(
-            self, "Cancel event", f"Why is “{detail.title}” cancelled? Everyone booked or waiting is told:"
-        )
-        return text if accepted else None
-
-    def publish(self) -> None:
-        detail = self.detail
-        told = "its notify targets' staff" if detail and detail.targets else "every member organisation's staff"
-        if detail is None or not self.confirm(
-            "Publish event", f"Show “{detail.title}” to every member organisation and tell {told}?"
-        ):
-            return
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.action(
-            lambda _progress: publish_event(db, user_id, detail.id, detail.version),
-            lambda result: self._done(detail.id, f"Published “{detail.title}”; {result.told:,} people told."),
-            lambda error: show_error(self, error),
-            title="Publishing…",
-            origin=self,
-        )
-
-    def unpublish(self) -> None:
-        detail = self.detail
-        if detail is None or not self.confirm(
-            "Unpublish event", f"Hide “{detail.title}” from the member organisations again (back to a draft)?"
-        ):
-            return
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.action(
-            lambda _progress: unpublish_event(db, user_id, detail.id, detail.version),
-            lambda _none: self._done(detail.id, f"“{detail.title}” is a draft again."),
-            lambda error: show_error(self, error),
-            title="Unpublishing…",
-            origin=self,
-        )
-
-    def cancel(self) -> None:
-        detail = self.detail
-        reason = None if detail is None else self.ask_reason(detail)
-        if detail is None or reason is None:
-            return
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.action(
-            lambda _progress: cancel_event(db, user_id, detail.id, detail.version, reason),
-            lambda result: self._done(
-                detail.id,
-                f"Cancelled “{detail.title}”: {result.told:,} people told, {result.withdrawn:,} activities withdrawn.",
-            ),
-            lambda error: show_error(self, error),
-            title="Cancelling the event…",
-            origin=self,
-        )
