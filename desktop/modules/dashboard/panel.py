@@ -114,7 +114,7 @@ class DashboardPanel(Panel):
         self.free_places_card = Card("Upcoming events with free places", "Open these training events")
         self.free_places_card.setObjectName("free_places_card")
         self.free_places_card.clicked.connect(self._open_free_places)
-        grid.addWidget(self.free_places_card, len(self.cards) // 5, len(self.cards) % 5)
+        grid.addWidget(self.free_places_card, 0, 5, 2, 1)  # beside the two rows: no taller on a small screen
         layout.addLayout(grid)
 
         self.month_chart = MonthChart()
