@@ -27,9 +27,9 @@ MODULES: tuple[ModuleSpec, ...] = (
     partnership_cpd.MODULE,
     users_roles.MODULE,
     data_sharing.MODULE,
-    training.MODULE,
     inbox.MODULE,
     notifications.MODULE,
+    training.MODULE,
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day

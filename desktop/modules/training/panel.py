@@ -17,9 +17,11 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -117,7 +119,11 @@ class TrainingPanel(EventActions, Panel):
         self.detail_tabs = QTabWidget()
         self.detail_tabs.setObjectName("training_detail_tabs")
         self.detail_view = EventDetailView()
-        self.detail_tabs.addTab(self.detail_view, "Details")
+        scroller = QScrollArea()  # scrolls on a small screen rather than making the window taller than it
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.detail_view)
+        self.detail_tabs.addTab(scroller, "Details")
         right_layout.addWidget(self.detail_tabs, 1)
         actions = QHBoxLayout()
         self.edit_button = QPushButton(icon("edit"), "Edit…")
