@@ -112,6 +112,14 @@ TEMPLATES: dict[str, str] = {
     "data_sharing_contact_added": "{who} added {name} ({role}) as a data sharing contact at {organisation}",
     "request_entered": "{who} entered the CPD request {activity} for {person}{at}",
     "request_edited": "{who} changed the {changed} of the request {activity} for {person}{at}",
+    "training_event_created": "{who} created the training event {activity}",
+    "training_event_edited": "{who} changed the {changed} of the training event {activity}",
+    "training_event_published": "{who} published the training event {activity} to every member organisation, "
+    "telling {told} people",
+    "training_event_targets_set": "{who} chose who is told of the training event {activity}",
+    "training_event_unpublished": "{who} made the training event {activity} a draft again",
+    "training_event_cancelled": "{who} cancelled the training event {activity} ({bookings_cancelled} bookings "
+    "cancelled, {activities_withdrawn} requests withdrawn)",
     "request_withdrawn": "{who} withdrew the request {activity} for {person}{at}",
     "line_manager_agreed": "{who} agreed, as line manager, to {activity} for {person}{at}",
     "line_manager_denied": "{who} denied, as line manager, {activity} for {person}{at}",

@@ -28,6 +28,7 @@ COMMANDS = (
     "requests",
     "notify",
     "remind",
+    "events",
 )
 
 

@@ -7,6 +7,7 @@ loading, and saves one PNG per panel, named after its objectName. It also photog
 welcome dialog, the sign-in dialog and the About dialog, and the tasks the guide walks through:
 the Partnership CPD sign-off dialog with a few pending rows ticked (cancelled, nothing is
 decided), an authorised request's Edit dates and costs… with its fee raised (cancelled), the
+Training events editor on the first upcoming event (cancelled), the
 first step of the flood-fill wizard (cancelled, nothing is created), the Users & Groups
 "Groups" tab with a group chosen so its members show, and File › Export budget workbook…'s
 dialog (closed, nothing is exported). Dialogs are shown without blocking (open() or show(),
@@ -135,6 +136,21 @@ def photograph_tasks(app, window, context, out: Path) -> None:
         raise SystemExit("the export dialog did not open")
     save(export, out / "export_dialog.png")
     export.reject()
+    wait_until_idle(app, ops)
+
+    # Training events: the editor on the event chosen in the list (cancelled, nothing is saved).
+    from desktop.modules.training.event_dialog import EventDialog
+
+    training = window.panels["training"]
+    training.activate()
+    wait_until_idle(app, ops)
+    training.edit_event()
+    wait_until_idle(app, ops)
+    event_editor = shown_window(EventDialog)
+    if event_editor is None:
+        raise SystemExit("the training event editor did not open (no event chosen?)")
+    save(event_editor, out / "training_event_dialog.png")
+    event_editor.reject()
     wait_until_idle(app, ops)
 
     # Flood Fill: the wizard's first step (choose staff), then back to the history.

@@ -409,7 +409,7 @@ def test_standard_role_levels_match_the_brief() -> None:
     roles = {role.name: role for role in STANDARD_ROLES}
     assert all(roles["Partnership primary user"].level(module) == Level.DECIDE for module in Module)
     assert roles["CPD lead"].level(Module.FLOOD_FILL) == Level.DECIDE
-    assert roles["CPD lead"].level(Module.TRAINING) == Level.VIEW
+    assert roles["CPD lead"].level(Module.TRAINING) == Level.DECIDE  # runs the trust's training events
     assert all(roles["CPD lead"].level(module) == Level.NONE for module in REPORT_MODULES)
     assert roles["CPD team member"].level(Module.PARTNERSHIP_CPD) == Level.COMMENT
     assert roles["School CPD coordinator"].level(Module.BUDGETS) == Level.NONE

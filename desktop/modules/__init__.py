@@ -14,6 +14,7 @@ from desktop.modules import (
     notifications,
     organisations,
     partnership_cpd,
+    training,
     users_groups,
     users_roles,
 )
@@ -28,6 +29,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     data_sharing.MODULE,
     inbox.MODULE,
     notifications.MODULE,
+    training.MODULE,
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day

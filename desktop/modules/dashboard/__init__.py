@@ -7,5 +7,5 @@ MODULE = ModuleSpec(
     title="Dashboard",
     icon="dashboard",
     panel="desktop.modules.dashboard.panel:DashboardPanel",
-    watches=frozenset({"activities", "budgets", "organisations", "flood_fills", "data_sharing"}),
+    watches=frozenset({"activities", "budgets", "organisations", "flood_fills", "data_sharing", "training_events"}),
 )

@@ -28,6 +28,7 @@ from db.queries.activities import ActivityFilter
 from db.queries.dashboard import DashboardFigures, dashboard_figures
 from db.queries.evaluation_figures import EvaluationFigures
 from db.queries.lookups import Lookups, load_lookups
+from db.queries.training_events import EventFilter, EventView, FreePlaces, upcoming_with_free_places
 from desktop.kit.formatting import whole_money
 from desktop.kit.panel import Panel
 from desktop.kit.sharing_banner import SharingBanner
@@ -110,6 +111,10 @@ class DashboardPanel(Panel):
         for position, (key, card) in enumerate(self.cards.items()):
             grid.addWidget(card, position // 5, position % 5)
             card.clicked.connect(lambda key=key: self.drill(**CARDS[key][2]))
+        self.free_places_card = Card("Upcoming events with free places", "Open these training events")
+        self.free_places_card.setObjectName("free_places_card")
+        self.free_places_card.clicked.connect(self._open_free_places)
+        grid.addWidget(self.free_places_card, 0, 5, 2, 1)  # beside the two rows: no taller on a small screen
         layout.addLayout(grid)
 
         self.month_chart = MonthChart()
@@ -150,6 +155,8 @@ class DashboardPanel(Panel):
 
     def refresh(self) -> None:
         self.sharing_banner.reload()
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.query(lambda: upcoming_with_free_places(db, user_id), self._free_places_loaded)
         if self._lookups is None:
             db, user_id = self.context.db, self.context.user.id
             self.context.ops.query(lambda: load_lookups(db, user_id, Module.DASHBOARD), self._lookups_loaded)
@@ -234,6 +241,17 @@ class DashboardPanel(Panel):
             f"{figures.evaluations:,} evaluations by {figures.people:,} people; {rated}. "
             "Click to open the completed activities."
         )
+
+    def _free_places_loaded(self, free: FreePlaces) -> None:
+        """Training events (T1) are the trust's, not a period's or one school's: the card ignores the filters."""
+        self.free_places_card.set_value(f"{free.count:,}")
+        soonest = "; ".join(f"{row.title} ({row.starts_on:%d %b}, {row.free if row.free is not None else 'no limit'} "
+                            "free)" for row in free.soonest)  # fmt: skip
+        self.free_places_card.setToolTip(f"Soonest: {soonest}. Click to open them." if soonest else "None coming up.")
+
+    def _open_free_places(self) -> None:
+        """The events list, soonest first, with the soonest event's detail open."""
+        self.context.navigator.go("training_events", EventFilter(view=EventView.UPCOMING, free_only=True))
 
     # -- drill-through -------------------------------------------------------------
     def drill(self, **extra: Any) -> None:
