@@ -181,3 +181,34 @@ def test_a_sessions_row_keeps_its_id_when_edited() -> None:
     assert model.setData(model.index(0, sessions.LOCATION), "Library")
     assert model.setData(model.index(0, sessions.STARTS), "")
     assert model.row_at(0) == SessionRow(7, date(2027, 3, 1), None, time(12), "Library")
+
+
+def test_the_chosen_events_bookings_and_register_are_tabs_beside_its_details(qtbot, qapp, window, demo_db) -> None:
+    from db.services.training_bookings import book_staff
+    from tests.helpers import user_id
+    from tests.training_helpers import event_version, make_event, opted_in, schools, staff_at
+
+    school = schools(demo_db)[0]
+    event_id = make_event(demo_db, title="Adaptive teaching in practice", places=2)
+    opted_in(demo_db, event_id, school)
+    sam = user_id(demo_db, "sam.patel")
+    book_staff(demo_db, sam, event_id, staff_at(demo_db, school, 3), shown_version=event_version(demo_db, event_id))
+    panel = _panel(qtbot, window)
+    assert [panel.detail_tabs.tabText(n) for n in range(panel.detail_tabs.count())] == [
+        "Details",
+        "Bookings",
+        "Register",
+    ]
+    with qtbot.waitSignal(panel.bookings_view.loaded, timeout=10_000):
+        window.context.navigator.go("training_event", event_id)
+    assert "2 booked · 1 waiting · 0 free of 2" in panel.bookings_view.counts_label.text()
+    qtbot.waitUntil(lambda: panel.register_view.session_box.count() == 1, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: (
+            panel.table.currentIndex().row() >= 0
+            and panel.model.row_at(panel.table.currentIndex().row()).id == event_id
+        ),
+        timeout=10_000,
+    )
+    panel.detail_tabs.setCurrentIndex(1)
+    _shoot(qapp, window, "training-bookings")

@@ -46,9 +46,11 @@ from desktop.kit.panel import Panel
 from desktop.kit.row_table_model import RowRole
 from desktop.kit.widgets import data_table, fit_columns, fit_dates
 from desktop.modules.training import event_table_model as columns
+from desktop.modules.training.bookings_view import EventBookingsView
 from desktop.modules.training.detail_view import EventDetailView
 from desktop.modules.training.event_actions import EventActions
 from desktop.modules.training.event_table_model import EventTableModel
+from desktop.modules.training.register_view import EventRegisterView
 
 #: how the count under the list names its rows, one and many
 COUNT_WORDS = {
@@ -124,6 +126,12 @@ class TrainingPanel(EventActions, Panel):
         scroller.setFrameShape(QFrame.Shape.NoFrame)
         scroller.setWidget(self.detail_view)
         self.detail_tabs.addTab(scroller, "Details")
+        self.bookings_view = EventBookingsView(self.context)
+        self.register_view = EventRegisterView(self.context)
+        self.detail_tabs.addTab(self.bookings_view, "Bookings")
+        self.detail_tabs.addTab(self.register_view, "Register")
+        self.event_shown.connect(self.bookings_view.show_event)
+        self.event_shown.connect(self.register_view.show_event)
         right_layout.addWidget(self.detail_tabs, 1)
         actions = QHBoxLayout()
         self.edit_button = QPushButton(icon("edit"), "Edit…")
@@ -216,6 +224,7 @@ class TrainingPanel(EventActions, Panel):
             rows = [n for n in range(self.model.loaded) if self.model.row_at(n).id == wanted]
             if rows:
                 self.table.selectRow(rows[0])
+            self._wanted_event = None  # consumed: from now on the user's clicks choose
         elif self.table.currentIndex().row() < 0 and self.model.loaded:
             self.table.selectRow(0)
 
@@ -225,8 +234,9 @@ class TrainingPanel(EventActions, Panel):
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].data(RowRole) if rows else None
-        if row is not None:
-            self._wanted_event = None
+        # While the list reloads for a route, the old selection can move onto another row as rows come
+        # in above it: only the routed event may open then.
+        if row is not None and self._wanted_event in (None, row.id):
             self._load_detail(row.id)
 
     def _load_detail(self, event_id: int) -> None:
