@@ -118,7 +118,7 @@ def _jitter_background_work(request: pytest.FixtureRequest, monkeypatch: pytest.
     import random
     import time
 
-    from desktop import ops
+    from desktop.kit import ops
 
     run = ops._Runnable.run
 

@@ -291,6 +291,7 @@ class TrainingPanel(EventActions, Panel):
         past = detail.status is EventStatus.PUBLISHED and detail.ends_on < date.today()
         view = EventView.PAST if past else VIEW_OF_STATUS.get(detail.status, EventView.UPCOMING)
         self._wanted_event = detail.id
+        self._detail_request += 1  # a detail still on its way (an earlier choice) must not replace this one
         self._detail_loaded(self._detail_request, detail)
         self.show_events(EventFilter(view=view))
 
