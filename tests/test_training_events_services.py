@@ -233,6 +233,34 @@ def test_cancelling_tells_everyone_booked_and_withdraws_their_activities(demo_db
         publish_event(demo_db, sam, event_id, cancelled.version)
 
 
+def test_more_places_in_the_editor_move_the_waiting_list_up(demo_db: Database) -> None:
+    from db.services.training_bookings import book_staff
+    from tests.training_helpers import event_version, make_event, opted_in, schools, staff_at
+
+    sam = user_id(demo_db, "sam.patel")
+    school = schools(demo_db)[0]
+    event_id = make_event(demo_db, title="Reading fluency", places=1)
+    opted_in(demo_db, event_id, school)
+    first, second = staff_at(demo_db, school, 2)
+    book_staff(demo_db, sam, event_id, [first, second], shown_version=event_version(demo_db, event_id))
+    detail = event_detail(demo_db, sam, event_id)
+    assert (detail.booked, detail.waiting) == (1, 1)
+    draft = _draft(detail.organisation_id, "Reading fluency", places=2, sessions=detail.sessions)
+    edit_event(demo_db, sam, event_id, detail.version, draft)
+    detail = event_detail(demo_db, sam, event_id)
+    assert (detail.booked, detail.waiting, detail.free) == (2, 0, 0)
+    with demo_db.read() as session:
+        promoted = session.scalar(
+            select(TrainingEventBooking.activity_id).where(
+                TrainingEventBooking.event_id == event_id, TrainingEventBooking.job_id == second
+            )
+        )
+        told = session.scalar(
+            select(func.count()).where(Notification.recipient_job_id == second, Notification.activity_id == promoted)
+        )
+    assert promoted is not None and told
+
+
 def test_a_change_made_on_stale_data_is_refused(demo_db: Database) -> None:
     sam = user_id(demo_db, "sam.patel")
     event_id = create_event(demo_db, sam, _draft(_trust(demo_db)))

@@ -23,8 +23,6 @@ from db.engine import Database
 from db.errors import NotFound, ValidationError
 from db.models import (
     BookingState,
-    CompletionState,
-    CpdActivity,
     DataSharingAgreement,
     EventPayer,
     Group,
@@ -35,7 +33,6 @@ from db.models import (
     Organisation,
     OrgKind,
     OrgStatus,
-    PartnershipState,
     SharingLevel,
     TrainingEvent,
     TrainingEventAttendance,
@@ -44,10 +41,10 @@ from db.models import (
     TrainingEventSession,
     utcnow,
 )
-from db.queries.activities import ACTIVITIES
 from db.queries.training_event_detail import GONE, SessionRow
 from db.queries.training_events import EVENTS
 from db.services.training_event_input import EventDraft, audit_values, validate_event
+from db.services.training_places import fill_free_places, withdraw_place_activities
 
 __all__ = [
     "Cancelled",
@@ -132,6 +129,8 @@ def edit_event(db: Database, user_id: int, event_id: int, shown_version: int, dr
         for name, value in _fields(draft).items():
             setattr(event, name, value)
         act.session.flush()
+        if event.published:
+            fill_free_places(act, event)  # more places: the waiting list moves up, each told
         saved = _audited(event, _sessions_of(act, event.id))
         changed = [key for key in saved if saved[key] != shown[key]]
         act.audit(
@@ -395,7 +394,12 @@ def cancel_event(db: Database, user_id: int, event_id: int, shown_version: int, 
                     version=TrainingEventBooking.version + 1),
             execution_options={"synchronize_session": False},
         )  # fmt: skip
-        withdrawn = _withdraw_activities(act, [b.activity_id for b in bookings if b.activity_id], event, reason)
+        withdrawn = withdraw_place_activities(
+            act,
+            [b.activity_id for b in bookings if b.activity_id],
+            f"Training event “{event.title}” cancelled: {reason}",
+            attended_stays=True,  # their record stands
+        )
         event.cancelled_at, event.cancelled_by_user_id, event.cancelled_reason = now, user_id, reason
         session.flush()
         jobs = sorted({b.job_id for b in bookings})
@@ -412,42 +416,4 @@ def cancel_event(db: Database, user_id: int, event_id: int, shown_version: int, 
             reason=reason,
         )
         act.changed(EVENTS, event.id)
-        if withdrawn:
-            act.changed(ACTIVITIES, withdrawn)
         return Cancelled(told=len(jobs), withdrawn=len(withdrawn))
-
-
-#: a booked place's activity is withdrawn unless it was refused or withdrawn already
-_WITHDRAWABLE = (PartnershipState.PENDING, PartnershipState.AUTHORISED, PartnershipState.NEEDS_REAUTHORISATION)
-
-
-def _withdraw_activities(act: Action, activity_ids: list[int], event: TrainingEvent, reason: str) -> list[int]:
-    """Withdraw the activities the event will no longer deliver: not attended or completed (their record
-    stands), not already rejected or withdrawn.  Each gets its own audit row with its state before."""
-    if not activity_ids:
-        return []
-    rows = act.session.execute(
-        select(CpdActivity.id, CpdActivity.partnership_state, CpdActivity.version).where(
-            CpdActivity.id.in_(activity_ids),
-            CpdActivity.partnership_state.in_(_WITHDRAWABLE),
-            CpdActivity.completion_state.in_((CompletionState.NOT_COMPLETED, CompletionState.DID_NOT_ATTEND)),
-        )
-    ).all()
-    ids = [row.id for row in rows]
-    if not ids:
-        return []
-    act.session.execute(
-        update(CpdActivity)
-        .where(CpdActivity.id.in_(ids))
-        .values(partnership_state=PartnershipState.WITHDRAWN, withdrawn_at=utcnow(),
-                withdrawn_by_user_id=act.user_id, version=CpdActivity.version + 1),
-        execution_options={"synchronize_session": False},
-    )  # fmt: skip
-    act.audit_rows(
-        [{"action": "request_withdrawn", "entity": "cpd_activity", "entity_id": row.id,
-          "before": {"partnership_state": PartnershipState(row.partnership_state).value, "version": row.version},
-          "after": {"partnership_state": PartnershipState.WITHDRAWN.value, "version": row.version + 1},
-          "reason": f"Training event “{event.title}” cancelled: {reason}"}
-         for row in rows]
-    )  # fmt: skip
-    return ids

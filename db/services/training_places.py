@@ -178,35 +178,48 @@ def _write_sessions(session: Session, event: TrainingEvent, activity_ids: Sequen
         )
 
 
-def withdraw_place_activities(act: Action, activity_ids: Sequence[int], reason: str) -> None:
-    """The activities of places given up: withdrawn (C1) with an audit row each; attended ones are refused."""
+#: a place's activity is withdrawn unless it was refused or withdrawn already
+WITHDRAWABLE = (PartnershipState.PENDING, PartnershipState.AUTHORISED, PartnershipState.NEEDS_REAUTHORISATION)
+
+
+def withdraw_place_activities(
+    act: Action, activity_ids: Sequence[int], reason: str, *, attended_stays: bool = False
+) -> list[int]:
+    """The activities of places given up: withdrawn (C1) in one statement, with an audit row each.
+
+    A place with attendance on record cannot be given up, so one among them refuses the whole action;
+    when the event itself is cancelled (``attended_stays``) their record stands and the rest are
+    withdrawn.  Rejected or already withdrawn activities are left as they are.  Returns the ids withdrawn.
+    """
     if not activity_ids:
-        return
-    session = act.session
-    rows = session.execute(
+        return []
+    rows = act.session.execute(
         select(CpdActivity.id, CpdActivity.version, CpdActivity.partnership_state, CpdActivity.completion_state)
         .where(CpdActivity.id.in_(sorted(activity_ids)))
         .order_by(CpdActivity.id)
     ).all()
-    if any(row.completion_state in (CompletionState.ATTENDED, CompletionState.COMPLETED) for row in rows):
+    attended = {row.id for row in rows if row.completion_state in (CompletionState.ATTENDED, CompletionState.COMPLETED)}
+    if attended and not attended_stays:
         raise ValidationError(
             "Someone among them is recorded as having attended: a place with attendance on record cannot be "
             "given up. Nothing was changed."
         )
+    live = [row for row in rows if row.partnership_state in WITHDRAWABLE and row.id not in attended]
+    if not live:
+        return []
     now = utcnow()
-    live = [row for row in rows if row.partnership_state is not PartnershipState.WITHDRAWN]
-    for row in live:
-        session.execute(
-            update(CpdActivity)
-            .where(CpdActivity.id == row.id)
-            .values(
-                partnership_state=PartnershipState.WITHDRAWN,
-                withdrawn_at=now,
-                withdrawn_by_user_id=act.user_id,
-                version=row.version + 1,
-            ),
-            execution_options={"synchronize_session": False},
-        )
+    ids = [row.id for row in live]
+    act.session.execute(
+        update(CpdActivity)
+        .where(CpdActivity.id.in_(ids))
+        .values(
+            partnership_state=PartnershipState.WITHDRAWN,
+            withdrawn_at=now,
+            withdrawn_by_user_id=act.user_id,
+            version=CpdActivity.version + 1,
+        ),
+        execution_options={"synchronize_session": False},
+    )
     act.audit_rows(
         [
             {
@@ -214,14 +227,15 @@ def withdraw_place_activities(act: Action, activity_ids: Sequence[int], reason: 
                 "action": "request_withdrawn",
                 "entity": "cpd_activity",
                 "entity_id": row.id,
-                "before": {"partnership_state": row.partnership_state.value, "version": row.version},
+                "before": {"partnership_state": PartnershipState(row.partnership_state).value, "version": row.version},
                 "after": {"partnership_state": PartnershipState.WITHDRAWN.value, "version": row.version + 1},
                 "reason": reason,
             }
             for row in live
         ]
     )
-    act.changed(ACTIVITIES, [row.id for row in live])
+    act.changed(ACTIVITIES, ids)
+    return ids
 
 
 def fill_free_places(act: Action, event: TrainingEvent) -> list[int]:
