@@ -7,6 +7,7 @@ Adding a module is a folder ``desktop/modules/<name>/`` with its manifest and on
 
 from desktop.kit.module import ModuleSpec
 from desktop.modules import (
+    calendar,
     dashboard,
     data_sharing,
     flood_fill,
@@ -24,6 +25,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     users_groups.MODULE,
     flood_fill.MODULE,
     partnership_cpd.MODULE,
+    calendar.MODULE,
     users_roles.MODULE,
     data_sharing.MODULE,
     inbox.MODULE,
