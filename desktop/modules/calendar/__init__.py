@@ -8,8 +8,9 @@ MODULE = ModuleSpec(
     title="Calendar",
     icon="calendar",
     panel="desktop.modules.calendar.panel:CalendarPanel",
-    # activities (db.queries.activities.ACTIVITIES) and the training module's events and bookings
-    watches=frozenset({"activities", "training_events", "training_bookings", "organisations", "data_sharing"}),
+    # activities (db.queries.activities.ACTIVITIES); the training module's "training_events" and
+    # "training_bookings" join this set once that module declares and changes them
+    watches=frozenset({"activities", "organisations", "data_sharing"}),
     actions=(
         MenuAction(
             "export_calendar",
