@@ -302,12 +302,13 @@ class CalendarPanel(Panel):
             if shown.person is None:  # an organisation's heading runs across the table
                 self.out_table.setSpan(row, 0, 1, len(self.out_model.COLUMNS))
         fit_columns(self.out_table)
-        people = len({(p.person_id) for org in out.organisations for p in org.people})
+        people = len({p.person_id for org in out.organisations for p in org.people})
         cover = sum(org.cover_days for org in out.organisations)
         more = " Only the first 5,000 are listed: choose an organisation or group." if out.truncated else ""
         self.summary.setText(
             f"{people:,} {'person is' if people == 1 else 'people are'} out at {len(out.organisations):,} "
-            f"organisations ({cover:g} cover days), authorised or still pending.{more}"
+            f"organisation{'' if len(out.organisations) == 1 else 's'} ({cover:g} cover days), authorised or "
+            f"still pending.{more}"
             if people
             else "Nobody you can see has authorised or pending CPD on these days."
         )
