@@ -32,6 +32,7 @@ def window(qtbot, demo_db, tmp_path):
         session.add(TrainingEventSession(event_id=event.id, on_date=DAY, starts_at=time(9), ends_at=time(12)))
     win = open_window(qtbot, demo_db, tmp_path)
     yield win
+    assert win.context is not None
     win.context.ops.wait_for_done(30_000)
     QApplication.processEvents()
     for widget in QApplication.topLevelWidgets():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
@@ -63,6 +64,10 @@ def count_text(count: DayCount, shown: int) -> str:
     more = count.total - shown
     parts = [f"{count.authorised:,} ✓", f"{count.pending:,} ?"] + ([f"{count.other:,} ✕"] if count.other else [])
     return f"+{more:,} more ({', '.join(parts)})" if shown else " · ".join(parts)
+
+
+def _order_on(day: date, item: Item) -> tuple[bool, bool]:
+    return isinstance(item, ActivityItem), isinstance(item, ActivityItem) and item.starts_on != day
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +125,7 @@ class CalendarGrid(QWidget):
                 by_day.setdefault(day, []).append(activity)
                 day += timedelta(days=1)
         for day, items in by_day.items():  # sessions, then what starts that day, then what goes on
-            items.sort(
-                key=lambda i, d=day: (isinstance(i, ActivityItem), isinstance(i, ActivityItem) and i.starts_on != d)
-            )
+            items.sort(key=partial(_order_on, day))
         self._by_day = by_day
         if self.selected is not None and not any(self.selected in items for items in by_day.values()):
             self.selected = None
