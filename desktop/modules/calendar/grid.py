@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from db.models import PartnershipState
@@ -68,6 +68,35 @@ def count_text(count: DayCount, shown: int) -> str:
 
 def _order_on(day: date, item: Item) -> tuple[bool, bool]:
     return isinstance(item, ActivityItem), isinstance(item, ActivityItem) and item.starts_on != day
+
+
+class _Look:
+    """One paint's fonts, metrics and colours, made once rather than once per item."""
+
+    def __init__(self, widget: QWidget, base: QColor, text: QColor) -> None:
+        self.base, self.text = base, text
+        self.dim, self.faint = mix(text, base, 0.45), mix(text, base, 0.8)
+        self.highlight = widget.palette().color(QPalette.ColorRole.Highlight)
+        self.plain = QFont(widget.font())
+        self.bold = QFont(widget.font())
+        self.bold.setBold(True)
+        self.fonts: dict[tuple[bool, bool], QFont] = {}
+        self.metrics: dict[tuple[bool, bool], QFontMetrics] = {}
+        for italic in (False, True):
+            for struck in (False, True):
+                font = QFont(widget.font())
+                font.setItalic(italic)
+                font.setStrikeOut(struck)
+                self.fonts[italic, struck] = font
+                self.metrics[italic, struck] = QFontMetrics(font)
+        self.line = widget.fontMetrics().height() + 2
+        self._tints: dict[tuple[int, bool], QColor] = {}
+
+    def tint(self, colour: QColor, pending: bool) -> QColor:
+        key = (colour.rgb(), pending)
+        if key not in self._tints:
+            self._tints[key] = mix(colour, self.base, 0.12 if pending else 0.28)
+        return self._tints[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,32 +197,30 @@ class CalendarGrid(QWidget):
             cell = self.cell_rect(self.first + timedelta(days=column))
             painter.drawText(QRect(cell.left(), 0, cell.width(), header.height()), Qt.AlignmentFlag.AlignCenter, name)
         self._hits = []
-        line = self.fontMetrics().height() + 2
+        look = _Look(self, base, text)
+        weekend = mix(grid, base, 0.12)
         for offset in range(7 * self.weeks):
             day = self.first + timedelta(days=offset)
             cell = self.cell_rect(day)
             if not cell.intersects(event.rect()):
                 continue  # paint only what the window asks for
             if day.weekday() >= 5:
-                painter.fillRect(cell, mix(grid, base, 0.12))
-            painter.setPen(QPen(grid))
+                painter.fillRect(cell, weekend)
+            painter.setPen(grid)
             painter.drawRect(cell.adjusted(0, 0, -1, -1))
-            self._paint_day(painter, cell, day, line, text, base)
+            self._paint_day(painter, cell, day, look)
         painter.end()
 
-    def _paint_day(self, painter: QPainter, cell: QRect, day: date, line: int, text: QColor, base: QColor) -> None:
-        dim = self.month is not None and day.month != self.month
-        label = f"{day.day}" if day.day != 1 else f"{day.day} {day:%b}"
-        font = QFont(self.font())
-        font.setBold(day == self.today)
-        painter.setFont(font)
-        painter.setPen(mix(text, base, 0.45) if dim else text)
+    def _paint_day(self, painter: QPainter, cell: QRect, day: date, look: _Look) -> None:
+        line = look.line
+        painter.setFont(look.bold if day == self.today else look.plain)
+        painter.setPen(look.dim if self.month is not None and day.month != self.month else look.text)
         inner = cell.adjusted(4, 2, -4, -2)
+        label = f"{day.day}" if day.day != 1 else f"{day.day} {day:%b}"
         painter.drawText(QRect(inner.left(), inner.top(), inner.width(), line), Qt.AlignmentFlag.AlignLeft, label)
         if day == self.today:
             painter.setPen(QPen(EVENT_COLOUR, 2))
             painter.drawRect(cell.adjusted(1, 1, -2, -2))
-        painter.setFont(self.font())
         items = self._by_day.get(day, [])
         count = self.view.days.get(day, DayCount()) if self.view else DayCount()
         activities_here = sum(1 for item in items if isinstance(item, ActivityItem))
@@ -203,36 +230,35 @@ class CalendarGrid(QWidget):
         needs_count_line = missing > 0 or len(items) > room
         shown_items = items[: room - 1 if needs_count_line and room else room]
         for item in shown_items:
-            self._paint_item(painter, QRect(inner.left(), top, inner.width(), line - 1), item, text, base)
+            self._paint_item(painter, QRect(inner.left(), top, inner.width(), line - 1), item, look)
             top += line
         if needs_count_line and room:
             shown = sum(1 for item in shown_items if isinstance(item, ActivityItem))
-            painter.setPen(mix(text, base, 0.8))
+            painter.setFont(look.plain)
+            painter.setPen(look.faint)
             rect = QRect(inner.left() + 2, top, inner.width() - 2, line - 1)
-            message = count_text(count, shown)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, self.fontMetrics().elidedText(
-                message, Qt.TextElideMode.ElideRight, rect.width()))  # fmt: skip
+            words = look.metrics[(False, False)].elidedText(
+                count_text(count, shown), Qt.TextElideMode.ElideRight, rect.width()
+            )
+            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, words)
 
-    def _paint_item(self, painter: QPainter, rect: QRect, item: Item, text: QColor, base: QColor) -> None:
+    def _paint_item(self, painter: QPainter, rect: QRect, item: Item, look: _Look) -> None:
         colour = item_colour(item)
         pending = isinstance(item, ActivityItem) and item.pending
-        painter.fillRect(rect, mix(colour, base, 0.12 if pending else 0.28))
+        painter.fillRect(rect, look.tint(colour, pending))
         painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), colour)
         if pending:  # a dashed outline: pending reads differently in grey print too
             painter.setPen(QPen(colour, 1, Qt.PenStyle.DashLine))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
-        if item == self.selected:
-            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+        if item is self.selected:
+            painter.setPen(QPen(look.highlight, 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        font = QFont(self.font())
-        font.setItalic(pending)
-        font.setStrikeOut(isinstance(item, SessionItem) and item.cancelled)
-        painter.setFont(font)
-        painter.setPen(text)
+        key = (pending, isinstance(item, SessionItem) and item.cancelled)
+        painter.setFont(look.fonts[key])
+        painter.setPen(look.text)
         room = rect.adjusted(6, 0, -2, 0)
-        words = painter.fontMetrics().elidedText(item_text(item), Qt.TextElideMode.ElideRight, room.width())
+        words = look.metrics[key].elidedText(item_text(item), Qt.TextElideMode.ElideRight, room.width())
         painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, words)
-        painter.setFont(self.font())
         self._hits.append(_Hit(rect, item))
 
     # -- mouse and keys ----------------------------------------------------------------------
