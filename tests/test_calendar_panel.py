@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import select
 
@@ -105,6 +105,17 @@ def test_previous_next_today_and_the_date_box_move_the_range(qtbot, window) -> N
     qtbot.waitUntil(lambda: panel.anchor == date.today() and panel.date_edit.date().toPython() == date.today(),
                     timeout=15_000)  # fmt: skip
     assert panel.date_edit.displayFormat() == "dd/MM/yyyy"
+
+    _shown(qtbot, panel, DAY)
+    grid = panel.month_grid
+    cell = grid.cell_rect(date(2026, 11, 3))
+    qtbot.mouseDClick(grid, Qt.MouseButton.LeftButton, pos=QPoint(cell.left() + 6, cell.top() + 6))  # on its date
+    qtbot.waitUntil(lambda: panel.mode == "week" and panel.view.filter.starts_on == date(2026, 11, 2), timeout=15_000)
+    cell = panel.week_grid.cell_rect(date(2026, 11, 4))
+    qtbot.mouseDClick(panel.week_grid, Qt.MouseButton.LeftButton, pos=QPoint(cell.left() + 6, cell.top() + 6))
+    qtbot.waitUntil(lambda: panel.out is not None and panel.out.starts_on == panel.out.ends_on == date(2026, 11, 4),
+                    timeout=15_000)  # fmt: skip
+    assert panel.title_label.text() == "Wednesday 04 Nov 2026"
 
 
 def test_a_filter_and_who_is_out_open_the_activity_in_partnership_cpd(qtbot, window, demo_db, check_model) -> None:

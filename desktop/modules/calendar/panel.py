@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -100,9 +101,12 @@ class CalendarPanel(Panel):
         self.out_model = WhoIsOutModel(self)
         self.out_table = data_table(self.out_model, sortable=False)  # grouped by organisation: the order is the point
         self.out_table.setObjectName("calendar_who_is_out")
+        self.out_table.horizontalHeader().setStretchLastSection(False)
+        self.out_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the activity
         for grid in (self.month_grid, self.week_grid):
             grid.item_activated.connect(self.open_item)
-            grid.day_activated.connect(self.show_day)
+        self.month_grid.day_activated.connect(lambda day: self.open_day(day, WEEK))
+        self.week_grid.day_activated.connect(lambda day: self.open_day(day, OUT))
         self.agenda_table.activated.connect(lambda index: self.open_item(index.data(RowRole).item))
         self.out_table.activated.connect(lambda index: self._open_out(index.row()))
         for widget in (self.month_grid, self.week_grid, self.agenda_table, self.out_table):
@@ -233,6 +237,15 @@ class CalendarPanel(Panel):
         if isinstance(value, date):
             self.anchor = value
         self.activate()
+        self._anchor_moved()
+
+    def open_day(self, day: date, mode: str) -> None:
+        """A double-click on a day's empty part: the month opens its week, the week who is out that day."""
+        self.anchor = day
+        if mode == OUT:
+            self.out_week = False
+            self.out_span.setCurrentIndex(0)
+        self._show_mode(mode)
         self._anchor_moved()
 
     def _anchor_moved(self) -> None:
