@@ -78,6 +78,7 @@ class _Look:
         self.dim, self.faint = mix(text, base, 0.45), mix(text, base, 0.8)
         self.highlight = widget.palette().color(QPalette.ColorRole.Highlight)
         self.plain = QFont(widget.font())
+        self.font_key = self.plain.toString()  # remembered elisions belong to one font
         self.bold = QFont(widget.font())
         self.bold.setBold(True)
         self.fonts: dict[tuple[bool, bool], QFont] = {}
@@ -121,6 +122,7 @@ class CalendarGrid(QWidget):
         self.today = date.today()
         self._hits: list[_Hit] = []
         self._by_day: dict[date, list[Item]] = {}
+        self._elisions: dict[tuple[tuple[bool, bool], int, str, str], str] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(False)
@@ -257,9 +259,20 @@ class CalendarGrid(QWidget):
         painter.setFont(look.fonts[key])
         painter.setPen(look.text)
         room = rect.adjusted(6, 0, -2, 0)
-        words = look.metrics[key].elidedText(item_text(item), Qt.TextElideMode.ElideRight, room.width())
+        words = self._elided(look, key, item_text(item), room.width())
         painter.drawText(room, Qt.AlignmentFlag.AlignVCenter, words)
         self._hits.append(_Hit(rect, item))
+
+    def _elided(self, look: _Look, key: tuple[bool, bool], text: str, width: int) -> str:
+        """The text cut to ``width`` with an ellipsis; remembered, because an activity over several
+        weeks is drawn in every one of its days with the same words in the same width."""
+        wanted = (key, width, text, look.font_key)
+        found = self._elisions.get(wanted)
+        if found is None:
+            if len(self._elisions) > 20_000:
+                self._elisions.clear()
+            found = self._elisions[wanted] = look.metrics[key].elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return found
 
     # -- mouse and keys ----------------------------------------------------------------------
     def item_at(self, point: QPoint) -> Item | None:
