@@ -135,7 +135,7 @@ def test_a_filter_and_who_is_out_open_the_activity_in_partnership_cpd(qtbot, win
     qtbot.waitUntil(lambda: panel.out is not None and panel.out.starts_on == date(2026, 11, 16), timeout=15_000)
     check_model(panel.out_model)
     assert [org.organisation_id for org in panel.out.organisations] == [school]
-    assert "out at 1 organisation (" in panel.summary.text()
+    assert "out at 1 organisation (" in panel.summary.text() and "cover days asked" in panel.summary.text()
     first = panel.out_model.row_at(1).person
     with qtbot.waitSignal(window.context.navigator.route_requested, timeout=5_000) as route:
         panel.out_table.activated.emit(panel.out_model.index(1, 0))

@@ -106,9 +106,8 @@ def out_rows(out: WhoIsOut) -> list[OutRow]:
 
 def _heading(org: OutOrganisation) -> str:
     people = len({p.person_id for p in org.people})
-    return (
-        f"{org.organisation}: {people:,} {'person' if people == 1 else 'people'} out, {days(org.cover_days)} cover days"
-    )
+    who = "person" if people == 1 else "people"
+    return f"{org.organisation}: {people:,} {who} out; their activities ask for {days(org.cover_days)} cover days"
 
 
 class WhoIsOutModel(_Tinted, RowTableModel[OutRow]):
@@ -118,7 +117,7 @@ class WhoIsOutModel(_Tinted, RowTableModel[OutRow]):
         Column("Dates", lambda r: f"{day(r.person.starts_on)} – {day(r.person.ends_on)}" if r.person else ""),
         Column("State", lambda r: state(r.person.state) if r.person else ""),
         Column("Days out", lambda r: str(r.person.days_out) if r.person else "", align_right=True),
-        Column("Cover days", lambda r: days(r.person.cover_days) if r.person else "", align_right=True),
+        Column("Cover days asked", lambda r: days(r.person.cover_days) if r.person else "", align_right=True),
     )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -320,7 +320,7 @@ class CalendarPanel(Panel):
         more = " Only the first 5,000 are listed: choose an organisation or group." if out.truncated else ""
         self.summary.setText(
             f"{people:,} {'person is' if people == 1 else 'people are'} out at {len(out.organisations):,} "
-            f"organisation{'' if len(out.organisations) == 1 else 's'} ({cover:g} cover days), authorised or "
+            f"organisation{'' if len(out.organisations) == 1 else 's'} ({cover:g} cover days asked), authorised or "
             f"still pending.{more}"
             if people
             else "Nobody you can see has authorised or pending CPD on these days."
