@@ -244,5 +244,9 @@ def test_ics_exports_read_back_with_icalendar(demo_db, tmp_path: Path) -> None:
     assert Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]["LOCATION"] == "Main hall"
     with pytest.raises(ValidationError, match="does not exist"):
         write_ics(tmp_path / "missing" / "x.ics", one)
+    (tmp_path / "taken.ics").mkdir()  # a folder where the file should go: cannot be replaced
+    with pytest.raises(ValidationError, match=r"cannot write “taken\.ics”"):
+        write_ics(tmp_path / "taken.ics", one)
+    assert sorted(p.name for p in tmp_path.glob("*.ics*")) == ["event.ics", "taken.ics"]  # nothing half-written left
     with pytest.raises(ValidationError, match=r"\.ics extension"):
         write_ics(tmp_path / "x.txt", one)

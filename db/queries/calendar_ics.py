@@ -117,5 +117,10 @@ def write_ics(path: Path, data: bytes) -> Path:
     except OSError:
         temporary.unlink(missing_ok=True)
         raise ValidationError(f"TrustDesk cannot write in {path.parent}. Choose another folder.") from None
-    replace_atomically(temporary, path)
+    try:
+        replace_atomically(temporary, path)  # a file open elsewhere or read-only: its own sentence
+    except OSError:
+        raise ValidationError(
+            f"TrustDesk cannot write “{path.name}” in {path.parent}. Choose another name or folder."
+        ) from None
     return path
