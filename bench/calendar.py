@@ -143,8 +143,10 @@ def main() -> None:
     )
     print(f"  raw sqlite3, the same range query: {reference * 1000:.0f} ms  → ratio {ours / reference:.2f}×")
     print(f"  one school, to painted: {ours_school * 1000:.0f} ms for {school_view.activity_count:,} activities named")
-    print(f"  who is out, week of {week}: {out_time * 1000:.0f} ms for {out.people:,} people at "
-          f"{len(out.organisations)} schools")  # fmt: skip
+    print(
+        f"  who is out, week of {week}: {out_time * 1000:.0f} ms for {out.people:,} people "
+        f"({out.activities:,} activities) at {len(out.organisations)} schools"
+    )
     print("Query plans of the branches:")
     for sql in statements:
         for row in connection.execute("EXPLAIN QUERY PLAN " + sql):

@@ -24,8 +24,8 @@ from db.queries.calendar import (
 
 #: the longest stretch "who is out" answers for: a week
 MAX_OUT_DAYS = 7
-#: people listed at most (a week of the whole trust); the counts say when more are out
-OUT_LIMIT = 5000
+#: activities listed at most (a week of the whole trust holds ~8,000); past it the list says so
+OUT_LIMIT = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,11 @@ class WhoIsOut:
 
     @property
     def people(self) -> int:
+        """Everyone out, counted once however many activities they have on those days."""
+        return len({person.person_id for org in self.organisations for person in org.people})
+
+    @property
+    def activities(self) -> int:
         return sum(len(org.people) for org in self.organisations)
 
 

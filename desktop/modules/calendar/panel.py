@@ -38,7 +38,7 @@ from db.queries.calendar import (
     SessionItem,
     load_calendar,
 )
-from db.queries.calendar_out import WhoIsOut, who_is_out
+from db.queries.calendar_out import OUT_LIMIT, WhoIsOut, who_is_out
 from db.queries.groups import list_groups
 from db.queries.lookups import load_lookups
 from desktop.kit.context import AppContext
@@ -315,9 +315,9 @@ class CalendarPanel(Panel):
             if shown.person is None:  # an organisation's heading runs across the table
                 self.out_table.setSpan(row, 0, 1, len(self.out_model.COLUMNS))
         fit_columns(self.out_table)
-        people = len({p.person_id for org in out.organisations for p in org.people})
+        people = out.people
         cover = sum(org.cover_days for org in out.organisations)
-        more = " Only the first 5,000 are listed: choose an organisation or group." if out.truncated else ""
+        more = f" Only the first {OUT_LIMIT:,} are listed: choose an organisation or group." if out.truncated else ""
         self.summary.setText(
             f"{people:,} {'person is' if people == 1 else 'people are'} out at {len(out.organisations):,} "
             f"organisation{'' if len(out.organisations) == 1 else 's'} ({cover:g} cover days asked), authorised or "
