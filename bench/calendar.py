@@ -29,7 +29,8 @@ from datetime import date, timedelta
 
 # This file is called calendar.py: its folder must not stay first on the path, or it would stand in
 # for the standard library's ``calendar`` module that other libraries import.
-sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
+if os.path.dirname(os.path.abspath(__file__)) in sys.path:
+    sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
