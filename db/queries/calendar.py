@@ -6,7 +6,9 @@ module shows them — a published event to every member, a draft only to Trainin
 organisation that runs it (T1).  Withdrawn and rejected activities stay out unless the state
 filter asks for them.
 
-The range is found in SQL through the index on (period, start date).  An activity belongs to the
+The range is found in SQL through the indexes that lead with the period (bench/calendar.py prints
+the plans; with the end date in the (period, state, organisation, start) index the branch of the
+periods the range touches is read from that index alone).  An activity belongs to the
 academic period holding its start date (``db.period_moves``), so one that spans into the range
 from before starts in the same period or an earlier one: for each earlier period the index on
 (period, end date) finds the few that end inside the range or later, and in the periods the range
