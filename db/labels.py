@@ -37,6 +37,7 @@ MODULE_LABELS: dict[Module, str] = {
     Module.ORGANISATIONS: "Organisations",
     Module.DATA_SHARING: "Data sharing",
     Module.TRAINING: "Training events",
+    Module.CALENDAR: "Calendar",
     Module.DASHBOARD: "Dashboard",
     Module.USERS: "Users & roles",
     Module.REPORTS: "Exports",

@@ -76,25 +76,35 @@ STANDARD_ROLES: tuple[StandardRole, ...] = (
             Module.STAFF,
             Module.TRAINING,
         )
-        + _levels(Level.VIEW, Module.ORGANISATIONS, Module.DASHBOARD),
+        + _levels(Level.VIEW, Module.ORGANISATIONS, Module.DASHBOARD, Module.CALENDAR),
     ),
     StandardRole(
         CPD_TEAM_MEMBER,
         "Reviews CPD requests and comments on them; the decision stays with a CPD lead.",
         _levels(Level.COMMENT, Module.PARTNERSHIP_CPD)
-        + _levels(Level.VIEW, Module.DASHBOARD, Module.ORGANISATIONS, Module.STAFF, Module.GROUPS, Module.TRAINING),
+        + _levels(
+            Level.VIEW,
+            Module.DASHBOARD,
+            Module.ORGANISATIONS,
+            Module.STAFF,
+            Module.GROUPS,
+            Module.TRAINING,
+            Module.CALENDAR,
+        ),
     ),
     StandardRole(
         SCHOOL_CPD_COORDINATOR,
         "Authorises CPD for one school; assign it at that school, not at the trust.",
         _levels(Level.DECIDE, Module.PARTNERSHIP_CPD, Module.TRAINING)
-        + _levels(Level.VIEW, Module.STAFF, Module.GROUPS, Module.DASHBOARD, Module.ORGANISATIONS),
+        + _levels(Level.VIEW, Module.STAFF, Module.GROUPS, Module.DASHBOARD, Module.ORGANISATIONS, Module.CALENDAR),
     ),
     StandardRole(
         FINANCE_OFFICER,
         "Sets and monitors CPD budgets; sees the activities that spend them.",
         _levels(Level.DECIDE, Module.BUDGETS)
-        + _levels(Level.VIEW, Module.DASHBOARD, Module.ORGANISATIONS, Module.PARTNERSHIP_CPD, Module.TRAINING),
+        + _levels(
+            Level.VIEW, Module.DASHBOARD, Module.ORGANISATIONS, Module.PARTNERSHIP_CPD, Module.TRAINING, Module.CALENDAR
+        ),
     ),
     StandardRole(
         DATA_SHARING_ADMINISTRATOR,

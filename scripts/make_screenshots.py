@@ -182,6 +182,17 @@ def photograph_tasks(app, window, context, out: Path) -> None:
     groups.tabs.setCurrentIndex(0)
     wait_until_idle(app, ops)
 
+    # Calendar › Who is out for the week, then back to the month.
+    calendar = window.panels["calendar"]
+    calendar.activate()
+    calendar.set_mode("out")
+    calendar.out_span.setCurrentIndex(1)
+    calendar.out_span.activated.emit(1)
+    wait_until_idle(app, ops)
+    save(window, out / "calendar_who_is_out.png")
+    calendar.set_mode("month")
+    wait_until_idle(app, ops)
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -151,6 +151,15 @@ def test_a_trust_at_an_older_revision_migrates_with_its_data(demo_db, tmp_path: 
         with db.engine.connect() as connection:
             assert connection.exec_driver_sql("select count(*) from jobs").scalar() == jobs
             assert connection.exec_driver_sql("select count(*) from user_grants").scalar() > 0
+            # whoever sees Partnership CPD somewhere sees the calendar there (migration 0011)
+            without_calendar = connection.exec_driver_sql(
+                "select count(*) from user_grants g where g.module = 'partnership_cpd' and not exists ("
+                "select 1 from user_grants c where c.user_id = g.user_id and c.module = 'calendar'"
+                " and c.organisation_id = g.organisation_id)"
+            ).scalar()
+            assert without_calendar == 0
+            sessions = connection.exec_driver_sql("select count(*) from training_event_sessions").scalar()
+            assert sessions >= connection.exec_driver_sql("select count(*) from training_events").scalar() > 0
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     finally:

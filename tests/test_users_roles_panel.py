@@ -137,12 +137,12 @@ def test_giving_a_role_fills_in_the_grants(qtbot, admin, demo_db) -> None:
     qtbot.keyClicks(dialog.team_title, "CPD Coordinator")
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: closed(dialog), timeout=10_000)
-    qtbot.waitUntil(lambda: panel.grant_model.rowCount() == 8, timeout=10_000)  # the CPD lead template's modules
+    qtbot.waitUntil(lambda: panel.grant_model.rowCount() == 9, timeout=10_000)  # the CPD lead template's modules
     grants = panel.grant_model.rows
     assert {g.title for g in grants} == {"CPD Coordinator"} and {g.where for g in grants} == {"the whole trust"}
     by_module = {g.module: g for g in grants}
     assert by_module[Module.PARTNERSHIP_CPD].groups == "KS2" and by_module[Module.BUDGETS].groups == ""
-    qtbot.waitUntil(lambda: panel.selected_user() is not None and panel.selected_user().grants == 8)
+    qtbot.waitUntil(lambda: panel.selected_user() is not None and panel.selected_user().grants == 9)
     assert panel.selected_user().titles == "CPD Coordinator"
 
 

@@ -61,6 +61,7 @@ class Module(enum.StrEnum):
     FLOOD_FILL = "flood_fill"
     BUDGETS = "budgets"
     TRAINING = "training"
+    CALENDAR = "calendar"
     DATA_SHARING = "data_sharing"
     USERS = "users"
     AUDIT = "audit"

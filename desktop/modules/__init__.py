@@ -7,6 +7,7 @@ Adding a module is a folder ``desktop/modules/<name>/`` with its manifest and on
 
 from desktop.kit.module import ModuleSpec
 from desktop.modules import (
+    calendar,
     dashboard,
     data_sharing,
     flood_fill,
@@ -30,6 +31,7 @@ MODULES: tuple[ModuleSpec, ...] = (
     inbox.MODULE,
     notifications.MODULE,
     training.MODULE,
+    calendar.MODULE,  # last, beside Training events: the panels before it keep their Ctrl+number
 )
 
 #: in front when the window first opens (Preferences can choose another): where a CPD lead spends the day

@@ -1,8 +1,9 @@
-"""training events (T1): description, provider, type, who pays, publishing and cancelling; sessions,
+"""training events (T1) and the calendar (CA1): description, provider, type, who pays, publishing and cancelling; sessions,
 notify targets, who opted in, bookings with a waiting list, and each session's register
 
 Bookings hold at most one live (booked or waiting) row per job and event: a partial unique index,
 on both engines, so that two people booking the same person at once end with one booking.
+Whoever holds Partnership CPD somewhere is given the new Calendar module there, at view level.
 
 Revision ID: 0011
 Revises: 0010
@@ -218,6 +219,17 @@ def upgrade() -> None:
             " INSERT INTO training_event_sessions (event_id, on_date) SELECT event_id, on_date FROM days"
         )
     bind.exec_driver_sql("UPDATE training_events SET published_at = CURRENT_TIMESTAMP WHERE published")
+    # The Calendar module arrives with these tables: whoever may see Partnership CPD somewhere may open
+    # the calendar there (what it shows of activities is still their Partnership CPD scope).
+    bind.exec_driver_sql(
+        "INSERT INTO user_grants (user_id, module, level, organisation_id, cluster, title, role_id,"
+        " granted_by_user_id, granted_at)"
+        " SELECT g.user_id, 'calendar', 1, g.organisation_id, g.cluster, g.title, g.role_id, g.granted_by_user_id,"
+        " CURRENT_TIMESTAMP FROM user_grants g WHERE g.module = 'partnership_cpd' AND NOT EXISTS ("
+        " SELECT 1 FROM user_grants c WHERE c.user_id = g.user_id AND c.module = 'calendar'"
+        " AND c.organisation_id = g.organisation_id"
+        " AND (c.cluster = g.cluster OR (c.cluster IS NULL AND g.cluster IS NULL)))"
+    )
 
 
 def downgrade() -> None:

@@ -6,9 +6,9 @@ from desktop.kit.module import ModuleSpec
 MODULE = ModuleSpec(
     name="training",
     title="Training events",
-    icon="calendar",
+    icon="training",
     panel="desktop.modules.training.panel:TrainingPanel",
-    watches=frozenset({"training_events", "organisations", "groups"}),
+    watches=frozenset({"training_events", "training_bookings", "organisations", "groups"}),
     routes={
         #: value: an event's id — the list shows it and its detail opens
         "training_event": "show_event",
