@@ -1,6 +1,6 @@
 """The calendar at a million activities: a month painted, against the same range query in raw SQL.
 
-    python bench/calendar.py [--month 2026-11] [--repeat 7]
+    python bench/calendar_month.py [--month 2026-11] [--repeat 7]
 
 As sam.patel (a CPD lead over the whole trust) on the large demo (``bench/reference.py``):
 
@@ -27,17 +27,13 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-# This file is called calendar.py: its folder must not stay first on the path, or it would stand in
-# for the standard library's ``calendar`` module that other libraries import.
-if os.path.dirname(os.path.abspath(__file__)) in sys.path:
-    sys.path.remove(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
+from reference import reference_database  # bench/reference.py: builds the dataset on first use
 from sqlalchemy import case, func, select
 
-from bench.reference import reference_database  # builds the dataset on first use
 from db.engine import Database, DatabaseTarget
 from db.migrate import open_database
 from db.models import AppUser, CpdActivity, Level, Module
