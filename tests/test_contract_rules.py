@@ -124,6 +124,7 @@ def test_every_watched_kind_is_one_a_service_changes() -> None:
     import db.queries.outbox as outbox
     import db.queries.saved_views as saved_views
     import db.queries.staff as staff
+    import db.queries.training_bookings as training_bookings
     import db.queries.training_events as training_events
     import db.queries.trust_settings as trust_settings
 
@@ -138,6 +139,7 @@ def test_every_watched_kind_is_one_a_service_changes() -> None:
             outbox,
             saved_views,
             staff,
+            training_bookings,
             training_events,
             trust_settings,
         )

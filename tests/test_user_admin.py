@@ -59,9 +59,9 @@ def test_a_standalone_finance_officer_reaches_budgets_across_the_trust(demo_db) 
     with demo_db.read() as session:
         scope = scope_for(session, new)
         audit = session.scalars(select(AuditEntry.action).where(AuditEntry.user_id == alex)).all()
-    assert len(ids) == 5 and scope.level(Module.BUDGETS, shared) == Level.DECIDE  # the template: 5 modules
+    assert len(ids) == 6 and scope.level(Module.BUDGETS, shared) == Level.DECIDE  # the template: 6 modules
     assert scope.level(Module.PARTNERSHIP_CPD, shared) == Level.VIEW and not scope.is_primary
-    assert audit.count("grant_given") == 5 and "user_created" in audit
+    assert audit.count("grant_given") == 6 and "user_created" in audit
     row = next(u for u in list_admin_users(demo_db, alex) if u.username == "fin.officer")
     assert row.display_name == "Fran Officer" and row.job == "" and row.titles == "Finance officer"
 
