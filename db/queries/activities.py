@@ -370,17 +370,22 @@ def matching_versions(db: Database, user_id: int, filt: ActivityFilter) -> dict[
         return dict(session.connection().execute(query).tuples().all())
 
 
+def decidable_conditions(session: Session, scope: Scope, filt: ActivityFilter) -> list[ColumnElement[bool]]:
+    """SQL for the rows matching ``filt`` that this user may decide: what "tick all" ticks."""
+    rules = decide_rules_in(session, scope)
+    conditions = [
+        *_conditions(filt, scope),
+        scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE),
+    ]
+    if rules.own_job_ids:
+        conditions.append(CpdActivity.job_id.not_in(sorted(rules.own_job_ids)))
+    return conditions
+
+
 def count_decidable(db: Database, user_id: int, filt: ActivityFilter) -> int:
     """How many matching activities this user may decide: the N of "Tick all N matching"."""
     with db.read() as session:
-        scope = scope_for(session, user_id)
-        rules = decide_rules_in(session, scope)
-        conditions = [
-            *_conditions(filt, scope),
-            scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE),
-        ]
-        if rules.own_job_ids:
-            conditions.append(CpdActivity.job_id.not_in(sorted(rules.own_job_ids)))
+        conditions = decidable_conditions(session, scope_for(session, user_id), filt)
         return int(session.scalar(select(func.count()).where(and_(*conditions))) or 0)
 
 
