@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.cover_limits import effective_limit
@@ -204,30 +204,34 @@ def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) 
     per_job: dict[tuple[int, int], float] = defaultdict(float)
     count = total = undecided = undecided_cost = 0
     connection = session.connection()  # Core: grouped sums, a few rows per part
+    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
     for where in parts:
-        for org, period, status, rows, cost in connection.execute(
+        # One pass, grouped by organisation, period and individual: the totals, the spend per
+        # organisation and the cover per individual all come from these groups.
+        for org, period, job, rows, cost, waiting, waiting_cost, cover in connection.execute(
             select(
                 CpdActivity.organisation_id,
                 CpdActivity.period_id,
-                CpdActivity.partnership_state,
+                CpdActivity.job_id,
                 func.count(),
                 func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((undecided_state, CpdActivity.total_cost_pence), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((and_(undecided_state, CpdActivity.cover_days > 0), CpdActivity.cover_days))), 0
+                ),
             )
             .where(*where)
-            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
+            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.job_id)
         ):
             count += rows
             total += cost
-            if PartnershipState(status) in UNDECIDED:
-                undecided += rows
-                undecided_cost += cost
-                per_org[(org, period)] += cost
-        for job, period, cover in connection.execute(
-            select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
-            .where(*where, CpdActivity.partnership_state.in_(UNDECIDED), CpdActivity.cover_days > 0)
-            .group_by(CpdActivity.job_id, CpdActivity.period_id)
-        ):
-            per_job[(job, period)] += float(cover or 0)
+            if waiting:
+                undecided += waiting
+                undecided_cost += waiting_cost
+                per_org[(org, period)] += waiting_cost
+            if cover:
+                per_job[(job, period)] += float(cover)
     budgets = budget_contexts(session, per_org)
     covers = cover_contexts(session, per_job)
     budget_warnings = tuple(
