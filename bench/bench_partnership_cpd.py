@@ -23,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,7 +32,7 @@ from reference import reference_database  # bench/reference.py: builds the datas
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtSql import QSqlDatabase, QSqlQueryModel
+from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
 from PySide6.QtWidgets import QApplication, QTableView
 from sqlalchemy import select
 
@@ -93,8 +94,8 @@ def settle(context: Any) -> None:
     wait_until(lambda: not context.ops.running)
 
 
-def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> str:
-    """The SELECT our first page runs, with its values written in: the reference runs exactly this, once."""
+def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT our first page runs and its bound values: the reference runs exactly this, once."""
     from sqlalchemy import event
 
     seen: list[tuple[str, Any]] = []
@@ -109,10 +110,17 @@ def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> str:
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     statement, parameters = seen[0]
-    parts = statement.split("?")
-    assert len(parts) == len(parameters) + 1
-    literal = [f"'{v}'" if isinstance(v, str) else str(v) for v in parameters]
-    return "".join(part + (literal[i] if i < len(literal) else "") for i, part in enumerate(parts))
+    return statement, tuple(parameters)
+
+
+def reference_page(qdb: QSqlDatabase, model: QSqlQueryModel, sql: str, values: tuple[Any, ...]) -> None:
+    """One prepared SELECT with the same bound values, its rows fetched by QSqlQueryModel."""
+    query = QSqlQuery(qdb)
+    query.prepare(sql)
+    for value in values:
+        query.addBindValue(value)
+    assert query.exec(), query.lastError().text()
+    model.setQuery(query)
 
 
 def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, tmp: Path) -> None:
@@ -159,7 +167,7 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
 
     print(f"1. Filter change → first page shown, per filter (median of {REPEATS}; the count follows it)")
     for name, filt in filters.items():
-        sql = page_sql(db, sam, filt)
+        sql, values = page_sql(db, sam, filt)
         ours, refs, counts, raws = [], [], [], []
         for _ in range(REPEATS):
             settle(context)
@@ -173,14 +181,14 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
             settle(context)
 
             t0 = time.perf_counter()
-            ref_model.setQuery(sql, qdb)
+            reference_page(qdb, ref_model, sql, values)
             ref_view.viewport().repaint()
             refs.append(time.perf_counter() - t0)
             assert ref_model.rowCount() == panel.model.loaded, (ref_model.rowCount(), panel.model.loaded)
 
             raw = sqlite3.connect(path)
             t0 = time.perf_counter()
-            raw.execute(sql).fetchall()
+            raw.execute(sql, values).fetchall()
             raws.append(time.perf_counter() - t0)
             raw.close()
         ours_m, ref_m = statistics.median(ours), statistics.median(refs)
@@ -301,6 +309,10 @@ class GapWatch:
         return self.longest
 
 
+def impact_known(dialog: Any) -> bool:
+    return dialog.impact is not None
+
+
 def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None:
     """In the real window: "Tick all N matching" on the current period, then Authorise…, until the dialog
     shows its total and budget and cover warnings; and the longest the window's thread was busy meanwhile."""
@@ -336,7 +348,7 @@ def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None
         dialog = panel.findChildren(SignOffDialog)[-1]
         wait_until(dialog.isVisible)
         shown.append(time.perf_counter() - t0)
-        wait_until(lambda dialog=dialog: dialog.impact is not None)
+        wait_until(partial(impact_known, dialog))
         filled.append(time.perf_counter() - t0)
         gaps.append(watch.stop())
         dialog.reject()
