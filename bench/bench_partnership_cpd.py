@@ -1,13 +1,17 @@
 """Partnership CPD at a million activities: our figure, a reference measured in the same run, the ratio.
 
     python bench/bench_partnership_cpd.py [--source PATH (default: bench/reference.py)] [--copy /tmp/cpd-bench.sqlite]
+                                          [--skip-copy] [--only filters|tick-all|sign-off|memory …]
 
-Works on a copy of the large demo (the sign-off writes).  Measures:
-1. filter change → first page shown (query + model reset + paint, offscreen) vs QSqlTableModel
-   with the same filter and order on the same file;
+Works on a copy of the large demo (the sign-off writes).  Measures what the user waits for:
+1. per filter, the CPD lead's main view (current period + pending) first: the filter set in the
+   real window → its first page painted (worker lane, the count after it, model reset, repaint),
+   against the same page's one prepared SELECT (same bound values) in a QSqlQueryModel, painted
+   in a view of the same size, and the bare sqlite3 SELECT; each filter reported on its own;
 2. sign-off of 10,000 ticked activities (version checks, audit, notifications) vs one raw
-   ``UPDATE … WHERE id IN (…)`` of 10,000 other rows' status;
-3. "tick all N matching" on a ~200,000-row filter, then opening the sign-off dialog (target < 1 s);
+   ``UPDATE … WHERE id IN (…)`` of the same ids and the same seven columns;
+3. "Tick all N matching" on the current period, then Authorise…, until the dialog shows its
+   total and budget/cover warnings (target < 1 s), with the longest UI-thread gap (< 50 ms);
 4. resident memory after scrolling 50,000 rows in the real window (target < 300 MB), in a child process.
 """
 
