@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -391,7 +391,12 @@ class PartnershipCpdPanel(Panel):
             self.summary_label.setText("Counting…" if page.rows else "Loading…")
         self._ticks_changed()
         if self._summary_generation != generation:
-            self._count(generation, self.filter)
+            # After the event loop has painted the page (a zero timer runs after the repaint Qt just
+            # queued): counting on both lanes meanwhile would take the cores the repaint needs.
+            filt = self.filter
+            QTimer.singleShot(
+                0, self, lambda: self._count(generation, filt) if generation == self._generation else None
+            )
 
     def _summary_loaded(self, generation: int, summary: ActivitySummary) -> None:
         if generation != self._generation:
