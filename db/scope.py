@@ -226,9 +226,12 @@ def _work_out(
 ) -> _Worked:
     """The levels per module and organisation from the rows ``scope_for`` read (pure: safe to keep)."""
     members_of: dict[int, list[int]] = {}
+    children_of: dict[int, list[int]] = {}  # every organisation naming it as its trust (``deciding_grants``)
     cluster_of: dict[int, str | None] = {}
     restricted: set[int] = set()
     for org_id, kind, trust_id, is_restricted, cluster in orgs:
+        if trust_id is not None:
+            children_of.setdefault(trust_id, []).append(org_id)
         if kind == OrgKind.TRUST:
             members_of.setdefault(org_id, [])
         elif trust_id is not None:
@@ -260,7 +263,9 @@ def _work_out(
         if granted >= Level.DECIDE:
             if cluster is None:
                 held.setdefault(module, set()).add(org_id)
-            central.setdefault(module, set()).update(members)
+            central.setdefault(module, set()).update(
+                m for m in children_of.get(org_id, []) if cluster is None or cluster_of.get(m) == cluster
+            )
         if members:
             # A trust has ~150 members and a user a dozen grants, so the cap is worked out once
             # per grant, not once per member.

@@ -78,3 +78,15 @@ def test_a_deactivated_user_has_no_scope_on_the_next_query(demo_db) -> None:
         session.execute(update(AppUser).where(AppUser.id == sam).values(active=False))
         assert session.scalar(select(AppUser.active).where(AppUser.id == sam)) is False
     assert _scope(demo_db).levels == {}
+
+
+def test_where_the_kept_scope_says_a_user_decides_is_what_the_grants_say(demo_db) -> None:
+    from db.scope import deciding_grants, deciding_in
+
+    for username in ("sam.patel", "alex.morgan", "chris.lee", "jo.evans", "pat.kim"):
+        with demo_db.read() as session:
+            who = user_id(demo_db, username)
+            scope = scope_for(session, who)
+            for module in (Module.PARTNERSHIP_CPD, Module.DATA_SHARING, Module.FLOOD_FILL):
+                held, central = deciding_grants(session, who, module)
+                assert deciding_in(session, scope, module) == (frozenset(held), frozenset(central))
