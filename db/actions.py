@@ -28,14 +28,15 @@ when its transaction has committed: a service that fails publishes nothing.
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
 from typing import cast as typed
 
-from sqlalchemy import ColumnElement, Select, Table, cast, insert, literal, null, select
+from sqlalchemy import JSON, ColumnElement, Select, Table, cast, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from db.changes import ChangeKind, DataChange, journal_changes
@@ -49,6 +50,10 @@ T = TypeVar("T")
 #: the tables behind the models, typed as tables (``__table__`` is declared as any FromClause)
 AUDIT_TABLE = typed(Table, AuditEntry.__table__)
 NOTIFICATION_TABLE = typed(Table, Notification.__table__)
+
+
+#: the one JSON encoder for rows written through the driver (as ``json.dumps`` writes, like SQLAlchemy's JSON)
+_JSON = json.JSONEncoder()
 
 
 class Versioned(Protocol):
@@ -161,6 +166,50 @@ class Action:
         owner = {"user_id": self.user_id, "db_identity": self.identity}
         self.session.connection().execute(insert(AUDIT_TABLE), [{**stamp, **row, **owner} for row in rows])
 
+    def audit_many(self, constants: Mapping[str, Any], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+        """Many audit rows through the driver's own ``executemany`` (thousands of decisions at once).
+
+        ``constants`` are the columns every row shares (converted once), stamped with the user and
+        the database identity as ``audit`` does; each of ``rows`` gives the values of ``columns``
+        in order.  SQLAlchemy would build and convert a parameter dictionary per row; these are
+        tuples from the start.
+        """
+        values = {"at": utcnow(), **constants, "user_id": self.user_id, "db_identity": self.identity}
+        self._insert_many(AUDIT_TABLE, values, columns, rows)
+
+    def notify_many(self, constants: Mapping[str, Any], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+        """Many notifications through the driver's ``executemany``, as ``audit_many`` (N1: one batch key)."""
+        values = {"created_at": utcnow(), "body": "", **constants, "batch_key": self.batch_key}
+        self._insert_many(NOTIFICATION_TABLE, values, columns, rows)
+
+    def _insert_many(
+        self, table: Table, constants: Mapping[str, Any], columns: Sequence[str], rows: Iterable[tuple]
+    ) -> None:
+        connection = self.session.connection()
+        dialect = connection.dialect
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        names = [*constants, *columns]
+        # PostgreSQL takes JSON as text only when told; SQLite stores the text as it is.
+        json_mark = f"CAST({mark} AS JSON)" if dialect.name == "postgresql" else mark
+        marks = ", ".join(json_mark if isinstance(table.c[name].type, JSON) else mark for name in names)
+        quote = dialect.identifier_preparer.quote
+        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
+        fixed = tuple(_converter(table, name, dialect)(value) for name, value in constants.items())
+        converters = [
+            (i, convert) for i, name in enumerate(columns) if (convert := _converter(table, name, dialect)) is not _same
+        ]
+        if converters:
+            prepared = []
+            for row in rows:
+                values = list(row)
+                for i, convert in converters:
+                    values[i] = convert(values[i])
+                prepared.append(fixed + tuple(values))
+        else:
+            prepared = [fixed + row for row in rows]
+        if prepared:
+            connection.exec_driver_sql(sql, prepared)
+
     def audit_from_select(self, constants: dict[str, Any], rows: Select, columns: Sequence[str]) -> None:
         """One audit row per row of ``rows`` in one INSERT … SELECT: the rows never travel through Python.
 
@@ -243,6 +292,20 @@ def _constant(table: Table, name: str, value: Any, cast_to_type: bool) -> Column
     column = table.c[name]
     bound = literal(value, type_=column.type)
     return (cast(bound, column.type) if cast_to_type else bound).label(name)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(table: Table, name: str, dialect: Any) -> Callable[[Any], Any]:
+    """What the driver needs for a value of column ``name``: JSON as text from the one encoder, a
+    date-time as SQLite stores it, everything else as it is (``_same``: nothing to do per row)."""
+    column_type = table.c[name].type
+    if isinstance(column_type, JSON):
+        return _JSON.encode
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)  # e.g. SQLite's date-time text
+    return process if process is not None else _same
 
 
 @contextmanager

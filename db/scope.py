@@ -11,11 +11,13 @@ A grant restricted to groups reaches only the staff in those groups.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, Connection, Integer, String, bindparam, cast, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import PermissionDenied
@@ -43,6 +45,17 @@ UNSHARED_MODULES = frozenset({Module.ORGANISATIONS, Module.USERS, Module.DATA_SH
 #: modules that list staff one by one, where a grant may be restricted to groups of staff
 STAFF_MODULES = frozenset({Module.STAFF, Module.GROUPS, Module.PARTNERSHIP_CPD, Module.FLOOD_FILL})
 
+#: module -> (organisations a deciding grant is held at, members a deciding trust or cluster grant reaches)
+Deciding = Mapping[Module, tuple[frozenset[int], frozenset[int]]]
+#: what ``scope_for`` works out from the rows it reads: levels, group-restricted organisations (their
+#: groups), organisations some unrestricted grant reaches, and where the user decides
+_Worked = tuple[
+    dict[Module, dict[int, Level]],
+    dict[Module, dict[int, frozenset[int]]],
+    dict[Module, frozenset[int]],
+    dict[Module, tuple[frozenset[int], frozenset[int]]],
+]
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -55,6 +68,8 @@ class Scope:
     #: module -> organisation -> the only jobs reachable there, where every grant reaching it is
     #: restricted to groups of staff; an organisation not listed is not restricted
     job_limits: Mapping[Module, Mapping[int, frozenset[int]]] = field(default_factory=dict)
+    #: where the user decides, per module (``deciding_grants``); None when not worked out with the scope
+    deciding: Deciding | None = None
 
     def level(self, module: Module, org_id: int) -> Level:
         return self.levels.get(module, {}).get(org_id, Level.NONE)
@@ -96,17 +111,97 @@ class Scope:
         return max(self.levels.get(module, {}).values(), default=Level.NONE)
 
 
+def _joined(*columns: Any) -> ColumnElement[str]:
+    """The columns of each row as text, rows joined: an exact fingerprint of a small table."""
+    text: ColumnElement[str] | None = None
+    for column in columns:
+        part = func.coalesce(cast(column, String), literal("", String))
+        text = part if text is None else text + literal(",", String) + part
+    assert text is not None
+    return func.aggregate_strings(text, ";")
+
+
+_USER = bindparam("user_id", type_=Integer)
+#: one round trip that changes whenever anything ``scope_for`` works from changes: the user, their
+#: grants (and the groups those are limited to), the organisations and the agreements
+_FINGERPRINT = select(
+    select(_joined(AppUser.active, AppUser.is_primary, AppUser.job_id))
+    .where(AppUser.id == _USER)
+    .scalar_subquery(),
+    select(
+        _joined(UserGrant.id, UserGrant.version, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module,
+                UserGrant.level)
+    )
+    .where(UserGrant.user_id == _USER)
+    .scalar_subquery(),
+    select(_joined(UserGrantGroup.grant_id, UserGrantGroup.group_id))
+    .join(UserGrant, UserGrant.id == UserGrantGroup.grant_id)
+    .where(UserGrant.user_id == _USER)
+    .scalar_subquery(),
+    select(
+        _joined(Organisation.id, Organisation.kind, Organisation.trust_id, Organisation.staff_visibility_restricted,
+                Organisation.cluster)
+    ).scalar_subquery(),
+    select(_joined(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).scalar_subquery(),
+)  # fmt: skip
+
+
 def scope_for(session: Session, user_id: int) -> Scope:
     """Read the user's roles and the agreements and work out their scope now.
 
     Called inside each query or service's own transaction, so a change of role
-    or agreement takes effect on the next action, not the next restart.
+    or agreement takes effect on the next action, not the next restart.  Every
+    query of a filter change calls this, so the worked-out scope is kept per
+    user and per exact fingerprint of the rows it comes from (the user, their
+    grants with their versions, the organisations, the agreements: one small
+    query): a grant or agreement changed a moment ago changes the fingerprint,
+    so a stale scope is never served.  Group memberships change often and are
+    read every time a grant is limited to groups.
     """
-    user = session.get(AppUser, user_id)
-    if user is None or not user.active:
+    session.flush()  # rows this transaction changed count, as they would with session.execute
+    connection = session.connection()
+    fingerprint = tuple(connection.execute(_FINGERPRINT, {"user_id": user_id}).one())
+    if not fingerprint[0]:
+        return Scope(user_id=user_id)  # no such user
+    key = (user_id, fingerprint)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is None:
+        cached = _read_and_work_out(connection, user_id)
+        with _CACHE_LOCK:
+            _CACHE[key] = cached
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    active, is_primary, job_id, (levels, limited, free, deciding) = cached
+    if not active:
         return Scope(user_id=user_id)
+    return Scope(
+        user_id=user_id,
+        is_primary=is_primary,
+        own_job_id=job_id,
+        levels=levels,
+        job_limits=_job_limits(connection, limited, free) if limited else {},
+        deciding=deciding,
+    )
 
-    orgs = session.execute(
+
+def _read_and_work_out(connection: Connection, user_id: int) -> tuple[bool, bool, int | None, _Worked]:
+    user = connection.execute(
+        select(AppUser.active, AppUser.is_primary, AppUser.job_id).where(AppUser.id == user_id)
+    ).one()
+    grants = connection.execute(
+        select(UserGrant.id, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module, UserGrant.level).where(
+            UserGrant.user_id == user_id
+        )
+    ).all()
+    grant_groups = connection.execute(
+        select(UserGrantGroup.grant_id, UserGrantGroup.group_id)
+        .join(UserGrant, UserGrant.id == UserGrantGroup.grant_id)
+        .where(UserGrant.user_id == user_id)
+    ).all()
+    orgs = connection.execute(
         select(
             Organisation.id,
             Organisation.kind,
@@ -115,10 +210,28 @@ def scope_for(session: Session, user_id: int) -> Scope:
             Organisation.cluster,
         )
     ).all()
+    agreements = connection.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).all()
+    worked = _work_out(grants, grant_groups, orgs, agreements)
+    return bool(user.active), bool(user.is_primary), user.job_id, worked
+
+
+#: worked-out scopes by the exact rows they came from (``scope_for``); a few users per program
+_CACHE: OrderedDict[tuple, tuple[bool, bool, int | None, _Worked]] = OrderedDict()
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _work_out(
+    grants: Sequence[Any], grant_groups: Sequence[Any], orgs: Sequence[Any], agreements: Sequence[Any]
+) -> _Worked:
+    """The levels per module and organisation from the rows ``scope_for`` read (pure: safe to keep)."""
     members_of: dict[int, list[int]] = {}
+    children_of: dict[int, list[int]] = {}  # every organisation naming it as its trust (``deciding_grants``)
     cluster_of: dict[int, str | None] = {}
     restricted: set[int] = set()
     for org_id, kind, trust_id, is_restricted, cluster in orgs:
+        if trust_id is not None:
+            children_of.setdefault(trust_id, []).append(org_id)
         if kind == OrgKind.TRUST:
             members_of.setdefault(org_id, [])
         elif trust_id is not None:
@@ -126,30 +239,18 @@ def scope_for(session: Session, user_id: int) -> Scope:
         cluster_of[org_id] = cluster
         if is_restricted:
             restricted.add(org_id)
-    shared_of = {
-        org_id: SharingLevel(level)
-        for org_id, level in session.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level))
-    }
+    shared_of = {org_id: SharingLevel(level) for org_id, level in agreements}
     # The trust's own central team is the trust: nothing to agree with itself (D6 is about schools).
     shared_of.update({org_id: SharingLevel.GROUP_ACTIONS for org_id, kind, *_ in orgs if kind == OrgKind.CENTRAL})
-
-    grants = session.execute(
-        select(UserGrant.id, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module, UserGrant.level).where(
-            UserGrant.user_id == user_id
-        )
-    ).all()
     groups_of: dict[int, set[int]] = {}
-    if grants:
-        for grant_id, group_id in session.execute(
-            select(UserGrantGroup.grant_id, UserGrantGroup.group_id)
-            .join(UserGrant, UserGrant.id == UserGrantGroup.grant_id)
-            .where(UserGrant.user_id == user_id)
-        ):
-            groups_of.setdefault(grant_id, set()).add(group_id)
+    for grant_id, group_id in grant_groups:
+        groups_of.setdefault(grant_id, set()).add(group_id)
 
     levels: dict[Module, dict[int, Level]] = {}
     free: dict[Module, set[int]] = {}  # organisations some unrestricted grant reaches
     limited: dict[Module, dict[int, set[int]]] = {}  # organisation -> groups of the restricted grants
+    held: dict[Module, set[int]] = {}  # where a deciding grant is held (``deciding_grants``)
+    central: dict[Module, set[int]] = {}  # the members a deciding trust or cluster grant reaches
     for grant_id, org_id, cluster, module, raw_level in grants:
         module = Module(module)
         granted = Level(raw_level)
@@ -159,9 +260,15 @@ def scope_for(session: Session, user_id: int) -> Scope:
             _raise(per_org, org_id, granted)
             reached.append(org_id)
         members = [m for m in members_of.get(org_id, []) if cluster is None or cluster_of.get(m) == cluster]
+        if granted >= Level.DECIDE:
+            if cluster is None:
+                held.setdefault(module, set()).add(org_id)
+            central.setdefault(module, set()).update(
+                m for m in children_of.get(org_id, []) if cluster is None or cluster_of.get(m) == cluster
+            )
         if members:
-            # Every query calls this; a trust has ~150 members and a user a dozen grants, so
-            # the cap is worked out once per grant, not once per member.
+            # A trust has ~150 members and a user a dozen grants, so the cap is worked out once
+            # per grant, not once per member.
             cap = _through_trust(module, granted)
             for member in members:
                 level = cap(shared_of.get(member, SharingLevel.NONE), member in restricted)
@@ -174,30 +281,38 @@ def scope_for(session: Session, user_id: int) -> Scope:
                 limited.setdefault(module, {}).setdefault(org, set()).update(groups)
         else:
             free.setdefault(module, set()).update(reached)
-
-    job_limits: dict[Module, dict[int, frozenset[int]]] = {}
-    wanted_groups = {g for per_org in limited.values() for groups in per_org.values() for g in groups}
-    if wanted_groups:
-        members_by_group: dict[int, set[int]] = {}
-        for group_id, job_id in session.execute(
-            select(GroupMembership.group_id, GroupMembership.job_id).where(
-                GroupMembership.group_id.in_(sorted(wanted_groups))
-            )
-        ):
-            members_by_group.setdefault(group_id, set()).add(job_id)
-        for limited_module, limited_orgs in limited.items():
-            for org, group_ids in limited_orgs.items():
-                if org in free.get(limited_module, set()):
-                    continue  # an unrestricted grant reaches the whole organisation
-                jobs: set[int] = set().union(*(members_by_group.get(g, set()) for g in group_ids))
-                job_limits.setdefault(limited_module, {})[org] = frozenset(jobs)
-    return Scope(
-        user_id=user_id,
-        is_primary=user.is_primary,
-        own_job_id=user.job_id,
-        levels={module: dict(per_org) for module, per_org in levels.items()},
-        job_limits=job_limits,
+    deciding = {
+        module: (frozenset(held.get(module, ())), frozenset(central.get(module, ())))
+        for module in held.keys() | central.keys()
+    }
+    return (
+        {module: dict(per_org) for module, per_org in levels.items()},
+        {module: {org: frozenset(groups) for org, groups in per_org.items()} for module, per_org in limited.items()},
+        {module: frozenset(orgs_) for module, orgs_ in free.items()},
+        deciding,
     )
+
+
+def _job_limits(
+    connection: Connection,
+    limited: Mapping[Module, Mapping[int, frozenset[int]]],
+    free: Mapping[Module, frozenset[int]],
+) -> dict[Module, dict[int, frozenset[int]]]:
+    """The jobs a group-restricted grant reaches, read now: memberships change often and are not kept."""
+    wanted_groups = sorted({g for per_org in limited.values() for groups in per_org.values() for g in groups})
+    members_by_group: dict[int, set[int]] = {}
+    for group_id, job_id in connection.execute(
+        select(GroupMembership.group_id, GroupMembership.job_id).where(GroupMembership.group_id.in_(wanted_groups))
+    ):
+        members_by_group.setdefault(group_id, set()).add(job_id)
+    job_limits: dict[Module, dict[int, frozenset[int]]] = {}
+    for limited_module, limited_orgs in limited.items():
+        for org, group_ids in limited_orgs.items():
+            if org in free.get(limited_module, frozenset()):
+                continue  # an unrestricted grant reaches the whole organisation
+            jobs: set[int] = set().union(*(members_by_group.get(g, set()) for g in group_ids))
+            job_limits.setdefault(limited_module, {})[org] = frozenset(jobs)
+    return job_limits
 
 
 #: what each report permission lets a user do, to finish "You may not …" (A1)
@@ -287,7 +402,7 @@ def central_action_refusals(
         .outerjoin(DataSharingAgreement, DataSharingAgreement.organisation_id == Organisation.id)
         .where(Organisation.id.in_(wanted))
     ).all()
-    held_at, central_at = deciding_grants(session, scope.user_id, module)
+    held_at, central_at = deciding_in(session, scope, module)
     refusals: dict[int, str] = {}
     for org_id, name, shared, kind, hides_staff in orgs:
         shared = SharingLevel(shared if shared is not None else SharingLevel.NONE)
@@ -310,6 +425,15 @@ def central_action_refusals(
     for org_id in set(wanted) - {row[0] for row in orgs}:
         refusals[org_id] = f"You may not {doing} there: that organisation no longer exists."
     return refusals
+
+
+def deciding_in(session: Session, scope: Scope, module: Module) -> tuple[frozenset[int], frozenset[int]]:
+    """``deciding_grants`` as worked out with the scope (no further query), or read now for a scope
+    built by hand."""
+    if scope.deciding is not None:
+        return scope.deciding.get(module, (frozenset(), frozenset()))
+    held, central = deciding_grants(session, scope.user_id, module)
+    return frozenset(held), frozenset(central)
 
 
 def deciding_grants(session: Session, user_id: int, module: Module) -> tuple[set[int], set[int]]:

@@ -147,14 +147,16 @@ def test_cancel_before_commit_changes_nothing(demo_db) -> None:
 def test_a_failure_midway_leaves_nothing_half_done(demo_db, monkeypatch) -> None:
     sam = user_id(demo_db, "sam.patel")
     ticked = pending_elsewhere(demo_db, "sam.patel", decidable_orgs(demo_db, "sam.patel"), limit=10)
-    real_insert = actions_module.insert  # the notifications of a decision are written by the action
+    real_insert = (
+        actions_module.Action._insert_many
+    )  # the action writes a decision's audit rows, then its notifications
 
-    def failing_insert(table):
+    def failing_insert(self, table, *args):
         if table is Notification.__table__:
             raise RuntimeError("the database went away")
-        return real_insert(table)
+        return real_insert(self, table, *args)
 
-    monkeypatch.setattr(actions_module, "insert", failing_insert)
+    monkeypatch.setattr(actions_module.Action, "_insert_many", failing_insert)
     with pytest.raises(RuntimeError):
         sign_off(demo_db, sam, ticked, PartnershipState.AUTHORISED)
     assert set(states(demo_db, ticked).values()) == {PartnershipState.PENDING}

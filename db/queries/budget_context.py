@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.cover_limits import effective_limit
@@ -189,39 +189,51 @@ def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[t
 def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> AuthorisationImpact:
     """Totals of the ticked rows, and the budgets and cover limits authorising them would pass."""
     ids = sorted(ids)
+    with db.read() as session:
+        visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
+        return impact_of(
+            session, [(CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible)) for chunk in _chunks(ids)]
+        )
+
+
+def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> AuthorisationImpact:
+    """``authorisation_impact`` of the rows each of ``parts`` (a WHERE) selects, summed in SQL grouped by
+    organisation and period, and by individual (job) and period: a few hundred groups come back, never
+    the rows, so "all 200,000 matching" costs two grouped reads (``db.queries.ticked_matching``)."""
     per_org: dict[tuple[int, int], int] = defaultdict(int)
     per_job: dict[tuple[int, int], float] = defaultdict(float)
     count = total = undecided = undecided_cost = 0
-    with db.read() as session:
-        visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
-        connection = session.connection()  # Core: grouped sums, a few rows per chunk
-        for chunk in _chunks(ids):
-            where = (CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible))
-            for org, period, status, rows, cost in connection.execute(
-                select(
-                    CpdActivity.organisation_id,
-                    CpdActivity.period_id,
-                    CpdActivity.partnership_state,
-                    func.count(),
-                    func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
-                )
-                .where(*where)
-                .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
-            ):
-                count += rows
-                total += cost
-                if PartnershipState(status) in UNDECIDED:
-                    undecided += rows
-                    undecided_cost += cost
-                    per_org[(org, period)] += cost
-            for job, period, cover in connection.execute(
-                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
-                .where(*where, CpdActivity.partnership_state.in_(UNDECIDED), CpdActivity.cover_days > 0)
-                .group_by(CpdActivity.job_id, CpdActivity.period_id)
-            ):
-                per_job[(job, period)] += float(cover or 0)
-        budgets = budget_contexts(session, per_org)
-        covers = cover_contexts(session, per_job)
+    connection = session.connection()  # Core: grouped sums, a few rows per part
+    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
+    for where in parts:
+        # One pass, grouped by organisation, period and individual: the totals, the spend per
+        # organisation and the cover per individual all come from these groups.
+        for org, period, job, rows, cost, waiting, waiting_cost, cover in connection.execute(
+            select(
+                CpdActivity.organisation_id,
+                CpdActivity.period_id,
+                CpdActivity.job_id,
+                func.count(),
+                func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((undecided_state, CpdActivity.total_cost_pence), else_=0)), 0),
+                func.coalesce(
+                    func.sum(case((and_(undecided_state, CpdActivity.cover_days > 0), CpdActivity.cover_days))), 0
+                ),
+            )
+            .where(*where)
+            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.job_id)
+        ):
+            count += rows
+            total += cost
+            if waiting:
+                undecided += waiting
+                undecided_cost += waiting_cost
+                per_org[(org, period)] += waiting_cost
+            if cover:
+                per_job[(job, period)] += float(cover)
+    budgets = budget_contexts(session, per_org)
+    covers = cover_contexts(session, per_job)
     budget_warnings = tuple(
         BudgetWarning(budgets[key], adding)
         for key, adding in sorted(per_org.items())

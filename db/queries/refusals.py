@@ -9,10 +9,11 @@ click.  Read in chunks so "tick all 200,000" stays one quick pass.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import CpdActivity, CpdTeamState, LineManagerState, Module
@@ -33,23 +34,33 @@ class RefusedBelow:
 
 def refused_below(db: Database, user_id: int, ids: Sequence[int]) -> RefusedBelow:
     ids = sorted(ids)
-    denied: set[int] = set()
-    declined: set[int] = set()
     with db.read() as session:
         visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
-        connection = session.connection()
-        for start in range(0, len(ids), CHUNK):
-            query = select(CpdActivity.id, CpdActivity.line_manager_state, CpdActivity.cpd_team_state).where(
-                CpdActivity.id.in_(ids[start : start + CHUNK]),
-                CpdActivity.organisation_id.in_(visible),
-                or_(
-                    CpdActivity.line_manager_state == LineManagerState.DENIED,
-                    CpdActivity.cpd_team_state == CpdTeamState.DECLINED,
-                ),
-            )
-            for activity_id, line_manager, cpd_team in connection.execute(query):
-                if LineManagerState(line_manager) is LineManagerState.DENIED:
-                    denied.add(activity_id)
-                if CpdTeamState(cpd_team) is CpdTeamState.DECLINED:
-                    declined.add(activity_id)
+        return refused_of(
+            session,
+            [
+                (CpdActivity.id.in_(ids[start : start + CHUNK]), CpdActivity.organisation_id.in_(visible))
+                for start in range(0, len(ids), CHUNK)
+            ],
+        )
+
+
+def refused_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> RefusedBelow:
+    """The rows each of ``parts`` (a WHERE) selects that a layer below turned down."""
+    denied: set[int] = set()
+    declined: set[int] = set()
+    connection = session.connection()
+    for where in parts:
+        query = select(CpdActivity.id, CpdActivity.line_manager_state, CpdActivity.cpd_team_state).where(
+            *where,
+            or_(
+                CpdActivity.line_manager_state == LineManagerState.DENIED,
+                CpdActivity.cpd_team_state == CpdTeamState.DECLINED,
+            ),
+        )
+        for activity_id, line_manager, cpd_team in connection.execute(query):
+            if LineManagerState(line_manager) is LineManagerState.DENIED:
+                denied.add(activity_id)
+            if CpdTeamState(cpd_team) is CpdTeamState.DECLINED:
+                declined.add(activity_id)
     return RefusedBelow(frozenset(denied), frozenset(declined))

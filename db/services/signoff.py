@@ -24,7 +24,6 @@ from db.models import CpdActivity, DecisionBatch, Job, Level, Module, Organisati
 from db.progress import NullProgress, Progress
 from db.queries.activities import ACTIVITIES
 from db.queries.decidability import decide_rules_in
-from db.scope import own_person_id
 
 CHUNK = 2000
 DECISIONS = (PartnershipState.AUTHORISED, PartnershipState.REJECTED)
@@ -117,30 +116,31 @@ def sign_off_in(
     session, scope = act.session, act.scope
     if scope.best_level(Module.PARTNERSHIP_CPD) < Level.DECIDE:
         raise PermissionDenied("You may view partnership CPD but not authorise or reject it.")
-    own_person = own_person_id(session, scope)
-    unshared = decide_rules_in(session, scope).unshared_orgs  # to say *why* a school is out of reach (D6)
+    rules = decide_rules_in(session, scope)  # own jobs; and *why* a school is out of reach (D6)
+    unshared, own_jobs = rules.unshared_orgs, rules.own_job_ids
 
     current = _lock_rows(session, ids, progress, total)
     refused = act.central_refusals(
         Module.PARTNERSHIP_CPD, {row.org for row in current.values()}, "authorise or reject CPD"
     )
     applied: list[int] = []
-    skipped: list[Skipped] = []
+    left_alone: list[tuple[int, SkipReason]] = []
     for activity_id in ids:
         row = current.get(activity_id)
         if row is None:
-            skipped.append(Skipped(activity_id, "", "", SkipReason.NOT_FOUND))
+            left_alone.append((activity_id, SkipReason.NOT_FOUND))
             continue
         permitted = (
             scope.reaches_job(Module.PARTNERSHIP_CPD, row.org, row.job_id, Level.DECIDE) and row.org not in refused
         )
-        why = _why_not(row, shown_versions[activity_id], permitted, own_person)
+        why = _why_not(row, shown_versions[activity_id], permitted, own_jobs)
         if why is SkipReason.NOT_PERMITTED and row.org in unshared:
             why = SkipReason.NOT_SHARED
         if why is None:
             applied.append(activity_id)
         else:
-            skipped.append(Skipped(activity_id, row.title, row.individual, why, row.organisation))
+            left_alone.append((activity_id, why))
+    skipped = _named(session, left_alone)
 
     batch_id = None
     if applied:
@@ -151,14 +151,14 @@ def sign_off_in(
 
 @dataclass(frozen=True, slots=True)
 class _Current:
+    """What deciding a row needs of it: the columns of the row itself, no join (names are read
+    afterwards for the rows left alone only)."""
+
     version: int
     org: int
     state: PartnershipState
     job_id: int
-    person_id: int
     title: str
-    individual: str
-    organisation: str
     decided_at: datetime | None = None
     decided_by: int | None = None
     reason: str | None = None
@@ -178,6 +178,21 @@ class _Current:
         }
 
 
+_LOCK_COLUMNS = (
+    CpdActivity.id,
+    CpdActivity.version,
+    CpdActivity.organisation_id,
+    CpdActivity.partnership_state,
+    CpdActivity.job_id,
+    CpdActivity.title,
+    CpdActivity.partnership_decided_at,
+    CpdActivity.partnership_user_id,
+    CpdActivity.partnership_reason,
+    CpdActivity.decision_batch_id,
+    CpdActivity.charged_organisation_id,
+)
+
+
 def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: int) -> dict[int, _Current]:
     """Read the rows as they are now, locking them against concurrent deciders.
 
@@ -188,44 +203,44 @@ def _lock_rows(session: Session, ids: Sequence[int], progress: Progress, total: 
     """
     current: dict[int, _Current] = {}
     lock = session.get_bind().dialect.name == "postgresql"
+    connection = session.connection()
     for done, chunk in enumerate(_chunks(ids)):
-        query = (
-            select(
-                CpdActivity.id,
-                CpdActivity.version,
-                CpdActivity.organisation_id,
-                CpdActivity.partnership_state,
-                CpdActivity.job_id,
-                Job.person_id,
-                CpdActivity.title,
-                Person.first_name + " " + Person.last_name,
-                Organisation.name,
-                CpdActivity.partnership_decided_at,
-                CpdActivity.partnership_user_id,
-                CpdActivity.partnership_reason,
-                CpdActivity.decision_batch_id,
-                CpdActivity.charged_organisation_id,
-            )
-            .join(Job, Job.id == CpdActivity.job_id)
-            .join(Person, Person.id == Job.person_id)
-            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
-            .where(CpdActivity.id.in_(chunk))
-        )
+        query = select(*_LOCK_COLUMNS).where(CpdActivity.id.in_(chunk))
         if lock:
             query = query.order_by(CpdActivity.id).with_for_update(of=CpdActivity)
-        for row in session.connection().execute(query):
+        for row in connection.execute(query):
             current[row[0]] = _Current(*row[1:])
         progress.report(min((done + 1) * CHUNK, total), total * 2, "Checking the ticked activities…")
     return current
 
 
-def _why_not(row: _Current, shown_version: int, may_decide: bool, own_person: int | None) -> SkipReason | None:
+def _named(session: Session, left_alone: Sequence[tuple[int, SkipReason]]) -> list[Skipped]:
+    """The rows left alone with their title, individual and organisation, for the result to list."""
+    names: dict[int, tuple[str, str, str]] = {}
+    found = [activity_id for activity_id, why in left_alone if why is not SkipReason.NOT_FOUND]
+    for chunk in _chunks(found):
+        for activity_id, title, individual, organisation in session.connection().execute(
+            select(CpdActivity.id, CpdActivity.title, Person.first_name + " " + Person.last_name, Organisation.name)
+            .join(Job, Job.id == CpdActivity.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == CpdActivity.organisation_id)
+            .where(CpdActivity.id.in_(chunk))
+        ):
+            names[activity_id] = (title, individual, organisation)
+    skipped = []
+    for activity_id, why in left_alone:
+        title, individual, organisation = names.get(activity_id, ("", "", ""))
+        skipped.append(Skipped(activity_id, title, individual, why, organisation))
+    return skipped
+
+
+def _why_not(row: _Current, shown_version: int, may_decide: bool, own_jobs: frozenset[int]) -> SkipReason | None:
     if row.version != shown_version:
         return SkipReason.CHANGED
     if not may_decide:
         return SkipReason.NOT_PERMITTED
-    if own_person is not None and row.person_id == own_person:
-        return SkipReason.OWN_REQUEST
+    if row.job_id in own_jobs:
+        return SkipReason.OWN_REQUEST  # any job of the user's own person (C3)
     if row.state not in UNDECIDED:
         return SkipReason.ALREADY_DECIDED
     return None
@@ -327,18 +342,25 @@ def record_decisions(act: Action, decided: Decided, rows: Sequence[tuple[int, in
     individual is told and the log can undo it.  ``rows`` are
     ``(activity_id, job_id, title, before, version_after)``; ``before`` holds the
     partnership columns as they were (what an undo restores).  The action holds
-    the change itself.
+    the change itself.  Both go through the driver's ``executemany`` as tuples:
+    10,000 decisions are 20,000 rows.
     """
+    audit = _audit_row(decided, None, None)
+    varying = ("entity_id", "before", "after")
+    constants = {name: value for name, value in audit.items() if name not in varying}
+    state = decided.decision.value
+    act.audit_many(
+        constants,
+        varying,
+        [(activity_id, before, {"partnership_state": state, "version": version_after})
+         for activity_id, _job, _title, before, version_after in rows],
+    )  # fmt: skip
     opening, closing = _subject(decided)
-    act.audit_rows(
-        [{**_audit_row(decided, before, version_after), "entity_id": activity_id}
-         for activity_id, _job, _title, before, version_after in rows]
-    )  # fmt: skip
-    notice = _notice_row(decided)
-    act.notify_rows(
-        [{**notice, "recipient_job_id": job_id, "subject": f"{opening}{title}{closing}", "activity_id": activity_id}
-         for activity_id, job_id, title, _before, _version in rows]
-    )  # fmt: skip
+    act.notify_many(
+        _notice_row(decided),
+        ("recipient_job_id", "subject", "activity_id"),
+        [(job_id, f"{opening}{title}{closing}"[:300], activity_id) for activity_id, job_id, title, _b, _v in rows],
+    )
 
 
 def record_decisions_of(act: Action, decided: Decided, activities: Select, before: dict, version_after: int) -> None:

@@ -22,8 +22,13 @@ def whole_money(pence: int | None) -> str:
     return f"{'-' if pence < 0 else ''}£{round(abs(pence) / 100):,}"
 
 
+_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+    """``05 Sep 2026``: what ``strftime("%d %b %Y")`` gives in English, without its locale look-up
+    (a table's repaint asks for a date per visible row)."""
+    return f"{value.day:02d} {_MONTHS[value.month]} {value.year}" if value else ""
 
 
 def moment(value: datetime | None) -> str:

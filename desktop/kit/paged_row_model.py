@@ -87,6 +87,11 @@ class PagedRowModel(QAbstractTableModel, Generic[R]):
         return self._total if self._total is not None else len(self._rows)
 
     @property
+    def total_known(self) -> bool:
+        """False while the count is still on its way (the first page came first)."""
+        return self._total is not None
+
+    @property
     def loaded(self) -> int:
         return len(self._rows)
 

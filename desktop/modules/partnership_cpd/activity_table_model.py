@@ -23,6 +23,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from db.queries.activities import PAGE_SIZE, ActivityRow, ActivitySummary
 from db.queries.decidability import DecideRules
+from db.queries.ticked_matching import MatchingTicks
 from desktop.kit.formatting import day, days, money, state
 from desktop.kit.paged_row_model import PagedRowModel
 from desktop.kit.row_table_model import Index, RowRole
@@ -152,6 +153,11 @@ def _text(row: ActivityRow, column: int) -> str:
     return text_of(row) if text_of is not None else ""
 
 
+def _texts(row: ActivityRow) -> tuple[str, ...]:
+    """Every column's text of one row, worked out once: a repaint asks for each visible cell again."""
+    return tuple(_text(row, column) for column in range(len(HEADERS)))
+
+
 def cost_breakdown(row: ActivityRow) -> str:
     return (
         f"Course fee {money(row.course_fee_pence)}\nCover/supply {money(row.cover_cost_pence)}\n"
@@ -169,16 +175,24 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._ticked: dict[int, int] = {}
+        self._ticked: dict[int, int] = {}  # ticked one by one (besides "all matching", if that is on)
+        #: after "tick all": every matching row's version as read then (shared, never copied here) …
+        self._all: Mapping[int, int] | None = None
+        self._all_filter: Any = None  # … the filter they matched …
+        self._minus: set[int] = set()  # … and the rows unticked since
         self._checkable = True
         self._rules = DecideRules()
         self._everyone = True  # until rules arrive (and in tests feeding rows alone) every row is decidable
         self.anchor = -1  # the row last ticked or unticked on its own: where a shift-click range starts
+        #: per loaded row, its cells' text and why it may not be decided, filled in as rows are painted
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._why: dict[int, str | None] = {}
 
     # -- ticks (C4) ----------------------------------------------------------
     def set_checkable(self, checkable: bool) -> None:
         """A user who may only view and comment gets no checkboxes at all."""
         self._checkable = checkable
+        self._why = {}
         if not checkable:
             self.clear_ticks()
 
@@ -189,9 +203,10 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def set_rules(self, rules: DecideRules) -> None:
         """Which rows this user may decide; ticks on rows they may not are dropped."""
         self._rules, self._everyone = rules, False
+        self._why = {}
         for row, activity in enumerate(self._rows):
-            if activity.id in self._ticked and self.why_not_decidable(row) is not None:
-                del self._ticked[activity.id]
+            if self._has(activity.id) and self.why_not_decidable(row) is not None:
+                self._drop(activity.id)
         self._emit_check_column()
 
     def why_not_decidable(self, row: int) -> str | None:
@@ -200,23 +215,51 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return "you may view but not decide partnership CPD"
         if self._everyone or not 0 <= row < len(self._rows):
             return None
+        if row in self._why:
+            return self._why[row]
         activity = self._rows[row]
-        return self._rules.why_not(activity.organisation_id, activity.person_id, activity.job_id)
+        why = self._why[row] = self._rules.why_not(activity.organisation_id, activity.person_id, activity.job_id)
+        return why
 
     def decidable_loaded(self) -> int:
         return sum(1 for row in range(len(self._rows)) if self.why_not_decidable(row) is None)
 
     @property
     def ticked(self) -> dict[int, int]:
-        """Activity id → the version the user saw when ticking it (a copy)."""
-        return dict(self._ticked)
+        """Activity id → the version the user saw when ticking it (a copy: after "tick all", of every row)."""
+        if self._all is None:
+            return dict(self._ticked)
+        return self.selection().shown_versions()  # type: ignore[union-attr]  # a MatchingTicks here
+
+    def selection(self) -> dict[int, int] | MatchingTicks:
+        """What is ticked, for a decision: the ticks (a copy), or after "tick all" the filter less the
+        rows unticked since, without copying every row's version (``MatchingTicks``)."""
+        if self._all is None:
+            return dict(self._ticked)
+        return MatchingTicks(self._all_filter, self._all, frozenset(self._minus), dict(self._ticked))
 
     @property
     def ticked_count(self) -> int:
-        return len(self._ticked)
+        return len(self._ticked) + (len(self._all) - len(self._minus) if self._all is not None else 0)
+
+    def _has(self, activity_id: int) -> bool:
+        if activity_id in self._ticked:
+            return True
+        return self._all is not None and activity_id in self._all and activity_id not in self._minus
+
+    def _drop(self, activity_id: int) -> None:
+        self._ticked.pop(activity_id, None)
+        if self._all is not None and activity_id in self._all:
+            self._minus.add(activity_id)
+
+    def _take(self, activity_id: int, version: int) -> None:
+        if self._all is not None and activity_id in self._all:
+            self._minus.discard(activity_id)  # ticked again, at the version read with "tick all"
+        else:
+            self._ticked[activity_id] = version
 
     def is_ticked(self, row: int) -> bool:
-        return self._rows[row].id in self._ticked
+        return self._has(self._rows[row].id)
 
     def set_ticked(self, row: int, ticked: bool) -> None:
         if not self._checkable or not 0 <= row < len(self._rows):
@@ -225,9 +268,9 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if ticked and self.why_not_decidable(row) is not None:
             return
         if ticked:
-            self._ticked[activity.id] = activity.version
+            self._take(activity.id, activity.version)
         else:
-            self._ticked.pop(activity.id, None)
+            self._drop(activity.id)
         self.anchor = row
         index = self.index(row, COL_CHECK)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
@@ -249,35 +292,36 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         for row in range(first, last + 1):
             activity = self._rows[row]
             if not ticked:
-                self._ticked.pop(activity.id, None)
+                self._drop(activity.id)
             elif self.why_not_decidable(row) is None:
-                self._ticked[activity.id] = activity.version
+                self._take(activity.id, activity.version)
         self._emit_check_column()
 
-    def tick_all(self, versions: Mapping[int, int]) -> None:
-        """Tick every row matching the filter, loaded or not (id → version from SQL)."""
+    def tick_all(self, versions: Mapping[int, int], filt: Any = None) -> None:
+        """Tick every row matching ``filt``, loaded or not (id → version from SQL). The mapping is kept
+        as it is, not copied: the window's thread never walks 200,000 entries."""
         if not self._checkable:
             return
-        self._ticked = dict(versions)
+        self._ticked, self._all, self._all_filter, self._minus = {}, versions, filt, set()
         self._emit_check_column()
 
     def untick(self, ids: Iterable[int]) -> None:
         """Untick these activities (left out of a sign-off), with one change signal."""
         for activity_id in ids:
-            self._ticked.pop(activity_id, None)
+            self._drop(activity_id)
         self._emit_check_column()
 
     def clear_ticks(self) -> None:
-        if not self._ticked:
+        if not self._ticked and self._all is None:
             return
-        self._ticked = {}
+        self._ticked, self._all, self._all_filter, self._minus = {}, None, None, set()
         self._emit_check_column()
 
     def page_check_state(self) -> Qt.CheckState:
         """For the header checkbox: all, some or none of the loaded rows the user may decide ticked."""
-        if not self._rows or not self._ticked:
+        if not self._rows or not self.ticked_count:
             return Qt.CheckState.Unchecked
-        ticked = sum(1 for activity in self._rows if activity.id in self._ticked)
+        ticked = sum(1 for activity in self._rows if self._has(activity.id))
         if ticked == 0:
             return Qt.CheckState.Unchecked
         return Qt.CheckState.Checked if ticked >= self.decidable_loaded() else Qt.CheckState.PartiallyChecked
@@ -297,6 +341,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def reset(self, summary: ActivitySummary | None, rows: Sequence[ActivityRow]) -> None:  # type: ignore[override]  # the summary, not the count
         """Show a new first page; ``summary`` may follow later through ``set_summary``."""
         self.anchor = -1
+        self._texts, self._why = {}, {}
         super().reset(summary.count if summary is not None else None, rows)
 
     def set_summary(self, summary: ActivitySummary) -> None:
@@ -352,7 +397,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             why = self.why_not_decidable(number)
             if why is None:
                 if role == _CHECK_STATE:
-                    return Qt.CheckState.Checked if row.id in self._ticked else Qt.CheckState.Unchecked
+                    return Qt.CheckState.Checked if self._has(row.id) else Qt.CheckState.Unchecked
                 return None
             if role == _DISPLAY:
                 return NOT_YOURS_MARK
@@ -360,7 +405,10 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
                 return _CENTRE
             return f"Not yours to decide: {why}" if role == _TOOLTIP else None
         if role == _DISPLAY:
-            return _text(row, column)
+            texts = self._texts.get(number)
+            if texts is None:
+                texts = self._texts[number] = _texts(row)
+            return texts[column]
         if role == _ALIGNMENT:
             return _RIGHT if column in RIGHT_ALIGNED else None
         if role == _TOOLTIP:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -309,11 +309,20 @@ class PartnershipCpdPanel(Panel):
         self.chips.set_parts(filter_parts(filt, self._names(filt)))
         other_filter = filt != self._shown_filter
         self._shown_filter = filt
+        # The first page goes alone: the count, the total and the queue tabs' counts read far more
+        # rows, and on the other lane they would slow the page the user is waiting for. They
+        # start once it is shown (``_count``).
         self.context.ops.query(
             lambda: activity_queries.first_rows(db, user_id, filt),
             lambda page: self._page_loaded(generation, page, other_filter),
             lambda error: self._failed(generation, error),
         )
+        if filt.flood_fill_batch_id is not None:
+            self._name_flood_fill(generation, filt)
+
+    def _count(self, generation: int, filt: ActivityFilter) -> None:
+        """The count and total of the rows matching, and each queue's count, after the first page."""
+        db, user_id = self.context.db, self.context.user.id
         self.context.ops.query(
             lambda: activity_queries.summarise(db, user_id, filt),
             lambda summary: self._summary_loaded(generation, summary),
@@ -324,8 +333,6 @@ class PartnershipCpdPanel(Panel):
             lambda counts: self.queue_tabs.set_counts(counts) if generation == self._generation else None,
             lambda _error: None,  # the tabs keep their names without counts; the table reports the trouble
         )
-        if filt.flood_fill_batch_id is not None:
-            self._name_flood_fill(generation, filt)
 
     # -- what the filter is called (chips, saved views) -------------------------
     def _names(self, filt: ActivityFilter) -> FilterNames:
@@ -391,6 +398,13 @@ class PartnershipCpdPanel(Panel):
         if summary is None:
             self.summary_label.setText("Counting…" if page.rows else "Loading…")
         self._ticks_changed()
+        if self._summary_generation != generation:
+            # After the event loop has painted the page (a zero timer runs after the repaint Qt just
+            # queued): counting on both lanes meanwhile would take the cores the repaint needs.
+            filt = self.filter
+            QTimer.singleShot(
+                0, self, lambda: self._count(generation, filt) if generation == self._generation else None
+            )
 
     def _summary_loaded(self, generation: int, summary: ActivitySummary) -> None:
         if generation != self._generation:
@@ -480,14 +494,14 @@ class PartnershipCpdPanel(Panel):
         self.tick_all_button.setEnabled(False)
         self.context.ops.query(
             lambda: activity_queries.decidable_matching(db, user_id, filt),
-            lambda match: self._all_ticked(generation, match),
+            lambda match: self._all_ticked(generation, match, filt),
             lambda error: self._failed(generation, error),
         )
 
-    def _all_ticked(self, generation: int, match: DecidableMatch) -> None:
+    def _all_ticked(self, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
         if generation == self._generation:
             self._all_match = match
-            self.model.tick_all(match.versions)
+            self.model.tick_all(match.versions, filt)
         self._ticks_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

@@ -29,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from db.errors import TrustDeskError
 from db.models import PartnershipState
+from db.progress import Progress
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact
 from db.queries.refusals import RefusedBelow, refused_below
+from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_refused
 from db.services.signoff import SignOffResult, sign_off
 from desktop.kit.context import AppContext
 from desktop.kit.formatting import days, money
@@ -91,7 +93,7 @@ class SignOffDialog(QDialog):
     def __init__(
         self,
         context: AppContext,
-        ticked: Mapping[int, int],
+        ticked: Mapping[int, int] | MatchingTicks,
         decision: PartnershipState = PartnershipState.AUTHORISED,
         parent: QWidget | None = None,
         *,
@@ -99,7 +101,9 @@ class SignOffDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.context = context
-        self.ticked = dict(ticked)
+        #: the ticks (id → version), or after "tick all" the filter less the rows unticked since, whose
+        #: total and refusals are worked out in SQL and whose versions are only gathered on the worker
+        self.selection: dict[int, int] | MatchingTicks = ticked if isinstance(ticked, MatchingTicks) else dict(ticked)
         self.source = source
         self.impact: AuthorisationImpact | None = None
         self.refused: RefusedBelow | None = None
@@ -110,8 +114,8 @@ class SignOffDialog(QDialog):
         self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
-        noun = "ticked activity" if len(self.ticked) == 1 else "ticked activities"
-        self.count_label = QLabel(f"<b>{len(self.ticked):,} {noun}</b>")
+        noun = "ticked activity" if self.count == 1 else "ticked activities"
+        self.count_label = QLabel(f"<b>{self.count:,} {noun}</b>")
         layout.addWidget(self.count_label)
         self.total_label = QLabel("Adding up their cost and checking budgets and cover limits…")
         self.total_label.setWordWrap(True)
@@ -180,6 +184,17 @@ class SignOffDialog(QDialog):
         self._load_refusals()
 
     @property
+    def count(self) -> int:
+        selection = self.selection
+        return selection.count if isinstance(selection, MatchingTicks) else len(selection)
+
+    @property
+    def ticked(self) -> dict[int, int]:
+        """Id → version of every ticked row (built on demand after "tick all")."""
+        selection = self.selection
+        return selection.shown_versions() if isinstance(selection, MatchingTicks) else selection
+
+    @property
     def decision(self) -> PartnershipState:
         return PartnershipState.AUTHORISED if self.authorise_radio.isChecked() else PartnershipState.REJECTED
 
@@ -188,11 +203,23 @@ class SignOffDialog(QDialog):
         return self.reason_edit.toPlainText()
 
     def _load_impact(self) -> None:
-        db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
+        db, user_id, selection = self.context.db, self.context.user.id, self.selection
+        if isinstance(selection, MatchingTicks):
+            self.context.ops.query(
+                lambda: matching_impact(db, user_id, selection), self._impact_loaded, self._impact_failed
+            )
+            return
+        ids = list(selection)
         self.context.ops.query(lambda: authorisation_impact(db, user_id, ids), self._impact_loaded, self._impact_failed)
 
     def _load_refusals(self) -> None:
-        db, user_id, ids = self.context.db, self.context.user.id, list(self.ticked)
+        db, user_id, selection = self.context.db, self.context.user.id, self.selection
+        if isinstance(selection, MatchingTicks):
+            self.context.ops.query(
+                lambda: matching_refused(db, user_id, selection), self._refusals_loaded, lambda _error: None
+            )
+            return
+        ids = list(selection)
         self.context.ops.query(lambda: refused_below(db, user_id, ids), self._refusals_loaded, lambda _error: None)
 
     def _refusals_loaded(self, refused: RefusedBelow) -> None:
@@ -203,17 +230,22 @@ class SignOffDialog(QDialog):
         """Untick the rows turned down below the partnership and add up what is left again."""
         if self.refused is None or self.running or not self.refused.ids:
             return
-        gone = frozenset(self.refused.ids & self.ticked.keys())
-        for activity_id in gone:
-            self.ticked.pop(activity_id, None)
+        selection = self.selection
+        if isinstance(selection, MatchingTicks):
+            gone = frozenset(self.refused.ids)
+            self.selection = selection.without(gone)
+        else:
+            gone = frozenset(self.refused.ids & selection.keys())
+            for activity_id in gone:
+                selection.pop(activity_id, None)
         self.refused = RefusedBelow(frozenset(), frozenset())
-        noun = "ticked activity" if len(self.ticked) == 1 else "ticked activities"
-        self.count_label.setText(f"<b>{len(self.ticked):,} {noun}</b> ({len(gone):,} left out)")
+        noun = "ticked activity" if self.count == 1 else "ticked activities"
+        self.count_label.setText(f"<b>{self.count:,} {noun}</b> ({len(gone):,} left out)")
         self.left_out.emit(gone)
         self.impact = None
         self.total_label.setText("Adding up their cost and checking budgets and cover limits…")
         self._update()
-        if self.ticked:
+        if self.count:
             self._load_impact()
 
     def _impact_loaded(self, impact: AuthorisationImpact) -> None:
@@ -253,10 +285,10 @@ class SignOffDialog(QDialog):
         self.refusal_label.setText(("⚠ " + refusal_text(self.refused)) if self.refused and refused else "")
         self.refusal_label.setVisible(refused)
         self.leave_out_button.setVisible(refused)
-        self.ok_button.setEnabled(not self.running and bool(self.ticked))
+        self.ok_button.setEnabled(not self.running and bool(self.count))
 
     def submit(self) -> None:
-        if self.running or not self.ticked:
+        if self.running or not self.count:
             return
         if self.decision is PartnershipState.REJECTED and not self.reason.strip():
             self.error_label.setText("Give a reason to reject: each individual is told why.")
@@ -271,20 +303,26 @@ class SignOffDialog(QDialog):
         self.running = True
         self.error_label.clear()
         self._update()
-        db, user_id, shown, decision, reason = (
+        db, user_id, selection, decision, reason = (
             self.context.db,
             self.context.user.id,
-            self.ticked,
+            self.selection,
             self.decision,
             self.reason,
         )
         source = self.source
         verb = "Authorising" if decision is PartnershipState.AUTHORISED else "Rejecting"
+
+        def work(progress: Progress) -> SignOffResult:
+            # after "tick all" the id → version list of every row is gathered here, on the worker
+            shown = selection.shown_versions() if isinstance(selection, MatchingTicks) else selection
+            return sign_off(db, user_id, shown, decision, reason, source=source, progress=progress)
+
         self.context.ops.action(
-            lambda progress: sign_off(db, user_id, shown, decision, reason, source=source, progress=progress),
+            work,
             self._done,
             self._failed,
-            title=f"{verb} {len(shown):,} activities…",
+            title=f"{verb} {self.count:,} activities…",
             cancellable=True,
             progress_dialog=True,
             parent=self,

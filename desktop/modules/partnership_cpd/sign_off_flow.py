@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 def sign_off_rows(panel: PartnershipCpdPanel, decision: PartnershipState, rows: Mapping[int, int] | None) -> None:
     """Decide the ticked rows, or only ``rows`` (id → version)."""
-    ticked = panel.model.ticked if rows is None else dict(rows)
-    if not panel.can_decide or not ticked:
+    # After "tick all" the selection is the filter less the rows unticked since: nothing is copied here.
+    ticked = panel.model.selection() if rows is None else dict(rows)
+    count = panel.model.ticked_count if rows is None else len(rows)
+    if not panel.can_decide or not count:
         panel.context.navigator.tell("Tick the activities to decide first.")
         return
     dialog = SignOffDialog(panel.context, ticked, decision, panel)
