@@ -97,6 +97,7 @@ class _Target:
     organisation: str
     person_id: int
     active: bool
+    last_name: str  # the activities' individual_sort
 
 
 def validate_spec(spec: FloodFillSpec) -> FloodFillSpec:
@@ -220,8 +221,9 @@ def _load_targets(session: Session, chosen: Sequence[int], progress: Progress, t
     for start in range(0, len(chosen), CHUNK):
         chunk = chosen[start : start + CHUNK]
         rows = connection.execute(
-            select(Job.id, Job.organisation_id, Organisation.name, Job.person_id, Job.active)
+            select(Job.id, Job.organisation_id, Organisation.name, Job.person_id, Job.active, Person.last_name)
             .join(Organisation, Organisation.id == Job.organisation_id)
+            .join(Person, Person.id == Job.person_id)
             .where(Job.id.in_(chunk))
         )
         for row in rows:
@@ -401,9 +403,11 @@ def _insert_activities(
     for start in range(0, total, CHUNK):
         rows = []
         for job_id in chosen[start : start + CHUNK]:
-            org = targets[job_id].organisation_id
-            rows.append((job_id, org, org if authorised else None))
-        _executemany(session, table, common, ("job_id", "organisation_id", "charged_organisation_id"), rows)
+            target = targets[job_id]
+            org = target.organisation_id
+            rows.append((job_id, org, org if authorised else None, target.last_name))
+        varying = ("job_id", "organisation_id", "charged_organisation_id", "individual_sort")
+        _executemany(session, table, common, varying, rows)
         done = min(start + CHUNK, total)
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
 
