@@ -22,7 +22,7 @@ from db.engine import Database
 from db.models import CpdActivity, Job, LineManagerState, PartnershipState
 from db.queries import activities as q
 
-Statement = tuple[str, tuple[Any, ...]]
+Statement = tuple[str, Any]  # the SQL and its parameters as the driver takes them
 
 #: sorts whose key is on another table and has no copy on the activity: their first page still sorts
 JOINED_SORTS = frozenset({"organisation", "period", "training_event", "learning_module", "created_by"})
@@ -60,19 +60,20 @@ class Presets:
         }
 
 
-def presets_of(db: Database, organisation_id: int) -> Presets:
-    """The presets on this database: the newest full period, a school the user reaches, a person with requests."""
+def presets_of(db: Database, organisation_ids: Sequence[int]) -> Presets:
+    """The presets on this database: the busiest period, one of these schools with requests in it, and
+    a person with requests there."""
     with db.read() as session:
         busiest = session.execute(
             select(CpdActivity.period_id).group_by(CpdActivity.period_id).order_by(func.count().desc()).limit(1)
         ).scalar_one()
-        person = session.scalars(
-            select(Job.person_id)
-            .join(CpdActivity, CpdActivity.job_id == Job.id)
-            .where(Job.organisation_id == organisation_id)
+        school, person = session.execute(
+            select(CpdActivity.organisation_id, Job.person_id)
+            .join(Job, Job.id == CpdActivity.job_id)
+            .where(CpdActivity.period_id == busiest, CpdActivity.organisation_id.in_(organisation_ids))
             .limit(1)
         ).one()
-    return Presets(period_id=busiest, organisation_id=organisation_id, person_id=person)
+    return Presets(period_id=busiest, organisation_id=school, person_id=person)
 
 
 @contextmanager
@@ -82,7 +83,7 @@ def caught_page_reads(db: Database) -> Iterator[list[Statement]]:
 
     def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         if "FROM cpd_activities" in statement and "ORDER BY" in statement and "LIMIT" in statement:
-            caught.append((statement, tuple(parameters)))
+            caught.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", catch)
     try:
@@ -101,7 +102,7 @@ def page_reads(db: Database, user_id: int, filt: q.ActivityFilter) -> list[State
 
 # -- running them on a SQLite ----------------------------------------------------------------------
 
-Runner = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
+Runner = Callable[[str, Any], list[tuple[Any, ...]]]
 
 
 @dataclass
@@ -115,7 +116,7 @@ class Sqlite:
 
 
 def stdlib_sqlite(path: Path) -> Sqlite:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(path)
     return Sqlite(
         "sqlite3", sqlite3.sqlite_version, lambda sql, params: conn.execute(sql, params).fetchall(), conn.close
     )
@@ -127,7 +128,7 @@ def apsw_sqlite(path: Path) -> Sqlite | None:
         import apsw
     except ImportError:
         return None
-    conn = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    conn = apsw.Connection(str(path))
     return Sqlite("apsw", apsw.sqlite_lib_version(), lambda sql, params: list(conn.execute(sql, params)), conn.close)
 
 

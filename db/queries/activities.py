@@ -177,20 +177,35 @@ PERIOD_SORTS = frozenset(
 #: the conditions that may choose the index of a page read, by sort: those that lead the sort's own index
 #: (see db.queries.plan_shape).  The narrow ones (a school, a person, an event, a batch) always may.
 _LEADING: dict[str, frozenset[str]] = {
-    "start": frozenset({"period", "partnership"}),  # (period, start) and (period, state, start, id)
+    "start": frozenset({"period", "partnership", "start range"}),  # (period, start), (period, state, start, id)
     "state": frozenset({"partnership"}),  # (partnership_state, id)
     "line_manager": frozenset({"line_manager"}),
     "cpd_team": frozenset({"cpd_team"}),
 } | dict.fromkeys(PERIOD_SORTS, frozenset({"period"}))
 #: filters that leave a few hundred rows in all periods: one read by their own index, then sorted
 _NARROW = ("person_id", "training_event_id", "flood_fill_batch_id")
-#: below this many matching rows a page is read by the filter's own index and sorted (see ``_page_conditions``)
+#: below this many matching rows a page is read by the filter's own index and sorted (see ``_page_read``)
 FEW = 10_000
 
 
+def _leading(filt: ActivityFilter) -> frozenset[str]:
+    """The broad filters that may choose the index of a page read in this filter's order.
+
+    With a narrow filter (a person, an event, a batch; a school unless by start date) none may: the
+    narrow one's index reads its few rows and they are sorted.
+    """
+    if any(getattr(filt, name) is not None for name in _NARROW):
+        return frozenset()
+    if filt.organisation_id is not None and filt.sort != "start":
+        return frozenset()
+    return _LEADING.get(filt.sort, frozenset())
+
+
 def _filtered_off_index(filt: ActivityFilter) -> bool:
-    """Whether a page read leaves a filter out of index selection (other than the user's reach)."""
-    leading = _LEADING.get(filt.sort, frozenset())
+    """Whether a page read leaves a broad filter out of index selection (other than the user's reach)."""
+    if filt.organisation_id is not None or any(getattr(filt, name) is not None for name in _NARROW):
+        return False  # already few rows
+    leading = _leading(filt)
     given = {
         "period": filt.period_id is not None,
         "partnership": filt.partnership_state is not None,
@@ -201,25 +216,27 @@ def _filtered_off_index(filt: ActivityFilter) -> bool:
     return any(present and name not in leading for name, present in given.items())
 
 
-def _page_conditions(
+def _page_read(
     session: Session, scope: Scope, filt: ActivityFilter, after: ActivityRow | None
-) -> list[ColumnElement[bool]]:
-    """The conditions of a page read in the filter's order.
+) -> tuple[list[ColumnElement[bool]], Any]:
+    """The conditions and the sort key of a page read in the filter's order.
 
     Read in the sort's index order, a page costs about a page's rows divided by
     the share that matches: fine for a queue of 140,000, seconds for an empty
     one (the whole period is checked).  So when a filter is left off the index,
     a bounded count first asks whether fewer than ``FEW`` rows match; then the
-    filter's own index reads them and they are sorted, which is cheaper.
+    filters choose the index and the sort key may not (``+key`` on SQLite), and
+    the few rows are sorted.
     """
+    key: Any = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
     conditions = _conditions(filt, scope, session, paged=True)
     if _filtered_off_index(filt):
         plain = _conditions(filt, scope, session)
         matching = select(CpdActivity.id).where(and_(*plain)).limit(FEW).subquery()
         if (session.scalar(select(func.count()).select_from(matching)) or 0) < FEW:
-            conditions = plain
+            conditions, key = plain, unindexed(key)
     keyset = _after(filt, after) if after is not None else None
-    return conditions if keyset is None else [*conditions, keyset]
+    return (conditions if keyset is None else [*conditions, keyset]), key
 
 
 def _conditions(
@@ -228,7 +245,7 @@ def _conditions(
     """The filter in SQL.  Given the session, a person's jobs are looked up first, so the read is
     driven by them (a subquery was misestimated on PostgreSQL); ``paged`` shapes the conditions for
     a page read in the filter's order, so that only the sort's own index can be chosen on any SQLite."""
-    leading = _LEADING.get(filt.sort, frozenset()) if paged else None
+    leading = _leading(filt) if paged else None
 
     def broad(column: Any, name: str) -> Any:
         return column if leading is None or name in leading else unindexed(column)
@@ -267,7 +284,7 @@ def _conditions(
     if filt.pending_started:
         # a list of states before the start date gives no order: never the index's reason (IN)
         conditions.append(broad(CpdActivity.partnership_state, "pending started").in_(PENDING_STATES))
-        conditions.append(CpdActivity.starts_on <= date.today())
+        conditions.append(broad(CpdActivity.starts_on, "start range") <= date.today())
     if filt.starts_from is not None:
         conditions.append(CpdActivity.starts_on >= filt.starts_from)
     if filt.starts_before is not None:
@@ -331,9 +348,9 @@ def _fetch_rows(
             return _fetch_rows_by_period(session, scope, filt, limit, after)
         if filt.sort in PERIOD_SORTS:
             return _fetch_rows_merged(session, scope, filt, offset, limit, after)
-    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
+    conditions, key = _page_read(session, scope, filt, after)
     order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
-    query = _row_select().where(and_(*_page_conditions(session, scope, filt, after))).order_by(*order).limit(limit)
+    query = _row_select().where(and_(*conditions)).order_by(*order).limit(limit)
     if after is None or filt.sort not in KEYSET_VALUES:
         query = query.offset(offset)
     return [ActivityRow(*row) for row in session.connection().execute(query)]  # Core: no ORM row overhead
@@ -347,16 +364,15 @@ def _fetch_rows_merged(
     Both engines merge a UNION ALL of ordered parts (SQLite: ``MERGE (UNION ALL)``; PostgreSQL:
     Merge Append) and stop after the page, so the first page costs a page per period.
     """
-    key = SORT_COLUMNS[filt.sort]
     periods = session.scalars(select(AcademicPeriod.id).order_by(AcademicPeriod.id)).all()
     if not periods:
         return []
-    parts = [
-        _row_select()
-        .add_columns(key.label("sort_key"), CpdActivity.id.label("sort_id"))
-        .where(and_(*_page_conditions(session, scope, replace(filt, period_id=period), after)))
-        for period in periods
-    ]
+    parts = []
+    for period in periods:
+        conditions, key = _page_read(session, scope, replace(filt, period_id=period), after)
+        parts.append(
+            _row_select().add_columns(key.label("sort_key"), CpdActivity.id.label("sort_id")).where(and_(*conditions))
+        )
     merged = union_all(*parts)
     sort_key, row_id = merged.selected_columns.sort_key, merged.selected_columns.sort_id
     order = [sort_key.desc(), row_id.desc()] if filt.descending else [sort_key.asc(), row_id.asc()]
