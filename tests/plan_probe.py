@@ -77,12 +77,13 @@ def presets_of(db: Database, organisation_ids: Sequence[int]) -> Presets:
 
 
 @contextmanager
-def caught_page_reads(db: Database) -> Iterator[list[Statement]]:
-    """Every statement that reads rows of activities in an order (the page reads), as sent to the driver."""
+def caught_page_reads(db: Database, with_counts: bool = False) -> Iterator[list[Statement]]:
+    """Every statement that reads a page of activities in an order, as sent to the driver; ``with_counts``
+    adds the bounded counts that decide how a small queue is read."""
     caught: list[Statement] = []
 
     def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "FROM cpd_activities" in statement and "ORDER BY" in statement and "LIMIT" in statement:
+        if "FROM cpd_activities" in statement and "LIMIT" in statement and (with_counts or "ORDER BY" in statement):
             caught.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", catch)
@@ -92,9 +93,9 @@ def caught_page_reads(db: Database) -> Iterator[list[Statement]]:
         event.remove(db.engine, "before_cursor_execute", catch)
 
 
-def page_reads(db: Database, user_id: int, filt: q.ActivityFilter) -> list[Statement]:
+def page_reads(db: Database, user_id: int, filt: q.ActivityFilter, with_counts: bool = False) -> list[Statement]:
     """The statements ``first_rows`` sends for this filter (several for all periods by start date)."""
-    with caught_page_reads(db) as caught:
+    with caught_page_reads(db, with_counts) as caught:
         q.first_rows(db, user_id, filt)
     assert caught, f"no page read caught for {filt}"
     return caught

@@ -243,7 +243,6 @@ Index("ix_cpd_activities_decision_batch_id", CpdActivity.decision_batch_id)
 Index("ix_cpd_activities_line_manager_state_id", CpdActivity.line_manager_state, CpdActivity.id)
 Index("ix_cpd_activities_cpd_team_state_id", CpdActivity.cpd_team_state, CpdActivity.id)
 Index("ix_cpd_activities_partnership_state_id", CpdActivity.partnership_state, CpdActivity.id)
-Index("ix_cpd_activities_period_end_id", CpdActivity.period_id, CpdActivity.ends_on, CpdActivity.id)
 # A queue tab (one period, one partnership state) newest first, read in order (migration 0012).
 Index(
     "ix_cpd_activities_period_state_start_id",
@@ -253,8 +252,11 @@ Index(
     CpdActivity.id,
 )
 #: one index per other sort of the Partnership CPD table, (period, column, id): a period's first page is
-#: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities)
+#: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities).  The
+#: partnership state and organisation ride along, so a queue tab and the user's reach are checked in the
+#: index, and only the rows shown are read from the table.
 SORT_INDEXES: dict[str, str] = {
+    "ix_cpd_activities_period_end_id": "ends_on",  # from migration 0004, widened in 0012
     "ix_cpd_activities_period_created_id": "created_at",
     "ix_cpd_activities_period_title_id": "title",
     "ix_cpd_activities_period_cost_id": "total_cost_pence",
@@ -267,4 +269,11 @@ SORT_INDEXES: dict[str, str] = {
     "ix_cpd_activities_period_other_id": "other_cost_pence",
 }
 for _name, _column in SORT_INDEXES.items():
-    Index(_name, CpdActivity.period_id, CpdActivity.__table__.c[_column], CpdActivity.id)
+    Index(
+        _name,
+        CpdActivity.period_id,
+        CpdActivity.__table__.c[_column],
+        CpdActivity.id,
+        CpdActivity.partnership_state,
+        CpdActivity.organisation_id,
+    )

@@ -184,8 +184,9 @@ _LEADING: dict[str, frozenset[str]] = {
 } | dict.fromkeys(PERIOD_SORTS, frozenset({"period"}))
 #: filters that leave a few hundred rows in all periods: one read by their own index, then sorted
 _NARROW = ("person_id", "training_event_id", "flood_fill_batch_id")
-#: below this many matching rows a page is read by the filter's own index and sorted (see ``_page_read``)
-FEW = 10_000
+#: below this many rows in a queue a page is read by the queue's own index and sorted (see ``_page_read``):
+#: reading in the sort's order costs about 200 x (rows in the period / rows in the queue) row look-ups
+FEW = 1_000
 
 
 def _leading(filt: ActivityFilter) -> frozenset[str]:
@@ -201,19 +202,13 @@ def _leading(filt: ActivityFilter) -> frozenset[str]:
     return _LEADING.get(filt.sort, frozenset())
 
 
-def _filtered_off_index(filt: ActivityFilter) -> bool:
-    """Whether a page read leaves a broad filter out of index selection (other than the user's reach)."""
+def _small_queue_possible(filt: ActivityFilter) -> bool:
+    """Whether the page read checks a queue (partnership state) row by row, which is slow when the queue is
+    small.  (A school, a person, an event or a batch is few rows already, and is read by its own index.)"""
     if filt.organisation_id is not None or any(getattr(filt, name) is not None for name in _NARROW):
-        return False  # already few rows
-    leading = _leading(filt)
-    given = {
-        "period": filt.period_id is not None,
-        "partnership": filt.partnership_state is not None,
-        "line_manager": filt.line_manager_state is not None,
-        "cpd_team": filt.cpd_team_state is not None,
-        "pending started": filt.pending_started,
-    }
-    return any(present and name not in leading for name, present in given.items())
+        return False
+    queue = filt.partnership_state is not None or filt.pending_started
+    return queue and "partnership" not in _leading(filt)
 
 
 def _page_read(
@@ -223,18 +218,20 @@ def _page_read(
 
     Read in the sort's index order, a page costs about a page's rows divided by
     the share that matches: fine for a queue of 140,000, seconds for an empty
-    one (the whole period is checked).  So when a filter is left off the index,
-    a bounded count first asks whether fewer than ``FEW`` rows match; then the
-    filters choose the index and the sort key may not (``+key`` on SQLite), and
-    the few rows are sorted.
+    one (the whole period is checked).  So a bounded count of the queue (read
+    from the (period, state, organisation, start) index alone) first asks
+    whether fewer than ``FEW`` rows are in it; then the filters choose the index
+    and the sort key may not (``+key`` on SQLite), and the few rows are sorted.
     """
     key: Any = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
     conditions = _conditions(filt, scope, session, paged=True)
-    if _filtered_off_index(filt):
-        plain = _conditions(filt, scope, session)
-        matching = select(CpdActivity.id).where(and_(*plain)).limit(FEW).subquery()
+    if _small_queue_possible(filt):
+        queue = ActivityFilter(
+            period_id=filt.period_id, partnership_state=filt.partnership_state, pending_started=filt.pending_started
+        )
+        matching = select(CpdActivity.id).where(and_(*_conditions(queue, scope))).limit(FEW).subquery()
         if (session.scalar(select(func.count()).select_from(matching)) or 0) < FEW:
-            conditions, key = plain, unindexed(key)
+            conditions, key = _conditions(filt, scope, session), unindexed(key)
     keyset = _after(filt, after) if after is not None else None
     return (conditions if keyset is None else [*conditions, keyset]), key
 

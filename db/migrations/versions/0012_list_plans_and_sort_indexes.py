@@ -4,7 +4,9 @@ Sorting by cost, individual or title read and sorted the whole period before
 the first page could show (510 ms at a million activities, 5 s at five
 million); each sort of the table on a column of the activity gets an index on
 (period, column, id), like the end date's from 0004: a period's first page is
-read in order and all periods' is merged from each period's.  The Individual
+read in order and all periods' is merged from each period's.  Each also
+carries the partnership state and organisation, so that a queue tab and the
+user's reach are checked in the index.  The Individual
 column sorts by the person's last name, which is two joins away, so the
 activity keeps a copy (``individual_sort``; the services keep it up to date),
 backfilled here.  A queue tab of one period (period, partnership state) newest
@@ -29,19 +31,23 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
+#: carried at the end of each sort index: a queue tab and the user's reach are checked in the index
+CHECKED = ("partnership_state", "organisation_id")
+OLD_END = "ix_cpd_activities_period_end_id"
 # name -> columns of cpd_activities (as declared in db/models/activities.py)
 INDEXES: dict[str, tuple[str, ...]] = {
     "ix_cpd_activities_period_state_start_id": ("period_id", "partnership_state", "starts_on", "id"),
-    "ix_cpd_activities_period_created_id": ("period_id", "created_at", "id"),
-    "ix_cpd_activities_period_title_id": ("period_id", "title", "id"),
-    "ix_cpd_activities_period_cost_id": ("period_id", "total_cost_pence", "id"),
-    "ix_cpd_activities_period_individual_id": ("period_id", "individual_sort", "id"),
-    "ix_cpd_activities_period_type_id": ("period_id", "activity_type", "id"),
-    "ix_cpd_activities_period_cover_days_id": ("period_id", "cover_days", "id"),
-    "ix_cpd_activities_period_course_fee_id": ("period_id", "course_fee_pence", "id"),
-    "ix_cpd_activities_period_cover_cost_id": ("period_id", "cover_cost_pence", "id"),
-    "ix_cpd_activities_period_travel_id": ("period_id", "travel_cost_pence", "id"),
-    "ix_cpd_activities_period_other_id": ("period_id", "other_cost_pence", "id"),
+    "ix_cpd_activities_period_end_id": ("period_id", "ends_on", "id", *CHECKED),  # 0004's, widened
+    "ix_cpd_activities_period_created_id": ("period_id", "created_at", "id", *CHECKED),
+    "ix_cpd_activities_period_title_id": ("period_id", "title", "id", *CHECKED),
+    "ix_cpd_activities_period_cost_id": ("period_id", "total_cost_pence", "id", *CHECKED),
+    "ix_cpd_activities_period_individual_id": ("period_id", "individual_sort", "id", *CHECKED),
+    "ix_cpd_activities_period_type_id": ("period_id", "activity_type", "id", *CHECKED),
+    "ix_cpd_activities_period_cover_days_id": ("period_id", "cover_days", "id", *CHECKED),
+    "ix_cpd_activities_period_course_fee_id": ("period_id", "course_fee_pence", "id", *CHECKED),
+    "ix_cpd_activities_period_cover_cost_id": ("period_id", "cover_cost_pence", "id", *CHECKED),
+    "ix_cpd_activities_period_travel_id": ("period_id", "travel_cost_pence", "id", *CHECKED),
+    "ix_cpd_activities_period_other_id": ("period_id", "other_cost_pence", "id", *CHECKED),
 }
 
 
@@ -62,6 +68,7 @@ def upgrade() -> None:
         "UPDATE cpd_activities SET individual_sort = (SELECT people.last_name FROM jobs "
         "JOIN people ON people.id = jobs.person_id WHERE jobs.id = cpd_activities.job_id)"
     )
+    op.drop_index(OLD_END, table_name="cpd_activities")
     for name, columns in INDEXES.items():
         op.create_index(name, "cpd_activities", list(columns))
     _refresh_statistics()
@@ -70,4 +77,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name in INDEXES:
         op.drop_index(name, table_name="cpd_activities")
+    op.create_index(OLD_END, "cpd_activities", ["period_id", "ends_on", "id"])
     op.execute("ALTER TABLE cpd_activities DROP COLUMN individual_sort")  # both engines; no table copy
