@@ -44,6 +44,7 @@ def run_statements(path: Path, cases: dict[str, list[Any]], repeats: int) -> dic
                 statements = [(sql, tuple(params)) for sql, params in reads]
                 details = [line for statement in statements for line in probe.plan(sqlite, statement)]
                 rows[label] = [probe.timed(sqlite, statements, repeats) * 1000, probe.sorts(details)]
+                print(f"{sqlite.name} {sqlite.version} {label}: {rows[label][0]:,.1f} ms", file=sys.stderr, flush=True)
         finally:
             sqlite.close()
         results[f"{sqlite.name} {sqlite.version}"] = rows
@@ -60,8 +61,7 @@ def main() -> None:
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        cases = json.loads(Path(args.child).read_text())
-        print(json.dumps(run_statements(Path(args.db), cases, args.repeats)))
+        print(json.dumps(run_statements(Path(args.db), json.loads(Path(args.child).read_text()), args.repeats)))
         return
 
     from reference import reference_database
@@ -95,7 +95,7 @@ def main() -> None:
         for folder in args.apsw_dir:
             env = {**os.environ, "PYTHONPATH": folder, "PLANS_APSW_ONLY": "1"}
             child = [sys.executable, __file__, "--db", str(path), "--child", file.name, "--repeats", str(args.repeats)]
-            done = subprocess.run(child, env=env, check=True, capture_output=True, text=True)
+            done = subprocess.run(child, env=env, check=True, stdout=subprocess.PIPE, text=True)
             results.update(json.loads(done.stdout))
     finally:
         os.unlink(file.name)

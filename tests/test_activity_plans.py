@@ -36,13 +36,13 @@ from tests import plan_probe as probe
 #: ``sqlite_stat1`` of ``cpd_activities`` in the large demo (1,000,000 activities, 150 schools, five
 #: periods) at migration 0012, as ``ANALYZE`` wrote it: the statistics the real data gives the planner
 LARGE_STAT1 = {
-    "ix_cpd_activities_cpd_team_state_id": "1000000 333334 1",
+    "ix_cpd_activities_cpd_team_state_id": "1000000 333334 1 1 1 1",
     "ix_cpd_activities_decision_batch_id": "1000000 1000000",
     "ix_cpd_activities_flood_fill_batch_id": "1000000 142858",
     "ix_cpd_activities_job_start": "1000000 34 1",
-    "ix_cpd_activities_line_manager_state_id": "1000000 333334 1",
+    "ix_cpd_activities_line_manager_state_id": "1000000 333334 1 1 1 1",
     "ix_cpd_activities_org_period_start": "1000000 6712 1365 7",
-    "ix_cpd_activities_partnership_state_id": "1000000 250000 1",
+    "ix_cpd_activities_partnership_state_id": "1000000 250000 1 1 1",
     "ix_cpd_activities_period_cost_id": "1000000 200000 118 1 1 1",
     "ix_cpd_activities_period_course_fee_id": "1000000 200000 1142 1 1 1",
     "ix_cpd_activities_period_cover_cost_id": "1000000 200000 22223 1 1 1",

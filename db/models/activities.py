@@ -239,10 +239,13 @@ Index("ix_cpd_activities_job_start", CpdActivity.job_id, CpdActivity.starts_on)
 Index("ix_cpd_activities_training_event_id", CpdActivity.training_event_id)
 Index("ix_cpd_activities_flood_fill_batch_id", CpdActivity.flood_fill_batch_id)
 Index("ix_cpd_activities_decision_batch_id", CpdActivity.decision_batch_id)
-# Sorting by a decision layer (migration 0004): the first page is read in index order, not sorted.
-Index("ix_cpd_activities_line_manager_state_id", CpdActivity.line_manager_state, CpdActivity.id)
-Index("ix_cpd_activities_cpd_team_state_id", CpdActivity.cpd_team_state, CpdActivity.id)
-Index("ix_cpd_activities_partnership_state_id", CpdActivity.partnership_state, CpdActivity.id)
+# Sorting by a decision layer (migration 0004): the first page is read in index order, not sorted.  The
+# period, queue and organisation ride along (0012), so a period's queue is checked in the index.
+_a = CpdActivity
+_checked = (_a.period_id, _a.partnership_state, _a.organisation_id)
+Index("ix_cpd_activities_line_manager_state_id", _a.line_manager_state, _a.id, *_checked)
+Index("ix_cpd_activities_cpd_team_state_id", _a.cpd_team_state, _a.id, *_checked)
+Index("ix_cpd_activities_partnership_state_id", _a.partnership_state, _a.id, _a.period_id, _a.organisation_id)
 # A queue tab (one period, one partnership state) newest first, read in order (migration 0012).
 Index(
     "ix_cpd_activities_period_state_start_id",

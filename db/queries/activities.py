@@ -207,8 +207,8 @@ def _small_queue_possible(filt: ActivityFilter) -> bool:
     small.  (A school, a person, an event or a batch is few rows already, and is read by its own index.)"""
     if filt.organisation_id is not None or any(getattr(filt, name) is not None for name in _NARROW):
         return False
-    queue = filt.partnership_state is not None or filt.pending_started
-    return queue and "partnership" not in _leading(filt)
+    # "pending and started" is a list of states: never the index's, whatever the sort
+    return filt.pending_started or (filt.partnership_state is not None and "partnership" not in _leading(filt))
 
 
 def _page_read(
