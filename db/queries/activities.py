@@ -172,16 +172,19 @@ def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | No
 #: sorts read from a (period, column, id) index (db/models/activities.py): all periods merge each period's
 PERIOD_SORTS = frozenset(
     {"created", "title", "cost", "individual", "type", "end", "cover_days", "course_fee", "cover_cost", "travel"}
-    | {"other"}
+    | {"other", "state", "line_manager", "cpd_team"}
 )
 #: the conditions that may choose the index of a page read, by sort: those that lead the sort's own index
 #: (see db.queries.plan_shape).  The narrow ones (a school, a person, an event, a batch) always may.
 _LEADING: dict[str, frozenset[str]] = {
     "start": frozenset({"period", "partnership", "start range"}),  # (period, start), (period, state, start, id)
-    "state": frozenset({"partnership"}),  # (partnership_state, id)
-    "line_manager": frozenset({"line_manager"}),
-    "cpd_team": frozenset({"cpd_team"}),
 } | dict.fromkeys(PERIOD_SORTS, frozenset({"period"}))
+# (period, layer's state, id): a filter on the sort's own state keeps the id order
+_LEADING |= {
+    "state": frozenset({"period", "partnership"}),
+    "line_manager": frozenset({"period", "line_manager"}),
+    "cpd_team": frozenset({"period", "cpd_team"}),
+}
 #: filters that leave a few hundred rows in all periods: one read by their own index, then sorted
 _NARROW = ("person_id", "training_event_id", "flood_fill_batch_id")
 #: below this many rows in a queue a page is read by the queue's own index and sorted (see ``_page_read``):

@@ -6,8 +6,9 @@ million); each sort of the table on a column of the activity gets an index on
 (period, column, id), like the end date's from 0004: a period's first page is
 read in order and all periods' is merged from each period's.  Each also
 carries the partnership state and organisation, so that a queue tab and the
-user's reach are checked in the index; 0004's decision-layer indexes carry
-the period, queue and organisation the same way.  The Individual
+user's reach are checked in the index.  The decision layers get theirs per
+period too: 0004's (state, id) read the ids across periods, and the ids follow
+the periods, so one period's page came after every later period's rows.  The Individual
 column sorts by the person's last name, which is two joins away, so the
 activity keeps a copy (``individual_sort``; the services keep it up to date),
 backfilled here.  A queue tab of one period (period, partnership state) newest
@@ -35,15 +36,12 @@ depends_on = None
 #: carried at the end of each sort index: a queue tab and the user's reach are checked in the index
 CHECKED = ("partnership_state", "organisation_id")
 OLD_END = "ix_cpd_activities_period_end_id"
-#: 0004's decision-layer sort indexes, which now carry the period, queue and organisation too
-WIDENED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "ix_cpd_activities_line_manager_state_id": (("line_manager_state", "id"), ("period_id", *CHECKED)),
-    "ix_cpd_activities_cpd_team_state_id": (("cpd_team_state", "id"), ("period_id", *CHECKED)),
-    "ix_cpd_activities_partnership_state_id": (("partnership_state", "id"), ("period_id", "organisation_id")),
-}
 # name -> columns of cpd_activities (as declared in db/models/activities.py)
 INDEXES: dict[str, tuple[str, ...]] = {
     "ix_cpd_activities_period_state_start_id": ("period_id", "partnership_state", "starts_on", "id"),
+    "ix_cpd_activities_period_line_manager_id": ("period_id", "line_manager_state", "id", *CHECKED),
+    "ix_cpd_activities_period_cpd_team_id": ("period_id", "cpd_team_state", "id", *CHECKED),
+    "ix_cpd_activities_period_partnership_id": ("period_id", "partnership_state", "id", "organisation_id"),
     "ix_cpd_activities_period_end_id": ("period_id", "ends_on", "id", *CHECKED),  # 0004's, widened
     "ix_cpd_activities_period_created_id": ("period_id", "created_at", "id", *CHECKED),
     "ix_cpd_activities_period_title_id": ("period_id", "title", "id", *CHECKED),
@@ -78,9 +76,7 @@ def upgrade() -> None:
     op.drop_index(OLD_END, table_name="cpd_activities")
     for name, columns in INDEXES.items():
         op.create_index(name, "cpd_activities", list(columns))
-    for name, (columns, carried) in WIDENED.items():
-        op.drop_index(name, table_name="cpd_activities")
-        op.create_index(name, "cpd_activities", [*columns, *carried])
+
     _refresh_statistics()
 
 
@@ -88,7 +84,5 @@ def downgrade() -> None:
     for name in INDEXES:
         op.drop_index(name, table_name="cpd_activities")
     op.create_index(OLD_END, "cpd_activities", ["period_id", "ends_on", "id"])
-    for name, (columns, _carried) in WIDENED.items():
-        op.drop_index(name, table_name="cpd_activities")
-        op.create_index(name, "cpd_activities", list(columns))
+
     op.execute("ALTER TABLE cpd_activities DROP COLUMN individual_sort")  # both engines; no table copy
