@@ -32,7 +32,7 @@ from db.models import (
     TrainingEvent,
 )
 from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
-from db.queries.plan_shape import unindexed
+from db.queries.plan_shape import NARROW, PERIOD_SORTS, leading_filters, small_queue_possible, unindexed
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
 
@@ -169,49 +169,9 @@ def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | No
     return and_(key >= value, or_(key > value, CpdActivity.id > after.id))
 
 
-#: sorts read from a (period, column, id) index (db/models/activities.py): all periods merge each period's
-PERIOD_SORTS = frozenset(
-    {"created", "title", "cost", "individual", "type", "end", "cover_days", "course_fee", "cover_cost", "travel"}
-    | {"other", "state", "line_manager", "cpd_team"}
-)
-#: the conditions that may choose the index of a page read, by sort: those that lead the sort's own index
-#: (see db.queries.plan_shape).  The narrow ones (a school, a person, an event, a batch) always may.
-_LEADING: dict[str, frozenset[str]] = {
-    "start": frozenset({"period", "partnership", "start range"}),  # (period, start), (period, state, start, id)
-} | dict.fromkeys(PERIOD_SORTS, frozenset({"period"}))
-# (period, layer's state, id): a filter on the sort's own state keeps the id order
-_LEADING |= {
-    "state": frozenset({"period", "partnership"}),
-    "line_manager": frozenset({"period", "line_manager"}),
-    "cpd_team": frozenset({"period", "cpd_team"}),
-}
-#: filters that leave a few hundred rows in all periods: one read by their own index, then sorted
-_NARROW = ("person_id", "training_event_id", "flood_fill_batch_id")
 #: below this many rows in a queue a page is read by the queue's own index and sorted (see ``_page_read``):
 #: reading in the sort's order costs about 200 x (rows in the period / rows in the queue) row look-ups
 FEW = 1_000
-
-
-def _leading(filt: ActivityFilter) -> frozenset[str]:
-    """The broad filters that may choose the index of a page read in this filter's order.
-
-    With a narrow filter (a person, an event, a batch; a school unless by start date) none may: the
-    narrow one's index reads its few rows and they are sorted.
-    """
-    if any(getattr(filt, name) is not None for name in _NARROW):
-        return frozenset()
-    if filt.organisation_id is not None and filt.sort != "start":
-        return frozenset()
-    return _LEADING.get(filt.sort, frozenset())
-
-
-def _small_queue_possible(filt: ActivityFilter) -> bool:
-    """Whether the page read checks a queue (partnership state) row by row, which is slow when the queue is
-    small.  (A school, a person, an event or a batch is few rows already, and is read by its own index.)"""
-    if filt.organisation_id is not None or any(getattr(filt, name) is not None for name in _NARROW):
-        return False
-    # "pending and started" is a list of states: never the index's, whatever the sort
-    return filt.pending_started or (filt.partnership_state is not None and "partnership" not in _leading(filt))
 
 
 def _page_read(
@@ -228,7 +188,7 @@ def _page_read(
     """
     key: Any = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
     conditions = _conditions(filt, scope, session, paged=True)
-    if _small_queue_possible(filt):
+    if small_queue_possible(filt):
         queue = ActivityFilter(
             period_id=filt.period_id, partnership_state=filt.partnership_state, pending_started=filt.pending_started
         )
@@ -245,7 +205,7 @@ def _conditions(
     """The filter in SQL.  Given the session, a person's jobs are looked up first, so the read is
     driven by them (a subquery was misestimated on PostgreSQL); ``paged`` shapes the conditions for
     a page read in the filter's order, so that only the sort's own index can be chosen on any SQLite."""
-    leading = _leading(filt) if paged else None
+    leading = leading_filters(filt) if paged else None
 
     def broad(column: Any, name: str) -> Any:
         return column if leading is None or name in leading else unindexed(column)
@@ -342,7 +302,7 @@ def _row_select() -> Select:
 def _fetch_rows(
     session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None = None
 ) -> list[ActivityRow]:
-    narrow = any(getattr(filt, name) is not None for name in _NARROW)
+    narrow = any(getattr(filt, name) is not None for name in NARROW)
     if filt.period_id is None and not narrow:
         if filt.sort == "start" and (after is not None or offset == 0):
             return _fetch_rows_by_period(session, scope, filt, limit, after)
