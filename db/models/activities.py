@@ -17,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned, enum_column, utcnow
@@ -65,6 +67,17 @@ class DecisionBatch(Base):
     reverted_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
 
 
+def _individual_sort_of_job(context: DefaultExecutionContext) -> str:
+    """The safety net for an insert that does not give ``individual_sort``: one look-up per row.
+
+    The services give it (a flood fill reads all its jobs' names at once); this keeps any other
+    insert correct, only slower.
+    """
+    job_id = context.get_current_parameters().get("job_id")
+    statement = sql_text("SELECT p.last_name FROM jobs j JOIN people p ON p.id = j.person_id WHERE j.id = :job")
+    return str(context.connection.scalar(statement, {"job": job_id}) or "")
+
+
 class CpdActivity(Versioned, Base):
     """One CPD activity requested for (or pushed onto) one job (C1).
 
@@ -79,6 +92,12 @@ class CpdActivity(Versioned, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), nullable=False)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
+    #: the individual's last name, as the Individual column sorts: kept here (like ``organisation_id``) so
+    #: an index gives that order; set by whoever inserts, refreshed when a person's last name changes
+    #: (db.services.sort_keys), and looked up per row by the default when an insert leaves it out
+    individual_sort: Mapped[str] = mapped_column(
+        String(80), nullable=False, default=_individual_sort_of_job, server_default=""
+    )
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     activity_type: Mapped[str] = mapped_column(String(60), nullable=False)
     provider: Mapped[str] = mapped_column(String(200), nullable=False, default="", server_default="")
@@ -197,4 +216,38 @@ Index("ix_cpd_activities_decision_batch_id", CpdActivity.decision_batch_id)
 Index("ix_cpd_activities_line_manager_state_id", CpdActivity.line_manager_state, CpdActivity.id)
 Index("ix_cpd_activities_cpd_team_state_id", CpdActivity.cpd_team_state, CpdActivity.id)
 Index("ix_cpd_activities_partnership_state_id", CpdActivity.partnership_state, CpdActivity.id)
-Index("ix_cpd_activities_period_end_id", CpdActivity.period_id, CpdActivity.ends_on, CpdActivity.id)
+# A queue tab (one period, one partnership state) newest first, read in order (migration 0012).
+Index(
+    "ix_cpd_activities_period_state_start_id",
+    CpdActivity.period_id,
+    CpdActivity.partnership_state,
+    CpdActivity.starts_on,
+    CpdActivity.id,
+)
+#: one index per other sort of the Partnership CPD table, (period, column, id): a period's first page is
+#: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities).  The
+#: partnership state and organisation ride along, so a queue tab and the user's reach are checked in the
+#: index, and only the rows shown are read from the table.
+SORT_INDEXES: dict[str, str] = {
+    # a decision layer within a period (0004's indexes above read the ids across periods, and the ids
+    # follow the periods: one period's rows came after every later period's)
+    "ix_cpd_activities_period_line_manager_id": "line_manager_state",
+    "ix_cpd_activities_period_cpd_team_id": "cpd_team_state",
+    "ix_cpd_activities_period_partnership_id": "partnership_state",
+    "ix_cpd_activities_period_end_id": "ends_on",  # from migration 0004, widened in 0012
+    "ix_cpd_activities_period_created_id": "created_at",
+    "ix_cpd_activities_period_title_id": "title",
+    "ix_cpd_activities_period_cost_id": "total_cost_pence",
+    "ix_cpd_activities_period_individual_id": "individual_sort",
+    "ix_cpd_activities_period_type_id": "activity_type",
+    "ix_cpd_activities_period_cover_days_id": "cover_days",
+    "ix_cpd_activities_period_course_fee_id": "course_fee_pence",
+    "ix_cpd_activities_period_cover_cost_id": "cover_cost_pence",
+    "ix_cpd_activities_period_travel_id": "travel_cost_pence",
+    "ix_cpd_activities_period_other_id": "other_cost_pence",
+}
+for _name, _column in SORT_INDEXES.items():
+    _carried = [CpdActivity.partnership_state, CpdActivity.organisation_id]
+    if _column == "partnership_state":
+        _carried = [CpdActivity.organisation_id]
+    Index(_name, CpdActivity.period_id, CpdActivity.__table__.c[_column], CpdActivity.id, *_carried)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from db.changes import ChangeKind
@@ -33,6 +33,7 @@ from db.models import (
     TrainingEvent,
 )
 from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
+from db.queries.plan_shape import NARROW, PERIOD_SORTS, leading_filters, small_queue_possible, unindexed
 from db.queries.text_search import any_contains
 from db.scope import Scope, scope_for
 
@@ -120,7 +121,7 @@ SORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     "created": CpdActivity.created_at,
     "title": CpdActivity.title,
     "cost": CpdActivity.total_cost_pence,
-    "individual": Person.last_name,
+    "individual": CpdActivity.individual_sort,  # the person's name kept on the row, so an index can give the order
     "organisation": Organisation.name,
     "state": CpdActivity.partnership_state,
     "type": CpdActivity.activity_type,
@@ -169,22 +170,68 @@ def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | No
     return and_(key >= value, or_(key > value, CpdActivity.id > after.id))
 
 
-def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
+#: below this many rows in a queue a page is read by the queue's own index and sorted (see ``_page_read``):
+#: reading in the sort's order costs about 200 x (rows in the period / rows in the queue) row look-ups
+FEW = 1_000
+
+
+def _page_read(
+    session: Session, scope: Scope, filt: ActivityFilter, after: ActivityRow | None
+) -> tuple[list[ColumnElement[bool]], Any]:
+    """The conditions and the sort key of a page read in the filter's order.
+
+    Read in the sort's index order, a page costs about a page's rows divided by
+    the share that matches: fine for a queue of 140,000, seconds for an empty
+    one (the whole period is checked).  So a bounded count of the queue (read
+    from the (period, state, organisation, start) index alone) first asks
+    whether fewer than ``FEW`` rows are in it; then the filters choose the index
+    and the sort key may not (``+key`` on SQLite), and the few rows are sorted.
+    """
+    key: Any = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
+    conditions = _conditions(filt, scope, session, paged=True)
+    if small_queue_possible(filt):
+        queue = ActivityFilter(
+            period_id=filt.period_id, partnership_state=filt.partnership_state, pending_started=filt.pending_started
+        )
+        matching = select(CpdActivity.id).where(and_(*_conditions(queue, scope))).limit(FEW).subquery()
+        if (session.scalar(select(func.count()).select_from(matching)) or 0) < FEW:
+            conditions, key = _conditions(filt, scope, session), unindexed(key)
+    keyset = _after(filt, after) if after is not None else None
+    return (conditions if keyset is None else [*conditions, keyset]), key
+
+
+def _conditions(
+    filt: ActivityFilter, scope: Scope, session: Session | None = None, *, paged: bool = False
+) -> list[ColumnElement[bool]]:
+    """The filter in SQL.  Given the session, a person's jobs are looked up first, so the read is
+    driven by them (a subquery was misestimated on PostgreSQL); ``paged`` shapes the conditions for
+    a page read in the filter's order, so that only the sort's own index can be chosen on any SQLite."""
+    leading = leading_filters(filt) if paged else None
+
+    def broad(column: Any, name: str) -> Any:
+        return column if leading is None or name in leading else unindexed(column)
+
+    one_org = len(scope.orgs(Module.PARTNERSHIP_CPD)) == 1  # a school's own users: its index may lead
     conditions: list[ColumnElement[bool]] = [
-        scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id)
+        scope.rows_in_reach(
+            Module.PARTNERSHIP_CPD,
+            CpdActivity.organisation_id if one_org else broad(CpdActivity.organisation_id, "scope"),
+            CpdActivity.job_id if one_org else broad(CpdActivity.job_id, "scope"),
+        )
     ]
     if filt.period_id is not None:
-        conditions.append(CpdActivity.period_id == filt.period_id)
+        conditions.append(broad(CpdActivity.period_id, "period") == filt.period_id)
     if filt.organisation_id is not None:
         conditions.append(CpdActivity.organisation_id == filt.organisation_id)
     if filt.person_id is not None:
-        conditions.append(CpdActivity.job_id.in_(select(Job.id).where(Job.person_id == filt.person_id)))
+        jobs = select(Job.id).where(Job.person_id == filt.person_id)
+        conditions.append(CpdActivity.job_id.in_(session.scalars(jobs).all() if session is not None else jobs))
     if filt.partnership_state is not None:
-        conditions.append(CpdActivity.partnership_state == filt.partnership_state)
+        conditions.append(broad(CpdActivity.partnership_state, "partnership") == filt.partnership_state)
     if filt.line_manager_state is not None:
-        conditions.append(CpdActivity.line_manager_state == filt.line_manager_state)
+        conditions.append(broad(CpdActivity.line_manager_state, "line_manager") == filt.line_manager_state)
     if filt.cpd_team_state is not None:
-        conditions.append(CpdActivity.cpd_team_state == filt.cpd_team_state)
+        conditions.append(broad(CpdActivity.cpd_team_state, "cpd_team") == filt.cpd_team_state)
     waiting = filt.line_manager_state is LineManagerState.PENDING or filt.cpd_team_state is CpdTeamState.PENDING
     if waiting and filt.partnership_state is None:
         # a withdrawn request waits for nobody: "pending at the line manager" leaves it out (C1)
@@ -196,8 +243,9 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
     if filt.without_evaluation:
         conditions.append(CpdActivity.evaluation.is_(None))
     if filt.pending_started:
-        conditions.append(CpdActivity.partnership_state.in_(PENDING_STATES))
-        conditions.append(CpdActivity.starts_on <= date.today())
+        # a list of states before the start date gives no order: never the index's reason (IN)
+        conditions.append(broad(CpdActivity.partnership_state, "pending started").in_(PENDING_STATES))
+        conditions.append(broad(CpdActivity.starts_on, "start range") <= date.today())
     if filt.starts_from is not None:
         conditions.append(CpdActivity.starts_on >= filt.starts_from)
     if filt.starts_before is not None:
@@ -239,10 +287,12 @@ def _row_select() -> Select:
             (_creator_person.first_name + " " + _creator_person.last_name).label("created_by"),
             LearningModule.title.label("learning_module"),
         )
-        .join(Job, Job.id == CpdActivity.job_id)
-        .join(Person, Person.id == Job.person_id)
-        .join(Organisation, Organisation.id == CpdActivity.organisation_id)
-        .join(AcademicPeriod, AcademicPeriod.id == CpdActivity.period_id)
+        # outer joins (every activity has all four): the activities stay the outer loop, read in the
+        # index's order, instead of SQLite starting from people and sorting (it may reorder inner joins)
+        .outerjoin(Job, Job.id == CpdActivity.job_id)
+        .outerjoin(Person, Person.id == Job.person_id)
+        .outerjoin(Organisation, Organisation.id == CpdActivity.organisation_id)
+        .outerjoin(AcademicPeriod, AcademicPeriod.id == CpdActivity.period_id)
         .outerjoin(TrainingEvent, TrainingEvent.id == CpdActivity.training_event_id)
         .outerjoin(_creator_job, _creator_job.id == CpdActivity.created_by_job_id)
         .outerjoin(_creator_person, _creator_person.id == _creator_job.person_id)
@@ -253,18 +303,44 @@ def _row_select() -> Select:
 def _fetch_rows(
     session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None = None
 ) -> list[ActivityRow]:
-    if filt.period_id is None and filt.sort == "start" and (after is not None or offset == 0):
-        return _fetch_rows_by_period(session, scope, filt, limit, after)
-    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
+    narrow = any(getattr(filt, name) is not None for name in NARROW)
+    if filt.period_id is None and not narrow:
+        if filt.sort == "start" and (after is not None or offset == 0):
+            return _fetch_rows_by_period(session, scope, filt, limit, after)
+        if filt.sort in PERIOD_SORTS:
+            return _fetch_rows_merged(session, scope, filt, offset, limit, after)
+    conditions, key = _page_read(session, scope, filt, after)
     order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
-    conditions = _conditions(filt, scope)
-    keyset = _after(filt, after) if after is not None else None
-    query = _row_select().order_by(*order).limit(limit)
-    if keyset is not None:
-        query = query.where(and_(*conditions, keyset))
-    else:
-        query = query.where(and_(*conditions)).offset(offset)
+    query = _row_select().where(and_(*conditions)).order_by(*order).limit(limit)
+    if after is None or filt.sort not in KEYSET_VALUES:
+        query = query.offset(offset)
     return [ActivityRow(*row) for row in session.connection().execute(query)]  # Core: no ORM row overhead
+
+
+def _fetch_rows_merged(
+    session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None
+) -> list[ActivityRow]:
+    """All periods in one sort: each period's rows read in its index's order, merged by the database.
+
+    Both engines merge a UNION ALL of ordered parts (SQLite: ``MERGE (UNION ALL)``; PostgreSQL:
+    Merge Append) and stop after the page, so the first page costs a page per period.
+    """
+    periods = session.scalars(select(AcademicPeriod.id).order_by(AcademicPeriod.id)).all()
+    if not periods:
+        return []
+    parts = []
+    for period in periods:
+        conditions, key = _page_read(session, scope, replace(filt, period_id=period), after)
+        parts.append(
+            _row_select().add_columns(key.label("sort_key"), CpdActivity.id.label("sort_id")).where(and_(*conditions))
+        )
+    merged = union_all(*parts)
+    sort_key, row_id = merged.selected_columns.sort_key, merged.selected_columns.sort_id
+    order = [sort_key.desc(), row_id.desc()] if filt.descending else [sort_key.asc(), row_id.asc()]
+    query = merged.order_by(*order).limit(limit)
+    if after is None or filt.sort not in KEYSET_VALUES:
+        query = query.offset(offset)
+    return [ActivityRow(*row[:-2]) for row in session.connection().execute(query)]
 
 
 def _fetch_rows_by_period(
@@ -294,7 +370,7 @@ def _fetch_rows_by_period(
 def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySummary:
     count, total = session.execute(
         select(func.count(), func.coalesce(func.sum(CpdActivity.total_cost_pence), 0)).where(
-            and_(*_conditions(filt, scope))
+            and_(*_conditions(filt, scope, session))
         )
     ).one()
     return ActivitySummary(count=int(count), total_cost_pence=int(total))
@@ -307,7 +383,7 @@ def queue_counts(db: Database, user_id: int, filt: ActivityFilter) -> dict[Partn
     """
     with db.read() as session:
         scope = scope_for(session, user_id)
-        conditions = _conditions(replace(filt, partnership_state=None), scope)
+        conditions = _conditions(replace(filt, partnership_state=None), scope, session)
         rows = session.execute(
             select(CpdActivity.partnership_state, func.count())
             .where(and_(*conditions))

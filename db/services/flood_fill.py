@@ -357,9 +357,11 @@ def _insert_activities(
     for start in range(0, total, CHUNK):
         rows = []
         for job_id in chosen[start : start + CHUNK]:
-            org = targets[job_id].organisation_id
-            rows.append((job_id, org, org if authorised else None))
-        _executemany(session, table, common, ("job_id", "organisation_id", "charged_organisation_id"), rows)
+            target = targets[job_id]
+            org = target.organisation_id
+            rows.append((job_id, org, org if authorised else None, target.last_name))
+        varying = ("job_id", "organisation_id", "charged_organisation_id", "individual_sort")
+        _executemany(session, table, common, varying, rows)
         done = min(start + CHUNK, total)
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
 

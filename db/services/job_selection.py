@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.actions import Action
 from db.errors import PermissionDenied, ValidationError
-from db.models import Job, Module, Organisation
+from db.models import Job, Module, Organisation, Person
 from db.progress import NullProgress, Progress
 from db.scope import own_person_id
 
@@ -33,6 +33,7 @@ class Target:
     organisation: str
     person_id: int
     active: bool
+    last_name: str  # the activities' individual_sort (the sort key for the individual's name)
 
 
 def load_targets(
@@ -46,8 +47,9 @@ def load_targets(
     for start in range(0, len(chosen), CHUNK):
         chunk = chosen[start : start + CHUNK]
         rows = connection.execute(
-            select(Job.id, Job.organisation_id, Organisation.name, Job.person_id, Job.active)
+            select(Job.id, Job.organisation_id, Organisation.name, Job.person_id, Job.active, Person.last_name)
             .join(Organisation, Organisation.id == Job.organisation_id)
+            .join(Person, Person.id == Job.person_id)
             .where(Job.id.in_(chunk))
         )
         for row in rows:

@@ -28,6 +28,7 @@ from db.models import Job, Module, Organisation, OrgStatus, Person
 from db.queries.staff import JOBS
 from db.services import record_fields as check
 from db.services.record_fields import FieldError
+from db.services.sort_keys import refresh_individual_sort
 
 #: how "you may not …" ends for these actions (db.scope wording)
 ADD_STAFF = "add or change staff"
@@ -285,6 +286,9 @@ def edit_person_job(
             _refuse_taken_trn(act, person.trn, someone.id)
             for key in person_changed:
                 setattr(someone, key, person_after[key])
+            if "last_name" in person_changed:
+                act.session.flush()
+                refresh_individual_sort(act.session, [someone.id])
         if job.line_manager_job_id is not None and job.line_manager_job_id == row.line_manager_job_id:
             manager = act.session.get(Job, row.line_manager_job_id)  # kept as it was, even if they have left since
         else:

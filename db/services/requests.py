@@ -47,6 +47,7 @@ from db.scope import own_person_id
 from db.services.activity_edits import LABELS as MONEY_LABELS
 from db.services.activity_edits import MAX_TOTAL_PENCE, MONEY_FIELDS
 from db.services.request_rules import CPD, central_entry_refusal
+from db.services.sort_keys import last_name_of_job
 
 TITLE_MAX = 200
 PROVIDER_MAX = 200
@@ -190,6 +191,7 @@ def enter_request(db: Database, user_id: int, job_id: int, details: RequestDetai
         activity = CpdActivity(
             job_id=job.id,
             organisation_id=job.organisation_id,
+            individual_sort=last_name_of_job(session, job.id),
             period_id=ensure_period(session, details.starts_on),
             created_by_job_id=job.id,
             entered_by_user_id=user_id,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Job, Person
 from db.progress import NullProgress, Progress
+from db.services.sort_keys import refresh_individual_sort
 from db.staff_import.matching import PERSON_FIELDS
 from db.staff_import.plan import Action, PlanEntry
 
@@ -143,6 +144,7 @@ def apply_entries(
                       "reason": f"not in the whole staff list {file_name}" if ended else reason})  # fmt: skip
     progress.report(len(adding) + len(new_jobs), total, "Updating people and jobs…")
     _update_many(session, PEOPLE, person_updates)
+    refresh_individual_sort(session, [row["b_id"] for row in person_updates if "last_name" in row])
     _update_many(session, JOBS_TABLE, job_updates)
 
     # Line managers added by this file: every new job has its id now.

@@ -1,0 +1,76 @@
+"""The Individual column's sort key kept on each activity (``individual_sort``), on both engines.
+
+The list sorts by the person's last name from a copy on the activity (an index gives that order); a
+request entered, an activity added by any other insert, and a last name corrected by hand must all
+leave the copy right, or the person would sort under their old name.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.models import CpdActivity, Job, Person, SharingLevel
+from db.queries import activities as q
+from db.queries.people import job_record
+from db.services.people import JobFields, PersonFields, edit_person_job
+from db.services.requests import enter_request
+from tests.helpers import user_id
+from tests.request_helpers import details, job_at, school_sharing
+
+
+def _sort_keys(db, job_id: int) -> set[str]:
+    with db.read() as session:
+        return set(session.scalars(select(CpdActivity.individual_sort).where(CpdActivity.job_id == job_id)))
+
+
+def _last_name(db, job_id: int) -> str:
+    with db.read() as session:
+        return session.scalars(
+            select(Person.last_name).join(Job, Job.person_id == Person.id).where(Job.id == job_id)
+        ).one()
+
+
+def test_a_request_and_a_corrected_last_name_keep_the_individual_sort(demo_db) -> None:
+    alex, sam = user_id(demo_db, "alex.morgan"), user_id(demo_db, "sam.patel")
+    job_id = job_at(demo_db, school_sharing(demo_db, SharingLevel.GROUP_ACTIONS))
+    entered = enter_request(demo_db, alex, job_id, details()).activity_id
+    assert _sort_keys(demo_db, job_id) == {_last_name(demo_db, job_id)}
+
+    shown = job_record(demo_db, alex, job_id)
+    person = PersonFields(shown.first_name, "AAAA Corrected", shown.title, shown.email, shown.trn)
+    job = JobFields(
+        shown.organisation_id,
+        shown.role,
+        shown.work_email,
+        shown.staff_code,
+        shown.line_manager_job_id,
+        shown.started_on,
+        shown.unique_id,
+        shown.pay_scale,
+    )
+    edit_person_job(demo_db, alex, job_id, shown.job_version, shown.person_version, person, job)
+
+    assert _sort_keys(demo_db, job_id) == {"AAAA Corrected"}
+    first = q.first_rows(demo_db, sam, q.ActivityFilter(sort="individual", descending=False), limit=1).rows
+    assert [row.individual for row in first] == [f"{shown.first_name} AAAA Corrected"]
+    with demo_db.read() as session:  # the activity was not edited: nobody's open copy of it goes stale
+        assert session.get(CpdActivity, entered).version == 1
+
+
+def test_an_insert_that_leaves_the_sort_key_out_gets_it_from_the_job(demo_db) -> None:
+    job_id = job_at(demo_db, school_sharing(demo_db, SharingLevel.GROUP_ACTIONS))
+    with demo_db.transaction() as session:
+        template = session.scalars(select(CpdActivity).limit(1)).one()
+        job = session.get(Job, job_id)
+        session.add(
+            CpdActivity(
+                job_id=job_id,
+                organisation_id=job.organisation_id,
+                title="Added without a sort key",
+                activity_type=template.activity_type,
+                starts_on=template.starts_on,
+                ends_on=template.ends_on,
+                period_id=template.period_id,
+            )
+        )
+    assert _last_name(demo_db, job_id) in _sort_keys(demo_db, job_id)
