@@ -24,7 +24,7 @@ from db.engine import Database
 from db.errors import StaleData
 from db.import_files import mappings
 from db.import_files.fields import listed
-from db.models import AppUser, CpdActivity, CpdTeamState, Job, LineManagerState, PartnershipState, utcnow
+from db.models import AppUser, CpdActivity, CpdTeamState, Job, LineManagerState, PartnershipState, Person, utcnow
 from db.periods import ensure_period, start_month
 from db.progress import NullProgress, Progress
 from db.queries.activities import ACTIVITIES
@@ -105,6 +105,7 @@ def _add(act: Action, file_name: str, rows: tuple[PlanRow, ...], progress: Progr
                     **{name: getattr(details, name) for name in COLUMNS},
                     "job_id": row.job_id,
                     "organisation_id": jobs[row.job_id][0],
+                    "individual_sort": jobs[row.job_id][2],
                     "period_id": periods[on],
                     "created_by_job_id": row.job_id,
                     "entered_by_user_id": user_id,
@@ -147,20 +148,22 @@ def _made(connection: Any, jobs: list[int], now: Any, user_id: int) -> dict[tupl
     return found
 
 
-def _jobs(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, tuple[int, int | None]]:
-    """job → (its organisation, its line manager's job) for the rows to add."""
-    found: dict[int, tuple[int, int | None]] = {}
+def _jobs(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, tuple[int, int | None, str]]:
+    """job → (its organisation, its line manager's job, the person's last name: the activity's sort key)."""
+    found: dict[int, tuple[int, int | None, str]] = {}
     jobs = sorted({row.job_id for row in rows if row.job_id is not None})
     for chunk in _chunks(jobs):
-        for job_id, org_id, manager in session.connection().execute(
-            select(Job.id, Job.organisation_id, Job.line_manager_job_id).where(Job.id.in_(chunk))
+        for job_id, org_id, manager, last_name in session.connection().execute(
+            select(Job.id, Job.organisation_id, Job.line_manager_job_id, Person.last_name)
+            .join(Person, Person.id == Job.person_id)
+            .where(Job.id.in_(chunk))
         ):
-            found[job_id] = (org_id, manager)
+            found[job_id] = (org_id, manager, last_name)
     return found
 
 
 def _layers(
-    row: PlanRow, now: Any, user_id: int, jobs: Mapping[int, tuple[int, int | None]], file_name: str
+    row: PlanRow, now: Any, user_id: int, jobs: Mapping[int, tuple[int, int | None, str]], file_name: str
 ) -> dict[str, Any]:
     """A line manager's or CPD team's answer carried in from the file, recorded by the importing user."""
     assert row.job_id is not None
