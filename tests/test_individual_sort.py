@@ -74,3 +74,22 @@ def test_an_insert_that_leaves_the_sort_key_out_gets_it_from_the_job(demo_db) ->
             )
         )
     assert _last_name(demo_db, job_id) in _sort_keys(demo_db, job_id)
+
+
+def test_a_booked_place_carries_the_individuals_last_name(demo_db) -> None:
+    from db.services.training_bookings import book_staff
+    from tests.training_helpers import event_version, make_event, opted_in, schools, staff_at
+
+    school = schools(demo_db)[0]
+    event_id = make_event(demo_db, places=3)
+    opted_in(demo_db, event_id, school)
+    jobs = staff_at(demo_db, school, 3)
+    book_staff(demo_db, user_id(demo_db, "sam.patel"), event_id, jobs, shown_version=event_version(demo_db, event_id))
+    with demo_db.read() as session:
+        rows = session.execute(
+            select(CpdActivity.individual_sort, Person.last_name)
+            .join(Job, Job.id == CpdActivity.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .where(CpdActivity.training_event_id == event_id)
+        ).all()
+    assert len(rows) == 3 and all(kept == name and name for kept, name in rows)

@@ -27,6 +27,20 @@ def last_name_of_job(session: Session, job_id: int) -> str:
     return session.scalar(query) or ""
 
 
+def last_names_of_jobs(session: Session, job_ids: Collection[int]) -> dict[int, str]:
+    """The ``individual_sort`` of new activities for many jobs, in one query per thousand jobs."""
+    chosen = sorted(set(job_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(chosen), 1000):
+        query = (
+            select(Job.id, Person.last_name)
+            .join(Person, Person.id == Job.person_id)
+            .where(Job.id.in_(chosen[start : start + 1000]))
+        )
+        found.update(session.execute(query).tuples().all())
+    return found
+
+
 def refresh_individual_sort(session: Session, person_ids: Collection[int]) -> None:
     """Copy these people's last names onto their activities.
 

@@ -45,6 +45,7 @@ from db.models import (
 from db.periods import ensure_period
 from db.queries.activities import ACTIVITIES
 from db.services.signoff import Decided
+from db.services.sort_keys import last_names_of_jobs
 
 BOOKING = "training_event_booking"
 
@@ -95,6 +96,7 @@ def create_place_activities(
     session = act.session
     now = utcnow()
     creator_of = dict(session.execute(select(AppUser.id, AppUser.job_id)).tuples().all())
+    last_names = last_names_of_jobs(session, [place.job_id for place in places])
     period_id = ensure_period(session, event.starts_on)
     common = {
         "title": event.title,
@@ -128,6 +130,7 @@ def create_place_activities(
         activity = CpdActivity(
             job_id=place.job_id,
             organisation_id=place.organisation_id,
+            individual_sort=last_names.get(place.job_id, ""),
             entered_by_user_id=place.entered_by,
             created_by_job_id=creator_of.get(place.entered_by),
             charged_organisation_id=place.organisation_id if decided is not None else None,
