@@ -65,6 +65,22 @@ class FileTable:
     sheets: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class FileShape:
+    """What an import's mapping step shows: the columns, what TrustDesk recognised, how the file was read."""
+
+    name: str
+    headers: tuple[str, ...]
+    recognised: Mapping[str, str]
+    rows: int
+    read_as: str
+    sheets: tuple[str, ...]
+
+    @classmethod
+    def of(cls, table: FileTable, recognised: Mapping[str, str]) -> FileShape:
+        return cls(table.name, table.headers, recognised, len(table.rows), table.read_as, table.sheets)
+
+
 def _too_many(kind: FileKind, name: str) -> ImportFileError:
     return kind.error(
         f"“{name}” has more than {kind.max_rows:,} rows, far more than {kind.noun}; nothing was imported. "

@@ -5,7 +5,6 @@ what importing it would do, planned against the database as it is now. Writes no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.errors import PermissionDenied
 from db.import_files import mappings
-from db.import_files.table import FileTable
+from db.import_files.table import FileShape, FileTable
 from db.models import Level
 from db.progress import NullProgress, Progress
 from db.request_import.fields import recognise
@@ -28,24 +27,10 @@ from db.services.request_rules import CPD
 MAPPING_KIND = "requests"
 
 
-@dataclass(frozen=True, slots=True)
-class RequestFileShape:
-    """What the mapping step shows: the columns, what TrustDesk recognised, how the file was read."""
-
-    name: str
-    headers: tuple[str, ...]
-    recognised: Mapping[str, str]
-    rows: int
-    read_as: str
-    sheets: tuple[str, ...]
-
-
-def request_file_shape(path: Path, sheet: str | None = None, progress: Progress | None = None) -> RequestFileShape:
+def request_file_shape(path: Path, sheet: str | None = None, progress: Progress | None = None) -> FileShape:
     """Read the file (refusing it whole if it cannot be a list of requests) and recognise its columns."""
     found = read_request_file(Path(path), sheet, progress)
-    return RequestFileShape(
-        found.name, found.headers, recognise(found.headers), len(found.rows), found.read_as, found.sheets
-    )
+    return FileShape.of(found, recognise(found.headers))
 
 
 def mapping_names(db: Database) -> list[str]:

@@ -5,7 +5,6 @@ what importing it would do, planned against the database as it is now. Writes no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.errors import PermissionDenied
 from db.import_files import mappings
+from db.import_files.table import FileShape
 from db.models import Job, Level, Module, Organisation, OrgKind, Person, SharingLevel
 from db.progress import NullProgress, Progress
 from db.scope import Scope, central_action_refusals, scope_for
@@ -30,24 +30,10 @@ MAPPING_KIND = "staff"
 DOING = "import staff"
 
 
-@dataclass(frozen=True, slots=True)
-class StaffFileShape:
-    """What the mapping step shows: the columns, what TrustDesk recognised, how the file was read."""
-
-    name: str
-    headers: tuple[str, ...]
-    recognised: Mapping[str, str]
-    rows: int
-    read_as: str
-    sheets: tuple[str, ...]
-
-
-def staff_file_shape(path: Path, sheet: str | None = None, progress: Progress | None = None) -> StaffFileShape:
+def staff_file_shape(path: Path, sheet: str | None = None, progress: Progress | None = None) -> FileShape:
     """Read the file (refusing it whole if it is not a staff list we can read) and recognise its columns."""
     table = read_staff_file(Path(path), sheet, progress)
-    return StaffFileShape(
-        table.name, table.headers, recognise(table.headers), len(table.rows), table.read_as, table.sheets
-    )
+    return FileShape.of(table, recognise(table.headers))
 
 
 def mapping_names(db: Database) -> list[str]:

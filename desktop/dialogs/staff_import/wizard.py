@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QPushButton, QWidget
 
 from db.engine import Database
+from db.import_files.table import FileShape
 from db.progress import Progress
 from db.queries import staff_import as queries
 from db.services import staff_import as service
@@ -57,7 +58,7 @@ class StaffImportDialog(ImportWizard):
     def sheet_names(self, path: Path) -> tuple[str, ...]:
         return sheet_names(path)
 
-    def file_shape(self, path: Path, sheet: str | None) -> queries.StaffFileShape:
+    def file_shape(self, path: Path, sheet: str | None) -> FileShape:
         return queries.staff_file_shape(path, sheet)
 
     def preview_call(self, path: Path, sheet: str | None, mapping: dict[str, str]) -> Callable[[], StaffPlan]:

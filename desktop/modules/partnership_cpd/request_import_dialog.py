@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from db.engine import Database
+from db.import_files.table import FileShape
 from db.progress import Progress
 from db.queries import request_import as queries
 from db.request_import.fields import FIELDS, REQUIRED
@@ -60,7 +61,7 @@ class RequestImportDialog(ImportWizard):
     def sheet_names(self, path: Path) -> tuple[str, ...]:
         return sheet_names(path)
 
-    def file_shape(self, path: Path, sheet: str | None) -> queries.RequestFileShape:
+    def file_shape(self, path: Path, sheet: str | None) -> FileShape:
         return queries.request_file_shape(path, sheet)
 
     def preview_call(self, path: Path, sheet: str | None, mapping: dict[str, str]) -> Callable[[], RequestPlan]:
