@@ -44,8 +44,12 @@ def _free_port() -> int:
 class PgServer:
     """One PostgreSQL cluster in a temporary folder, trust authentication on 127.0.0.1."""
 
-    def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="trustdesk-pg-"))
+    def __init__(self, folder: Path | None = None) -> None:
+        """A new cluster in a temporary folder; or in ``folder``, kept there and reused by the next
+        run (the benchmarks keep their million-activity database between runs this way)."""
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.dir = folder if folder is not None else Path(tempfile.mkdtemp(prefix="trustdesk-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
         self._as_root = os.geteuid() == 0
@@ -54,8 +58,9 @@ class PgServer:
 
             entry = pwd.getpwnam("postgres")
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
-        initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"]
-        self._run([*initdb, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        if not (self.data / "PG_VERSION").exists():
+            initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust"]
+            self._run([*initdb, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
 
     def _run(self, argv: list[str]) -> None:
         command = argv
@@ -63,10 +68,10 @@ class PgServer:
             command = ["su", "postgres", "-s", "/bin/sh", "-c", shlex.join(argv)]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.dir)
 
-    def start(self) -> None:
+    def start(self, settings: str = "") -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 " + settings
         )
         log = str(self.dir / "log")
         self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", log, "-w", "-o", options, "start"])

@@ -10,7 +10,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     parser = subparsers.add_parser(
         "demo", parents=[common], help="build a demo trust database", description="Build a demo trust database."
     )
-    parser.add_argument("--scale", choices=("small", "large"), default="small", help="small (default) or large")
+    parser.add_argument(
+        "--scale",
+        choices=("small", "large", "huge"),
+        default="small",
+        help="small (default), large (1,000,000 activities) or huge (5,000,000)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="the same seed builds the same trust (default 1)")
     parser.set_defaults(run=run)
 

@@ -1,0 +1,202 @@
+"""The shared PostgreSQL database at a million activities: what the user waits on, beside a reference.
+
+    python bench/postgres_scale.py [--folder bench/data/pg-large] [--scale large] [--sorts start,cost]
+                                   [--repeats 3] [--skip sign-off]
+
+A PostgreSQL server of its own (the binaries the tests use, ``TRUSTDESK_PG_BIN``) in ``--folder``,
+kept between runs: the first run builds the demo trust into it (``large``: 1,000,000 activities) and
+says how long that took.  Then, as the trust-wide CPD lead sam.patel:
+
+1. each Partnership CPD filter preset (a period and its queues, all periods, one school, all the
+   requests of one person) by each sort: the first page through ``first_rows`` (the path the
+   panel's worker runs), against the same statements run bare on the driver; ``sorted`` marks a
+   plan with a Sort node (the rows of the whole filter sorted before the first page);
+2. the dashboard refresh (``dashboard_figures``, whole trust, current period) against one raw
+   grouped scan of the period;
+3. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
+   of the same ids and the same seven columns (the rows are put back between the two, untimed).
+
+The server runs with fsync off (as the tests' does): commit times are a laptop's best case, for
+both our figure and the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_partnership_cpd import SEVEN, decidable_pending  # noqa: E402  (bench/ is on the path)
+from sqlalchemy import select  # noqa: E402
+
+from db.engine import Database, DatabaseTarget  # noqa: E402
+from db.migrate import open_database  # noqa: E402
+from db.models import AppUser, CpdActivity, Module, PartnershipState  # noqa: E402
+from db.queries import activities as q  # noqa: E402
+from db.queries.dashboard import dashboard_figures  # noqa: E402
+from db.queries.lookups import load_lookups  # noqa: E402
+from db.queries.trust import is_empty  # noqa: E402
+from db.scope import scope_for  # noqa: E402
+from db.services.signoff import sign_off  # noqa: E402
+from tests import pg_server  # noqa: E402
+from tests import plan_probe as probe  # noqa: E402
+
+
+def median_ms(work: Callable[[], object], repeats: int) -> float:
+    work()  # warm-up: the plan cache, the buffers
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def run_all(raw: Any, statements: list[probe.Statement]) -> None:
+    for sql, params in statements:
+        raw.execute(sql, params).fetchall()
+
+
+def plan_sorts(raw: Any, sql: str, params: Any) -> bool:
+    """Whether PostgreSQL sorts rows for this statement (a Sort or Incremental Sort node anywhere)."""
+    (doc,) = raw.execute("EXPLAIN (FORMAT JSON) " + sql, params).fetchone()
+    text = json.dumps(doc)
+    return '"Node Type": "Sort"' in text or '"Node Type": "Incremental Sort"' in text
+
+
+def bench_lists(db: Database, raw: Any, user: int, sorts: list[str], repeats: int) -> None:
+    with db.read() as session:
+        orgs = sorted(scope_for(session, user).orgs(Module.PARTNERSHIP_CPD))
+    presets = probe.presets_of(db, orgs)
+    print(f"1. First pages, as sam.patel ({len(orgs)} schools in reach), median of {repeats} (ms)")
+    print(f"   {'preset | sort':<46}{'first_rows':>12}{'bare SQL':>12}  plan")
+    ours_all, worst = [], ("", 0.0)
+    for name, filt in {**presets.broad(), **presets.narrow()}.items():
+        for sort in sorts:
+            shaped = replace(filt, sort=sort)
+            reads = probe.page_reads(db, user, shaped, with_counts=True)
+            ours = median_ms(partial(q.first_rows, db, user, shaped), repeats)
+            bare = median_ms(partial(run_all, raw, reads), repeats)
+            sorted_ = any(plan_sorts(raw, sql, params) for sql, params in reads)
+            label = f"{name} | {sort}"
+            print(f"   {label:<46}{ours:>12,.1f}{bare:>12,.1f}  {'sorted' if sorted_ else ''}", flush=True)
+            ours_all.append(ours)
+            if ours > worst[1]:
+                worst = (label, ours)
+    print(f"   median {statistics.median(ours_all):,.1f} ms, worst {worst[1]:,.1f} ms ({worst[0]})")
+
+
+def bench_dashboard(db: Database, raw: Any, user: int, repeats: int) -> None:
+    period = load_lookups(db, user).current_period_id
+    assert period is not None
+    figures = dashboard_figures(db, user, period)
+    ours = median_ms(lambda: dashboard_figures(db, user, period), repeats)
+    scan = (
+        "SELECT organisation_id, count(*), sum(total_cost_pence) FROM cpd_activities "
+        "WHERE period_id = %s GROUP BY organisation_id"
+    )
+    reference = median_ms(lambda: raw.execute(scan, (period,)).fetchall(), repeats)
+    print(f"2. Dashboard, whole trust, current period ({figures.activities:,} activities), median of {repeats}")
+    print(f"   ours {ours:,.1f} ms; one raw grouped scan of the period {reference:,.1f} ms", end="; ")
+    print(f"ratio {ours / reference:.2f}×")
+
+
+def bench_sign_off(db: Database, raw: Any, user: int) -> None:
+    rounds = 3
+    ids = decidable_pending(db, "sam.patel", 10_000 * rounds)
+    size = min(10_000, len(ids) // rounds)  # fewer on the small demo
+    ours, refs = [], []
+    columns = ", ".join(SEVEN)
+    for r in range(rounds):
+        mine = ids[r * size : (r + 1) * size]
+        saved = raw.execute(f"SELECT {columns}, id FROM cpd_activities WHERE id = ANY(%s)", (mine,)).fetchall()
+        raw.commit()
+        t0 = time.perf_counter()
+        raw.execute(
+            "UPDATE cpd_activities SET partnership_state = 'authorised', partnership_decided_at = %s, "
+            "partnership_user_id = %s, partnership_reason = 'Benchmark', decision_batch_id = NULL, "
+            "charged_organisation_id = organisation_id, version = version + 1 WHERE id = ANY(%s)",
+            (datetime.now(UTC).replace(tzinfo=None), user, mine),
+        )
+        raw.commit()
+        refs.append(time.perf_counter() - t0)
+        put_back = f"UPDATE cpd_activities SET {', '.join(f'{c} = %s' for c in SEVEN)} WHERE id = %s"
+        with raw.cursor() as cursor:
+            cursor.executemany(put_back, saved)
+        raw.commit()
+        with db.read() as session:
+            shown = dict(
+                session.execute(select(CpdActivity.id, CpdActivity.version).where(CpdActivity.id.in_(mine)))
+                .tuples()
+                .all()
+            )
+        t0 = time.perf_counter()
+        result = sign_off(db, user, shown, PartnershipState.AUTHORISED, "Benchmark")
+        ours.append(time.perf_counter() - t0)
+        assert len(result.applied) == size, result.skipped[:3]
+    ours_m, refs_m = statistics.median(ours), statistics.median(refs)
+    print(f"3. Sign-off of {size:,} ticked rows (versions, audit, notifications), median of 3")
+    print(
+        f"   ours {ours_m * 1000:,.0f} ms; one raw UPDATE of the same ids and seven columns {refs_m * 1000:,.0f} ms; "
+        f"ratio {ours_m / refs_m:.2f}× (aim ≤ 2×)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folder", type=Path, default=ROOT / "bench" / "data" / "pg-large")
+    parser.add_argument("--scale", default="large", choices=("small", "large", "huge"))
+    parser.add_argument("--sorts", default="start,cost,individual,title,organisation,line_manager")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip", action="append", default=[], choices=("lists", "dashboard", "sign-off"))
+    args = parser.parse_args()
+    if not pg_server.available():
+        sys.exit(f"postgres_scale: no PostgreSQL binaries in {pg_server.PG_BIN} (set TRUSTDESK_PG_BIN)")
+
+    server = pg_server.PgServer(args.folder.resolve())
+    server.start("-c shared_buffers=1GB -c work_mem=64MB")
+    try:
+        db = open_database(DatabaseTarget.parse(server.url()))
+        if is_empty(db):
+            print(f"Building the {args.scale} demo trust in PostgreSQL ({args.folder})…", file=sys.stderr)
+            from db.demo import build_demo
+
+            t0 = time.perf_counter()
+            build_demo(db, scale=args.scale, seed=1)
+            print(f"   built in {time.perf_counter() - t0:,.0f} s", file=sys.stderr)
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+        with db.read() as session:
+            user = session.scalars(select(AppUser.id).where(AppUser.username == "sam.patel")).one()
+            version = session.connection().exec_driver_sql("SHOW server_version").scalar()
+        import psycopg
+
+        raw = psycopg.connect(server.url().replace("postgresql+psycopg", "postgresql"))
+        print(f"PostgreSQL {version}, {args.folder}")
+        if "lists" not in args.skip:
+            bench_lists(db, raw, user, args.sorts.split(","), args.repeats)
+        if "dashboard" not in args.skip:
+            bench_dashboard(db, raw, user, args.repeats)
+        if "sign-off" not in args.skip:
+            bench_sign_off(db, raw, user)
+        raw.close()
+        db.dispose()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
