@@ -15,8 +15,10 @@ from sqlalchemy import select
 
 from db.models import AcademicPeriod, CpdActivity, Job, Organisation, OrgKind, SharingLevel
 from db.queries import activities as q
+from db.queries.activity_export import iter_export_values_in
 from db.queries.organisation_records import organisation_record
 from db.queries.request_import import preview_request_import
+from db.scope import scope_for
 from db.services.flood_fill import FloodFillSpec, create_flood_fill
 from db.services.gias_import import import_gias
 from db.services.organisation_records import OrganisationFields, edit_organisation
@@ -182,3 +184,13 @@ def test_all_periods_by_period_page_in_period_order_without_gaps(demo_db) -> Non
         keys = [(starts[period_of[r.id]], period_of[r.id], r.starts_on, r.id) for r in rows]
         assert keys == sorted(keys, reverse=descending)
         assert len({period_of[r.id] for r in rows}) > 1
+
+
+def test_an_export_keeps_the_lists_order_by_period_and_by_organisation(demo_db) -> None:
+    """The workbook holds the rows in the order the panel shows them (the export sorts in one statement)."""
+    sam = user_id(demo_db, "sam.patel")
+    for sort in ("period", "organisation"):
+        filt = q.ActivityFilter(sort=sort, descending=False)
+        with demo_db.read() as session:
+            exported = [values[0] for values in iter_export_values_in(session, scope_for(session, sam), filt)]
+        assert exported == [r.id for r in _all_rows(demo_db, sam, filt)], sort
