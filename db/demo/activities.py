@@ -45,7 +45,7 @@ COLUMNS = (
     "evaluation", "line_manager_state", "line_manager_decided_at", "line_manager_job_id", "cpd_team_state",
     "cpd_team_decided_at", "cpd_team_user_id", "partnership_state", "partnership_decided_at",
     "partnership_user_id", "partnership_reason", "decision_batch_id", "charged_organisation_id",
-    "completion_state", "completed_on", "version", "individual_sort",
+    "completion_state", "completed_on", "version", "individual_sort", "organisation_sort",
 )  # fmt: skip
 
 States = tuple[str, str, str]
@@ -234,7 +234,8 @@ class ActivityFactory:
             (row_id, job.id, org_id, template.title, template.activity_type, template.provider, day(start), day(end),
              period.id, fee, cover_cost, travel, other, cover, event, self.ctx.modules.get(template.title),
              created_by, self.cal.stamp(created), batch_id, evaluation, lm, lm_at, lm_job, cpd, cpd_at, cpd_user,
-             partnership, p_at, p_user, reason, None, charged, completion, completed_on, 1, job.last)
+             partnership, p_at, p_user, reason, None, charged, completion, completed_on, 1, job.last,
+             self.ctx.org(org_id).name)
         )  # fmt: skip
         if len(self.rows) >= CHUNK_ROWS:
             self.flush()

@@ -78,6 +78,13 @@ def _individual_sort_of_job(context: DefaultExecutionContext) -> str:
     return str(context.connection.scalar(statement, {"job": job_id}) or "")
 
 
+def _organisation_sort_of_row(context: DefaultExecutionContext) -> str:
+    """The safety net for an insert that does not give ``organisation_sort``: one look-up per row."""
+    organisation_id = context.get_current_parameters().get("organisation_id")
+    statement = sql_text("SELECT name FROM organisations WHERE id = :org")
+    return str(context.connection.scalar(statement, {"org": organisation_id}) or "")
+
+
 class CpdActivity(Versioned, Base):
     """One CPD activity requested for (or pushed onto) one job (C1).
 
@@ -97,6 +104,11 @@ class CpdActivity(Versioned, Base):
     #: (db.services.sort_keys), and looked up per row by the default when an insert leaves it out
     individual_sort: Mapped[str] = mapped_column(
         String(80), nullable=False, default=_individual_sort_of_job, server_default=""
+    )
+    #: the organisation's name, as the Organisation column shows and sorts it: kept here for the same
+    #: reason; set by whoever inserts, refreshed when an organisation is renamed (db.services.sort_keys)
+    organisation_sort: Mapped[str] = mapped_column(
+        String(200), nullable=False, default=_organisation_sort_of_row, server_default=""
     )
     title: Mapped[str] = mapped_column(String(200), nullable=False)
     activity_type: Mapped[str] = mapped_column(String(60), nullable=False)
@@ -239,6 +251,7 @@ SORT_INDEXES: dict[str, str] = {
     "ix_cpd_activities_period_title_id": "title",
     "ix_cpd_activities_period_cost_id": "total_cost_pence",
     "ix_cpd_activities_period_individual_id": "individual_sort",
+    "ix_cpd_activities_period_organisation_id": "organisation_sort",  # migration 0014
     "ix_cpd_activities_period_type_id": "activity_type",
     "ix_cpd_activities_period_cover_days_id": "cover_days",
     "ix_cpd_activities_period_course_fee_id": "course_fee_pence",

@@ -122,22 +122,39 @@ SORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     "title": CpdActivity.title,
     "cost": CpdActivity.total_cost_pence,
     "individual": CpdActivity.individual_sort,  # the person's name kept on the row, so an index can give the order
-    "organisation": Organisation.name,
+    "organisation": CpdActivity.organisation_sort,  # likewise the organisation's name (migration 0014)
     "state": CpdActivity.partnership_state,
     "type": CpdActivity.activity_type,
     "end": CpdActivity.ends_on,
-    "period": AcademicPeriod.starts_on,
+    "period": AcademicPeriod.starts_on,  # then each period's own order, start date and id (``sort_order``)
     "cover_days": CpdActivity.cover_days,
     "line_manager": CpdActivity.line_manager_state,
     "cpd_team": CpdActivity.cpd_team_state,
-    "training_event": TrainingEvent.title,
-    "learning_module": LearningModule.title,
-    "created_by": _creator_person.last_name,
     "course_fee": CpdActivity.course_fee_pence,
     "cover_cost": CpdActivity.cover_cost_pence,
     "travel": CpdActivity.travel_cost_pence,
     "other": CpdActivity.other_cost_pence,
 }
+
+
+#: Not sorts of the list, although columns of it: training event, learning module and created by.  Their key
+#: is on another table, so a first page sorted every row of a period (or all of them); each would need its
+#: own copy on the activity and its own index, paid on every flood fill, for little: most activities have
+#: no event and no module (one blank group, then a few names), the Training event filter finds an event's
+#: rows, and an activity is created by its individual but for flood fills and bookings.
+
+
+def sort_order(filt: ActivityFilter, key: Any | None = None) -> list[ColumnElement[Any]]:
+    """The ORDER BY of the filter's sort: its key (``key``: as ``_page_read`` wrote it), then the id.
+
+    By period: the periods in their order, each period's rows in its own order (start date, then id),
+    which one period's (period, start) index gives.
+    """
+    if filt.sort == "period":
+        keys: list[Any] = [AcademicPeriod.starts_on, AcademicPeriod.id, CpdActivity.starts_on, CpdActivity.id]
+    else:
+        keys = [SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on) if key is None else key, CpdActivity.id]
+    return [column.desc() if filt.descending else column.asc() for column in keys]
 
 
 # Sorts whose key is on the row itself, so the next page can start after the last row
@@ -304,14 +321,24 @@ def _fetch_rows(
     session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None = None
 ) -> list[ActivityRow]:
     narrow = any(getattr(filt, name) is not None for name in NARROW)
+    if filt.sort == "period" and filt.period_id is not None:
+        return _fetch_rows(session, scope, replace(filt, sort="start"), offset, limit, after)  # its own order
     if filt.period_id is None and not narrow:
         if filt.sort == "start" and (after is not None or offset == 0):
             return _fetch_rows_by_period(session, scope, filt, limit, after)
+        if filt.sort == "period" and (after is not None or offset == 0):
+            return _fetch_rows_in_period_order(session, scope, filt, offset, limit, after)
         if filt.sort in PERIOD_SORTS:
             return _fetch_rows_merged(session, scope, filt, offset, limit, after)
+    return _fetch_rows_sorted(session, scope, filt, offset, limit, after)
+
+
+def _fetch_rows_sorted(
+    session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None
+) -> list[ActivityRow]:
+    """One statement in the sort's order: by the sort's index where the filters let it lead, else sorted."""
     conditions, key = _page_read(session, scope, filt, after)
-    order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
-    query = _row_select().where(and_(*conditions)).order_by(*order).limit(limit)
+    query = _row_select().where(and_(*conditions)).order_by(*sort_order(filt, key)).limit(limit)
     if after is None or filt.sort not in KEYSET_VALUES:
         query = query.offset(offset)
     return [ActivityRow(*row) for row in session.connection().execute(query)]  # Core: no ORM row overhead
@@ -362,6 +389,33 @@ def _fetch_rows_by_period(
             continue  # wholly before the last row shown
         wanted = limit - len(rows)
         rows.extend(_fetch_rows(session, scope, replace(filt, period_id=period_id), 0, wanted, after))
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def _fetch_rows_in_period_order(
+    session: Session, scope: Scope, filt: ActivityFilter, offset: int, limit: int, after: ActivityRow | None
+) -> list[ActivityRow]:
+    """Every period, by period: one period at a time in the periods' order, each read in its own order.
+
+    Each read is a page of one period by start date (its index's order), so the first page costs a
+    page, not a sort of every activity.  Reading on from ``after`` starts in that row's period.
+    """
+    order = (AcademicPeriod.starts_on, AcademicPeriod.id)
+    periods = list(
+        session.scalars(select(AcademicPeriod.id).order_by(*(c.desc() if filt.descending else c for c in order)))
+    )
+    current = None
+    if after is not None:
+        current = session.scalar(select(CpdActivity.period_id).where(CpdActivity.id == after.id))
+        if current not in periods:  # the row has gone: no key to read on from, so count rows instead
+            return _fetch_rows_sorted(session, scope, filt, offset, limit, None)
+        periods = periods[periods.index(current) :]
+    rows: list[ActivityRow] = []
+    for period_id in periods:
+        within = replace(filt, period_id=period_id, sort="start")
+        rows.extend(_fetch_rows(session, scope, within, 0, limit - len(rows), after if period_id == current else None))
         if len(rows) >= limit:
             break
     return rows

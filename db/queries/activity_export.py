@@ -25,6 +25,7 @@ from db.queries.activities import (
     _conditions,
     _creator_person,
     _row_select,
+    sort_order,
 )
 from db.scope import Scope, scope_for
 
@@ -39,8 +40,7 @@ def iter_activities_in(
     session: Session, scope: Scope, filt: ActivityFilter, batch: int = BATCH
 ) -> Iterator[ActivityRow]:
     """The filter's rows in the panel's order, ``batch`` rows fetched at a time."""
-    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
-    order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
+    order = sort_order(filt)
     query = _row_select().where(and_(*_conditions(filt, scope))).order_by(*order)
     result = session.execute(query, execution_options={"yield_per": batch})
     for partition in result.partitions():
@@ -57,8 +57,7 @@ def iter_export_values_in(session: Session, scope: Scope, filt: ActivityFilter, 
     gives them (an ISO string from SQLite, a ``date`` from PostgreSQL) and
     states as their stored values; the writer converts them cheaply.
     """
-    key = SORT_COLUMNS.get(filt.sort, CpdActivity.starts_on)
-    order = [key.desc(), CpdActivity.id.desc()] if filt.descending else [key.asc(), CpdActivity.id.asc()]
+    order = sort_order(filt)
     a = CpdActivity
     columns = [
         a.id,

@@ -59,7 +59,7 @@ def unindexed(column: ColumnElement[Any] | Any) -> Any:
 #: sorts read from a (period, column, id) index (db/models/activities.py): all periods merge each period's
 PERIOD_SORTS = frozenset(
     {"created", "title", "cost", "individual", "type", "end", "cover_days", "course_fee", "cover_cost", "travel"}
-    | {"other", "state", "line_manager", "cpd_team"}
+    | {"other", "state", "line_manager", "cpd_team", "organisation"}
 )
 #: the conditions that may choose the index of a page read, by sort: those that lead the sort's own index.
 #: The narrow ones (a school, a person, an event, a batch) always may.

@@ -359,8 +359,8 @@ def _insert_activities(
         for job_id in chosen[start : start + CHUNK]:
             target = targets[job_id]
             org = target.organisation_id
-            rows.append((job_id, org, org if authorised else None, target.last_name))
-        varying = ("job_id", "organisation_id", "charged_organisation_id", "individual_sort")
+            rows.append((job_id, org, org if authorised else None, target.last_name, target.organisation))
+        varying = ("job_id", "organisation_id", "charged_organisation_id", "individual_sort", "organisation_sort")
         _executemany(session, table, common, varying, rows)
         done = min(start + CHUNK, total)
         progress.report(total + done, total * 2, f"Creating {done:,} of {total:,} activities…")
@@ -381,7 +381,7 @@ def _executemany(
 ) -> None:
     """A Core INSERT run as one driver ``executemany``, converting the shared values once.
 
-    Every row of a flood fill shares all but three values (plain integers).
+    Every row of a flood fill shares all but five values (three integers and two sort keys).
     Letting SQLAlchemy process each row's parameters costs three times the
     insert itself; here the column types' bind processors run once for the
     shared values, and the compiled statement goes to the driver as it is.

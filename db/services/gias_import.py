@@ -25,6 +25,7 @@ from db.models import Module, Organisation, OrgKind, utcnow
 from db.progress import NullProgress, Progress
 from db.queries.gias_import import existing_organisations, preview_gias_import
 from db.queries.organisations import ORGANISATIONS
+from db.services.sort_keys import refresh_organisation_sort
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ def _apply_entry(session: Session, trust: Organisation, entry: PlanEntry, now: o
         for name, value in values.items():
             setattr(org, name, value)
         session.flush()
+        if "name" in values:
+            refresh_organisation_sort(session, [org.id])  # the Partnership CPD list sorts by the new name
     audit.append(
         {
             "at": now,

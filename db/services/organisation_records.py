@@ -26,6 +26,7 @@ from db.queries.organisations import ORGANISATIONS
 from db.queries.users import USERS
 from db.services import record_fields as fields
 from db.services.record_fields import FieldError
+from db.services.sort_keys import refresh_organisation_sort
 
 #: the kinds a trust adds by hand; the trust itself is made once, with the database
 KINDS_BY_HAND = (OrgKind.SCHOOL, OrgKind.SCITT, OrgKind.CENTRAL)
@@ -176,6 +177,8 @@ def edit_organisation(
         if before == after:
             return org.version
         act.session.flush()
+        if before["name"] != after["name"]:
+            refresh_organisation_sort(act.session, [org.id])  # the Partnership CPD list sorts by the new name
         changed = [key for key in after if before[key] != after[key]]
         act.audit(
             "organisation_edited",

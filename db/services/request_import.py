@@ -24,7 +24,17 @@ from db.engine import Database
 from db.errors import StaleData
 from db.import_files import mappings
 from db.import_files.fields import listed
-from db.models import AppUser, CpdActivity, CpdTeamState, Job, LineManagerState, PartnershipState, Person, utcnow
+from db.models import (
+    AppUser,
+    CpdActivity,
+    CpdTeamState,
+    Job,
+    LineManagerState,
+    Organisation,
+    PartnershipState,
+    Person,
+    utcnow,
+)
 from db.periods import ensure_period, start_month
 from db.progress import NullProgress, Progress
 from db.queries.activities import ACTIVITIES
@@ -36,6 +46,8 @@ from db.services.requests import COLUMNS
 from db.services.signoff import CHUNK, _chunks
 
 ACTIVITY_TABLE = cast(Table, CpdActivity.__table__)
+#: a job's organisation, its line manager's job, and the activity's two sort keys (last name, organisation name)
+JobKeys = tuple[int, int | None, str, str]
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ def _add(act: Action, file_name: str, rows: tuple[PlanRow, ...], progress: Progr
                     "job_id": row.job_id,
                     "organisation_id": jobs[row.job_id][0],
                     "individual_sort": jobs[row.job_id][2],
+                    "organisation_sort": jobs[row.job_id][3],
                     "period_id": periods[on],
                     "created_by_job_id": row.job_id,
                     "entered_by_user_id": user_id,
@@ -148,23 +161,23 @@ def _made(connection: Any, jobs: list[int], now: Any, user_id: int) -> dict[tupl
     return found
 
 
-def _jobs(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, tuple[int, int | None, str]]:
-    """job → (its organisation, its line manager's job, the person's last name: the activity's sort key)."""
-    found: dict[int, tuple[int, int | None, str]] = {}
+def _jobs(session: Session, rows: tuple[PlanRow, ...]) -> dict[int, JobKeys]:
+    """job → (its organisation, its line manager's job, the person's last name and the organisation's name:
+    the activity's sort keys)."""
+    found: dict[int, JobKeys] = {}
     jobs = sorted({row.job_id for row in rows if row.job_id is not None})
     for chunk in _chunks(jobs):
-        for job_id, org_id, manager, last_name in session.connection().execute(
-            select(Job.id, Job.organisation_id, Job.line_manager_job_id, Person.last_name)
+        for job_id, org_id, manager, last_name, org_name in session.connection().execute(
+            select(Job.id, Job.organisation_id, Job.line_manager_job_id, Person.last_name, Organisation.name)
             .join(Person, Person.id == Job.person_id)
+            .join(Organisation, Organisation.id == Job.organisation_id)
             .where(Job.id.in_(chunk))
         ):
-            found[job_id] = (org_id, manager, last_name)
+            found[job_id] = (org_id, manager, last_name, org_name)
     return found
 
 
-def _layers(
-    row: PlanRow, now: Any, user_id: int, jobs: Mapping[int, tuple[int, int | None, str]], file_name: str
-) -> dict[str, Any]:
+def _layers(row: PlanRow, now: Any, user_id: int, jobs: Mapping[int, JobKeys], file_name: str) -> dict[str, Any]:
     """A line manager's or CPD team's answer carried in from the file, recorded by the importing user."""
     assert row.job_id is not None
     carried = row.line_manager_state is not LineManagerState.PENDING

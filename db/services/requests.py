@@ -47,7 +47,7 @@ from db.scope import own_person_id
 from db.services.activity_edits import LABELS as MONEY_LABELS
 from db.services.activity_edits import MAX_TOTAL_PENCE, MONEY_FIELDS
 from db.services.request_rules import CPD, central_entry_refusal
-from db.services.sort_keys import last_name_of_job
+from db.services.sort_keys import last_name_of_job, organisation_name
 
 TITLE_MAX = 200
 PROVIDER_MAX = 200
@@ -192,6 +192,7 @@ def enter_request(db: Database, user_id: int, job_id: int, details: RequestDetai
             job_id=job.id,
             organisation_id=job.organisation_id,
             individual_sort=last_name_of_job(session, job.id),
+            organisation_sort=organisation_name(session, job.organisation_id),
             period_id=ensure_period(session, details.starts_on),
             created_by_job_id=job.id,
             entered_by_user_id=user_id,

@@ -6,6 +6,10 @@ first page sorted the whole period (510 ms at a million activities).  The
 activity keeps a copy, ``individual_sort``; whoever inserts activities gives it
 (or the column's default looks it up), and a change of last name refreshes the
 copies here, in the transaction that renamed the person.
+
+The Organisation column is kept the same way (``organisation_sort``: the name of
+the activity's ``organisation_id``, the organisation the list shows), refreshed
+by whatever renames an organisation: its record, Trust settings, a GIAS import.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import cast
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from db.models import CpdActivity, Job, Person
+from db.models import CpdActivity, Job, Organisation, Person
 
 CHUNK = 5000
 
@@ -59,3 +63,34 @@ def refresh_individual_sort(session: Session, person_ids: Collection[int]) -> No
         )
         jobs = select(Job.id).where(Job.person_id.in_(chunk))
         session.connection().execute(update(table).where(table.c.job_id.in_(jobs)).values(individual_sort=name))
+
+
+def organisation_name(session: Session, organisation_id: int) -> str:
+    """The ``organisation_sort`` of a new activity at ``organisation_id``."""
+    return session.scalar(select(Organisation.name).where(Organisation.id == organisation_id)) or ""
+
+
+def organisation_names(session: Session, organisation_ids: Collection[int]) -> dict[int, str]:
+    """The ``organisation_sort`` of new activities at many organisations (a trust has a few hundred at most)."""
+    chosen = sorted(set(organisation_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(chosen), 1000):
+        query = select(Organisation.id, Organisation.name).where(Organisation.id.in_(chosen[start : start + 1000]))
+        found.update(session.execute(query).tuples().all())
+    return found
+
+
+def refresh_organisation_sort(session: Session, organisation_ids: Collection[int]) -> None:
+    """Copy these organisations' names onto their activities (after a rename, in its transaction).
+
+    Like ``refresh_individual_sort``, not an edit of the activities: their versions stay.
+    Only rows whose copy differs are written, so an import that renames nothing writes nothing.
+    """
+    table = cast(Table, CpdActivity.__table__)
+    connection = session.connection()
+    for organisation_id, name in organisation_names(session, organisation_ids).items():
+        connection.execute(
+            update(table)
+            .where(table.c.organisation_id == organisation_id, table.c.organisation_sort != name)
+            .values(organisation_sort=name)
+        )

@@ -45,7 +45,7 @@ from db.models import (
 from db.periods import ensure_period
 from db.queries.activities import ACTIVITIES
 from db.services.signoff import Decided
-from db.services.sort_keys import last_names_of_jobs
+from db.services.sort_keys import last_names_of_jobs, organisation_names
 
 BOOKING = "training_event_booking"
 
@@ -97,6 +97,7 @@ def create_place_activities(
     now = utcnow()
     creator_of = dict(session.execute(select(AppUser.id, AppUser.job_id)).tuples().all())
     last_names = last_names_of_jobs(session, [place.job_id for place in places])
+    org_names = organisation_names(session, [place.organisation_id for place in places])
     period_id = ensure_period(session, event.starts_on)
     common = {
         "title": event.title,
@@ -131,6 +132,7 @@ def create_place_activities(
             job_id=place.job_id,
             organisation_id=place.organisation_id,
             individual_sort=last_names.get(place.job_id, ""),
+            organisation_sort=org_names.get(place.organisation_id, ""),
             entered_by_user_id=place.entered_by,
             created_by_job_id=creator_of.get(place.entered_by),
             charged_organisation_id=place.organisation_id if decided is not None else None,

@@ -39,6 +39,7 @@ from db.reminder_settings import (
     parse_schedule,
     reminder_settings,
 )
+from db.services.sort_keys import refresh_organisation_sort
 
 MAX_NAME = 200
 #: budget periods may be added this many years past the current one, no further
@@ -295,6 +296,7 @@ def set_trust_name(db: Database, user_id: int, name: str, version: int) -> int:
             return trust.version
         trust.name = name
         act.session.flush()
+        refresh_organisation_sort(act.session, [trust.id])  # the central team's own activities
         act.audit("trust_renamed", "organisation", trust.id, before={"name": old}, after={"name": name})
         act.changed(ORGANISATIONS, trust.id)
         act.changed(TRUST_SETTINGS)

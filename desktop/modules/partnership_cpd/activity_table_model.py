@@ -85,7 +85,8 @@ OPTIONAL_COLUMNS = (
     COL_TRAVEL,
     COL_OTHER,
 )
-# Header column -> the query's sort key: every column but the checkbox sorts, in SQL.
+# Header column -> the query's sort key, sorted in SQL: every column but the checkbox, training event,
+# learning module and created by (their first page would sort a whole period: db.queries.activities).
 SORT_KEYS: dict[int, str] = {
     COL_INDIVIDUAL: "individual",
     COL_TITLE: "title",
@@ -99,9 +100,6 @@ SORT_KEYS: dict[int, str] = {
     COL_PERIOD: "period",
     COL_TYPE: "type",
     COL_COVER_DAYS: "cover_days",
-    COL_EVENT: "training_event",
-    COL_MODULE: "learning_module",
-    COL_CREATED_BY: "created_by",
     COL_COURSE_FEE: "course_fee",
     COL_COVER_COST: "cover_cost",
     COL_TRAVEL: "travel",
