@@ -251,7 +251,7 @@ SORT_INDEXES: dict[str, str] = {
     "ix_cpd_activities_period_title_id": "title",
     "ix_cpd_activities_period_cost_id": "total_cost_pence",
     "ix_cpd_activities_period_individual_id": "individual_sort",
-    "ix_cpd_activities_period_organisation_id": "organisation_sort",  # migration 0014
+    "ix_cpd_activities_period_organisation_id": "organisation_sort",  # migration 0013
     "ix_cpd_activities_period_type_id": "activity_type",
     "ix_cpd_activities_period_cover_days_id": "cover_days",
     "ix_cpd_activities_period_course_fee_id": "course_fee_pence",

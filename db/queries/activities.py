@@ -122,7 +122,7 @@ SORT_COLUMNS: dict[str, ColumnElement[Any] | InstrumentedAttribute[Any]] = {
     "title": CpdActivity.title,
     "cost": CpdActivity.total_cost_pence,
     "individual": CpdActivity.individual_sort,  # the person's name kept on the row, so an index can give the order
-    "organisation": CpdActivity.organisation_sort,  # likewise the organisation's name (migration 0014)
+    "organisation": CpdActivity.organisation_sort,  # likewise the organisation's name (migration 0013)
     "state": CpdActivity.partnership_state,
     "type": CpdActivity.activity_type,
     "end": CpdActivity.ends_on,

@@ -11,7 +11,7 @@ carrying the partnership state and organisation.
 A database whose statistics were gathered before has them gathered again for
 the new index (see 0012).
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-30 20:00:00
 """
@@ -21,7 +21,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
