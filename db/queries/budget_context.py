@@ -22,6 +22,15 @@ from db.scope import scope_for
 CHUNK = 5000
 MANY_JOBS = 500
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
+#: an activity's total cost added up from its four parts: the same figure as ``total_cost_pence``, which
+#: is generated from them, but read from the index that carries them (SQLite reads a generated column
+#: from the table; migration 0015)
+COST = (
+    CpdActivity.course_fee_pence
+    + CpdActivity.cover_cost_pence
+    + CpdActivity.travel_cost_pence
+    + CpdActivity.other_cost_pence
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +110,7 @@ def budget_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[
             CpdActivity.organisation_id,
             CpdActivity.period_id,
             CpdActivity.partnership_state,
-            func.sum(CpdActivity.total_cost_pence),
+            func.sum(COST),
         )
         .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
         .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
@@ -197,9 +206,128 @@ def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> Auth
 
 
 def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> AuthorisationImpact:
+    """``authorisation_impact`` of the rows each of ``parts`` (a WHERE) selects.  One part (a filter, or
+    up to ``CHUNK`` ids) is added up in SQL down to the warnings themselves (``impact_where``); more
+    parts are grouped per part and the groups added up here (``impact_by_groups``)."""
+    parts = list(parts)
+    if len(parts) == 1:
+        return impact_where(session, parts[0])
+    return impact_by_groups(session, parts)
+
+
+def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> AuthorisationImpact:
+    """``authorisation_impact`` of the rows ``where`` selects, in three grouped statements that return
+    only a few rows whatever the number of rows selected: the totals per organisation and period, their
+    budget contexts, and the individuals the rows would take past their cover limit (compared in SQL).
+
+    "All 200,000 matching" thus never brings a row per activity or per individual into Python: each
+    row fetched costs the worker the interpreter lock, and the window's thread waits for it.  The index
+    of migration 0015 carries every column read here.
+    """
+    connection = session.connection()
+    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
+    per_org: dict[tuple[int, int], int] = {}
+    count = total = undecided = undecided_cost = 0
+    for org, period, rows, cost, waiting, waiting_cost in connection.execute(
+        select(
+            CpdActivity.organisation_id,
+            CpdActivity.period_id,
+            func.count(),
+            func.coalesce(func.sum(COST), 0),
+            func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((undecided_state, COST), else_=0)), 0),
+        )
+        .where(*where)
+        .group_by(CpdActivity.organisation_id, CpdActivity.period_id)
+    ):
+        count += rows
+        total += cost
+        if waiting:
+            undecided += waiting
+            undecided_cost += waiting_cost
+            per_org[(org, period)] = int(waiting_cost)
+    budgets = budget_contexts(session, per_org)
+    budget_warnings = tuple(
+        BudgetWarning(budgets[key], adding)
+        for key, adding in sorted(per_org.items())
+        if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
+    )
+    periods = sorted({period for _org, period in per_org})
+    return AuthorisationImpact(
+        count=int(count),
+        total_cost_pence=int(total),
+        undecided_count=int(undecided),
+        undecided_cost_pence=int(undecided_cost),
+        budget_warnings=budget_warnings,
+        cover_warnings=_cover_warnings(session, where, periods) if periods else (),
+    )
+
+
+def _cover_warnings(
+    session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
+) -> tuple[CoverWarning, ...]:
+    """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
+    already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
+    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
+    adding = (
+        select(
+            CpdActivity.job_id.label("job_id"),
+            CpdActivity.period_id.label("period_id"),
+            func.sum(CpdActivity.cover_days).label("days"),
+        )
+        .where(*where, undecided_state, CpdActivity.cover_days > 0)
+        .group_by(CpdActivity.job_id, CpdActivity.period_id)
+        .subquery("adding")
+    )
+    # the periods' authorised cover, per individual: one pass over the periods in the index
+    used = (
+        select(
+            CpdActivity.job_id.label("job_id"),
+            CpdActivity.period_id.label("period_id"),
+            func.sum(CpdActivity.cover_days).label("days"),
+        )
+        .where(
+            CpdActivity.period_id.in_(periods),
+            CpdActivity.partnership_state == PartnershipState.AUTHORISED,
+            CpdActivity.cover_days > 0,
+        )
+        .group_by(CpdActivity.job_id, CpdActivity.period_id)
+        .subquery("used")
+    )
+    authorised = func.coalesce(used.c.days, 0)
+    limit = effective_limit()
+    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
+    found = session.connection().execute(
+        select(
+            adding.c.job_id, adding.c.period_id, adding.c.days, authorised, limit, Person.first_name, Person.last_name
+        )
+        .select_from(adding)
+        .outerjoin(used, and_(used.c.job_id == adding.c.job_id, used.c.period_id == adding.c.period_id))
+        .join(Job, Job.id == adding.c.job_id)
+        .join(Person, Person.id == Job.person_id)
+        .where(authorised + adding.c.days > limit)
+        .order_by(adding.c.job_id, adding.c.period_id)
+    )
+    return tuple(
+        CoverWarning(
+            CoverContext(
+                job_id=job,
+                individual=f"{first} {last}",
+                period=labels.get(period, ""),
+                limit_days=float(days_limit),
+                authorised_days=float(days_used),
+            ),
+            float(days_adding),
+        )
+        for job, period, days_adding, days_used, days_limit, first, last in found
+    )
+
+
+def impact_by_groups(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> AuthorisationImpact:
     """``authorisation_impact`` of the rows each of ``parts`` (a WHERE) selects, summed in SQL grouped by
-    organisation and period, and by individual (job) and period: a few hundred groups come back, never
-    the rows, so "all 200,000 matching" costs two grouped reads (``db.queries.ticked_matching``)."""
+    organisation, period and individual (job) per part, and the groups added up here (a set of ids in
+    several chunks: an individual's cover may come from more than one chunk)."""
+
     per_org: dict[tuple[int, int], int] = defaultdict(int)
     per_job: dict[tuple[int, int], float] = defaultdict(float)
     count = total = undecided = undecided_cost = 0
@@ -214,9 +342,9 @@ def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) 
                 CpdActivity.period_id,
                 CpdActivity.job_id,
                 func.count(),
-                func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                func.coalesce(func.sum(COST), 0),
                 func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((undecided_state, CpdActivity.total_cost_pence), else_=0)), 0),
+                func.coalesce(func.sum(case((undecided_state, COST), else_=0)), 0),
                 func.coalesce(
                     func.sum(case((and_(undecided_state, CpdActivity.cover_days > 0), CpdActivity.cover_days))), 0
                 ),

@@ -107,6 +107,7 @@ class DecidableMatch:
 
     versions: dict[int, int]
     left_out: dict[str, int]
+    ceiling: int | None = None  # the highest id ticked (None: none, or not read)
 
     @property
     def left_out_count(self) -> int:
