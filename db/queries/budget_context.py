@@ -8,8 +8,9 @@ cover-day limit.  Warnings, not refusals: the CPD lead decides.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.cover_limits import effective_limit
 from db.engine import Database
 from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisation, PartnershipState, Person
+from db.queries.plan_shape import unindexed
 from db.scope import scope_for
 
 CHUNK = 5000
@@ -97,25 +99,38 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def budget_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], BudgetContext]:
-    """(organisation, period) → its budget and the authorised/pending/rejected totals."""
+def budget_contexts(
+    session: Session,
+    pairs: Iterable[tuple[int, int]],
+    known: Mapping[tuple[int, int], Mapping[PartnershipState, int]] | None = None,
+) -> dict[tuple[int, int], BudgetContext]:
+    """(organisation, period) → its budget and the authorised/pending/rejected totals (``known``: those
+    totals per state, already added up by the caller in its own pass over the periods)."""
     pairs = sorted(set(pairs))
     if not pairs:
         return {}
     orgs = sorted({org for org, _ in pairs})
     periods = sorted({period for _, period in pairs})
     totals: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
-    for org, period, status, amount in session.execute(
-        select(
-            CpdActivity.organisation_id,
-            CpdActivity.period_id,
-            CpdActivity.partnership_state,
-            func.sum(COST),
+    for org, period, status, amount in (
+        ()
+        if known is not None
+        else session.execute(
+            select(
+                CpdActivity.organisation_id,
+                CpdActivity.period_id,
+                unindexed(CpdActivity.partnership_state),
+                func.sum(COST),
+            )
+            .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
+            # grouped by the state as a plain value: SQLite then reads the (period, organisation) index that
+            # carries the costs (0015), not the (period, state, organisation) one and every row behind it
+            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, unindexed(CpdActivity.partnership_state))
         )
-        .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
-        .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
     ):
         totals[(org, period)][PartnershipState(status)] = int(amount or 0)
+    if known is not None:
+        totals.update({pair: dict(known[pair]) for pair in pairs if pair in known})
     budgets = {
         (org, period): int(amount)
         for org, period, amount in session.execute(
@@ -259,54 +274,70 @@ def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> Auth
         undecided_count=int(undecided),
         undecided_cost_pence=int(undecided_cost),
         budget_warnings=budget_warnings,
-        cover_warnings=_cover_warnings(session, where, periods) if periods else (),
+        cover_warnings=cover_warnings(session, where, periods) if periods else (),
     )
 
 
-def _cover_warnings(
+def cover_warnings(
     session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
 ) -> tuple[CoverWarning, ...]:
     """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
     already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
-    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
+    # On SQLite the state, the cover and the job are written ``+column`` (``unindexed``): the planner
+    # then reads the periods' rows from the index that carries them all (0015), rather than walking
+    # the (job, start) index for the grouping, or the (period, state) one, and the table behind it.
+    state, cover, job = (
+        unindexed(CpdActivity.partnership_state),
+        unindexed(CpdActivity.cover_days),
+        unindexed(CpdActivity.job_id),
+    )
     adding = (
-        select(
-            CpdActivity.job_id.label("job_id"),
-            CpdActivity.period_id.label("period_id"),
-            func.sum(CpdActivity.cover_days).label("days"),
-        )
-        .where(*where, undecided_state, CpdActivity.cover_days > 0)
-        .group_by(CpdActivity.job_id, CpdActivity.period_id)
+        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
+        .where(*where, CpdActivity.period_id.in_(periods), state.in_(UNDECIDED), cover > 0)
+        .group_by(job, CpdActivity.period_id)
         .subquery("adding")
     )
     # the periods' authorised cover, per individual: one pass over the periods in the index
     used = (
-        select(
-            CpdActivity.job_id.label("job_id"),
-            CpdActivity.period_id.label("period_id"),
-            func.sum(CpdActivity.cover_days).label("days"),
-        )
-        .where(
-            CpdActivity.period_id.in_(periods),
-            CpdActivity.partnership_state == PartnershipState.AUTHORISED,
-            CpdActivity.cover_days > 0,
-        )
-        .group_by(CpdActivity.job_id, CpdActivity.period_id)
+        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
+        .where(CpdActivity.period_id.in_(periods), state == PartnershipState.AUTHORISED, cover > 0)
+        .group_by(job, CpdActivity.period_id)
         .subquery("used")
     )
-    authorised = func.coalesce(used.c.days, 0)
+    per_job = (
+        select(
+            adding.c.job_id,
+            adding.c.period_id,
+            adding.c.days.label("adding"),
+            func.coalesce(used.c.days, 0).label("used"),
+        )
+        .select_from(adding)
+        .outerjoin(used, and_(used.c.job_id == adding.c.job_id, used.c.period_id == adding.c.period_id))
+        .subquery("per_job")
+    )
+    return past_cover_limits(session, per_job)
+
+
+def past_cover_limits(session: Session, per_job: Any) -> tuple[CoverWarning, ...]:
+    """The rows of ``per_job`` (job_id, period_id, adding, used: cover days) that go past the job's
+    limit, compared in SQL, with the individual's name: only the warnings come back."""
     limit = effective_limit()
     labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
     found = session.connection().execute(
         select(
-            adding.c.job_id, adding.c.period_id, adding.c.days, authorised, limit, Person.first_name, Person.last_name
+            per_job.c.job_id,
+            per_job.c.period_id,
+            per_job.c.adding,
+            per_job.c.used,
+            limit,
+            Person.first_name,
+            Person.last_name,
         )
-        .select_from(adding)
-        .outerjoin(used, and_(used.c.job_id == adding.c.job_id, used.c.period_id == adding.c.period_id))
-        .join(Job, Job.id == adding.c.job_id)
+        .select_from(per_job)
+        .join(Job, Job.id == per_job.c.job_id)
         .join(Person, Person.id == Job.person_id)
-        .where(authorised + adding.c.days > limit)
-        .order_by(adding.c.job_id, adding.c.period_id)
+        .where(per_job.c.used + per_job.c.adding > limit)
+        .order_by(per_job.c.job_id, per_job.c.period_id)
     )
     return tuple(
         CoverWarning(
@@ -367,7 +398,7 @@ def impact_by_groups(session: Session, parts: Iterable[Sequence[ColumnElement[bo
         for key, adding in sorted(per_org.items())
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
-    cover_warnings = tuple(
+    past_limit = tuple(
         CoverWarning(covers[key], adding)
         for key, adding in sorted(per_job.items())
         if covers[key].authorised_days + adding > covers[key].limit_days
@@ -378,5 +409,5 @@ def impact_by_groups(session: Session, parts: Iterable[Sequence[ColumnElement[bo
         undecided_count=undecided,
         undecided_cost_pence=undecided_cost,
         budget_warnings=budget_warnings,
-        cover_warnings=cover_warnings,
+        cover_warnings=past_limit,
     )

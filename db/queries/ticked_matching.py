@@ -9,10 +9,11 @@ less the rows unticked since.  The versions read when ticking stay with the
 selection, untouched, for the sign-off to compare (rows changed since are
 left alone, as for any tick).
 
-Ticking reads those versions as two long strings the database joins (one row,
-whatever the number of activities), not as a row per activity: a worker that
-fetches 200,000 rows takes the interpreter lock back 200,000 times and keeps
-the window's thread waiting for it (a 400 ms freeze).
+Ticking reads those versions as strings the database joins per bucket of ids
+(a few dozen rows, whatever the number of activities), not as a row per
+activity: a worker that turns 200,000 rows into Python objects holds the
+interpreter lock most of the time, and the window's thread waits for it
+(a 400 ms freeze).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, not_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, not_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -29,13 +30,13 @@ from db.models import CpdActivity, Level, Module
 from db.queries.activities import ActivityFilter, _conditions, decidable_conditions
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact, impact_of
 from db.queries.decidability import DecidableMatch, decide_rules_in
+from db.queries.period_impact import impact_in_periods
 from db.queries.refusals import RefusedBelow, refused_below, refused_of
+from db.queries.tick_versions import BUCKET, BucketedVersions
 from db.scope import scope_for
 
 #: beyond this many rows unticked by hand the "minus" list is no longer a short NOT IN: go by ids
 MAX_MINUS = 5000
-#: versions turned into a dictionary this many at a time: each step holds the interpreter lock briefly
-PARSE_STEP = 20_000
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,30 @@ def matching_impact(db: Database, user_id: int, ticks: MatchingTicks) -> Authori
     if len(ticks.minus) > MAX_MINUS or ticks.extra:
         return authorisation_impact(db, user_id, list(ticks.shown_versions()))
     with db.read() as session:
-        return impact_of(session, _parts(session, user_id, ticks))
+        parts = _parts(session, user_id, ticks)
+        if ticks.filter.period_id is not None:  # the usual "this period": two passes over it
+            return impact_in_periods(session, parts[0], [ticks.filter.period_id])
+        return impact_of(session, parts)
+
+
+def ceiling_now(db: Database, user_id: int, filt: ActivityFilter) -> int | None:
+    """The highest id among the rows matching ``filt`` the user may decide: what "tick all" would tick up to."""
+    with db.read() as session:
+        where = decidable_conditions(session, scope_for(session, user_id), filt)
+        return session.scalar(select(func.max(CpdActivity.id)).where(*where))
+
+
+def matching_figures_now(db: Database, user_id: int, filt: ActivityFilter) -> tuple[int | None, AuthorisationImpact]:
+    """The impact of ticking all rows matching ``filt`` now, with the ceiling it was worked out to: read
+    alongside the ticking itself, and used for its selection when the ceilings agree (``TickFigures``)."""
+    ceiling = ceiling_now(db, user_id, filt)
+    return ceiling, matching_impact(db, user_id, MatchingTicks(filt, {}, ceiling=ceiling if ceiling else 0))
+
+
+def matching_refused_now(db: Database, user_id: int, filt: ActivityFilter) -> tuple[int | None, RefusedBelow]:
+    """``matching_figures_now`` for the refusals below the partnership."""
+    ceiling = ceiling_now(db, user_id, filt)
+    return ceiling, matching_refused(db, user_id, MatchingTicks(filt, {}, ceiling=ceiling if ceiling else 0))
 
 
 def matching_refused(db: Database, user_id: int, ticks: MatchingTicks) -> RefusedBelow:
@@ -93,7 +117,7 @@ def matching_refused(db: Database, user_id: int, ticks: MatchingTicks) -> Refuse
 
 
 def _joined(session: Session, column: Any) -> Any:
-    """SQL: the column's values of every row, as one comma-separated string."""
+    """SQL: the column's values of the group's rows, as one comma-separated string."""
     if session.get_bind().dialect.name == "postgresql":
         return func.string_agg(cast(column, String), ",")
     return func.group_concat(column, ",")
@@ -103,19 +127,30 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
     """What "tick all N matching" ticks: the rows matching ``filt`` the user may decide (id → version),
     the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``).
 
-    The ids and versions arrive as two strings joined by the database in one pass (one row), and
-    the rows left out grouped by organisation and job: no row per activity is fetched.
+    The ids and versions arrive as strings the database joins per bucket of consecutive ids
+    (``BucketedVersions``: a few dozen rows), and the rows left out grouped by organisation and
+    job: no row per activity is fetched, and no step holds the interpreter lock for long.
     """
     with db.read() as session:
         scope = scope_for(session, user_id)
         rules = decide_rules_in(session, scope)
         decidable = decidable_conditions(session, scope, filt, rules)
         connection = session.connection()
-        ids, versions, ceiling = connection.execute(
+        bucket = CpdActivity.id.op("/")(literal_column(str(BUCKET))).label("bucket")  # integer division, both engines
+        versions = BucketedVersions()
+        ceiling: int | None = None
+        for number, ids, numbers, highest in connection.execute(
             select(
-                _joined(session, CpdActivity.id), _joined(session, CpdActivity.version), func.max(CpdActivity.id)
-            ).where(*decidable)
-        ).one()
+                bucket,
+                _joined(session, CpdActivity.id),
+                _joined(session, CpdActivity.version),
+                func.max(CpdActivity.id),
+            )
+            .where(*decidable)
+            .group_by(bucket)
+        ):
+            versions.add(int(number), ids, numbers)
+            ceiling = highest if ceiling is None else max(ceiling, highest)
         # the rows left out: those matching the filter that the user may not decide (few, in groups)
         reach = scope.rows_in_reach(
             Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE
@@ -131,16 +166,4 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
             why = rules.why_not_job(organisation_id, job_id)
             if why is not None:
                 left_out[why] = left_out.get(why, 0) + rows
-    return DecidableMatch(_versions(ids, versions), left_out, ceiling)
-
-
-def _versions(ids: str | None, versions: str | None) -> dict[int, int]:
-    """Id → version from the two joined strings, a step at a time (each step a short hold of the lock)."""
-    if not ids or not versions:
-        return {}
-    id_texts, version_texts = ids.split(","), versions.split(",")
-    found: dict[int, int] = {}
-    for start in range(0, len(id_texts), PARSE_STEP):
-        end = start + PARSE_STEP
-        found.update(zip(map(int, id_texts[start:end]), map(int, version_texts[start:end]), strict=True))
-    return found
+    return DecidableMatch(versions, left_out, ceiling)

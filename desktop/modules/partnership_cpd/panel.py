@@ -35,7 +35,7 @@ from db.queries.filter_codec import filter_from_data, filter_to_data
 from db.queries.filter_words import FilterNames, filter_names, filter_parts, sentence, without
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
-from db.queries.ticked_matching import MatchingTicks, tick_all_matching
+from db.queries.ticked_matching import tick_all_matching
 from db.services.signoff import SignOffResult
 from desktop.kit.formatting import money
 from desktop.kit.icons import icon
@@ -501,18 +501,14 @@ class PartnershipCpdPanel(Panel):
             lambda match: self._all_ticked(generation, match, filt),
             lambda error: self._failed(generation, error),
         )
+        # the sign-off dialog's figures, on the other read lane meanwhile (``TickFigures``)
+        self._drop_tick_figures()
+        self.tick_figures = TickFigures(self.context, filt, self)
 
     def _all_ticked(self, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
         if generation == self._generation:
             self._all_match = match
             self.model.tick_all(match.versions, filt, match.ceiling)
-            if self.tick_figures is not None:
-                self.tick_figures.deleteLater()
-            selection = self.model.selection()
-            if isinstance(selection, MatchingTicks) and match.versions:
-                self.tick_figures = TickFigures(self.context, selection, self)
-            else:
-                self.tick_figures = None
         self._ticks_changed()
 
     def _drop_tick_figures(self, *_args: object) -> None:

@@ -109,7 +109,9 @@ class SignOffDialog(QDialog):
         self.selection: dict[int, int] | MatchingTicks = ticked if isinstance(ticked, MatchingTicks) else dict(ticked)
         self.source = source
         #: figures worked out when "tick all" ticked these rows, if they are of this selection
-        self._figures = figures if figures is not None and figures.serves(self.selection) else None
+        self._figures = figures if figures is not None and figures.fresh() and figures.of(self.selection) else None
+        if self._figures is not None:
+            self._figures.changed.connect(self._take_figures)
         self.impact: AuthorisationImpact | None = None
         self.refused: RefusedBelow | None = None
         self._impact_unknown = False
@@ -208,21 +210,29 @@ class SignOffDialog(QDialog):
         return self.reason_edit.toPlainText()
 
     def _take_figures(self) -> None:
-        """Show the ticking's figures as they arrive, while the selection is still theirs."""
+        """Show the ticking's figures as they arrive, while they are of this selection; once they turn
+        out not to be (another highest id, rows left out since), work out the dialog's own."""
         figures = self._figures
-        if figures is None or figures.selection != self.selection:
+        if figures is None:
             return
-        if figures.impact is not None and self.impact is None:
-            self._impact_loaded(figures.impact)
+        if not figures.of(self.selection):
+            self._figures = None
+            if self.impact is None and not self._impact_unknown:
+                self._load_impact()
+            if self.refused is None:
+                self._load_refusals()
+            return
+        impact, refused = figures.impact_for(self.selection), figures.refused_for(self.selection)
+        if impact is not None and self.impact is None:
+            self._impact_loaded(impact)
         elif figures.impact_error is not None and self.impact is None and not self._impact_unknown:
             self._impact_failed(figures.impact_error)
-        if figures.refused is not None and self.refused is None:
-            self._refusals_loaded(figures.refused)
+        if refused is not None and self.refused is None:
+            self._refusals_loaded(refused)
 
     def _load_impact(self) -> None:
         db, user_id, selection = self.context.db, self.context.user.id, self.selection
-        if self._figures is not None and self._figures.selection == selection:
-            self._figures.changed.connect(self._take_figures)
+        if self._figures is not None:
             self._take_figures()
             return
         if isinstance(selection, MatchingTicks):
@@ -235,7 +245,7 @@ class SignOffDialog(QDialog):
 
     def _load_refusals(self) -> None:
         db, user_id, selection = self.context.db, self.context.user.id, self.selection
-        if self._figures is not None and self._figures.selection == selection:
+        if self._figures is not None:
             return  # with the impact, from the ticking's figures (``_take_figures``)
         if isinstance(selection, MatchingTicks):
             self.context.ops.query(
