@@ -23,6 +23,8 @@ from db.scope import scope_for
 
 CHUNK = 5000
 MANY_JOBS = 500
+#: cover warnings listed in full (the dialog shows a few and "…and N more": ``cover_past_limit``)
+LISTED_COVER = 100
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 #: an activity's total cost added up from its four parts: the same figure as ``total_cost_pence``, which
 #: is generated from them, but read from the index that carries them (SQLite reads a generated column
@@ -91,7 +93,9 @@ class AuthorisationImpact:
     undecided_count: int
     undecided_cost_pence: int
     budget_warnings: tuple[BudgetWarning, ...] = field(default_factory=tuple)
+    #: the first ``LISTED_COVER`` individuals it would take past their cover limit (by job and period) …
     cover_warnings: tuple[CoverWarning, ...] = field(default_factory=tuple)
+    cover_past_limit: int = 0  # … and how many there are in all
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -268,19 +272,21 @@ def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> Auth
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
     periods = sorted({period for _org, period in per_org})
+    past_limit, listed = cover_warnings(session, where, periods) if periods else (0, ())
     return AuthorisationImpact(
         count=int(count),
         total_cost_pence=int(total),
         undecided_count=int(undecided),
         undecided_cost_pence=int(undecided_cost),
         budget_warnings=budget_warnings,
-        cover_warnings=cover_warnings(session, where, periods) if periods else (),
+        cover_warnings=listed,
+        cover_past_limit=past_limit,
     )
 
 
 def cover_warnings(
     session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
-) -> tuple[CoverWarning, ...]:
+) -> tuple[int, tuple[CoverWarning, ...]]:
     """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
     already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
     # On SQLite the state, the cover and the job are written ``+column`` (``unindexed``): the planner
@@ -318,28 +324,36 @@ def cover_warnings(
     return past_cover_limits(session, per_job)
 
 
-def past_cover_limits(session: Session, per_job: Any) -> tuple[CoverWarning, ...]:
-    """The rows of ``per_job`` (job_id, period_id, adding, used: cover days) that go past the job's
-    limit, compared in SQL, with the individual's name: only the warnings come back."""
+def past_cover_limits(session: Session, per_job: Any) -> tuple[int, tuple[CoverWarning, ...]]:
+    """How many rows of ``per_job`` (job_id, period_id, adding, used: cover days) go past the job's
+    limit, compared in SQL, and the first ``LISTED_COVER`` of them with the individual's name: only
+    those come back, however many thousand individuals are past their limit."""
     limit = effective_limit()
     labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
-    found = session.connection().execute(
-        select(
-            per_job.c.job_id,
-            per_job.c.period_id,
-            per_job.c.adding,
-            per_job.c.used,
-            limit,
-            Person.first_name,
-            Person.last_name,
+    found = (
+        session.connection()
+        .execute(
+            select(
+                per_job.c.job_id,
+                per_job.c.period_id,
+                per_job.c.adding,
+                per_job.c.used,
+                limit,
+                Person.first_name,
+                Person.last_name,
+                func.count().over().label("past_limit"),
+            )
+            .select_from(per_job)
+            .join(Job, Job.id == per_job.c.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .where(per_job.c.used + per_job.c.adding > limit)
+            .order_by(per_job.c.job_id, per_job.c.period_id)
+            .limit(LISTED_COVER)
         )
-        .select_from(per_job)
-        .join(Job, Job.id == per_job.c.job_id)
-        .join(Person, Person.id == Job.person_id)
-        .where(per_job.c.used + per_job.c.adding > limit)
-        .order_by(per_job.c.job_id, per_job.c.period_id)
+        .all()
     )
-    return tuple(
+    past_limit = int(found[0][-1]) if found else 0
+    return past_limit, tuple(
         CoverWarning(
             CoverContext(
                 job_id=job,
@@ -350,7 +364,7 @@ def past_cover_limits(session: Session, per_job: Any) -> tuple[CoverWarning, ...
             ),
             float(days_adding),
         )
-        for job, period, days_adding, days_used, days_limit, first, last in found
+        for job, period, days_adding, days_used, days_limit, first, last, _count in found
     )
 
 
@@ -409,5 +423,6 @@ def impact_by_groups(session: Session, parts: Iterable[Sequence[ColumnElement[bo
         undecided_count=undecided,
         undecided_cost_pence=undecided_cost,
         budget_warnings=budget_warnings,
-        cover_warnings=past_limit,
+        cover_warnings=past_limit[:LISTED_COVER],
+        cover_past_limit=len(past_limit),
     )

@@ -66,11 +66,14 @@ def impact_in_periods(
         for key, adding in sorted(per_org.items())
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
+    periods = sorted({period for _org, period in per_org})
+    past_limit, listed = cover_warnings(session, where, periods) if per_org else (0, ())
     return AuthorisationImpact(
         count=count,
         total_cost_pence=total,
         undecided_count=undecided,
         undecided_cost_pence=undecided_cost,
         budget_warnings=budget_warnings,
-        cover_warnings=cover_warnings(session, where, sorted({period for _org, period in per_org})) if per_org else (),
+        cover_warnings=listed,
+        cover_past_limit=past_limit,
     )

@@ -13,9 +13,20 @@ all the rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import String, cast, func
+from sqlalchemy.orm import Session
 
 #: consecutive ids per bucket: a bucket's strings split and its dictionary fill in well under 5 ms
 BUCKET = 10_000
+
+
+def joined(session: Session, column: Any) -> Any:
+    """SQL: the column's values of the group's rows as one comma-separated string (NULLs left out)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(cast(column, String), ",")
+    return func.group_concat(column, ",")
 
 
 class BucketedVersions(Mapping[int, int]):

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal_column, not_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, not_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -32,7 +31,7 @@ from db.queries.budget_context import AuthorisationImpact, authorisation_impact,
 from db.queries.decidability import DecidableMatch, decide_rules_in
 from db.queries.period_impact import impact_in_periods
 from db.queries.refusals import RefusedBelow, refused_below, refused_of
-from db.queries.tick_versions import BUCKET, BucketedVersions
+from db.queries.tick_versions import BUCKET, BucketedVersions, joined
 from db.scope import scope_for
 
 #: beyond this many rows unticked by hand the "minus" list is no longer a short NOT IN: go by ids
@@ -116,13 +115,6 @@ def matching_refused(db: Database, user_id: int, ticks: MatchingTicks) -> Refuse
         return refused_of(session, _parts(session, user_id, ticks))
 
 
-def _joined(session: Session, column: Any) -> Any:
-    """SQL: the column's values of the group's rows, as one comma-separated string."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.string_agg(cast(column, String), ",")
-    return func.group_concat(column, ",")
-
-
 def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
     """What "tick all N matching" ticks: the rows matching ``filt`` the user may decide (id → version),
     the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``).
@@ -142,8 +134,8 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
         for number, ids, numbers, highest in connection.execute(
             select(
                 bucket,
-                _joined(session, CpdActivity.id),
-                _joined(session, CpdActivity.version),
+                joined(session, CpdActivity.id),
+                joined(session, CpdActivity.version),
                 func.max(CpdActivity.id),
             )
             .where(*decidable)

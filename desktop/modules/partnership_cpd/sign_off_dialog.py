@@ -67,10 +67,8 @@ def cover_lines(impact: AuthorisationImpact) -> list[str]:
             f"{html.escape(ctx.individual)} ({html.escape(ctx.period)}): <b>{days(warning.total_days)}</b> of "
             f"{days(ctx.limit_days)} cover days if authorised — past the limit."
         )
-    if len(impact.cover_warnings) > MAX_WARNINGS_LISTED:
-        lines.append(
-            f"…and {len(impact.cover_warnings) - MAX_WARNINGS_LISTED:,} more individuals past their cover limit."
-        )
+    if impact.cover_past_limit > MAX_WARNINGS_LISTED:
+        lines.append(f"…and {impact.cover_past_limit - MAX_WARNINGS_LISTED:,} more individuals past their cover limit.")
     return lines
 
 
