@@ -12,6 +12,7 @@ from db.queries.activities import ActivityFilter, decidable_matching
 from db.queries.budget_context import LISTED_COVER, authorisation_impact, impact_by_groups
 from db.queries.lookups import load_lookups
 from db.queries.refusals import refused_below
+from db.queries.tick_versions import PiecedVersions
 from db.queries.ticked_matching import (
     MatchingTicks,
     _parts,
@@ -122,3 +123,13 @@ def test_the_dialog_after_tick_all_shows_the_total_of_the_rows_still_ticked(qtbo
         dialog.reject()
     finally:
         close_window(window)
+
+
+def test_versions_read_in_pieces_are_every_id_and_version_once() -> None:
+    """200,000 ticked rows arrive as one "id:version,…" string, parsed a piece at a time."""
+    pairs = {activity_id: activity_id % 7 + 1 for activity_id in range(1, 75_001, 3)}
+    versions = PiecedVersions(",".join(f"{a}:{v}" for a, v in pairs.items()))
+    assert len(versions._pieces) > 1  # the string was cut
+    assert dict(versions) == pairs and len(versions) == len(pairs)
+    assert 4 in versions and versions[4] == 5 and 2 not in versions
+    assert len(PiecedVersions("")) == 0

@@ -1,25 +1,25 @@
-"""Id → version of 200,000 ticked rows, held in buckets of consecutive ids.
+"""Id → version of 200,000 ticked rows, held in pieces.
 
 "Tick all" keeps the version of every row it ticks, for the sign-off to compare.
-Read as one long string and turned into one dictionary, that took the worker's
-interpreter lock for up to 60 ms at a time (splitting 1.4 MB, or the dictionary
-doubling its size as it grows), and the window's thread had to wait that long.
-Read per bucket of ``BUCKET`` consecutive ids instead (the database joins each
-bucket's ids and versions into two strings), every step is a short one, and the
-buckets stay apart: looking an id up is one more index, and no step ever copies
-all the rows.
+The database joins the ids and the versions into two strings (one row: no row
+per activity to fetch, and no sort).  Turned into one dictionary in one go, that
+took the worker's interpreter lock for up to 60 ms at a time (splitting 1.4 MB,
+or the dictionary doubling its size as it grows), and the window's thread had
+to wait that long.  Cut into pieces of ``PIECE`` ids instead, each step is a
+short one, and the pieces stay apart: looking an id up tries each piece (a
+couple of dozen dictionary look-ups), and no step ever copies all the rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import String, cast, func
 from sqlalchemy.orm import Session
 
-#: consecutive ids per bucket: a bucket's strings split and its dictionary fill in well under 5 ms
-BUCKET = 10_000
+#: ids per piece: a piece's strings split and its dictionary fill in a few milliseconds
+PIECE = 10_000
 
 
 def joined(session: Session, column: Any) -> Any:
@@ -29,35 +29,40 @@ def joined(session: Session, column: Any) -> Any:
     return func.group_concat(column, ",")
 
 
-class BucketedVersions(Mapping[int, int]):
-    """A read-only id → version mapping built bucket by bucket (``add``), never copied whole."""
+def pieces(text: str, size: int = PIECE) -> Iterator[str]:
+    """``text`` (comma-separated) in pieces of about ``size`` values each, cut at commas."""
+    sample = text[:100_000]
+    step = max(1, len(sample) * size // (sample.count(",") + 1))
+    start, length = 0, len(text)
+    while start < length:
+        end = text.find(",", start + step)
+        end = length if end < 0 else end
+        yield text[start:end]
+        start = end + 1
 
-    def __init__(self) -> None:
-        self._buckets: dict[int, dict[int, int]] = {}
-        self._count = 0
 
-    def add(self, bucket: int, ids: str, versions: str) -> None:
-        """One bucket's ids and versions, each comma-separated in the same order."""
-        found = dict(zip(map(int, ids.split(",")), map(int, versions.split(",")), strict=True))
-        self._buckets.setdefault(bucket, {}).update(found)
-        self._count += len(found)
+class PiecedVersions(Mapping[int, int]):
+    """A read-only id → version mapping of "id:version,id:version,…", parsed a piece at a time."""
+
+    def __init__(self, pairs: str | None) -> None:
+        self._pieces: list[dict[int, int]] = []
+        for piece in pieces(pairs or ""):
+            numbers = map(int, piece.replace(":", ",").split(","))
+            self._pieces.append(dict(zip(numbers, numbers, strict=False)))  # id, version, id, version, …
+        self._count = sum(len(piece) for piece in self._pieces)
 
     def __getitem__(self, activity_id: int) -> int:
-        return self._buckets[activity_id // BUCKET][activity_id]
+        for piece in self._pieces:
+            if activity_id in piece:
+                return piece[activity_id]
+        raise KeyError(activity_id)
 
     def __contains__(self, activity_id: object) -> bool:
-        if not isinstance(activity_id, int):
-            return False
-        bucket = self._buckets.get(activity_id // BUCKET)
-        return bucket is not None and activity_id in bucket
+        return any(activity_id in piece for piece in self._pieces)
 
     def __iter__(self) -> Iterator[int]:
-        for bucket in self._buckets.values():
-            yield from bucket
+        for piece in self._pieces:
+            yield from piece
 
     def __len__(self) -> int:
         return self._count
-
-    def items_in_buckets(self) -> Iterable[dict[int, int]]:
-        """Each bucket's id → version (for copying a step at a time)."""
-        return self._buckets.values()

@@ -9,11 +9,10 @@ less the rows unticked since.  The versions read when ticking stay with the
 selection, untouched, for the sign-off to compare (rows changed since are
 left alone, as for any tick).
 
-Ticking reads those versions as strings the database joins per bucket of ids
-(a few dozen rows, whatever the number of activities), not as a row per
-activity: a worker that turns 200,000 rows into Python objects holds the
-interpreter lock most of the time, and the window's thread waits for it
-(a 400 ms freeze).
+Ticking reads those versions as one string the database joins (one row,
+whatever the number of activities), not as a row per activity: a worker
+that turns 200,000 rows into Python objects holds the interpreter lock most
+of the time, and the window's thread waits for it (a 400 ms freeze).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, not_, select
+from sqlalchemy import ColumnElement, String, and_, cast, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -31,7 +30,7 @@ from db.queries.budget_context import AuthorisationImpact, authorisation_impact,
 from db.queries.decidability import DecidableMatch, decide_rules_in
 from db.queries.period_impact import impact_in_periods
 from db.queries.refusals import RefusedBelow, refused_below, refused_of
-from db.queries.tick_versions import BUCKET, BucketedVersions, joined
+from db.queries.tick_versions import PiecedVersions, joined
 from db.scope import scope_for
 
 #: beyond this many rows unticked by hand the "minus" list is no longer a short NOT IN: go by ids
@@ -119,30 +118,20 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
     """What "tick all N matching" ticks: the rows matching ``filt`` the user may decide (id → version),
     the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``).
 
-    The ids and versions arrive as strings the database joins per bucket of consecutive ids
-    (``BucketedVersions``: a few dozen rows), and the rows left out grouped by organisation and
-    job: no row per activity is fetched, and no step holds the interpreter lock for long.
+    The ids and versions arrive as one string the database joins ("id:version,…", read a piece
+    at a time: ``PiecedVersions``), and the rows left out grouped by organisation and job: no row
+    per activity is fetched, and no step holds the interpreter lock for long.
     """
     with db.read() as session:
         scope = scope_for(session, user_id)
         rules = decide_rules_in(session, scope)
         decidable = decidable_conditions(session, scope, filt, rules)
         connection = session.connection()
-        bucket = CpdActivity.id.op("/")(literal_column(str(BUCKET))).label("bucket")  # integer division, both engines
-        versions = BucketedVersions()
-        ceiling: int | None = None
-        for number, ids, numbers, highest in connection.execute(
-            select(
-                bucket,
-                joined(session, CpdActivity.id),
-                joined(session, CpdActivity.version),
-                func.max(CpdActivity.id),
-            )
-            .where(*decidable)
-            .group_by(bucket)
-        ):
-            versions.add(int(number), ids, numbers)
-            ceiling = highest if ceiling is None else max(ceiling, highest)
+        pair = cast(CpdActivity.id, String) + literal(":") + cast(CpdActivity.version, String)
+        pairs, ceiling = connection.execute(
+            select(joined(session, pair), func.max(CpdActivity.id)).where(*decidable)
+        ).one()
+        versions = PiecedVersions(pairs)
         # the rows left out: those matching the filter that the user may not decide (few, in groups)
         reach = scope.rows_in_reach(
             Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE
