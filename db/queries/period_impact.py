@@ -1,17 +1,17 @@
-"""The sign-off figures of "all matching" in a named period, in a pass over that period (C7).
+"""The sign-off figures of "all matching" in a named period, in two grouped statements (C7).
 
 Authorising "all 200,000 matching in this period" needs, besides the rows' own totals, every
 organisation's spend so far in the period and every individual's cover so far: both are sums
-over the very same period's rows. So the first pass here reads the period's rows once (from the index
-of migration 0015) and sorts them by whether they are ticked as it adds up:
+over the very same period's rows. So the first statement reads the period's rows once (from the
+index of migration 0015) and sorts them by whether they are ticked as it adds up:
 
 1. per organisation, state and ticked-or-not: a count and a cost. The ticked groups give the
    totals and what each organisation's budget would take; all groups give its spend so far;
-2. per individual, the undecided cover ticked and, in the same statement, the cover authorised
-   (``budget_context.cover_warnings``), compared with the individual's limit in SQL, so that
-   only those past their limit come back.
+2. per individual, the undecided cover ticked and the cover authorised, compared with the
+   individual's limit in SQL (``budget_context.cover_warnings``), so that only those past
+   their limit come back (the first hundred, and how many in all).
 
-Neither pass returns a row per activity or per individual: the worker barely holds the
+Neither statement returns a row per activity or per individual: the worker barely holds the
 interpreter lock, and the window's thread stays free.
 """
 
