@@ -8,8 +8,9 @@ cover-day limit.  Warnings, not refusals: the CPD lead decides.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -17,11 +18,23 @@ from sqlalchemy.orm import Session
 from db.cover_limits import effective_limit
 from db.engine import Database
 from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisation, PartnershipState, Person
+from db.queries.plan_shape import unindexed
 from db.scope import scope_for
 
 CHUNK = 5000
 MANY_JOBS = 500
+#: cover warnings listed in full (the dialog shows a few and "…and N more": ``cover_past_limit``)
+LISTED_COVER = 100
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
+#: an activity's total cost added up from its four parts: the same figure as ``total_cost_pence``, which
+#: is generated from them, but read from the index that carries them (SQLite reads a generated column
+#: from the table; migration 0015)
+COST = (
+    CpdActivity.course_fee_pence
+    + CpdActivity.cover_cost_pence
+    + CpdActivity.travel_cost_pence
+    + CpdActivity.other_cost_pence
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +93,9 @@ class AuthorisationImpact:
     undecided_count: int
     undecided_cost_pence: int
     budget_warnings: tuple[BudgetWarning, ...] = field(default_factory=tuple)
+    #: the first ``LISTED_COVER`` individuals it would take past their cover limit (by job and period) …
     cover_warnings: tuple[CoverWarning, ...] = field(default_factory=tuple)
+    cover_past_limit: int = 0  # … and how many there are in all
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -88,25 +103,38 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + CHUNK]
 
 
-def budget_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], BudgetContext]:
-    """(organisation, period) → its budget and the authorised/pending/rejected totals."""
+def budget_contexts(
+    session: Session,
+    pairs: Iterable[tuple[int, int]],
+    known: Mapping[tuple[int, int], Mapping[PartnershipState, int]] | None = None,
+) -> dict[tuple[int, int], BudgetContext]:
+    """(organisation, period) → its budget and the authorised/pending/rejected totals (``known``: those
+    totals per state, already added up by the caller in its own pass over the periods)."""
     pairs = sorted(set(pairs))
     if not pairs:
         return {}
     orgs = sorted({org for org, _ in pairs})
     periods = sorted({period for _, period in pairs})
     totals: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
-    for org, period, status, amount in session.execute(
-        select(
-            CpdActivity.organisation_id,
-            CpdActivity.period_id,
-            CpdActivity.partnership_state,
-            func.sum(CpdActivity.total_cost_pence),
+    for org, period, status, amount in (
+        ()
+        if known is not None
+        else session.execute(
+            select(
+                CpdActivity.organisation_id,
+                CpdActivity.period_id,
+                unindexed(CpdActivity.partnership_state),
+                func.sum(COST),
+            )
+            .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
+            # grouped by the state as a plain value: SQLite then reads the (period, organisation) index that
+            # carries the costs (0015), not the (period, state, organisation) one and every row behind it
+            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, unindexed(CpdActivity.partnership_state))
         )
-        .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
-        .group_by(CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.partnership_state)
     ):
         totals[(org, period)][PartnershipState(status)] = int(amount or 0)
+    if known is not None:
+        totals.update({pair: dict(known[pair]) for pair in pairs if pair in known})
     budgets = {
         (org, period): int(amount)
         for org, period, amount in session.execute(
@@ -197,9 +225,154 @@ def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> Auth
 
 
 def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> AuthorisationImpact:
+    """``authorisation_impact`` of the rows each of ``parts`` (a WHERE) selects.  One part (a filter, or
+    up to ``CHUNK`` ids) is added up in SQL down to the warnings themselves (``impact_where``); more
+    parts are grouped per part and the groups added up here (``impact_by_groups``)."""
+    parts = list(parts)
+    if len(parts) == 1:
+        return impact_where(session, parts[0])
+    return impact_by_groups(session, parts)
+
+
+def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> AuthorisationImpact:
+    """``authorisation_impact`` of the rows ``where`` selects, in three grouped statements that return
+    only a few rows whatever the number of rows selected: the totals per organisation and period, their
+    budget contexts, and the individuals the rows would take past their cover limit (compared in SQL).
+
+    "All 200,000 matching" thus never brings a row per activity or per individual into Python: each
+    row fetched costs the worker the interpreter lock, and the window's thread waits for it.  The index
+    of migration 0015 carries every column read here.
+    """
+    connection = session.connection()
+    undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
+    per_org: dict[tuple[int, int], int] = {}
+    count = total = undecided = undecided_cost = 0
+    for org, period, rows, cost, waiting, waiting_cost in connection.execute(
+        select(
+            CpdActivity.organisation_id,
+            CpdActivity.period_id,
+            func.count(),
+            func.coalesce(func.sum(COST), 0),
+            func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((undecided_state, COST), else_=0)), 0),
+        )
+        .where(*where)
+        .group_by(CpdActivity.organisation_id, CpdActivity.period_id)
+    ):
+        count += rows
+        total += cost
+        if waiting:
+            undecided += waiting
+            undecided_cost += waiting_cost
+            per_org[(org, period)] = int(waiting_cost)
+    budgets = budget_contexts(session, per_org)
+    budget_warnings = tuple(
+        BudgetWarning(budgets[key], adding)
+        for key, adding in sorted(per_org.items())
+        if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
+    )
+    periods = sorted({period for _org, period in per_org})
+    past_limit, listed = cover_warnings(session, where, periods) if periods else (0, ())
+    return AuthorisationImpact(
+        count=int(count),
+        total_cost_pence=int(total),
+        undecided_count=int(undecided),
+        undecided_cost_pence=int(undecided_cost),
+        budget_warnings=budget_warnings,
+        cover_warnings=listed,
+        cover_past_limit=past_limit,
+    )
+
+
+def cover_warnings(
+    session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
+) -> tuple[int, tuple[CoverWarning, ...]]:
+    """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
+    already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
+    # On SQLite the state, the cover and the job are written ``+column`` (``unindexed``): the planner
+    # then reads the periods' rows from the index that carries them all (0015), rather than walking
+    # the (job, start) index for the grouping, or the (period, state) one, and the table behind it.
+    state, cover, job = (
+        unindexed(CpdActivity.partnership_state),
+        unindexed(CpdActivity.cover_days),
+        unindexed(CpdActivity.job_id),
+    )
+    adding = (
+        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
+        .where(*where, CpdActivity.period_id.in_(periods), state.in_(UNDECIDED), cover > 0)
+        .group_by(job, CpdActivity.period_id)
+        .subquery("adding")
+    )
+    # the periods' authorised cover, per individual: one pass over the periods in the index
+    used = (
+        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
+        .where(CpdActivity.period_id.in_(periods), state == PartnershipState.AUTHORISED, cover > 0)
+        .group_by(job, CpdActivity.period_id)
+        .subquery("used")
+    )
+    per_job = (
+        select(
+            adding.c.job_id,
+            adding.c.period_id,
+            adding.c.days.label("adding"),
+            func.coalesce(used.c.days, 0).label("used"),
+        )
+        .select_from(adding)
+        .outerjoin(used, and_(used.c.job_id == adding.c.job_id, used.c.period_id == adding.c.period_id))
+        .subquery("per_job")
+    )
+    return past_cover_limits(session, per_job)
+
+
+def past_cover_limits(session: Session, per_job: Any) -> tuple[int, tuple[CoverWarning, ...]]:
+    """How many rows of ``per_job`` (job_id, period_id, adding, used: cover days) go past the job's
+    limit, compared in SQL, and the first ``LISTED_COVER`` of them with the individual's name: only
+    those come back, however many thousand individuals are past their limit."""
+    limit = effective_limit()
+    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
+    found = (
+        session.connection()
+        .execute(
+            select(
+                per_job.c.job_id,
+                per_job.c.period_id,
+                per_job.c.adding,
+                per_job.c.used,
+                limit,
+                Person.first_name,
+                Person.last_name,
+                func.count().over().label("past_limit"),
+            )
+            .select_from(per_job)
+            .join(Job, Job.id == per_job.c.job_id)
+            .join(Person, Person.id == Job.person_id)
+            .where(per_job.c.used + per_job.c.adding > limit)
+            .order_by(per_job.c.job_id, per_job.c.period_id)
+            .limit(LISTED_COVER)
+        )
+        .all()
+    )
+    past_limit = int(found[0][-1]) if found else 0
+    return past_limit, tuple(
+        CoverWarning(
+            CoverContext(
+                job_id=job,
+                individual=f"{first} {last}",
+                period=labels.get(period, ""),
+                limit_days=float(days_limit),
+                authorised_days=float(days_used),
+            ),
+            float(days_adding),
+        )
+        for job, period, days_adding, days_used, days_limit, first, last, _count in found
+    )
+
+
+def impact_by_groups(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> AuthorisationImpact:
     """``authorisation_impact`` of the rows each of ``parts`` (a WHERE) selects, summed in SQL grouped by
-    organisation and period, and by individual (job) and period: a few hundred groups come back, never
-    the rows, so "all 200,000 matching" costs two grouped reads (``db.queries.ticked_matching``)."""
+    organisation, period and individual (job) per part, and the groups added up here (a set of ids in
+    several chunks: an individual's cover may come from more than one chunk)."""
+
     per_org: dict[tuple[int, int], int] = defaultdict(int)
     per_job: dict[tuple[int, int], float] = defaultdict(float)
     count = total = undecided = undecided_cost = 0
@@ -214,9 +387,9 @@ def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) 
                 CpdActivity.period_id,
                 CpdActivity.job_id,
                 func.count(),
-                func.coalesce(func.sum(CpdActivity.total_cost_pence), 0),
+                func.coalesce(func.sum(COST), 0),
                 func.coalesce(func.sum(case((undecided_state, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((undecided_state, CpdActivity.total_cost_pence), else_=0)), 0),
+                func.coalesce(func.sum(case((undecided_state, COST), else_=0)), 0),
                 func.coalesce(
                     func.sum(case((and_(undecided_state, CpdActivity.cover_days > 0), CpdActivity.cover_days))), 0
                 ),
@@ -239,7 +412,7 @@ def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) 
         for key, adding in sorted(per_org.items())
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
-    cover_warnings = tuple(
+    past_limit = tuple(
         CoverWarning(covers[key], adding)
         for key, adding in sorted(per_job.items())
         if covers[key].authorised_days + adding > covers[key].limit_days
@@ -250,5 +423,6 @@ def impact_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) 
         undecided_count=undecided,
         undecided_cost_pence=undecided_cost,
         budget_warnings=budget_warnings,
-        cover_warnings=cover_warnings,
+        cover_warnings=past_limit[:LISTED_COVER],
+        cover_past_limit=len(past_limit),
     )

@@ -105,8 +105,9 @@ def decide_rules(db: Database, user_id: int) -> DecideRules:
 class DecidableMatch:
     """What "tick all N matching" found: the decidable rows (id → version) and how many were left out, by reason."""
 
-    versions: dict[int, int]
+    versions: Mapping[int, int]
     left_out: dict[str, int]
+    ceiling: int | None = None  # the highest id ticked (None: none, or not read)
 
     @property
     def left_out_count(self) -> int:

@@ -177,6 +177,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         #: after "tick all": every matching row's version as read then (shared, never copied here) …
         self._all: Mapping[int, int] | None = None
         self._all_filter: Any = None  # … the filter they matched …
+        self._all_ceiling: int | None = None  # … the highest id among them …
         self._minus: set[int] = set()  # … and the rows unticked since
         self._checkable = True
         self._rules = DecideRules()
@@ -234,7 +235,8 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         rows unticked since, without copying every row's version (``MatchingTicks``)."""
         if self._all is None:
             return dict(self._ticked)
-        return MatchingTicks(self._all_filter, self._all, frozenset(self._minus), dict(self._ticked))
+        minus, extra = frozenset(self._minus), dict(self._ticked)
+        return MatchingTicks(self._all_filter, self._all, minus, extra, self._all_ceiling)
 
     @property
     def ticked_count(self) -> int:
@@ -295,12 +297,13 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
                 self._take(activity.id, activity.version)
         self._emit_check_column()
 
-    def tick_all(self, versions: Mapping[int, int], filt: Any = None) -> None:
+    def tick_all(self, versions: Mapping[int, int], filt: Any = None, ceiling: int | None = None) -> None:
         """Tick every row matching ``filt``, loaded or not (id → version from SQL). The mapping is kept
         as it is, not copied: the window's thread never walks 200,000 entries."""
         if not self._checkable:
             return
         self._ticked, self._all, self._all_filter, self._minus = {}, versions, filt, set()
+        self._all_ceiling = ceiling
         self._emit_check_column()
 
     def untick(self, ids: Iterable[int]) -> None:
@@ -313,6 +316,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if not self._ticked and self._all is None:
             return
         self._ticked, self._all, self._all_filter, self._minus = {}, None, None, set()
+        self._all_ceiling = None
         self._emit_check_column()
 
     def page_check_state(self) -> Qt.CheckState:

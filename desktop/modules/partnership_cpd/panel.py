@@ -35,6 +35,7 @@ from db.queries.filter_codec import filter_from_data, filter_to_data
 from db.queries.filter_words import FilterNames, filter_names, filter_parts, sentence, without
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice, search_people
+from db.queries.ticked_matching import tick_all_matching
 from db.services.signoff import SignOffResult
 from desktop.kit.formatting import money
 from desktop.kit.icons import icon
@@ -61,6 +62,7 @@ from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
 from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result, sign_off_rows
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
+from desktop.modules.partnership_cpd.tick_figures import TickFigures
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
 from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
 
@@ -121,6 +123,8 @@ class PartnershipCpdPanel(Panel):
         self._flood_fill_name: tuple[int | None, str | None] = (None, None)  # (batch id, its title)
         self.can_decide = False
         self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
+        self.tick_figures: TickFigures | None = None  # its sign-off figures, worked out when ticked
+        self.context.bus.changed.connect(self._drop_tick_figures)  # any change may alter them
         self.decidable_total: int | None = None  # of the matching rows, how many this user may decide
 
         root = QWidget()
@@ -493,16 +497,24 @@ class PartnershipCpdPanel(Panel):
         self.ticked_label.setText(f"Ticking all {self.decidable_total or self.model.total:,}…")
         self.tick_all_button.setEnabled(False)
         self.context.ops.query(
-            lambda: activity_queries.decidable_matching(db, user_id, filt),
+            lambda: tick_all_matching(db, user_id, filt),
             lambda match: self._all_ticked(generation, match, filt),
             lambda error: self._failed(generation, error),
         )
+        # the sign-off dialog's figures, on the other read lane meanwhile (``TickFigures``)
+        self._drop_tick_figures()
+        self.tick_figures = TickFigures(self.context, filt, self)
 
     def _all_ticked(self, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
         if generation == self._generation:
             self._all_match = match
-            self.model.tick_all(match.versions, filt)
+            self.model.tick_all(match.versions, filt, match.ceiling)
         self._ticks_changed()
+
+    def _drop_tick_figures(self, *_args: object) -> None:
+        if self.tick_figures is not None:
+            self.tick_figures.deleteLater()
+            self.tick_figures = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Space ticks the current row, Ctrl+A ticks the page, Enter opens it: no mouse needed."""

@@ -1,7 +1,8 @@
 """Authorise or reject the ticked activities with one reason (C3, C4, C7).
 
 The dialog opens at once with the count; the total cost and any budget or
-cover-limit warnings are added up off the UI thread and fill in when ready.
+cover-limit warnings are added up off the UI thread and fill in when ready
+(after "tick all", usually already worked out since the ticking: ``TickFigures``).
 If the sign-off fails (database busy or gone), the dialog stays open with the
 reason as typed so the user can simply try again.
 """
@@ -36,6 +37,7 @@ from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_
 from db.services.signoff import SignOffResult, sign_off
 from desktop.kit.context import AppContext
 from desktop.kit.formatting import days, money
+from desktop.modules.partnership_cpd.tick_figures import TickFigures
 from resources_qt.style import set_warning
 
 MAX_WARNINGS_LISTED = 8
@@ -65,10 +67,8 @@ def cover_lines(impact: AuthorisationImpact) -> list[str]:
             f"{html.escape(ctx.individual)} ({html.escape(ctx.period)}): <b>{days(warning.total_days)}</b> of "
             f"{days(ctx.limit_days)} cover days if authorised — past the limit."
         )
-    if len(impact.cover_warnings) > MAX_WARNINGS_LISTED:
-        lines.append(
-            f"…and {len(impact.cover_warnings) - MAX_WARNINGS_LISTED:,} more individuals past their cover limit."
-        )
+    if impact.cover_past_limit > MAX_WARNINGS_LISTED:
+        lines.append(f"…and {impact.cover_past_limit - MAX_WARNINGS_LISTED:,} more individuals past their cover limit.")
     return lines
 
 
@@ -98,6 +98,7 @@ class SignOffDialog(QDialog):
         parent: QWidget | None = None,
         *,
         source: str = "panel",
+        figures: TickFigures | None = None,
     ) -> None:
         super().__init__(parent)
         self.context = context
@@ -105,6 +106,10 @@ class SignOffDialog(QDialog):
         #: total and refusals are worked out in SQL and whose versions are only gathered on the worker
         self.selection: dict[int, int] | MatchingTicks = ticked if isinstance(ticked, MatchingTicks) else dict(ticked)
         self.source = source
+        #: figures worked out when "tick all" ticked these rows, if they are of this selection
+        self._figures = figures if figures is not None and figures.fresh() and figures.of(self.selection) else None
+        if self._figures is not None:
+            self._figures.changed.connect(self._take_figures)
         self.impact: AuthorisationImpact | None = None
         self.refused: RefusedBelow | None = None
         self._impact_unknown = False
@@ -202,8 +207,32 @@ class SignOffDialog(QDialog):
     def reason(self) -> str:
         return self.reason_edit.toPlainText()
 
+    def _take_figures(self) -> None:
+        """Show the ticking's figures as they arrive, while they are of this selection; once they turn
+        out not to be (another highest id, rows left out since), work out the dialog's own."""
+        figures = self._figures
+        if figures is None:
+            return
+        if not figures.of(self.selection):
+            self._figures = None
+            if self.impact is None and not self._impact_unknown:
+                self._load_impact()
+            if self.refused is None:
+                self._load_refusals()
+            return
+        impact, refused = figures.impact_for(self.selection), figures.refused_for(self.selection)
+        if impact is not None and self.impact is None:
+            self._impact_loaded(impact)
+        elif figures.impact_error is not None and self.impact is None and not self._impact_unknown:
+            self._impact_failed(figures.impact_error)
+        if refused is not None and self.refused is None:
+            self._refusals_loaded(refused)
+
     def _load_impact(self) -> None:
         db, user_id, selection = self.context.db, self.context.user.id, self.selection
+        if self._figures is not None:
+            self._take_figures()
+            return
         if isinstance(selection, MatchingTicks):
             self.context.ops.query(
                 lambda: matching_impact(db, user_id, selection), self._impact_loaded, self._impact_failed
@@ -214,6 +243,8 @@ class SignOffDialog(QDialog):
 
     def _load_refusals(self) -> None:
         db, user_id, selection = self.context.db, self.context.user.id, self.selection
+        if self._figures is not None:
+            return  # with the impact, from the ticking's figures (``_take_figures``)
         if isinstance(selection, MatchingTicks):
             self.context.ops.query(
                 lambda: matching_refused(db, user_id, selection), self._refusals_loaded, lambda _error: None

@@ -24,7 +24,8 @@ def sign_off_rows(panel: PartnershipCpdPanel, decision: PartnershipState, rows: 
     if not panel.can_decide or not count:
         panel.context.navigator.tell("Tick the activities to decide first.")
         return
-    dialog = SignOffDialog(panel.context, ticked, decision, panel)
+    figures = panel.tick_figures if rows is None else None
+    dialog = SignOffDialog(panel.context, ticked, decision, panel, figures=figures)
     dialog.signed_off.connect(lambda result: _signed_off(panel, result, clear_ticks=rows is None))
     dialog.left_out.connect(panel.model.untick)
     dialog.open()
