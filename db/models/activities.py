@@ -267,7 +267,7 @@ for _name, _column in SORT_INDEXES.items():
 
 
 #: everything "tick all" and the sign-off dialog add up for a period's matching rows, answered from the
-#: index alone (migration 0015; db.queries.ticked_matching): the four costs rather than their generated
+#: index alone (migration 0014; db.queries.ticked_matching): the four costs rather than their generated
 #: total, which SQLite reads from the table
 Index(
     "ix_cpd_activities_period_org_decide",

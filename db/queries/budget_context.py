@@ -28,7 +28,7 @@ LISTED_COVER = 100
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
 #: an activity's total cost added up from its four parts: the same figure as ``total_cost_pence``, which
 #: is generated from them, but read from the index that carries them (SQLite reads a generated column
-#: from the table; migration 0015)
+#: from the table; migration 0014)
 COST = (
     CpdActivity.course_fee_pence
     + CpdActivity.cover_cost_pence
@@ -128,7 +128,7 @@ def budget_contexts(
             )
             .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
             # grouped by the state as a plain value: SQLite then reads the (period, organisation) index that
-            # carries the costs (0015), not the (period, state, organisation) one and every row behind it
+            # carries the costs (0014), not the (period, state, organisation) one and every row behind it
             .group_by(CpdActivity.organisation_id, CpdActivity.period_id, unindexed(CpdActivity.partnership_state))
         )
     ):
@@ -241,7 +241,7 @@ def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> Auth
 
     "All 200,000 matching" thus never brings a row per activity or per individual into Python: each
     row fetched costs the worker the interpreter lock, and the window's thread waits for it.  The index
-    of migration 0015 carries every column read here.
+    of migration 0014 carries every column read here.
     """
     connection = session.connection()
     undecided_state = CpdActivity.partnership_state.in_(UNDECIDED)
@@ -290,7 +290,7 @@ def cover_warnings(
     """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
     already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
     # On SQLite the state, the cover and the job are written ``+column`` (``unindexed``): the planner
-    # then reads the periods' rows from the index that carries them all (0015), rather than walking
+    # then reads the periods' rows from the index that carries them all (0014), rather than walking
     # the (job, start) index for the grouping, or the (period, state) one, and the table behind it.
     state, cover, job = (
         unindexed(CpdActivity.partnership_state),

@@ -3,7 +3,7 @@
 Authorising "all 200,000 matching in this period" needs, besides the rows' own totals, every
 organisation's spend so far in the period and every individual's cover so far: both are sums
 over the very same period's rows. So the first statement reads the period's rows once (from the
-index of migration 0015) and sorts them by whether they are ticked as it adds up:
+index of migration 0014) and sorts them by whether they are ticked as it adds up:
 
 1. per organisation, state and ticked-or-not: a count and a cost. The ticked groups give the
    totals and what each organisation's budget would take; all groups give its spend so far;
@@ -40,7 +40,7 @@ def impact_in_periods(
 ) -> AuthorisationImpact:
     """``authorisation_impact`` of the rows ``where`` selects, all of them in ``periods``."""
     connection = session.connection()
-    state = unindexed(CpdActivity.partnership_state)  # SQLite: read the period from 0015's index
+    state = unindexed(CpdActivity.partnership_state)  # SQLite: read the period from 0014's index
     ticked = case((and_(*where), 1), else_=0)
     count = total = undecided = undecided_cost = 0
     per_org: dict[tuple[int, int], int] = {}

@@ -10,8 +10,8 @@ and SQLite reads a generated column from the table), both earlier layers and
 the version: those reads, and the budgets' and cover limits' sums over the
 period, are answered from the index alone.
 
-Revision ID: 0015
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 20:00:00
 """
 
@@ -20,8 +20,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
