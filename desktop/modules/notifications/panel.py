@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,7 +36,6 @@ from db.queries.outbox import (
     outbox_more,
     outbox_summary,
 )
-from db.services.outbox import DrainResult
 from desktop.dialogs.errors import show_done, show_error
 from desktop.dialogs.save_as import CSV, XLSX, ask_save_path
 from desktop.kit.context import AppContext
@@ -49,6 +49,9 @@ from desktop.kit.widgets import data_table
 from desktop.modules.notifications.drainer import OutboxDrainer
 from desktop.modules.notifications.outbox_table_model import OutboxTableModel
 from resources_qt.style import set_warning
+
+if TYPE_CHECKING:  # imported by the drainer's first step, not with the panels (it brings the mail composer)
+    from db.services.outbox import DrainResult
 
 PERIODS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30))
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -40,7 +41,6 @@ from desktop.kit.formatting import money
 from desktop.kit.icons import icon
 from desktop.kit.panel import Panel
 from desktop.kit.selection_keeper import keep_selection
-from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.modules.partnership_cpd.columns import (
     SortHeader,
@@ -52,17 +52,16 @@ from desktop.modules.partnership_cpd.columns import (
 from desktop.modules.partnership_cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
 from desktop.modules.partnership_cpd.filter_chips import FilterChips, names_from_lookups
 from desktop.modules.partnership_cpd.follow_up_actions import follow_up_button
-from desktop.modules.partnership_cpd.printing import print_activities
 from desktop.modules.partnership_cpd.queue_tabs import QueueTabs
 from desktop.modules.partnership_cpd.range_ticks import RangeTicker
-from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
 from desktop.modules.partnership_cpd.request_flows import NEW_REQUEST_KEYS, RequestFlows
 from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
-from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result, sign_off_rows
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
-from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
+
+if TYPE_CHECKING:  # imported on first use: the workbook brings xlsxwriter (start-up imports only what shows)
+    from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +76,8 @@ class PartnershipCpdPanel(Panel):
     @property
     def workbook(self) -> WorkbookActions:
         """Budget workbook export and decision import, made on first use."""
+        from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
+
         made: WorkbookActions | None = getattr(self, "_workbook", None)
         if made is None:
             made = self._workbook = WorkbookActions(self.window(), self.context, lambda: self.filter)
@@ -102,10 +103,14 @@ class PartnershipCpdPanel(Panel):
         self.requests.new_request(job_id)
 
     def print_list(self) -> None:
+        from desktop.modules.partnership_cpd.printing import print_activities
+
         print_activities(self.window(), self.context, self.filter, pdf=False)
 
     def export_pdf(self, path: Path | None = None) -> None:
         """Export to PDF…; with ``path`` (tests, scripts) no file dialog is shown."""
+        from desktop.modules.partnership_cpd.printing import print_activities
+
         print_activities(self.window(), self.context, self.filter, pdf=True, path=path)
 
     def create_widget(self) -> QWidget:
@@ -395,6 +400,7 @@ class PartnershipCpdPanel(Panel):
         if not self._columns_sized and page.rows:
             self._columns_sized = True
             log.info("Partnership CPD: first rows shown")  # bench/bench_startup.py times this
+        self.context.navigator.first_view_done()  # start-up chores waited for this page (once)
         if summary is None:
             self.summary_label.setText("Counting…" if page.rows else "Loading…")
         self._ticks_changed()
@@ -526,20 +532,28 @@ class PartnershipCpdPanel(Panel):
     # -- deciding (the sign-off flow: sign_off_flow.py) --------------------------
     def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
         """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        from desktop.modules.partnership_cpd.sign_off_flow import sign_off_rows
+
         sign_off_rows(self, decision, rows)
 
     def open_result(self, result: SignOffResult | None) -> None:
         """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
+        from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result
+
         open_sign_off_result(self, result)
 
     def open_details(self, row: int) -> None:
         if not 0 <= row < self.model.loaded:
             return
+        from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+
         activity = self.model.row_at(row)
         dialog = ActivityDetailDialog(self.context, activity.id, self)
         dialog.open()
 
     def open_recent_decisions(self) -> None:
+        from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
+
         RecentDecisionsDialog(self.context, self).open()
 
     # -- menus -----------------------------------------------------------------
