@@ -155,3 +155,24 @@ print(",".join(name for name in heavy if name in sys.modules))
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_the_first_page_read_with_the_lists_is_not_shown_for_a_filter_the_bar_cannot_show(
+    qtbot, demo_db, tmp_path
+) -> None:
+    """Start-up reads the remembered filter's first page with the lists; a school gone since is "all schools"."""
+    from db.queries.activities import ActivityFilter
+    from desktop.modules.partnership_cpd.filter_bar import filter_to_text
+    from desktop.modules.partnership_cpd.panel import SETTINGS_FILTER
+    from tests.gui_helpers import make_context
+
+    context = make_context(demo_db, tmp_path)
+    context.settings.setValue(SETTINGS_FILTER, filter_to_text(ActivityFilter(organisation_id=987_654, sort="cost"), ""))
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    cpd: Any = window.panels["partnership_cpd"]
+    qtbot.waitUntil(lambda: cpd.widget() is not None and cpd.model.rowCount() > 0, timeout=10_000)
+    assert cpd.filter.organisation_id is None and cpd.filter.sort == "cost"
+    assert cpd.bar.org_box.currentData() is None
+    close_window(window)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.engine import Database
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
@@ -245,11 +246,33 @@ class PartnershipCpdPanel(Panel):
 
     # -- loading ---------------------------------------------------------------
     def refresh(self) -> None:
-        if self._lookups is None:
-            user_id = self.context.user.id
-            self.context.ops.query(lambda: load_lookups(self.context.db, user_id), self._lookups_loaded)
-        else:
+        if self._lookups is not None:
             self._load()
+            return
+        db, user_id = self.context.db, self.context.user.id
+        if self._pending_filter is not None:  # a drill-through is waiting for the lists: it names the filter
+            self._read_lookups()
+            return
+        # The first view: the lists and the first page in one read (the page the user opened the program for;
+        # two reads one after the other waited twice for a lane and for the UI thread).
+        remembered, base = str(self.context.settings.value(SETTINGS_FILTER, "") or ""), self.filter
+        self.context.ops.query(
+            lambda: _first_view(db, user_id, remembered, base),
+            self._first_view_loaded,
+            lambda _error: self._read_lookups(),  # step by step, each step saying what went wrong
+        )
+
+    def _read_lookups(self) -> None:
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.query(lambda: load_lookups(db, user_id), self._lookups_loaded)
+
+    def _first_view_loaded(self, first: FirstView) -> None:
+        if self._pending_filter is not None:  # a drill-through came meanwhile: it wins over the remembered filter
+            self._lookups_loaded(first.lookups)
+            return
+        self._lookups = first.lookups
+        self.bar.set_lookups(first.lookups)
+        self.show_filter(first.filter, first.person_label, first.page)
 
     def _lookups_loaded(self, lookups: Lookups) -> None:
         self._lookups = lookups
@@ -265,8 +288,13 @@ class PartnershipCpdPanel(Panel):
         self._pending_filter = None
         self.show_filter(wanted, label)
 
-    def show_filter(self, activity_filter: ActivityFilter, person_label: str = "") -> None:
-        """Show exactly this filter (used by drill-through from other panels)."""
+    def show_filter(
+        self, activity_filter: ActivityFilter, person_label: str = "", prefetched: ActivityPage | None = None
+    ) -> None:
+        """Show exactly this filter (used by drill-through from other panels).
+
+        ``prefetched``: its first page, already read (start-up's first view), used if the bar shows that filter.
+        """
         if self._lookups is None:
             self._pending_filter, self._pending_label = activity_filter, person_label
             self.activate()
@@ -277,7 +305,7 @@ class PartnershipCpdPanel(Panel):
             self._name_person(activity_filter.person_id)
         # A remembered organisation or period that is no longer there falls back to "all": read back what shows.
         self.filter = self.bar.read(activity_filter)
-        self._load()
+        self._load(prefetched if self.filter == activity_filter else None)
 
     def _name_person(self, person_id: int) -> None:
         """A drill-through names a person by id only: show their name in the box."""
@@ -302,7 +330,8 @@ class PartnershipCpdPanel(Panel):
         self.bar.set_filter(self.filter, self.bar.person_label)
         self._load()
 
-    def _load(self) -> None:
+    def _load(self, prefetched: ActivityPage | None = None) -> None:
+        """Read the first page of ``self.filter`` (or show ``prefetched``, read already for it)."""
         self._generation += 1
         generation = self._generation
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
@@ -314,6 +343,9 @@ class PartnershipCpdPanel(Panel):
         self.chips.set_parts(filter_parts(filt, self._names(filt)))
         other_filter = filt != self._shown_filter
         self._shown_filter = filt
+        if prefetched is not None:
+            self._page_loaded(generation, prefetched, other_filter)
+            return
         # The first page goes alone: the count, the total and the queue tabs' counts read far more
         # rows, and on the other lane they would slow the page the user is waiting for. They
         # start once it is shown (``_count``).
@@ -568,3 +600,21 @@ class PartnershipCpdPanel(Panel):
         from desktop.modules.partnership_cpd.view_export_action import export_current_view
 
         export_current_view(self.context, self, self)
+
+
+@dataclass(frozen=True)
+class FirstView:
+    """What the panel shows first: the lists, the filter (remembered, else this period's) and its first page."""
+
+    lookups: Lookups
+    filter: ActivityFilter
+    person_label: str
+    page: ActivityPage
+
+
+def _first_view(db: Database, user_id: int, remembered: str, base: ActivityFilter) -> FirstView:
+    """On a worker: the lists, then the first page of the filter they make the panel show."""
+    lookups = load_lookups(db, user_id)
+    parsed = filter_from_text(remembered)
+    wanted, label = parsed if parsed is not None else (replace(base, period_id=lookups.current_period_id), "")
+    return FirstView(lookups, wanted, label, activity_queries.first_rows(db, user_id, wanted))
