@@ -176,3 +176,15 @@ def test_the_first_page_read_with_the_lists_is_not_shown_for_a_filter_the_bar_ca
     assert cpd.filter.organisation_id is None and cpd.filter.sort == "cost"
     assert cpd.bar.org_box.currentData() is None
     close_window(window)
+
+
+def test_partnership_cpd_s_first_rows_leave_in_front_the_panel_chosen_meanwhile(qtbot, demo_db, tmp_path) -> None:
+    window = open_window(qtbot, demo_db, tmp_path)
+    cpd: Any = window.panels["partnership_cpd"]
+    qtbot.waitUntil(lambda: not cpd._stale, timeout=5_000)  # on screen, its first view is being read
+    window.panel_actions["organisations"].trigger()  # the user goes to Organisations meanwhile
+    qtbot.waitUntil(lambda: cpd.model.rowCount() > 0, timeout=10_000)
+    qtbot.wait(50)
+    assert not window.panels["organisations"].behind_another_tab()
+    assert cpd.behind_another_tab()
+    close_window(window)

@@ -272,13 +272,14 @@ class PartnershipCpdPanel(Panel):
             return
         self._lookups = first.lookups
         self.bar.set_lookups(first.lookups)
-        self.show_filter(first.filter, first.person_label, first.page)
+        self.show_filter(first.filter, first.person_label, first.page, bring_forward=False)
 
     def _lookups_loaded(self, lookups: Lookups) -> None:
         self._lookups = lookups
         self.bar.set_lookups(lookups)
         label = self._pending_label
         wanted = self._pending_filter
+        drill_through = wanted is not None
         if wanted is None:
             remembered = filter_from_text(str(self.context.settings.value(SETTINGS_FILTER, "") or ""))
             if remembered is not None:
@@ -286,20 +287,28 @@ class PartnershipCpdPanel(Panel):
             else:
                 wanted = replace(self.filter, period_id=lookups.current_period_id)
         self._pending_filter = None
-        self.show_filter(wanted, label)
+        self.show_filter(wanted, label, bring_forward=drill_through)
 
     def show_filter(
-        self, activity_filter: ActivityFilter, person_label: str = "", prefetched: ActivityPage | None = None
+        self,
+        activity_filter: ActivityFilter,
+        person_label: str = "",
+        prefetched: ActivityPage | None = None,
+        *,
+        bring_forward: bool = True,
     ) -> None:
-        """Show exactly this filter (used by drill-through from other panels).
+        """Show exactly this filter (used by drill-through from other panels), bringing the panel forward.
 
         ``prefetched``: its first page, already read (start-up's first view), used if the bar shows that filter.
+        ``bring_forward=False``: the panel's own first view, which must not take the front back from a panel
+        the user chose while it loaded.
         """
         if self._lookups is None:
             self._pending_filter, self._pending_label = activity_filter, person_label
             self.activate()
             return
-        self.activate()
+        if bring_forward:
+            self.activate()
         self.bar.set_filter(activity_filter, person_label)
         if activity_filter.person_id is not None and not person_label:
             self._name_person(activity_filter.person_id)
