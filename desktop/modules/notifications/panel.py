@@ -8,6 +8,7 @@ sender (``OutboxDrainer``): it exists from start-up, whether or not the panel is
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,12 @@ class NotificationsPanel(Panel):
         self.drainer = OutboxDrainer(context.db, context.user.id, context.ops, self)
         self.drainer.drained.connect(self._drained)
         self.drainer.start()
+        # The outbox brings the mail composer (jinja2, icalendar): imported in the background once the first
+        # rows are shown, so that neither start-up nor the first step (or Send now) waits for it.
+        context.navigator.after_first_view(self._import_outbox, self)
+
+    def _import_outbox(self) -> None:
+        self.context.ops.query(lambda: importlib.import_module("db.services.outbox"), None, lambda _error: None)
 
     def create_widget(self) -> QWidget:
         root = QWidget()
