@@ -59,7 +59,7 @@ sys.exit(app.exec())
 
 
 #: how long the window stays up after "ready": time enough for the first rows (longer on a big file)
-SMOKE_EXIT_MS = {"demo": 1500, "file": 6000}
+SMOKE_EXIT_MS = {"demo": 1500, "file": 10_000}
 
 
 def _env(wait_ms: int = SMOKE_EXIT_MS["demo"]) -> dict[str, str]:
