@@ -329,7 +329,8 @@ class Startup(QObject):
         main_window_ready(window, user.username, self.db.display)
         from desktop.modules.inbox.daily import start_daily_reminders
 
-        start_daily_reminders(context)  # once a day per database, whoever starts first
+        # once a day per database, whoever starts first; after the first rows, which it would slow
+        context.navigator.after_first_view(lambda: start_daily_reminders(context), window)
 
     def _switch_user(self) -> None:
         if self.db is not None and not self.db.target.is_sqlite:

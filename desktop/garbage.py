@@ -43,12 +43,32 @@ class UiThreadGarbageCollector(QObject):
         self.threshold: tuple[int, int, int] = gc.get_threshold()
         gc.disable()
         self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
-        self._timer.start(interval_ms)
+        self._timer.start()
 
     @Slot()
     def check(self) -> None:
         collect_if_due(self.threshold)
+
+    def pause(self) -> None:
+        """No collections for now (start-up: see ``resume``)."""
+        self._timer.stop()
+
+    def resume(self, *, freeze: bool = False) -> None:
+        """Collect again; ``freeze``: first move everything alive into the permanent generation.
+
+        Start-up imports SQLAlchemy, the models and the panels on a worker thread: hundreds of
+        thousands of objects that live as long as the program. Collected from the timer meanwhile,
+        each full collection walked all of them on the UI thread, holding the interpreter the
+        imports needed (a tenth of a second or more before the first rows). After the imports,
+        ``gc.freeze`` leaves those objects out of every later collection (the collector's own advice
+        for long-lived start-up state); what the program makes from then on is collected as before.
+        """
+        if freeze:
+            gc.freeze()
+        if not self._timer.isActive():
+            self._timer.start()
 
 
 def install(app: QCoreApplication) -> UiThreadGarbageCollector:

@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         self.trust_settings_action.setEnabled(False)  # until the check below says this user may
         self.trust_settings_action.triggered.connect(self.show_trust_settings)
         self.file_menu.insertAction(quit_separator, self.trust_settings_action)
-        self._check_trust_settings()
+        self.context.navigator.after_first_view(self._check_trust_settings, self)
         self.context.bus.changed.connect(
             lambda change: self._check_trust_settings() if change.kind == "users" else None
         )

@@ -10,9 +10,10 @@ the next time it is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QTabBar, QWidget
 
 from db.changes import DataChange
 from db.queries.users import USERS
@@ -34,6 +35,7 @@ class Panel(QDockWidget):
         self.context = context
         self._built = False
         self._stale = True
+        self._settle_pending = False
         self.toggleViewAction().setIcon(icon(self.icon_name))
         self.toggleViewAction().setText(self.title)
         self.setFeatures(
@@ -42,6 +44,7 @@ class Panel(QDockWidget):
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
         )
         context.bus.changed.connect(self._on_changed)
+        self.visibilityChanged.connect(self._settle_soon)
 
     # -- for subclasses --------------------------------------------------------
     def create_widget(self) -> QWidget:
@@ -68,10 +71,45 @@ class Panel(QDockWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._settle_soon()
+
+    def _settle_soon(self, visible: bool = True) -> None:
+        """Built and loaded once the layout has settled, and only if the panel is then in front.
+
+        Laying out the docks (tabbing them together, restoring a saved layout) shows every dock;
+        the tabs behind the front one stay "visible" to Qt, only moved out of sight. Building each
+        of them made start-up build and query eleven panels the user cannot see, on the lanes the
+        first rows wait for. A zero timer runs after the layout is done; choosing a tab later says
+        ``visibilityChanged(True)``, which brings its panel in the same way.
+        """
+        if visible and not self._settle_pending:
+            self._settle_pending = True
+            QTimer.singleShot(0, self, self._settle)
+
+    def _settle(self) -> None:
+        self._settle_pending = False
+        if not self.isVisible() or self.behind_another_tab():
+            return  # built when it comes to the front (visibilityChanged)
         self.ensure_built()
         if self._stale:
             self._stale = False
             self.refresh()
+
+    def behind_another_tab(self) -> bool:
+        """Whether this dock is a tab of a group in which another tab is in front.
+
+        Qt's own tab bars of the dock areas carry each dock in their tab data (a panel's own tab
+        bars carry none), so the bar holding this dock says which of its tabs is in front.
+        """
+        window = self.window()
+        if window is self:
+            return False  # floating on its own
+        me = shiboken6.getCppPointer(self)[0]
+        for bar in window.findChildren(QTabBar):
+            docks = [bar.tabData(index) for index in range(bar.count())]
+            if me in docks:
+                return docks.index(me) != bar.currentIndex()
+        return False
 
     def _on_changed(self, change: DataChange) -> None:
         # A change of users or grants may change what the signed-in user reaches: every panel is stale.

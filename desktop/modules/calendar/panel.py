@@ -48,7 +48,6 @@ from desktop.kit.module import ModuleSpec
 from desktop.kit.panel import Panel
 from desktop.kit.row_table_model import RowRole
 from desktop.kit.widgets import data_table, fit_columns
-from desktop.modules.calendar.export import export_event, export_view
 from desktop.modules.calendar.filters import CalendarFilters
 from desktop.modules.calendar.grid import CalendarGrid, Item
 from desktop.modules.calendar.models import AgendaModel, WhoIsOutModel, agenda_rows, out_item, out_rows
@@ -354,11 +353,15 @@ class CalendarPanel(Panel):
         return shown.item if self.mode == AGENDA else out_item(shown)
 
     def export_current(self) -> None:
+        from desktop.modules.calendar.export import export_view  # on first use: it brings icalendar
+
         filt = self.current_filter()
         name = "Who is out " + self.range_title() if self.mode == OUT else f"Calendar {self.range_title()}"
         export_view(self.context, self, filt, name)
 
     def export_selected_event(self) -> None:
+        from desktop.modules.calendar.export import export_event
+
         item = self.selected_item()
         if isinstance(item, SessionItem):
             export_event(self.context, self, item.event_id, item.title)

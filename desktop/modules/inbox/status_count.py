@@ -37,7 +37,7 @@ class InboxCount(QToolButton):
         self._again = False
         self.clicked.connect(open_inbox)
         context.bus.changed.connect(self._on_changed)
-        self.recount()
+        context.navigator.after_first_view(self.recount, self)  # not before the first rows
 
     def recount(self) -> None:
         if self._running:

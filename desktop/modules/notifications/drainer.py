@@ -10,15 +10,18 @@ keep loading on the other; when a step was full the next one starts at once, oth
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from db.engine import Database
 from db.errors import TrustDeskError
-from db.services.outbox import DrainResult, current_settings, drain, sender_name
 from desktop.kit.ops import Operations
 from desktop.mail_password import load_smtp_password
+
+if TYPE_CHECKING:  # the outbox brings the mail composer (jinja2, icalendar): imported by the first step
+    from db.services.outbox import DrainResult
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,8 @@ class OutboxDrainer(QObject):
         self._db = db
         self._user_id = user_id
         self._ops = ops
-        self._owner = sender_name()
+        #: who holds this window's claims (db.services.outbox.sender_name), made by the first step
+        self._owner: list[str] = []
         self._running = False
         self.last: DrainResult | None = None
         self._timer = QTimer(self)
@@ -82,8 +86,17 @@ class OutboxDrainer(QObject):
         self._timer.start(INTERVAL_MS)
 
 
-def _step(db: Database, user_id: int, owner: str) -> DrainResult:
-    """On the worker: the settings, the password from the keyring, then one bounded drain."""
+def _step(db: Database, user_id: int, owner: list[str]) -> DrainResult:
+    """On the worker: the settings, the password from the keyring, then one bounded drain.
+
+    The outbox is imported here, off the UI thread and after start-up (the first step waits
+    FIRST_DELAY_MS), not when the window builds its panels. Steps never overlap, so ``owner`` is
+    made once.
+    """
+    from db.services.outbox import current_settings, drain, sender_name
+
+    if not owner:
+        owner.append(sender_name())
     settings = current_settings(db)
     password = load_smtp_password(settings.keyring_key) if settings.configured and settings.login else None
-    return drain(db, user_id, password, owner=owner, settings=settings, max_messages=STEP_MESSAGES)
+    return drain(db, user_id, password, owner=owner[0], settings=settings, max_messages=STEP_MESSAGES)

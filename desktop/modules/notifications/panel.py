@@ -8,8 +8,10 @@ sender (``OutboxDrainer``): it exists from start-up, whether or not the panel is
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -35,7 +37,6 @@ from db.queries.outbox import (
     outbox_more,
     outbox_summary,
 )
-from db.services.outbox import DrainResult
 from desktop.dialogs.errors import show_done, show_error
 from desktop.dialogs.save_as import CSV, XLSX, ask_save_path
 from desktop.kit.context import AppContext
@@ -50,6 +51,9 @@ from desktop.modules.notifications.drainer import OutboxDrainer
 from desktop.modules.notifications.outbox_table_model import OutboxTableModel
 from resources_qt.style import set_warning
 
+if TYPE_CHECKING:  # imported by the drainer's first step, not with the panels (it brings the mail composer)
+    from db.services.outbox import DrainResult
+
 PERIODS = (("Any time", None), ("Last 7 days", 7), ("Last 30 days", 30))
 
 
@@ -59,6 +63,12 @@ class NotificationsPanel(Panel):
         self.drainer = OutboxDrainer(context.db, context.user.id, context.ops, self)
         self.drainer.drained.connect(self._drained)
         self.drainer.start()
+        # The outbox brings the mail composer (jinja2, icalendar): imported in the background once the first
+        # rows are shown, so that neither start-up nor the first step (or Send now) waits for it.
+        context.navigator.after_first_view(self._import_outbox, self)
+
+    def _import_outbox(self) -> None:
+        self.context.ops.query(lambda: importlib.import_module("db.services.outbox"), None, lambda _error: None)
 
     def create_widget(self) -> QWidget:
         root = QWidget()

@@ -33,13 +33,12 @@ from PySide6.QtWidgets import (
 
 from db.errors import TrustDeskError
 from db.queries.lookups import Choice
-from db.services.attendance import FollowUpResult, record_attendance, record_completion, record_event_attendance
-from db.services.evaluation_import import EvaluationPlan, apply_evaluations, preview_evaluations
 from desktop.dialogs.errors import show_done, show_error
 from desktop.kit.context import AppContext
-from desktop.modules.partnership_cpd.evaluation_import_dialog import EvaluationImportDialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the services and dialogs themselves are imported on first use (start-up stays quick)
+    from db.services.attendance import FollowUpResult
+    from db.services.evaluation_import import EvaluationPlan
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
 
 LAST_FOLDER_KEY = "partnership_cpd/evaluation_folder"
@@ -118,6 +117,8 @@ class FollowUp:
         return ticked
 
     def attendance(self, attended: bool, rows: Mapping[int, int] | None = None) -> None:
+        from db.services.attendance import record_attendance
+
         ticked = self._rows(rows)
         if ticked is None:
             return
@@ -125,6 +126,8 @@ class FollowUp:
         self._run(lambda: record_attendance(db, user_id, ticked, attended), "Recording attendance…", rows is None)
 
     def completion(self, rows: Mapping[int, int] | None = None) -> None:
+        from db.services.attendance import record_completion
+
         ticked = self._rows(rows)
         if ticked is None:
             return
@@ -139,6 +142,8 @@ class FollowUp:
         dialog.open()
 
     def event_register(self) -> None:
+        from db.services.attendance import record_event_attendance
+
         lookups = self.panel._lookups
         dialog = EventRegisterDialog(lookups.training_events if lookups else [], self.panel.table)
         db, user_id = self.context.db, self.context.user.id
@@ -182,6 +187,8 @@ class FollowUp:
             self.check_import(Path(chosen))
 
     def check_import(self, path: Path) -> None:
+        from db.services.evaluation_import import preview_evaluations
+
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.query(
             lambda: preview_evaluations(db, user_id, path),
@@ -190,11 +197,15 @@ class FollowUp:
         )
 
     def _checked(self, path: Path, plan: EvaluationPlan) -> None:
+        from desktop.modules.partnership_cpd.evaluation_import_dialog import EvaluationImportDialog
+
         dialog = EvaluationImportDialog(plan, preview=True, parent=self.panel.table)
         dialog.accepted.connect(lambda: self.apply_import(path, plan))
         dialog.open()
 
     def apply_import(self, path: Path, checked: EvaluationPlan | None = None) -> None:
+        from db.services.evaluation_import import apply_evaluations
+
         db, user_id = self.context.db, self.context.user.id
         self.context.ops.action(
             lambda _progress: apply_evaluations(db, user_id, path, checked),
@@ -205,6 +216,8 @@ class FollowUp:
         )
 
     def _imported(self, plan: EvaluationPlan) -> None:
+        from desktop.modules.partnership_cpd.evaluation_import_dialog import EvaluationImportDialog
+
         self.context.navigator.tell(f"Imported evaluations from {plan.file_name}: {plan.sentence()}")
         dialog = EvaluationImportDialog(plan, preview=False, parent=self.panel.table)
         dialog.open()

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.engine import Database
 from db.errors import TrustDeskError
 from db.models import PartnershipState
 from db.queries import activities as activity_queries
@@ -41,7 +43,6 @@ from desktop.kit.formatting import money
 from desktop.kit.icons import icon
 from desktop.kit.panel import Panel
 from desktop.kit.selection_keeper import keep_selection
-from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.modules.partnership_cpd.columns import (
     SortHeader,
@@ -53,18 +54,17 @@ from desktop.modules.partnership_cpd.columns import (
 from desktop.modules.partnership_cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
 from desktop.modules.partnership_cpd.filter_chips import FilterChips, names_from_lookups
 from desktop.modules.partnership_cpd.follow_up_actions import follow_up_button
-from desktop.modules.partnership_cpd.printing import print_activities
 from desktop.modules.partnership_cpd.queue_tabs import QueueTabs
 from desktop.modules.partnership_cpd.range_ticks import RangeTicker
-from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
 from desktop.modules.partnership_cpd.request_flows import NEW_REQUEST_KEYS, RequestFlows
 from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
-from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result, sign_off_rows
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
 from desktop.modules.partnership_cpd.tick_figures import TickFigures
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
-from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
+
+if TYPE_CHECKING:  # imported on first use: the workbook brings xlsxwriter (start-up imports only what shows)
+    from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,8 @@ class PartnershipCpdPanel(Panel):
     @property
     def workbook(self) -> WorkbookActions:
         """Budget workbook export and decision import, made on first use."""
+        from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
+
         made: WorkbookActions | None = getattr(self, "_workbook", None)
         if made is None:
             made = self._workbook = WorkbookActions(self.window(), self.context, lambda: self.filter)
@@ -104,10 +106,14 @@ class PartnershipCpdPanel(Panel):
         self.requests.new_request(job_id)
 
     def print_list(self) -> None:
+        from desktop.modules.partnership_cpd.printing import print_activities
+
         print_activities(self.window(), self.context, self.filter, pdf=False)
 
     def export_pdf(self, path: Path | None = None) -> None:
         """Export to PDF…; with ``path`` (tests, scripts) no file dialog is shown."""
+        from desktop.modules.partnership_cpd.printing import print_activities
+
         print_activities(self.window(), self.context, self.filter, pdf=True, path=path)
 
     def create_widget(self) -> QWidget:
@@ -244,17 +250,40 @@ class PartnershipCpdPanel(Panel):
 
     # -- loading ---------------------------------------------------------------
     def refresh(self) -> None:
-        if self._lookups is None:
-            user_id = self.context.user.id
-            self.context.ops.query(lambda: load_lookups(self.context.db, user_id), self._lookups_loaded)
-        else:
+        if self._lookups is not None:
             self._load()
+            return
+        db, user_id = self.context.db, self.context.user.id
+        if self._pending_filter is not None:  # a drill-through is waiting for the lists: it names the filter
+            self._read_lookups()
+            return
+        # The first view: the lists and the first page in one read (the page the user opened the program for;
+        # two reads one after the other waited twice for a lane and for the UI thread).
+        remembered, base = str(self.context.settings.value(SETTINGS_FILTER, "") or ""), self.filter
+        self.context.ops.query(
+            lambda: _first_view(db, user_id, remembered, base),
+            self._first_view_loaded,
+            lambda _error: self._read_lookups(),  # step by step, each step saying what went wrong
+        )
+
+    def _read_lookups(self) -> None:
+        db, user_id = self.context.db, self.context.user.id
+        self.context.ops.query(lambda: load_lookups(db, user_id), self._lookups_loaded)
+
+    def _first_view_loaded(self, first: FirstView) -> None:
+        if self._pending_filter is not None:  # a drill-through came meanwhile: it wins over the remembered filter
+            self._lookups_loaded(first.lookups)
+            return
+        self._lookups = first.lookups
+        self.bar.set_lookups(first.lookups)
+        self.show_filter(first.filter, first.person_label, first.page, bring_forward=False)
 
     def _lookups_loaded(self, lookups: Lookups) -> None:
         self._lookups = lookups
         self.bar.set_lookups(lookups)
         label = self._pending_label
         wanted = self._pending_filter
+        drill_through = wanted is not None
         if wanted is None:
             remembered = filter_from_text(str(self.context.settings.value(SETTINGS_FILTER, "") or ""))
             if remembered is not None:
@@ -262,21 +291,34 @@ class PartnershipCpdPanel(Panel):
             else:
                 wanted = replace(self.filter, period_id=lookups.current_period_id)
         self._pending_filter = None
-        self.show_filter(wanted, label)
+        self.show_filter(wanted, label, bring_forward=drill_through)
 
-    def show_filter(self, activity_filter: ActivityFilter, person_label: str = "") -> None:
-        """Show exactly this filter (used by drill-through from other panels)."""
+    def show_filter(
+        self,
+        activity_filter: ActivityFilter,
+        person_label: str = "",
+        prefetched: ActivityPage | None = None,
+        *,
+        bring_forward: bool = True,
+    ) -> None:
+        """Show exactly this filter (used by drill-through from other panels), bringing the panel forward.
+
+        ``prefetched``: its first page, already read (start-up's first view), used if the bar shows that filter.
+        ``bring_forward=False``: the panel's own first view, which must not take the front back from a panel
+        the user chose while it loaded.
+        """
         if self._lookups is None:
             self._pending_filter, self._pending_label = activity_filter, person_label
             self.activate()
             return
-        self.activate()
+        if bring_forward:
+            self.activate()
         self.bar.set_filter(activity_filter, person_label)
         if activity_filter.person_id is not None and not person_label:
             self._name_person(activity_filter.person_id)
         # A remembered organisation or period that is no longer there falls back to "all": read back what shows.
         self.filter = self.bar.read(activity_filter)
-        self._load()
+        self._load(prefetched if self.filter == activity_filter else None)
 
     def _name_person(self, person_id: int) -> None:
         """A drill-through names a person by id only: show their name in the box."""
@@ -301,7 +343,8 @@ class PartnershipCpdPanel(Panel):
         self.bar.set_filter(self.filter, self.bar.person_label)
         self._load()
 
-    def _load(self) -> None:
+    def _load(self, prefetched: ActivityPage | None = None) -> None:
+        """Read the first page of ``self.filter`` (or show ``prefetched``, read already for it)."""
         self._generation += 1
         generation = self._generation
         db, user_id, filt = self.context.db, self.context.user.id, self.filter
@@ -313,6 +356,9 @@ class PartnershipCpdPanel(Panel):
         self.chips.set_parts(filter_parts(filt, self._names(filt)))
         other_filter = filt != self._shown_filter
         self._shown_filter = filt
+        if prefetched is not None:
+            self._page_loaded(generation, prefetched, other_filter)
+            return
         # The first page goes alone: the count, the total and the queue tabs' counts read far more
         # rows, and on the other lane they would slow the page the user is waiting for. They
         # start once it is shown (``_count``).
@@ -399,6 +445,7 @@ class PartnershipCpdPanel(Panel):
         if not self._columns_sized and page.rows:
             self._columns_sized = True
             log.info("Partnership CPD: first rows shown")  # bench/bench_startup.py times this
+        self.context.navigator.first_view_done()  # start-up chores waited for this page (once)
         if summary is None:
             self.summary_label.setText("Counting…" if page.rows else "Loading…")
         self._ticks_changed()
@@ -538,20 +585,28 @@ class PartnershipCpdPanel(Panel):
     # -- deciding (the sign-off flow: sign_off_flow.py) --------------------------
     def sign_off(self, decision: PartnershipState, rows: Mapping[int, int] | None = None) -> None:
         """Decide the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        from desktop.modules.partnership_cpd.sign_off_flow import sign_off_rows
+
         sign_off_rows(self, decision, rows)
 
     def open_result(self, result: SignOffResult | None) -> None:
         """The undo bar's Details…: every row the decision left alone (the bar keeps the Undo)."""
+        from desktop.modules.partnership_cpd.sign_off_flow import open_sign_off_result
+
         open_sign_off_result(self, result)
 
     def open_details(self, row: int) -> None:
         if not 0 <= row < self.model.loaded:
             return
+        from desktop.modules.partnership_cpd.activity_detail import ActivityDetailDialog
+
         activity = self.model.row_at(row)
         dialog = ActivityDetailDialog(self.context, activity.id, self)
         dialog.open()
 
     def open_recent_decisions(self) -> None:
+        from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
+
         RecentDecisionsDialog(self.context, self).open()
 
     # -- menus -----------------------------------------------------------------
@@ -566,3 +621,21 @@ class PartnershipCpdPanel(Panel):
         from desktop.modules.partnership_cpd.view_export_action import export_current_view
 
         export_current_view(self.context, self, self)
+
+
+@dataclass(frozen=True)
+class FirstView:
+    """What the panel shows first: the lists, the filter (remembered, else this period's) and its first page."""
+
+    lookups: Lookups
+    filter: ActivityFilter
+    person_label: str
+    page: ActivityPage
+
+
+def _first_view(db: Database, user_id: int, remembered: str, base: ActivityFilter) -> FirstView:
+    """On a worker: the lists, then the first page of the filter they make the panel show."""
+    lookups = load_lookups(db, user_id)
+    parsed = filter_from_text(remembered)
+    wanted, label = parsed if parsed is not None else (replace(base, period_id=lookups.current_period_id), "")
+    return FirstView(lookups, wanted, label, activity_queries.first_rows(db, user_id, wanted))
