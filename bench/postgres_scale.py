@@ -10,7 +10,8 @@ says how long that took.  Then, as the trust-wide CPD lead sam.patel:
 1. each Partnership CPD filter preset (a period and its queues, all periods, one school, all the
    requests of one person) by each sort: the first page through ``first_rows`` (the path the
    panel's worker runs), against the same statements run bare on the driver; ``sorted`` marks a
-   plan with a Sort node (the rows of the whole filter sorted before the first page);
+   plan with a Sort node (the rows of the whole filter sorted before the first page), ``incremental``
+   an Incremental Sort (the index gives the order; rows with the same key are put in id order);
 2. the dashboard refresh (``dashboard_figures``, whole trust, current period) against one raw
    grouped scan of the period;
 3. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
@@ -69,11 +70,14 @@ def run_all(raw: Any, statements: list[probe.Statement]) -> None:
         raw.execute(sql, params).fetchall()
 
 
-def plan_sorts(raw: Any, sql: str, params: Any) -> bool:
-    """Whether PostgreSQL sorts rows for this statement (a Sort or Incremental Sort node anywhere)."""
+def plan_sorts(raw: Any, sql: str, params: Any) -> str:
+    """ "sorted" where PostgreSQL sorts every matching row (a Sort node); "incremental" where an index gives
+    the leading key's order and only rows with equal keys are sorted (an Incremental Sort: about a page)."""
     (doc,) = raw.execute("EXPLAIN (FORMAT JSON) " + sql, params).fetchone()
     text = json.dumps(doc)
-    return '"Node Type": "Sort"' in text or '"Node Type": "Incremental Sort"' in text
+    if '"Node Type": "Sort"' in text:
+        return "sorted"
+    return "incremental" if '"Node Type": "Incremental Sort"' in text else ""
 
 
 def bench_lists(db: Database, raw: Any, user: int, sorts: list[str], repeats: int) -> None:
@@ -89,9 +93,10 @@ def bench_lists(db: Database, raw: Any, user: int, sorts: list[str], repeats: in
             reads = probe.page_reads(db, user, shaped, with_counts=True)
             ours = median_ms(partial(q.first_rows, db, user, shaped), repeats)
             bare = median_ms(partial(run_all, raw, reads), repeats)
-            sorted_ = any(plan_sorts(raw, sql, params) for sql, params in reads)
+            plans = {plan_sorts(raw, sql, params) for sql, params in reads}
+            shown = "sorted" if "sorted" in plans else "incremental" if "incremental" in plans else ""
             label = f"{name} | {sort}"
-            print(f"   {label:<46}{ours:>12,.1f}{bare:>12,.1f}  {'sorted' if sorted_ else ''}", flush=True)
+            print(f"   {label:<46}{ours:>12,.1f}{bare:>12,.1f}  {shown}", flush=True)
             ours_all.append(ours)
             if ours > worst[1]:
                 worst = (label, ours)

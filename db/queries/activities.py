@@ -355,12 +355,17 @@ def _fetch_rows_merged(
     periods = session.scalars(select(AcademicPeriod.id).order_by(AcademicPeriod.id)).all()
     if not periods:
         return []
+    # PostgreSQL plans a part with no LIMIT of its own as a whole period (hash joins, then a sort of
+    # every row): 5-7 s at a million activities.  Told how few rows it needs, each part reads its
+    # index in order and stops; SQLite's merge co-routine stops by itself (and allows no LIMIT there).
+    per_part = offset + limit if session.get_bind().dialect.name == "postgresql" else None
     parts = []
     for period in periods:
         conditions, key = _page_read(session, scope, replace(filt, period_id=period), after)
-        parts.append(
+        part = (
             _row_select().add_columns(key.label("sort_key"), CpdActivity.id.label("sort_id")).where(and_(*conditions))
         )
+        parts.append(part if per_part is None else part.order_by(*sort_order(filt, key)).limit(per_part))
     merged = union_all(*parts)
     sort_key, row_id = merged.selected_columns.sort_key, merged.selected_columns.sort_id
     order = [sort_key.desc(), row_id.desc()] if filt.descending else [sort_key.asc(), row_id.asc()]
