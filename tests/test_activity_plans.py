@@ -35,7 +35,7 @@ from db.scope import scope_for
 from tests import plan_probe as probe
 
 #: ``sqlite_stat1`` of ``cpd_activities`` in the large demo (1,000,000 activities, 150 schools, five
-#: periods) at migration 0012 (and 0013's index), as ``ANALYZE`` wrote it: the statistics the real data
+#: periods) at migration 0012 (and the indexes of 0013 and 0014), as ``ANALYZE`` wrote it: the statistics the real data
 #: gives the planner
 LARGE_STAT1 = {
     "ix_cpd_activities_cpd_team_state_id": "1000000 333334 1",
@@ -55,6 +55,7 @@ LARGE_STAT1 = {
     "ix_cpd_activities_period_individual_id": "1000000 200000 1516 1 1 1",
     "ix_cpd_activities_period_line_manager_id": "1000000 200000 66667 1 1 1",
     "ix_cpd_activities_period_organisation_id": "1000000 200000 1365 1 1 1",  # at migration 0013
+    "ix_cpd_activities_period_org_decide": "1000000 200000 1365 7 4 2 2 2 2 1 1 1 1",  # at migration 0014
     "ix_cpd_activities_period_other_id": "1000000 200000 2817 1 1 1",
     "ix_cpd_activities_period_partnership_id": "1000000 200000 50000 1 1",
     "ix_cpd_activities_period_start": "1000000 200000 869",
