@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from db.engine import Database
 from db.excel.export import export_workbook
@@ -53,6 +54,7 @@ from tests.excel_helpers import record_decisions
 from tests.helpers import pending_elsewhere, user_id
 from tests.request_helpers import details, job_at, school_sharing, user_job
 from tests.request_import_helpers import emails_at, row, urn_of, write_csv
+from tests.test_login_guard import sams_login  # noqa: F401  (fixture)
 from tests.totals_reference import assert_totals_kept, kept_totals, reference_totals
 from tests.training_helpers import event_version, make_event, opted_in, schools, staff_at
 
@@ -304,3 +306,19 @@ def test_the_dashboard_folds_a_period_it_found_in_many_rows(demo_db: Database, m
         assert session.scalar(select(func.count()).where(ActivityTotal.period_id == period)) < many
     assert dashboard.dashboard_figures(demo_db, sam, period) == figures
     assert_totals_kept(demo_db)
+
+
+@pytest.mark.engines("postgresql")
+def test_a_linked_login_moves_the_totals_and_folds_them_but_cannot_write_them(demo_db: Database, sams_login) -> None:  # noqa: F811
+    """The triggers and the fold run as the tables' owner: a person's own login reads the totals only."""
+    sam = user_id(demo_db, "sam.patel")
+    ticked = pending_elsewhere(demo_db, "sam.patel", _decidable_orgs(demo_db, "sam.patel"), limit=5)
+    for activity_id, version in ticked.items():
+        sign_off(sams_login, sam, {activity_id: version}, PartnershipState.AUTHORISED, "Fits")
+    assert_totals_kept(demo_db)
+    with demo_db.read() as session:
+        period = session.scalar(select(CpdActivity.period_id).where(CpdActivity.id == min(ticked)))
+    assert fold_period(sams_login, period) > 0
+    assert_totals_kept(demo_db)
+    with pytest.raises(DBAPIError, match="permission denied"), sams_login.transaction() as session:
+        session.execute(text("UPDATE activity_totals SET activities = activities + 1"))
