@@ -10,11 +10,10 @@ those groups.
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import distinct, func, literal, null, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import Database
@@ -96,44 +95,38 @@ def dashboard_figures(
         if organisation_id is not None:
             orgs = orgs & {organisation_id}
         t = ActivityTotal
+        in_reach = (t.period_id == period_id, t.organisation_id.in_(sorted(orgs)))
+        sums = [func.sum(column) for column in (
+            t.activities, t.pending_line_manager, t.pending_cpd_team, t.pending_partnership,
+            t.needs_reauthorisation, t.authorised, t.authorised_pence, t.undecided_pence, t.cover_days,
+            t.completed, t.without_evaluation,
+        )]  # fmt: skip
+        # One statement (one snapshot on every engine): the sums per month, then per organisation, so that a
+        # few dozen rows come back rather than one per (organisation, month).  An organisation whose
+        # activities have all gone may keep rows of zeros: it has no spend row, as before.
+        by_month = select(null().label("org"), t.month, func.count(), literal(0), *sums).where(*in_reach)
+        by_org = select(t.organisation_id, null(), func.count(), func.count(distinct(t.month)), *sums)
         grouped = session.execute(
-            select(
-                t.organisation_id,
-                t.month,
-                func.count(),
-                func.sum(t.activities),
-                func.sum(t.pending_line_manager),
-                func.sum(t.pending_cpd_team),
-                func.sum(t.pending_partnership),
-                func.sum(t.needs_reauthorisation),
-                func.sum(t.authorised),
-                func.sum(t.authorised_pence),
-                func.sum(t.undecided_pence),
-                func.sum(t.cover_days),
-                func.sum(t.completed),
-                func.sum(t.without_evaluation),
+            union_all(
+                by_month.group_by(t.month),
+                by_org.where(*in_reach).group_by(t.organisation_id).having(func.sum(t.activities) != 0),
             )
-            .where(t.period_id == period_id, t.organisation_id.in_(sorted(orgs)))
-            .group_by(t.organisation_id, t.month)
-            .having(func.sum(t.activities) != 0)  # a key whose activities have all gone may keep a row of zeros
         ).all()
 
-        totals = [0] * 10
+        totals = [0] * 10  # the sums in their order, but for the cover days
         cover_days = 0.0
-        rows = 0
-        per_org: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        per_month: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for org, month, kept, count, lm, cpd, pending, reauth, auth, auth_p, pend_p, cover, done, no_eval in grouped:
-            rows += kept
-            for i, value in enumerate((count, lm, cpd, pending, reauth, auth, auth_p, pend_p, done, no_eval)):
-                totals[i] += int(value or 0)
-            cover_days += float(cover or 0)
-            per_org[org][0] += int(auth_p or 0)
-            per_org[org][1] += int(pend_p or 0)
-            series = per_month[month]
-            series[0] += int(count)
-            series[1] += int(auth or 0)
-            series[2] += int(done or 0)
+        rows = keys = 0
+        per_org: dict[int, tuple[int, int]] = {}
+        per_month: dict[date, tuple[int, int, int]] = {}
+        for org, month, kept, months, *values in grouped:
+            counts = [int(value or 0) for value in (*values[:8], *values[9:])]
+            if org is None:
+                per_month[month] = (counts[0], counts[5], counts[8])  # requested, authorised, completed
+                continue
+            rows, keys = rows + kept, keys + months
+            totals = [total + count for total, count in zip(totals, counts, strict=True)]
+            cover_days += float(values[8] or 0)
+            per_org[org] = (counts[6], counts[7])  # authorised and undecided pence
 
         names = dict(
             session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(per_org))))
@@ -172,7 +165,7 @@ def dashboard_figures(
             spend=spend,
             months=[MonthRow(m, *per_month.get(m, (0, 0, 0))) for m in months],
         )
-    if rows - len(grouped) > SURPLUS_TO_FOLD:
+    if rows - keys > SURPLUS_TO_FOLD:
         _fold(db, period_id)
     return figures
 
