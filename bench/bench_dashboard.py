@@ -75,9 +75,9 @@ def migrate_timed(path: Path) -> None:
     backup = migrate.backup_sqlite
     copied: list[float] = []
 
-    def timed_backup(*args: object) -> Path:
+    def timed_backup(path: Path, revision: str | None) -> Path:
         started = time.perf_counter()
-        result = backup(*args)  # type: ignore[arg-type]
+        result = backup(path, revision)
         copied.append(time.perf_counter() - started)
         return result
 
@@ -96,7 +96,7 @@ def migrate_timed(path: Path) -> None:
 
 def main() -> None:
     given = sys.argv[1] if len(sys.argv) > 1 else None
-    migrate_timed(Path(given or os.environ.get("TRUSTDESK_BENCH_DB", DEFAULT)))
+    migrate_timed(Path(given or os.environ.get("TRUSTDESK_BENCH_DB") or DEFAULT))
     path = given or str(reference_database())
     username = sys.argv[2] if len(sys.argv) > 2 else "sam.patel"
     db = open_database(DatabaseTarget.parse(f"sqlite:///file:{path}?mode=ro&uri=true"))
