@@ -14,7 +14,8 @@ unique key: nobody waits), readers sum a key's rows, and ``activity_totals_fold(
 period's rows back into one per key in one statement (``db.services.activity_totals``).  Both
 functions run as the tables' owner: a login reads the totals and never writes them itself.
 
-Backfilled by one grouped pass over the activities.
+Backfilled by one grouped pass over the activities.  Also a partial index of each period's evaluated
+activities: the dashboard's "what the CPD was worth" read every evaluation ever recorded.
 
 Revision ID: 0013
 Revises: 0012
@@ -80,6 +81,8 @@ COUNTS = (
     "authorised",
 )
 SAFE_PATH = "SET search_path = pg_catalog, public, pg_temp"
+#: the evaluated activities of a period, so that the dashboard's "what the CPD was worth" reads that period's only
+EVALUATED = "ix_cpd_activities_period_evaluated"
 #: the first half of the fold's advisory lock (the second is the period): two folds of a period never meet
 FOLD_LOCK = 13
 
@@ -108,18 +111,26 @@ def _not_all_zero(prefix: str = "sum(", suffix: str = ")") -> str:
 # -- SQLite: row-level triggers adding to the one row of each key ------------------------------------
 
 
-def _sqlite_add(row: str, values: list[str]) -> str:
-    """Add ``values`` to the row of ``row``'s key, or make that row (SQLite: the only writer is us)."""
-    key = f"period_id = {row}.period_id AND organisation_id = {row}.organisation_id AND month = {_month('sqlite', row)}"
-    sets = ", ".join(f"{name} = {name} + {value}" for name, value in zip(MEASURES, values, strict=True))
+def _sqlite_key(row: str) -> str:
     return (
-        f"UPDATE {TABLE} SET {sets} WHERE id = (SELECT id FROM {TABLE} WHERE {key} LIMIT 1); "
-        f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {row}.period_id, {row}.organisation_id, {_month('sqlite', row)}, "
-        f"{', '.join(values)} WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {key});"
+        f"period_id = {row}.period_id AND organisation_id = {row}.organisation_id AND month = {_month('sqlite', row)}"
     )
 
 
+def _sqlite_add(row: str, values: list[str]) -> str:
+    """Add ``values`` to the row of ``row``'s key (SQLite has one row per key: the only writer is us)."""
+    sets = ", ".join(f"{name} = {name} + {value}" for name, value in zip(MEASURES, values, strict=True))
+    return f"UPDATE {TABLE} SET {sets} WHERE {_sqlite_key(row)};"
+
+
+def _sqlite_key_values(row: str) -> str:
+    return f"{row}.period_id, {row}.organisation_id, {_month('sqlite', row)}"
+
+
 def _sqlite_triggers() -> list[str]:
+    """Each key's row is made (of zeros) before the first activity of it arrives, and only added to after:
+    an UPDATE by the key is the whole cost of a row written (an INSERT … SELECT in every trigger would
+    cost three times as much; SQLite materialises a SELECT that reads the table it inserts into)."""
     same_key = (
         "NEW.period_id IS OLD.period_id AND NEW.organisation_id IS OLD.organisation_id "
         "AND substr(NEW.starts_on, 1, 7) IS substr(OLD.starts_on, 1, 7)"
@@ -127,20 +138,25 @@ def _sqlite_triggers() -> list[str]:
     changed = " OR ".join(f"{new} IS NOT {old}" for new, old in zip(_values("NEW"), _values("OLD"), strict=True))
     difference = [f"{new} - {old}" for new, old in zip(_values("NEW"), _values("OLD"), strict=True)]
     watched = ", ".join(WATCHED)
+    missing = f"NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {_sqlite_key('NEW')})"
+    make = f"INSERT INTO {TABLE} ({', '.join(KEY)})"
     return [
+        f"CREATE TRIGGER {TABLE}_new_key BEFORE INSERT ON cpd_activities WHEN {missing} "
+        f"BEGIN {make} VALUES ({_sqlite_key_values('NEW')}); END",
         f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON cpd_activities BEGIN {_sqlite_add('NEW', _values('NEW'))} END",
         f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON cpd_activities "
         f"BEGIN {_sqlite_add('OLD', _values('OLD', '-'))} END",
         # the common change (a decision, an edit of the cost): one row, by the difference
         f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF {watched} ON cpd_activities "
         f"WHEN {same_key} AND ({changed}) BEGIN {_sqlite_add('NEW', difference)} END",
-        # moved to another period, organisation or month: out of the old key, into the new
-        f"CREATE TRIGGER {TABLE}_move AFTER UPDATE OF {watched} ON cpd_activities WHEN NOT ({same_key}) "
-        f"BEGIN {_sqlite_add('OLD', _values('OLD', '-'))} {_sqlite_add('NEW', _values('NEW'))} END",
+        # moved to another period, organisation or month: out of the old key, into the new (made if need be)
+        f"CREATE TRIGGER {TABLE}_move AFTER UPDATE OF {watched} ON cpd_activities WHEN NOT ({same_key}) BEGIN "
+        f"{make} SELECT {_sqlite_key_values('NEW')} WHERE {missing}; "
+        f"{_sqlite_add('OLD', _values('OLD', '-'))} {_sqlite_add('NEW', _values('NEW'))} END",
     ]
 
 
-SQLITE_TRIGGERS = ("insert", "delete", "update", "move")
+SQLITE_TRIGGERS = ("new_key", "insert", "delete", "update", "move")
 
 
 # -- PostgreSQL: statement-level triggers inserting each statement's changes -------------------------
@@ -239,6 +255,18 @@ def upgrade() -> None:
         for statement in _sqlite_triggers():
             op.execute(statement)
     op.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {_grouped(dialect, 'cpd_activities', 'a')}")
+    op.create_index(
+        EVALUATED,
+        "cpd_activities",
+        ["period_id", "organisation_id", "id"],
+        sqlite_where=sa.text("evaluation IS NOT NULL"),
+        postgresql_where=sa.text("evaluation IS NOT NULL"),
+    )
+    if (
+        dialect == "sqlite"
+        and op.get_bind().exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first()
+    ):
+        op.execute(f"ANALYZE {EVALUATED}")  # statistics beside the others' (as 0012 does), or SQLite plans blind
     if dialect == "postgresql":
         from db.server_logins import regrant_linked_logins  # the new table (read only), for logins linked before
 
@@ -246,6 +274,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(EVALUATED, table_name="cpd_activities")
     if op.get_bind().dialect.name == "postgresql":
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{event} ON cpd_activities")
