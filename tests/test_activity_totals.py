@@ -78,6 +78,23 @@ def test_the_demo_build_is_summed_exactly(demo_db: Database) -> None:
     assert len(kept) > 100 and sum(sums[0] for sums in kept.values()) > 1000
 
 
+def test_every_trigger_is_in_place_at_head(db: Database) -> None:
+    """A later migration that rebuilds ``cpd_activities`` (SQLite's batch mode copies the table and drops the
+    old one) would drop these triggers with it, and the dashboard would silently stop following the activities."""
+    with db.engine.connect() as connection:
+        if db.target.is_sqlite:
+            found = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cpd_activities'"
+            ).scalars()
+            expected = {f"activity_totals_{name}" for name in ("new_key", "insert", "delete", "update", "move")}
+        else:
+            found = connection.exec_driver_sql(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'cpd_activities'::regclass AND NOT tgisinternal"
+            ).scalars()
+            expected = {f"activity_totals_{name}" for name in ("insert", "update", "delete")}
+        assert expected <= set(found)
+
+
 def test_sign_off_reject_and_undo(demo_db: Database) -> None:
     sam = user_id(demo_db, "sam.patel")
     ticked = pending_elsewhere(demo_db, "sam.patel", _decidable_orgs(demo_db, "sam.patel"), limit=60)
