@@ -44,6 +44,8 @@ PRIVILEGES: dict[str, str | None] = {
     "saved_views": "INSERT, DELETE",
     # raised by an approval, never lowered or removed (D4): a trigger refuses the rest (migration 0006)
     "data_sharing_agreements": "INSERT, UPDATE",
+    # the dashboard's sums: written only by the database's own triggers and fold (migration 0015)
+    "activity_totals": None,
 }
 
 

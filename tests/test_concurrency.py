@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from db.engine import Database
-from db.models import CpdActivity, DecisionBatch, Job, PartnershipState, Person
+from db.models import CpdActivity, DecisionBatch, Job, Level, Module, PartnershipState, Person
+from db.scope import scope_for
 from db.services.signoff import SkipReason
 from tests.bulk_rows import (
     add_pending_activities,
@@ -31,6 +32,7 @@ from tests.bulk_rows import (
     states_of,
     versions_of,
 )
+from tests.helpers import own_person_id, user_id
 
 pytestmark = pytest.mark.slow
 
@@ -96,6 +98,92 @@ def test_two_processes_deciding_overlapping_rows_each_row_decided_once(demo_db: 
             child.join(30)
     assert all(child.exitcode == 0 for child in children)
     assert_audit_trails_complete(demo_db, every_row)
+
+
+def _jobs_at_schools_both_decide(db: Database, usernames: tuple[str, str], count: int) -> list[int]:
+    """One job at each of ``count`` organisations where both users decide, nobody's own."""
+    with db.read() as session:
+        orgs = set.intersection(
+            *(set(scope_for(session, user_id(db, name)).orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE))
+              for name in usernames)
+        )  # fmt: skip
+        own = {own_person_id(db, name) for name in usernames}
+        jobs = [
+            session.scalar(
+                select(Job.id)
+                .where(Job.organisation_id == org, Job.person_id.not_in(own), Job.active.is_(True))
+                .order_by(Job.id)
+                .limit(1)
+            )
+            for org in sorted(orgs)
+        ]
+    found = [job for job in jobs if job is not None][:count]
+    assert len(found) == count
+    return found
+
+
+def test_two_sign_offs_at_the_same_schools_never_deadlock_on_the_dashboard_totals(demo_db: Database) -> None:
+    """Two sign-offs of different rows at the same three schools, one meeting the schools in the
+    opposite order to the other, while the parent folds the dashboard's totals again and again:
+    totals updated in place, row by row, would deadlock here; none may, and none may be lost."""
+    from db.services.activity_totals import fold_period
+    from tests.totals_reference import assert_totals_kept
+
+    users = ("alex.morgan", "sam.patel")
+    jobs = _jobs_at_schools_both_decide(demo_db, users, 3)
+    per_block, rounds = 300, 2
+    work = []
+    for _ in range(rounds):
+        # blocks of one school each, interleaved, so that every chunk of a sign-off spans the schools
+        first = [add_pending_activities(demo_db, job, per_block) for job in jobs * 2]
+        second = [add_pending_activities(demo_db, job, per_block) for job in reversed(jobs * 2)]
+        work.append([_versions(demo_db, markers) for markers in (first, second)])
+    with demo_db.read() as session:
+        periods = set(session.scalars(select(CpdActivity.period_id).where(CpdActivity.id.in_(list(work[0][0])))))
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    pipes, children = [], []
+    for username in users:
+        mine, theirs = context.Pipe()
+        child = context.Process(
+            target=_decide_rounds_entry, args=(_url(demo_db), username, "authorised", theirs, barrier), daemon=True
+        )
+        child.start()
+        pipes.append(mine)
+        children.append(child)
+    folds = 0
+    try:
+        for halves in work:
+            for pipe, rows in zip(pipes, halves, strict=True):
+                pipe.send(rows)
+            deadline = time.monotonic() + 120
+            while not all(pipe.poll() for pipe in pipes):
+                assert all(child.is_alive() for child in children), "a sign-off failed (a deadlock?)"
+                assert time.monotonic() < deadline, "the two sign-offs did not finish"
+                for period in periods:
+                    fold_period(demo_db, period)
+                    folds += 1
+            for pipe, rows in zip(pipes, halves, strict=True):
+                applied, skipped = pipe.recv()
+                assert sorted(applied) == sorted(rows) and not skipped
+            assert_totals_kept(demo_db)
+    finally:
+        for pipe in pipes:
+            pipe.send(None)
+        for child in children:
+            child.join(30)
+    assert all(child.exitcode == 0 for child in children)
+    for period in periods:
+        fold_period(demo_db, period)
+    assert_totals_kept(demo_db)
+    assert folds > 0
+
+
+def _versions(db: Database, markers: list[str]) -> dict[int, int]:
+    rows: dict[int, int] = {}
+    for marker in markers:
+        rows |= versions_of(db, marker)
+    return rows
 
 
 def _decide_rounds_entry(*args: object) -> None:

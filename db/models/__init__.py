@@ -34,6 +34,7 @@ from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.reminders import ReminderSent
 from db.models.saved_views import ImportMapping, SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
+from db.models.totals import ActivityTotal
 from db.models.training import (
     BookingState,
     EventPayer,
@@ -51,6 +52,7 @@ __all__ = [
     "ActivityComment",
     "ActivityEvaluation",
     "ActivitySession",
+    "ActivityTotal",
     "AppUser",
     "AuditEntry",
     "Base",

@@ -236,6 +236,16 @@ Index(
     CpdActivity.starts_on,
     CpdActivity.id,
 )
+#: the evaluated activities of a period, for what the CPD was worth (db.queries.evaluation_figures): the
+#: dashboard reads that period's evaluations, not every one ever recorded (migration 0015)
+Index(
+    "ix_cpd_activities_period_evaluated",
+    CpdActivity.period_id,
+    CpdActivity.organisation_id,
+    CpdActivity.id,
+    sqlite_where=CpdActivity.evaluation.is_not(None),
+    postgresql_where=CpdActivity.evaluation.is_not(None),
+)
 #: one index per other sort of the Partnership CPD table, (period, column, id): a period's first page is
 #: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities).  The
 #: partnership state and organisation ride along, so a queue tab and the user's reach are checked in the

@@ -1,34 +1,27 @@
-"""Dashboard figures (DB1), computed with SQL aggregates only.
+"""Dashboard figures (DB1), read from the running totals the database keeps.
 
-Everything on the dashboard comes from one grouped pass over the period's
-activities (per organisation and per month) plus the budgets; the period's
-totals and the monthly series are sums of those few hundred groups.  On the
-``large`` demo (1,000,000 activities) this is one table scan: see
-``bench/bench_dashboard.py``.
+Every figure is a sum of ``activity_totals`` rows (migration 0015): per period, organisation and
+month of the start date, kept up to date by triggers on the activities, so a refresh reads a few
+hundred rows whatever the size of the period (see ``bench/bench_dashboard.py``), plus the budgets
+and the names of the organisations shown.  The period's totals and the monthly series are sums of
+those groups.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import distinct, func, literal, null, select, union_all
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import Database
-from db.models import (
-    AcademicPeriod,
-    Budget,
-    CompletionState,
-    CpdActivity,
-    CpdTeamState,
-    LineManagerState,
-    Module,
-    Organisation,
-    PartnershipState,
-)
+from db.models import AcademicPeriod, ActivityTotal, Budget, Module, Organisation
 from db.scope import scope_for
+from db.services.activity_totals import SURPLUS_TO_FOLD, fold_period
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +78,6 @@ class DashboardFigures:
         return sum(1 for row in self.spend if row.over_budget)
 
 
-def _month_key(session: Session) -> ColumnElement[str]:
-    """``YYYY-MM`` of the start date, cheaply: SQLite stores dates as ISO text."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.substr(CpdActivity.starts_on, 1, 7)
-    return func.to_char(CpdActivity.starts_on, "YYYY-MM")
-
-
 def _months_of(starts: date, ends: date) -> list[date]:
     months, current = [], date(starts.year, starts.month, 1)
     while current <= ends:
@@ -108,55 +94,39 @@ def dashboard_figures(
         orgs = scope.orgs(Module.DASHBOARD)
         if organisation_id is not None:
             orgs = orgs & {organisation_id}
-        a = CpdActivity
-        # ``+ 0`` keeps SQLite from walking an index and looking up a fifth of the
-        # table row by row; one sequential scan is three times quicker here.  The
-        # scope is applied to the groups (HAVING), not to each of the rows.
-        org_key = a.organisation_id + 0
-        authorised = a.partnership_state == PartnershipState.AUTHORISED
-        undecided = a.partnership_state.in_([PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION])
-        completed = a.completion_state == CompletionState.COMPLETED
-        live = a.partnership_state != PartnershipState.WITHDRAWN  # a withdrawn request waits for no layer
-
-        def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-            return func.sum(case((condition, 1), else_=0))
-
-        month = _month_key(session)
+        t = ActivityTotal
+        in_reach = (t.period_id == period_id, t.organisation_id.in_(sorted(orgs)))
+        sums = [func.sum(column) for column in (
+            t.activities, t.pending_line_manager, t.pending_cpd_team, t.pending_partnership,
+            t.needs_reauthorisation, t.authorised, t.authorised_pence, t.undecided_pence, t.cover_days,
+            t.completed, t.without_evaluation,
+        )]  # fmt: skip
+        # One statement (one snapshot on every engine): the sums per month, then per organisation, so that a
+        # few dozen rows come back rather than one per (organisation, month).  An organisation whose
+        # activities have all gone may keep rows of zeros: it has no spend row, as before.
+        by_month = select(null().label("org"), t.month, func.count(), literal(0), *sums).where(*in_reach)
+        by_org = select(t.organisation_id, null(), func.count(), func.count(distinct(t.month)), *sums)
         grouped = session.execute(
-            select(
-                org_key,
-                month,
-                func.count(),
-                count_if((a.line_manager_state == LineManagerState.PENDING) & live),
-                count_if((a.cpd_team_state == CpdTeamState.PENDING) & live),
-                count_if(a.partnership_state == PartnershipState.PENDING),
-                count_if(a.partnership_state == PartnershipState.NEEDS_REAUTHORISATION),
-                count_if(authorised),
-                func.sum(case((authorised, a.total_cost_pence), else_=0)),
-                func.sum(case((undecided, a.total_cost_pence), else_=0)),
-                func.sum(case((authorised, a.cover_days), else_=0)),
-                count_if(completed),
-                count_if(and_(completed, a.evaluation.is_(None))),
+            union_all(
+                by_month.group_by(t.month),
+                by_org.where(*in_reach).group_by(t.organisation_id).having(func.sum(t.activities) != 0),
             )
-            .where((a.period_id + 0) == period_id)
-            .group_by(org_key, month)
-            .having(org_key.in_(sorted(orgs)))
         ).all()
 
-        totals = [0] * 10
+        totals = [0] * 10  # the sums in their order, but for the cover days
         cover_days = 0.0
-        per_org: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for org, key, count, lm, cpd, pending, reauth, auth, auth_p, pend_p, cover, done, no_eval in grouped:
-            for i, value in enumerate((count, lm, cpd, pending, reauth, auth, auth_p, pend_p, done, no_eval)):
-                totals[i] += int(value or 0)
-            cover_days += float(cover or 0)
-            per_org[org][0] += int(auth_p or 0)
-            per_org[org][1] += int(pend_p or 0)
-            series = per_month[key]
-            series[0] += int(count)
-            series[1] += int(auth or 0)
-            series[2] += int(done or 0)
+        rows = keys = 0
+        per_org: dict[int, tuple[int, int]] = {}
+        per_month: dict[date, tuple[int, int, int]] = {}
+        for org, month, kept, months, *values in grouped:
+            counts = [int(value or 0) for value in (*values[:8], *values[9:])]
+            if org is None:
+                per_month[month] = (counts[0], counts[5], counts[8])  # requested, authorised, completed
+                continue
+            rows, keys = rows + kept, keys + months
+            totals = [total + count for total, count in zip(totals, counts, strict=True)]
+            cover_days += float(values[8] or 0)
+            per_org[org] = (counts[6], counts[7])  # authorised and undecided pence
 
         names = dict(
             session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(per_org))))
@@ -181,7 +151,7 @@ def dashboard_figures(
             ),
             key=lambda row: row.organisation,
         )
-        return DashboardFigures(
+        figures = DashboardFigures(
             activities=totals[0],
             pending_line_manager=totals[1],
             pending_cpd_team=totals[2],
@@ -193,5 +163,16 @@ def dashboard_figures(
             completed=totals[8],
             without_evaluation=totals[9],
             spend=spend,
-            months=[MonthRow(m, *per_month.get(f"{m:%Y-%m}", (0, 0, 0))) for m in months],
+            months=[MonthRow(m, *per_month.get(m, (0, 0, 0))) for m in months],
         )
+    if rows - keys > SURPLUS_TO_FOLD:
+        _fold(db, period_id)
+    return figures
+
+
+def _fold(db: Database, period_id: int) -> None:
+    """The figures are right already; folding keeps the next refresh's read short (PostgreSQL only)."""
+    try:
+        fold_period(db, period_id)
+    except SQLAlchemyError as exc:
+        log.warning("Folding the dashboard's totals of period %s failed: %s", period_id, exc)

@@ -2,8 +2,10 @@
 
 Computed with SQL aggregates over the evaluations joined to their activities,
 so the work grows with the evaluations recorded in the period, not with every
-activity of the trust: the join starts from ``activity_evaluations`` and
-reaches each activity by its primary key.  Evaluation completion (completed
+activity of the trust: for a period the join starts from the period's evaluated
+activities (a partial index, migration 0015) and reaches each evaluation by its
+key; for every period it starts from ``activity_evaluations`` and reaches each
+activity by its primary key.  Evaluation completion (completed
 activities with an evaluation, of all completed) comes from the dashboard's
 own pass over the activities (``DashboardFigures.evaluation_rate``).
 
@@ -100,16 +102,25 @@ def figures_in(
     if not scope.orgs(module):
         return EvaluationFigures()
     a, e = CpdActivity, ActivityEvaluation
-    # For the whole trust, ``+ 0`` keeps the activities' indexes out of the plan: SQLite would otherwise
-    # walk every activity of the period by (organisation, period) and look each evaluation up, where
-    # reading the evaluations and reaching each activity by its key is a quarter of the work.  For one
-    # organisation its (organisation, period) index is the shorter way, so it is left usable.
-    org_column = a.organisation_id if organisation_id is not None else a.organisation_id + 0
-    conditions: list[ColumnElement[bool]] = [scope.rows_in_reach(module, org_column, a.job_id + 0)]
-    if organisation_id is not None:
-        conditions.append(a.organisation_id == organisation_id)
     if period_ids is not None:
-        conditions.append((a.period_id if organisation_id is not None else a.period_id + 0).in_(sorted(period_ids)))
+        # The evaluated activities of the periods, from their own partial index (every evaluation also
+        # writes the activity's ``evaluation``, db.services.evaluations), each evaluation reached by its
+        # key: the work grows with the period's evaluations, not with every one ever recorded.
+        conditions: list[ColumnElement[bool]] = [
+            a.period_id.in_(sorted(period_ids)),
+            a.evaluation.is_not(None),
+            scope.rows_in_reach(module, a.organisation_id, a.job_id + 0),
+        ]
+        if organisation_id is not None:
+            conditions.append(a.organisation_id == organisation_id)
+    else:
+        # Every period: ``+ 0`` keeps the activities' indexes out of the plan for the whole trust, so
+        # the evaluations are read and each activity reached by its key; for one organisation its
+        # (organisation, period) index is the shorter way, so it is left usable.
+        org_column = a.organisation_id if organisation_id is not None else a.organisation_id + 0
+        conditions = [scope.rows_in_reach(module, org_column, a.job_id + 0)]
+        if organisation_id is not None:
+            conditions.append(a.organisation_id == organisation_id)
 
     # One pass by (organisation, provider, type, job): a group per evaluated job and course at most,
     # added up here into every figure.

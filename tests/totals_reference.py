@@ -1,0 +1,98 @@
+"""The dashboard's old grouped scan of the activities, kept as the reference the running totals must equal.
+
+``reference_totals`` is the query ``db/queries/dashboard.py`` ran before migration 0015, over every
+period at once; ``kept_totals`` sums ``activity_totals`` the way the dashboard reads it now.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import ActivityTotal, CompletionState, CpdActivity, CpdTeamState, LineManagerState, PartnershipState
+
+Key = tuple[int, int, str]  # period, organisation, "YYYY-MM"
+Sums = tuple[int, int, int, int, int, int, int, int, float, int, int]
+
+
+def _month_key(session: Session) -> ColumnElement[str]:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(CpdActivity.starts_on, 1, 7)
+    return func.to_char(CpdActivity.starts_on, "YYYY-MM")
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def reference_totals(db: Database) -> dict[Key, Sums]:
+    """One grouped scan of every activity, per period, organisation and month (the old dashboard query)."""
+    a = CpdActivity
+    authorised = a.partnership_state == PartnershipState.AUTHORISED
+    undecided = a.partnership_state.in_([PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION])
+    completed = a.completion_state == CompletionState.COMPLETED
+    live = a.partnership_state != PartnershipState.WITHDRAWN
+    with db.read() as session:
+        month = _month_key(session)
+        rows = session.execute(
+            select(
+                a.period_id,
+                a.organisation_id,
+                month,
+                func.count(),
+                _count_if((a.line_manager_state == LineManagerState.PENDING) & live),
+                _count_if((a.cpd_team_state == CpdTeamState.PENDING) & live),
+                _count_if(a.partnership_state == PartnershipState.PENDING),
+                _count_if(a.partnership_state == PartnershipState.NEEDS_REAUTHORISATION),
+                _count_if(authorised),
+                func.sum(case((authorised, a.total_cost_pence), else_=0)),
+                func.sum(case((undecided, a.total_cost_pence), else_=0)),
+                func.sum(case((authorised, a.cover_days), else_=0)),
+                _count_if(completed),
+                _count_if(and_(completed, a.evaluation.is_(None))),
+            ).group_by(a.period_id, a.organisation_id, month)
+        ).all()
+    return {(period, org, key): _sums(values) for period, org, key, *values in rows}
+
+
+def kept_totals(db: Database) -> dict[Key, Sums]:
+    """The running totals, summed per key as the dashboard sums them (keys with no activity left dropped)."""
+    t = ActivityTotal
+    with db.read() as session:
+        rows = session.execute(
+            select(
+                t.period_id,
+                t.organisation_id,
+                t.month,
+                func.sum(t.activities),
+                func.sum(t.pending_line_manager),
+                func.sum(t.pending_cpd_team),
+                func.sum(t.pending_partnership),
+                func.sum(t.needs_reauthorisation),
+                func.sum(t.authorised),
+                func.sum(t.authorised_pence),
+                func.sum(t.undecided_pence),
+                func.sum(t.cover_days),
+                func.sum(t.completed),
+                func.sum(t.without_evaluation),
+            )
+            .group_by(t.period_id, t.organisation_id, t.month)
+            .having(func.sum(t.activities) != 0)
+        ).all()
+    return {(period, org, f"{month:%Y-%m}"): _sums(values) for period, org, month, *values in rows}
+
+
+def _sums(values: list) -> Sums:
+    *counts, cover, done, no_eval = values
+    # cover days are sums of floats: the same to a millionth of a day, whatever the order of the additions
+    return (*(int(v or 0) for v in counts), round(float(cover or 0), 6), int(done or 0), int(no_eval or 0))  # type: ignore[return-value]
+
+
+def assert_totals_kept(db: Database) -> dict[Key, Sums]:
+    """The running totals equal the grouped scan, key by key; returns them."""
+    expected, kept = reference_totals(db), kept_totals(db)
+    wrong = {key: (kept.get(key), expected.get(key)) for key in expected.keys() | kept.keys()
+             if kept.get(key) != expected.get(key)}  # fmt: skip
+    assert not wrong, f"running totals (kept, scanned) differ for {len(wrong)} keys: {dict(list(wrong.items())[:5])}"
+    return kept
