@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -175,7 +176,8 @@ def test_a_contact_added_by_hand_is_offered_and_the_head_declines_with_a_reason(
         dialog.name_edit.setText("Lucy King")
         dialog.email_edit.setText("lucy@larkdale.example")
         dialog.save_button.click()
-        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+        # the dialog deletes itself on closing: gone or hidden, it has closed
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=10_000)
         panel.action_buttons["no_agreement"].click()
         request = wait_for_window(qtbot, RequestDialog)
         qtbot.waitUntil(lambda: request.model.ticked_count == 1, timeout=10_000)
