@@ -105,7 +105,7 @@ def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> tuple[str, tuple
     seen: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if "LIMIT" in statement and "FROM cpd_activities JOIN jobs" in statement:
+        if "LIMIT" in statement and "ORDER BY" in statement and "FROM cpd_activities LEFT OUTER JOIN jobs" in statement:
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", capture)
