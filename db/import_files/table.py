@@ -64,6 +64,11 @@ class FileTable:
     read_as: str
     sheets: tuple[str, ...] = ()
 
+    def ignored(self, mapping: Mapping[str, str]) -> tuple[str, ...]:
+        """The named columns the mapping (field → column) does not use: the preview lists them as left out."""
+        used = set(mapping.values())
+        return tuple(h for h in self.headers if h and h not in used)
+
 
 @dataclass(frozen=True, slots=True)
 class FileShape:

@@ -51,14 +51,13 @@ def plan_records(
 ) -> RequestPlan:
     """The plan for records already read (the service plans again with these inside its transaction)."""
     rows = plan_requests(records, load_known(session, scope, records))
-    used = set(mapping.values())
     return RequestPlan(
         file_name=found.name,
         read_as=found.read_as,
         mapping=dict(mapping),
         records=records,
         rows=rows,
-        ignored=tuple(h for h in found.headers if h and h not in used),
+        ignored=found.ignored(mapping),
     )
 
 

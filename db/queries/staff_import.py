@@ -104,7 +104,6 @@ def plan_records(
 ) -> StaffPlan:
     existing = existing_staff(session, scope)
     entries = plan_staff(records, existing, set(mapping), whole_list=whole_list, today=today)
-    used = set(mapping.values())
     return StaffPlan(
         file_name=table.name,
         read_as=table.read_as,
@@ -113,7 +112,7 @@ def plan_records(
         today=today,
         records=records,
         entries=entries,
-        ignored=tuple(h for h in table.headers if h and h not in used),
+        ignored=table.ignored(mapping),
     )
 
 
