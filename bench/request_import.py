@@ -20,9 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from import_run import ours_and_reference  # noqa: E402 - bench/import_run.py, beside this script
 from staff_import import build as build_staff  # noqa: E402 - bench/staff_import.py, beside this script
 
 HEADER = ["Payroll Number", "School URN", "Course", "Category", "Provider", "Start Date", "End Date", "Fee",
@@ -151,15 +150,7 @@ def main() -> None:
         user_id = build(base, args.existing, args.schools)
         requests = Path(tmp) / "requests.csv"
         write_file(requests, args.rows, args.existing, args.schools)
-        ours_db, ref_db = Path(tmp) / "ours.sqlite", Path(tmp) / "reference.sqlite"
-        shutil.copyfile(base, ours_db)
-        shutil.copyfile(base, ref_db)
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(ours_db), str(requests), str(user_id)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        raw = reference(ref_db, requests)
+        figures, raw = ours_and_reference(__file__, base, requests, user_id, reference)
     total = figures["preview"] + figures["apply"]
     print(f"Request import of {args.rows:,} rows into {args.existing:,} jobs: {figures['summary']}")
     print(f"  result: {figures['result']}")

@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +29,8 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from import_run import ours_and_reference  # noqa: E402 - bench/import_run.py, beside this script
 
 if TYPE_CHECKING:
     from db.staff_import.plan import StaffPlan
@@ -189,15 +189,7 @@ def main() -> None:
         user_id = build(base, args.existing, args.schools)
         staff = Path(tmp) / "staff.csv"
         write_file(staff, args.rows, args.existing, args.schools)
-        ours_db, ref_db = Path(tmp) / "ours.sqlite", Path(tmp) / "reference.sqlite"
-        shutil.copyfile(base, ours_db)
-        shutil.copyfile(base, ref_db)
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(ours_db), str(staff), str(user_id)],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        figures = json.loads(done.stdout.strip().splitlines()[-1])
-        raw = reference(ref_db, staff)
+        figures, raw = ours_and_reference(__file__, base, staff, user_id, reference)
     total = figures["preview"] + figures["apply"]
     print(f"Staff import of {args.rows:,} rows into {args.existing:,} jobs: {figures['summary']}")
     print(f"  preview {figures['preview']:.2f} s (target < 10 s) · apply {figures['apply']:.2f} s (target < 20 s)"
