@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import CpdActivity, Level, Module
-from db.queries.activities import ActivityFilter, _conditions, decidable_conditions
+from db.queries.activities import decidable_conditions
+from db.queries.activity_filter import ActivityFilter, _conditions
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact, impact_of
 from db.queries.decidability import DecidableMatch, decide_rules_in
 from db.queries.period_impact import impact_in_periods
