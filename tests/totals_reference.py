@@ -2,6 +2,8 @@
 
 ``reference_totals`` is the query ``db/queries/dashboard.py`` ran before migration 0015, over every
 period at once; ``kept_totals`` sums ``activity_totals`` the way the dashboard reads it now.
+``reference_by_state`` / ``kept_by_state`` do the same per full key (migration 0016: the three decision
+states too), with the count and total cost the Partnership CPD list reads.
 """
 
 from __future__ import annotations
@@ -83,6 +85,35 @@ def kept_totals(db: Database) -> dict[Key, Sums]:
     return {(period, org, f"{month:%Y-%m}"): _sums(values) for period, org, month, *values in rows}
 
 
+StateKey = tuple[int, int, str, str, str, str]  # period, organisation, "YYYY-MM", partnership, line manager, CPD team
+
+
+def reference_by_state(db: Database) -> dict[StateKey, tuple[int, int]]:
+    """Count and total cost per full key, scanned from the activities."""
+    a = CpdActivity
+    with db.read() as session:
+        month = _month_key(session)
+        key = (a.period_id, a.organisation_id, month, a.partnership_state, a.line_manager_state, a.cpd_team_state)
+        rows = session.execute(select(*key, func.count(), func.sum(a.total_cost_pence)).group_by(*key)).all()
+    return {(p, o, m, str(ps), str(lm), str(ct)): (int(n), int(pence or 0)) for p, o, m, ps, lm, ct, n, pence in rows}
+
+
+def kept_by_state(db: Database) -> dict[StateKey, tuple[int, int]]:
+    """Count and total cost per full key, summed from the running totals (keys with no activity left dropped)."""
+    t = ActivityTotal
+    key = (t.period_id, t.organisation_id, t.month, t.partnership_state, t.line_manager_state, t.cpd_team_state)
+    with db.read() as session:
+        rows = session.execute(
+            select(*key, func.sum(t.activities), func.sum(t.total_pence))
+            .group_by(*key)
+            .having(func.sum(t.activities) != 0)
+        ).all()
+    return {
+        (p, o, f"{m:%Y-%m}", str(ps), str(lm), str(ct)): (int(n), int(pence or 0))
+        for p, o, m, ps, lm, ct, n, pence in rows
+    }
+
+
 def _sums(values: list) -> Sums:
     *counts, cover, done, no_eval = values
     # cover days are sums of floats: the same to a millionth of a day, whatever the order of the additions
@@ -95,4 +126,6 @@ def assert_totals_kept(db: Database) -> dict[Key, Sums]:
     wrong = {key: (kept.get(key), expected.get(key)) for key in expected.keys() | kept.keys()
              if kept.get(key) != expected.get(key)}  # fmt: skip
     assert not wrong, f"running totals (kept, scanned) differ for {len(wrong)} keys: {dict(list(wrong.items())[:5])}"
+    by_state, scanned = kept_by_state(db), reference_by_state(db)
+    assert by_state == scanned, f"per state (kept, scanned): {set(by_state.items()) ^ set(scanned.items())}"
     return kept

@@ -28,6 +28,7 @@ from db.models import (
     Person,
     TrainingEvent,
 )
+from db.queries.activity_counts import kept_queue_counts, kept_summary
 from db.queries.activity_filter import (
     ACTIVITIES,
     KEYSET_VALUES,
@@ -232,13 +233,17 @@ def _fetch_rows_in_period_order(
 
 
 def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySummary:
-    """The count and total of the filter, from the index that carries the costs where it can.
+    """The count and total of the filter: from the running totals if they hold it (``activity_counts``),
+    else from the index that carries the costs where it can.
 
     The total is the four cost parts added up (``total_cost_pence`` is generated from them, and
     SQLite reads a generated column from the table), and the queue is only checked, never the
     reason for an index (``counting``): so a period's queue is counted from (period, organisation,
     …, costs) alone, 410 → 77 ms for the main view at a million activities.
     """
+    kept = kept_summary(session, scope, filt)
+    if kept is not None:
+        return kept
     count, total = session.execute(
         select(func.count(), func.coalesce(func.sum(COST), 0)).where(
             and_(*_conditions(filt, scope, session, counting=True))
@@ -250,10 +255,14 @@ def _summary(session: Session, scope: Scope, filt: ActivityFilter) -> ActivitySu
 def queue_counts(db: Database, user_id: int, filt: ActivityFilter) -> dict[PartnershipState, int]:
     """How many activities match the filter in each partnership state, whatever state the filter asks for.
 
-    One grouped read feeds every queue tab (Pending, Needs re-authorisation, …) at once.
+    One grouped read feeds every queue tab (Pending, Needs re-authorisation, …) at once: of the running
+    totals if they hold the filter, else of the matching activities.
     """
     with db.read() as session:
         scope = scope_for(session, user_id)
+        kept = kept_queue_counts(session, scope, filt)
+        if kept is not None:
+            return kept
         conditions = _conditions(replace(filt, partnership_state=None), scope, session)
         rows = session.execute(
             select(CpdActivity.partnership_state, func.count())

@@ -1,6 +1,6 @@
 """Dashboard figures (DB1), read from the running totals the database keeps.
 
-Every figure is a sum of ``activity_totals`` rows (migration 0015): per period, organisation and
+Every figure is a sum of ``activity_totals`` rows (migrations 0015, 0016): per period, organisation and
 month of the start date, kept up to date by triggers on the activities, so a refresh reads a few
 hundred rows whatever the size of the period (see ``bench/bench_dashboard.py``), plus the budgets
 and the names of the organisations shown.  The period's totals and the monthly series are sums of
@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import distinct, func, literal, null, select, union_all
+from sqlalchemy import String, cast, distinct, func, literal, null, select, union_all
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import Database
@@ -105,7 +105,9 @@ def dashboard_figures(
         # few dozen rows come back rather than one per (organisation, month).  An organisation whose
         # activities have all gone may keep rows of zeros: it has no spend row, as before.
         by_month = select(null().label("org"), t.month, func.count(), literal(0), *sums).where(*in_reach)
-        by_org = select(t.organisation_id, null(), func.count(), func.count(distinct(t.month)), *sums)
+        # a key is a month and its states (migration 0016): rows beyond one per key are the fold's to merge
+        key = cast(t.month, String) + t.partnership_state + t.line_manager_state + t.cpd_team_state
+        by_org = select(t.organisation_id, null(), func.count(), func.count(distinct(key)), *sums)
         grouped = session.execute(
             union_all(
                 by_month.group_by(t.month),
@@ -115,7 +117,7 @@ def dashboard_figures(
 
         totals = [0] * 10  # the sums in their order, but for the cover days
         cover_days = 0.0
-        rows = keys = 0
+        rows = keys = 0  # rows read, and keys (organisation, month, states) they hold
         per_org: dict[int, tuple[int, int]] = {}
         per_month: dict[date, tuple[int, int, int]] = {}
         for org, month, kept, months, *values in grouped:

@@ -1,4 +1,4 @@
-"""Folding the dashboard's running totals back into one row per key (PostgreSQL; migration 0015).
+"""Folding the dashboard's running totals back into one row per key (PostgreSQL; migrations 0015, 0016).
 
 On PostgreSQL every statement that writes activities adds rows of its own changes to
 ``activity_totals`` rather than updating shared rows (two bulk sign-offs would otherwise wait for
@@ -49,9 +49,8 @@ def fold_where_due(db: Database) -> int:
 
 def _fold_where_due(db: Database) -> int:
     t = ActivityTotal
-    keys = select(t.period_id, t.organisation_id, t.month, func.count().label("rows")).group_by(
-        t.period_id, t.organisation_id, t.month
-    )
+    key = (t.period_id, t.organisation_id, t.month, t.partnership_state, t.line_manager_state, t.cpd_team_state)
+    keys = select(t.period_id, func.count().label("rows")).group_by(*key)
     per_key = keys.subquery()
     with db.read() as session:
         due = session.scalars(

@@ -1,0 +1,182 @@
+"""The Partnership CPD list's count, total and queue tabs read from the running totals equal the activities'.
+
+Every filter the totals can answer (db/queries/activity_counts.py) is checked against a count of the
+matching activities themselves, through the list's own conditions, for the trust-wide lead and a
+school's coordinator, before and after writes; filters they cannot answer, and a user limited to some
+groups' staff, are counted from the activities. On both engines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from sqlalchemy import and_, func, select
+
+from db.engine import Database
+from db.models import (
+    AcademicPeriod,
+    AppUser,
+    CpdActivity,
+    CpdTeamState,
+    GroupMembership,
+    Job,
+    LineManagerState,
+    Module,
+    PartnershipState,
+    SharingLevel,
+)
+from db.queries.activities import ActivityFilter, ActivitySummary, first_rows, queue_counts, summarise
+from db.queries.activity_counts import answerable
+from db.queries.activity_filter import _conditions
+from db.queries.user_admin import role_named
+from db.scope import scope_for
+from db.services.flood_fill import FloodFillSpec, create_flood_fill
+from db.services.grants import grant_role
+from db.services.signoff import sign_off
+from db.services.users import UserDetails, add_user
+from tests.helpers import org_with_sharing, pending_elsewhere, user_id
+from tests.request_helpers import job_at
+
+
+def _scanned(db: Database, user: int, filt: ActivityFilter) -> tuple[ActivitySummary, dict[PartnershipState, int]]:
+    """The count, total and per-state counts of the matching activities themselves."""
+    with db.read() as session:
+        scope = scope_for(session, user)
+        matching = and_(*_conditions(filt, scope, session))
+        count, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(CpdActivity.total_cost_pence), 0)).where(matching)
+        ).one()
+        every_state = and_(*_conditions(replace(filt, partnership_state=None), scope, session))
+        per_state = dict.fromkeys(PartnershipState, 0)
+        per_state.update(
+            {
+                PartnershipState(state): int(n)
+                for state, n in session.execute(
+                    select(CpdActivity.partnership_state, func.count())
+                    .where(every_state)
+                    .group_by(CpdActivity.partnership_state)
+                )
+            }
+        )
+    return ActivitySummary(count=int(count), total_cost_pence=int(total)), per_state
+
+
+def _kept_filters(db: Database, user: int) -> list[ActivityFilter]:
+    """The presets of the list and the dashboard's drill-throughs, for the periods and schools ``user`` sees."""
+    with db.read() as session:
+        periods = session.scalars(select(AcademicPeriod.id).order_by(AcademicPeriod.starts_on)).all()
+        school = min(scope_for(session, user).orgs(Module.PARTNERSHIP_CPD))
+        first_month = session.scalar(select(func.min(CpdActivity.starts_on)))
+    assert first_month is not None
+    month = date(first_month.year, first_month.month, 1)
+    next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    filters = [ActivityFilter(), ActivityFilter(organisation_id=school)]
+    for period in periods:
+        filters.append(ActivityFilter(period_id=period))
+        filters.extend(ActivityFilter(period_id=period, partnership_state=state) for state in PartnershipState)
+        filters.append(ActivityFilter(period_id=period, line_manager_state=LineManagerState.PENDING))
+        filters.append(ActivityFilter(period_id=period, cpd_team_state=CpdTeamState.PENDING))
+        filters.append(
+            ActivityFilter(period_id=period, organisation_id=school, partnership_state=PartnershipState.PENDING)
+        )
+    filters.append(ActivityFilter(starts_from=month, starts_before=next_month))
+    return filters
+
+
+def _assert_counts_kept(db: Database, username: str) -> int:
+    """Every kept filter is answered by the totals, and as the activities count it; returns how many matched."""
+    user = user_id(db, username)
+    seen = 0
+    for filt in _kept_filters(db, user):
+        with db.read() as session:
+            assert answerable(filt, scope_for(session, user)), filt
+        summary, per_state = _scanned(db, user, filt)
+        assert summarise(db, user, filt) == summary, filt
+        assert queue_counts(db, user, filt) == per_state, filt
+        seen += summary.count
+    return seen
+
+
+def test_every_preset_is_counted_from_the_totals_as_the_activities_count(demo_db: Database) -> None:
+    assert _assert_counts_kept(demo_db, "sam.patel") > 1000
+    assert _assert_counts_kept(demo_db, "chris.lee") > 0  # one school's coordinator
+
+
+def test_the_counts_follow_sign_off_and_flood_fill(demo_db: Database) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    with demo_db.read() as session:
+        orgs = set(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD, at_least=3))
+    ticked = pending_elsewhere(demo_db, "sam.patel", orgs, limit=30)
+    ids = sorted(ticked)
+    sign_off(demo_db, sam, {i: ticked[i] for i in ids[:20]}, PartnershipState.AUTHORISED, "Fits the plan")
+    sign_off(demo_db, sam, {i: ticked[i] for i in ids[20:]}, PartnershipState.REJECTED, "No cover")
+    with demo_db.read() as session:
+        creator = session.scalar(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1))
+        scope = scope_for(session, sam)
+        schools = sorted(scope.orgs(Module.FLOOD_FILL, at_least=3) & orgs)[:4]
+    spec = FloodFillSpec(
+        title="Safeguarding refresher",
+        activity_type="Course",
+        provider="Trust",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 1, 5),
+        creator_job_id=creator,
+        course_fee_pence=4_500,
+    )
+    create_flood_fill(demo_db, sam, spec, [job_at(demo_db, org) for org in schools])
+    create_flood_fill(demo_db, sam, replace(spec, pre_authorise=True), [job_at(demo_db, org) for org in schools])
+    _assert_counts_kept(demo_db, "sam.patel")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"search": "coaching"},
+        {"completion_state": "completed"},
+        {"without_evaluation": True},
+        {"pending_started": True},
+        {"starts_from": date(2026, 9, 15)},
+    ],
+)
+def test_what_the_totals_do_not_hold_is_counted_from_the_activities(demo_db: Database, change: dict) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    filt = replace(ActivityFilter(), **change)
+    with demo_db.read() as session:
+        assert not answerable(filt, scope_for(session, sam))
+    summary, per_state = _scanned(demo_db, sam, filt)
+    assert summarise(demo_db, sam, filt) == summary
+    assert queue_counts(demo_db, sam, filt) == per_state
+
+
+def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db: Database) -> None:
+    """The totals are per organisation: a coordinator who sees one group's staff must not get the school's."""
+    alex = user_id(demo_db, "alex.morgan")
+    school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    with demo_db.read() as session:
+        group_id = session.scalar(
+            select(GroupMembership.group_id)
+            .join(Job, Job.id == GroupMembership.job_id)
+            .join(CpdActivity, CpdActivity.job_id == Job.id)
+            .where(Job.organisation_id == school)
+            .limit(1)
+        )
+    coordinator = add_user(demo_db, alex, UserDetails("group.coord", "Group Coordinator"))
+    grant_role(
+        demo_db,
+        alex,
+        coordinator,
+        role_named(demo_db, "School CPD coordinator"),
+        organisation_id=school,
+        title="CPD Coordinator",
+        group_ids=[group_id],
+    )
+    filt = ActivityFilter()
+    with demo_db.read() as session:
+        assert not answerable(filt, scope_for(session, coordinator))
+    shown = summarise(demo_db, coordinator, filt)
+    assert shown.count == len(first_rows(demo_db, coordinator, filt, limit=5_000).rows) > 0
+    with demo_db.read() as session:
+        whole_school = session.scalar(select(func.count()).where(CpdActivity.organisation_id == school))
+    assert shown.count < whole_school
