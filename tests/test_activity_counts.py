@@ -22,6 +22,7 @@ from db.models import (
     CpdTeamState,
     GroupMembership,
     Job,
+    Level,
     LineManagerState,
     Module,
     PartnershipState,
@@ -107,15 +108,16 @@ def test_every_preset_is_counted_from_the_totals_as_the_activities_count(demo_db
 def test_the_counts_follow_sign_off_and_flood_fill(demo_db: Database) -> None:
     sam = user_id(demo_db, "sam.patel")
     with demo_db.read() as session:
-        orgs = set(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD, at_least=3))
+        orgs = set(scope_for(session, sam).orgs(Module.PARTNERSHIP_CPD, at_least=Level.DECIDE))
     ticked = pending_elsewhere(demo_db, "sam.patel", orgs, limit=30)
     ids = sorted(ticked)
     sign_off(demo_db, sam, {i: ticked[i] for i in ids[:20]}, PartnershipState.AUTHORISED, "Fits the plan")
     sign_off(demo_db, sam, {i: ticked[i] for i in ids[20:]}, PartnershipState.REJECTED, "No cover")
     with demo_db.read() as session:
-        creator = session.scalar(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1))
+        creator = session.scalars(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1)).one()
+        assert creator is not None
         scope = scope_for(session, sam)
-        schools = sorted(scope.orgs(Module.FLOOD_FILL, at_least=3) & orgs)[:4]
+        schools = sorted(scope.orgs(Module.FLOOD_FILL, at_least=Level.DECIDE) & orgs)[:4]
     spec = FloodFillSpec(
         title="Safeguarding refresher",
         activity_type="Course",
@@ -155,13 +157,13 @@ def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db:
     alex = user_id(demo_db, "alex.morgan")
     school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
     with demo_db.read() as session:
-        group_id = session.scalar(
+        group_id = session.scalars(
             select(GroupMembership.group_id)
             .join(Job, Job.id == GroupMembership.job_id)
             .join(CpdActivity, CpdActivity.job_id == Job.id)
             .where(Job.organisation_id == school)
             .limit(1)
-        )
+        ).one()
     coordinator = add_user(demo_db, alex, UserDetails("group.coord", "Group Coordinator"))
     grant_role(
         demo_db,
@@ -178,5 +180,5 @@ def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db:
     shown = summarise(demo_db, coordinator, filt)
     assert shown.count == len(first_rows(demo_db, coordinator, filt, limit=5_000).rows) > 0
     with demo_db.read() as session:
-        whole_school = session.scalar(select(func.count()).where(CpdActivity.organisation_id == school))
+        whole_school = session.scalars(select(func.count()).where(CpdActivity.organisation_id == school)).one()
     assert shown.count < whole_school
