@@ -25,13 +25,13 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
 from reference import reference_database  # bench/reference.py: builds the dataset on first use
+from window_timing import GapWatch, ms, report, rss_mb, settle, user, wait_for, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,7 +42,7 @@ from sqlalchemy import select
 
 from db.engine import Database, DatabaseTarget
 from db.migrate import open_database
-from db.models import AppUser, CpdActivity, Job, Level, Module, PartnershipState
+from db.models import CpdActivity, Job, Level, Module, PartnershipState
 from db.queries import activities as q
 from db.scope import scope_for
 from db.services.signoff import sign_off
@@ -50,54 +50,7 @@ from db.services.signoff import sign_off
 REPEATS = 5
 
 
-def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def user(db: Database, name: str) -> int:
-    with db.read() as session:
-        return session.scalars(select(AppUser.id).where(AppUser.username == name)).one()
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
-
-
-def report(title: str, ours: float, reference: float, target: str) -> None:
-    print(f"{title}: ours {ms(ours)} · reference {ms(reference)} · ratio {ours / reference:.2f}× ({target})")
-
-
 # -- 1 ----------------------------------------------------------------------------
-def wait_for(signal: Any, timeout: float = 60) -> None:
-    """Let the event loop run (as the window's would) until ``signal`` fires."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    signal.connect(loop.quit)
-    QTimer.singleShot(int(timeout * 1000), loop.quit)
-    loop.exec()
-    signal.disconnect(loop.quit)
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
-    """Let the event loop run in 5 ms steps until ``condition`` holds."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    end = time.perf_counter() + timeout
-    while not condition() and time.perf_counter() < end:
-        loop = QEventLoop()
-        QTimer.singleShot(5, loop.quit)
-        loop.exec()
-
-
-def settle(context: Any) -> None:
-    """Wait until every read of the previous filter has finished and been delivered."""
-    wait_until(lambda: not context.ops.running)
-
-
 def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> tuple[str, tuple[Any, ...]]:
     """The SELECT our first page runs and its bound values: the reference runs exactly this, once."""
     from sqlalchemy import event
@@ -286,33 +239,6 @@ def bench_sign_off(db: Database, path: Path, sam: int) -> None:
 
 
 # -- 3 ----------------------------------------------------------------------------
-class GapWatch:
-    """The longest the window's thread went without running its event loop (a 2 ms timer's late ticks)."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        self.timer = QTimer()
-        self.timer.setInterval(2)
-        self.timer.timeout.connect(self._tick)
-        self.last = 0.0
-        self.longest = 0.0
-
-    def start(self) -> None:
-        self.last, self.longest = time.perf_counter(), 0.0
-        self.timer.start()
-
-    def _tick(self) -> None:
-        now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
-        self.last = now
-
-    def stop(self) -> float:
-        self.timer.stop()
-        self._tick()
-        return self.longest
-
-
 def impact_known(dialog: Any) -> bool:
     return dialog.impact is not None
 
@@ -373,8 +299,6 @@ def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None
 # -- 4 ----------------------------------------------------------------------------
 def bench_memory(path: Path, tmp: Path) -> None:
     """Child process: the real main window, scrolled until 50,000 rows are loaded."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
     from desktop.main_window import MainWindow
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
     from tests.gui_helpers import make_context
@@ -387,20 +311,13 @@ def bench_memory(path: Path, tmp: Path) -> None:
     panel = cast(PartnershipCpdPanel, window.panels["partnership_cpd"])
     panel.activate()
 
-    def wait(condition: Callable[..., bool], timeout: float = 60) -> None:
-        end = time.perf_counter() + timeout
-        while not condition() and time.perf_counter() < end:
-            loop = QEventLoop()
-            QTimer.singleShot(5, loop.quit)
-            loop.exec()
-
-    wait(lambda: panel.model.loaded > 0)
+    wait_until(lambda: panel.model.loaded > 0)
     before = rss_mb()
     t0 = time.perf_counter()
     while panel.model.loaded < 50_000:
         loaded = panel.model.loaded
         panel.table.scrollToBottom()
-        wait(lambda loaded=loaded: panel.model.loaded > loaded)
+        wait_until(lambda loaded=loaded: panel.model.loaded > loaded)
         if panel.model.loaded == loaded:
             break
     took = time.perf_counter() - t0

@@ -11,13 +11,11 @@ A grant restricted to groups reaches only the staff in those groups.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, String, bindparam, cast, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import PermissionDenied
@@ -34,6 +32,7 @@ from db.models import (
     UserGrant,
     UserGrantGroup,
 )
+from db.scope_cache import kept_or_worked_out
 
 # Modules whose data comes from a school's MIS: staff and their activities.
 MIS_MODULES = frozenset(
@@ -111,69 +110,22 @@ class Scope:
         return max(self.levels.get(module, {}).values(), default=Level.NONE)
 
 
-def _joined(*columns: Any) -> ColumnElement[str]:
-    """The columns of each row as text, rows joined: an exact fingerprint of a small table."""
-    text: ColumnElement[str] | None = None
-    for column in columns:
-        part = func.coalesce(cast(column, String), literal("", String))
-        text = part if text is None else text + literal(",", String) + part
-    assert text is not None
-    return func.aggregate_strings(text, ";")
-
-
-_USER = bindparam("user_id", type_=Integer)
-#: one round trip that changes whenever anything ``scope_for`` works from changes: the user, their
-#: grants (and the groups those are limited to), the organisations and the agreements
-_FINGERPRINT = select(
-    select(_joined(AppUser.active, AppUser.is_primary, AppUser.job_id))
-    .where(AppUser.id == _USER)
-    .scalar_subquery(),
-    select(
-        _joined(UserGrant.id, UserGrant.version, UserGrant.organisation_id, UserGrant.cluster, UserGrant.module,
-                UserGrant.level)
-    )
-    .where(UserGrant.user_id == _USER)
-    .scalar_subquery(),
-    select(_joined(UserGrantGroup.grant_id, UserGrantGroup.group_id))
-    .join(UserGrant, UserGrant.id == UserGrantGroup.grant_id)
-    .where(UserGrant.user_id == _USER)
-    .scalar_subquery(),
-    select(
-        _joined(Organisation.id, Organisation.kind, Organisation.trust_id, Organisation.staff_visibility_restricted,
-                Organisation.cluster)
-    ).scalar_subquery(),
-    select(_joined(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).scalar_subquery(),
-)  # fmt: skip
-
-
 def scope_for(session: Session, user_id: int) -> Scope:
     """Read the user's roles and the agreements and work out their scope now.
 
     Called inside each query or service's own transaction, so a change of role
     or agreement takes effect on the next action, not the next restart.  Every
     query of a filter change calls this, so the worked-out scope is kept per
-    user and per exact fingerprint of the rows it comes from (the user, their
-    grants with their versions, the organisations, the agreements: one small
-    query): a grant or agreement changed a moment ago changes the fingerprint,
-    so a stale scope is never served.  Group memberships change often and are
-    read every time a grant is limited to groups.
+    user and per exact fingerprint of the rows it comes from
+    (``db.scope_cache``): a grant or agreement changed a moment ago changes the
+    fingerprint, so a stale scope is never served.  Group memberships change
+    often and are read every time a grant is limited to groups.
     """
     session.flush()  # rows this transaction changed count, as they would with session.execute
     connection = session.connection()
-    fingerprint = tuple(connection.execute(_FINGERPRINT, {"user_id": user_id}).one())
-    if not fingerprint[0]:
-        return Scope(user_id=user_id)  # no such user
-    key = (user_id, fingerprint)
-    with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            _CACHE.move_to_end(key)
+    cached = kept_or_worked_out(connection, user_id, _read_and_work_out)
     if cached is None:
-        cached = _read_and_work_out(connection, user_id)
-        with _CACHE_LOCK:
-            _CACHE[key] = cached
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        return Scope(user_id=user_id)  # no such user
     active, is_primary, job_id, (levels, limited, free, deciding) = cached
     if not active:
         return Scope(user_id=user_id)
@@ -213,12 +165,6 @@ def _read_and_work_out(connection: Connection, user_id: int) -> tuple[bool, bool
     agreements = connection.execute(select(DataSharingAgreement.organisation_id, DataSharingAgreement.level)).all()
     worked = _work_out(grants, grant_groups, orgs, agreements)
     return bool(user.active), bool(user.is_primary), user.job_id, worked
-
-
-#: worked-out scopes by the exact rows they came from (``scope_for``); a few users per program
-_CACHE: OrderedDict[tuple, tuple[bool, bool, int | None, _Worked]] = OrderedDict()
-_CACHE_SIZE = 32
-_CACHE_LOCK = threading.Lock()
 
 
 def _work_out(

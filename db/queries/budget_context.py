@@ -2,13 +2,15 @@
 
 Read before an Authorise so the dialog can warn when the ticked rows would take
 an organisation past its budget for the period, or an individual past their
-cover-day limit.  Warnings, not refusals: the CPD lead decides.
+cover-day limit.  Warnings, not refusals: the CPD lead decides.  What each
+organisation and individual stands at already is ``db.queries.budget_standing``
+(re-exported here, so importers are unchanged).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,51 +19,40 @@ from sqlalchemy.orm import Session
 
 from db.cover_limits import effective_limit
 from db.engine import Database
-from db.models import AcademicPeriod, Budget, CpdActivity, Job, Module, Organisation, PartnershipState, Person
+from db.models import AcademicPeriod, CpdActivity, Job, Module, PartnershipState, Person
+from db.queries.budget_standing import (
+    COST,
+    BudgetContext,
+    CoverContext,
+    budget_contexts,
+    chunks,
+    cover_contexts,
+)
 from db.queries.plan_shape import unindexed
 from db.scope import scope_for
 
-CHUNK = 5000
-MANY_JOBS = 500
+__all__ = [
+    "COST",
+    "LISTED_COVER",
+    "UNDECIDED",
+    "AuthorisationImpact",
+    "BudgetContext",
+    "BudgetWarning",
+    "CoverContext",
+    "CoverWarning",
+    "authorisation_impact",
+    "budget_contexts",
+    "cover_contexts",
+    "cover_warnings",
+    "impact_by_groups",
+    "impact_of",
+    "impact_where",
+    "past_cover_limits",
+]
+
 #: cover warnings listed in full (the dialog shows a few and "…and N more": ``cover_past_limit``)
 LISTED_COVER = 100
 UNDECIDED = (PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION)
-#: an activity's total cost added up from its four parts: the same figure as ``total_cost_pence``, which
-#: is generated from them, but read from the index that carries them (SQLite reads a generated column
-#: from the table; migration 0014)
-COST = (
-    CpdActivity.course_fee_pence
-    + CpdActivity.cover_cost_pence
-    + CpdActivity.travel_cost_pence
-    + CpdActivity.other_cost_pence
-)
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetContext:
-    """One organisation's CPD budget for one period (None: no budget set)."""
-
-    organisation_id: int
-    organisation: str
-    period_id: int
-    period: str
-    budget_pence: int | None
-    authorised_pence: int
-    pending_pence: int
-    rejected_pence: int
-
-    @property
-    def remaining_pence(self) -> int | None:
-        return None if self.budget_pence is None else self.budget_pence - self.authorised_pence
-
-
-@dataclass(frozen=True, slots=True)
-class CoverContext:
-    job_id: int
-    individual: str
-    period: str
-    limit_days: float
-    authorised_days: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,129 +89,13 @@ class AuthorisationImpact:
     cover_past_limit: int = 0  # … and how many there are in all
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def budget_contexts(
-    session: Session,
-    pairs: Iterable[tuple[int, int]],
-    known: Mapping[tuple[int, int], Mapping[PartnershipState, int]] | None = None,
-) -> dict[tuple[int, int], BudgetContext]:
-    """(organisation, period) → its budget and the authorised/pending/rejected totals (``known``: those
-    totals per state, already added up by the caller in its own pass over the periods)."""
-    pairs = sorted(set(pairs))
-    if not pairs:
-        return {}
-    orgs = sorted({org for org, _ in pairs})
-    periods = sorted({period for _, period in pairs})
-    totals: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
-    for org, period, status, amount in (
-        ()
-        if known is not None
-        else session.execute(
-            select(
-                CpdActivity.organisation_id,
-                CpdActivity.period_id,
-                unindexed(CpdActivity.partnership_state),
-                func.sum(COST),
-            )
-            .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
-            # grouped by the state as a plain value: SQLite then reads the (period, organisation) index that
-            # carries the costs (0014), not the (period, state, organisation) one and every row behind it
-            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, unindexed(CpdActivity.partnership_state))
-        )
-    ):
-        totals[(org, period)][PartnershipState(status)] = int(amount or 0)
-    if known is not None:
-        totals.update({pair: dict(known[pair]) for pair in pairs if pair in known})
-    budgets = {
-        (org, period): int(amount)
-        for org, period, amount in session.execute(
-            select(Budget.organisation_id, Budget.period_id, Budget.amount_pence).where(
-                Budget.organisation_id.in_(orgs), Budget.period_id.in_(periods)
-            )
-        )
-    }
-    names: dict[int, str] = dict(
-        session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(orgs))).tuples().all()
-    )
-    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
-    result = {}
-    for org, period in pairs:
-        t = totals.get((org, period), {})
-        result[(org, period)] = BudgetContext(
-            organisation_id=org,
-            organisation=names.get(org, ""),
-            period_id=period,
-            period=labels.get(period, ""),
-            budget_pence=budgets.get((org, period)),
-            authorised_pence=t.get(PartnershipState.AUTHORISED, 0),
-            pending_pence=t.get(PartnershipState.PENDING, 0) + t.get(PartnershipState.NEEDS_REAUTHORISATION, 0),
-            rejected_pence=t.get(PartnershipState.REJECTED, 0),
-        )
-    return result
-
-
-def cover_contexts(session: Session, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], CoverContext]:
-    """(job, period) → the individual's cover limit and cover days already authorised."""
-    pairs = sorted(set(pairs))
-    if not pairs:
-        return {}
-    jobs = sorted({job for job, _ in pairs})
-    labels: dict[int, str] = dict(session.execute(select(AcademicPeriod.id, AcademicPeriod.label)).tuples().all())
-    used: dict[tuple[int, int], float] = {}
-    limits: dict[int, tuple[float, str]] = {}
-    if len(jobs) > MANY_JOBS:
-        # Thousands of individuals: one pass over the period's authorised rows beats a
-        # look-up per job through the (job, start) index.
-        periods = sorted({period for _, period in pairs})
-        wanted = set(jobs)
-        for job, period, total in session.execute(
-            select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
-            .where(
-                CpdActivity.period_id.in_(periods),
-                CpdActivity.partnership_state == PartnershipState.AUTHORISED,
-                CpdActivity.cover_days > 0,
-            )
-            .group_by(CpdActivity.job_id, CpdActivity.period_id)
-        ):
-            if job in wanted:
-                used[(job, period)] = float(total or 0)
-    for chunk in _chunks(jobs):
-        if len(jobs) <= MANY_JOBS:
-            for job, period, total in session.execute(
-                select(CpdActivity.job_id, CpdActivity.period_id, func.sum(CpdActivity.cover_days))
-                .where(CpdActivity.job_id.in_(chunk), CpdActivity.partnership_state == PartnershipState.AUTHORISED)
-                .group_by(CpdActivity.job_id, CpdActivity.period_id)
-            ):
-                used[(job, period)] = float(total or 0)
-        for job, limit, first, last in session.execute(
-            select(Job.id, effective_limit(), Person.first_name, Person.last_name)
-            .join(Person, Person.id == Job.person_id)
-            .where(Job.id.in_(chunk))
-        ):
-            limits[job] = (float(limit), f"{first} {last}")
-    return {
-        (job, period): CoverContext(
-            job_id=job,
-            individual=limits.get(job, (0.0, ""))[1],
-            period=labels.get(period, ""),
-            limit_days=limits.get(job, (0.0, ""))[0],
-            authorised_days=used.get((job, period), 0.0),
-        )
-        for job, period in pairs
-    }
-
-
 def authorisation_impact(db: Database, user_id: int, ids: Sequence[int]) -> AuthorisationImpact:
     """Totals of the ticked rows, and the budgets and cover limits authorising them would pass."""
     ids = sorted(ids)
     with db.read() as session:
         visible = sorted(scope_for(session, user_id).orgs(Module.PARTNERSHIP_CPD))
         return impact_of(
-            session, [(CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible)) for chunk in _chunks(ids)]
+            session, [(CpdActivity.id.in_(chunk), CpdActivity.organisation_id.in_(visible)) for chunk in chunks(ids)]
         )
 
 

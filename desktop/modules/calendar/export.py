@@ -8,10 +8,12 @@ existing file as it was (``db.queries.calendar_ics.write_ics``).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
+from db.engine import Database
 from db.queries.calendar import CalendarFilter
 from db.queries.calendar_ics import event_ics, view_ics, write_ics
 from desktop.dialogs.errors import show_done, show_error
@@ -41,44 +43,47 @@ def ask_ics_path(context: AppContext, parent: QWidget, title: str, name: str) ->
 
 def export_view(context: AppContext, parent: QWidget, filt: CalendarFilter, name: str) -> None:
     """Ask where, then write every entry of the view (not only those that fit on screen)."""
-    path = ask_ics_path(context, parent, "Export the calendar", name)
-    if path is not None:
-        start_view_export(context, parent, filt, path)
 
-
-def start_view_export(context: AppContext, parent: QWidget, filt: CalendarFilter, path: Path) -> None:
-    db, user_id = context.db, context.user.id
-
-    def work() -> tuple[Path, int]:
+    def read(db: Database, user_id: int) -> tuple[bytes, str, str]:
         data, entries = view_ics(db, user_id, filt)
-        return write_ics(path, data), entries
+        return data, f"{entries:,} calendar entries", f"{entries:,} entries"
 
-    def done(result: tuple[Path, int]) -> None:
-        written, entries = result
-        context.navigator.tell(f"Exported {entries:,} calendar entries to {written}")
-        box = show_done(parent, "Export the calendar", f"Exported {entries:,} entries to “{written.name}”.")
-        box.setObjectName("calendar_export_done")
-
-    context.ops.query(work, done, lambda error: show_error(parent, error))
+    export_ics(context, parent, "Export the calendar", name, read)
 
 
 def export_event(context: AppContext, parent: QWidget, event_id: int, title: str) -> None:
-    path = ask_ics_path(context, parent, "Export the training event", title)
-    if path is not None:
-        start_event_export(context, parent, event_id, path)
+    """Ask where, then write the training event's sessions."""
+
+    def read(db: Database, user_id: int) -> tuple[bytes, str, str]:
+        data, event_title = event_ics(db, user_id, event_id)
+        return data, f"“{event_title}”", f"“{event_title}”"
+
+    export_ics(context, parent, "Export the training event", title, read)
 
 
-def start_event_export(context: AppContext, parent: QWidget, event_id: int, path: Path) -> None:
+def export_ics(
+    context: AppContext,
+    parent: QWidget,
+    title: str,
+    name: str,
+    read: Callable[[Database, int], tuple[bytes, str, str]],
+) -> None:
+    """Ask where (``name`` suggests the file), then ``read`` the calendar file and write it, both off
+    the UI thread.  ``read`` returns the file's bytes and what was exported, as the status line and
+    the done box say it ("12 calendar entries", "12 entries")."""
+    path = ask_ics_path(context, parent, title, name)
+    if path is None:
+        return
     db, user_id = context.db, context.user.id
 
-    def work() -> tuple[Path, str]:
-        data, title = event_ics(db, user_id, event_id)
-        return write_ics(path, data), title
+    def work() -> tuple[Path, str, str]:
+        data, told, shown = read(db, user_id)
+        return write_ics(path, data), told, shown
 
-    def done(result: tuple[Path, str]) -> None:
-        written, title = result
-        context.navigator.tell(f"Exported “{title}” to {written}")
-        box = show_done(parent, "Export the training event", f"Exported “{title}” to “{written.name}”.")
+    def done(result: tuple[Path, str, str]) -> None:
+        written, told, shown = result
+        context.navigator.tell(f"Exported {told} to {written}")
+        box = show_done(parent, title, f"Exported {shown} to “{written.name}”.")
         box.setObjectName("calendar_export_done")
 
     context.ops.query(work, done, lambda error: show_error(parent, error))
