@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QRect, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
             | QMainWindow.DockOption.AllowTabbedDocks
         )
         self._guide: QDialog | None = None
+        self._fitted = False
         self._build_frame_menus()
         self._build_status_bar()
         self.setCentralWidget(self._opening_view())
@@ -156,6 +157,8 @@ class MainWindow(QMainWindow):
         first = self.panels.get(load_preferences(self.settings).first_panel)
         if first is not None:
             first.activate()
+        if self.isVisible():
+            fit_to_screen(self)  # the panels' minimum size may have grown the frame
 
     def _follow_route(self, route: str, value: object) -> None:
         from desktop.docks import follow_route
@@ -359,6 +362,14 @@ class MainWindow(QMainWindow):
         if self.attached:
             self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time on screen, within the screen: the default size, or a size saved on a larger
+        screen (a docking station's), must not hang off a 1366×768 laptop's edge or under its taskbar."""
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            fit_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.context is None:

@@ -3,6 +3,8 @@ the title names TrustDesk once, and a sort keeps the row the user had selected."
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication
@@ -140,3 +142,45 @@ def test_sorting_partnership_cpd_in_sql_reselects_the_same_activity(qtbot, windo
         panel.table.sortByColumn(COL_TITLE, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: panel.filter.descending and panel.table.currentIndex().isValid(), timeout=10_000)
     assert panel.table.currentIndex().data(RowRole).id == chosen
+
+
+def test_a_window_saved_on_a_larger_screen_opens_within_this_one(qtbot, tmp_path) -> None:
+    """A size saved at a docking station's monitor (or the 1360×820 default) must not hang off a laptop's screen."""
+    from desktop.main_window import MainWindow
+    from desktop.paths import AppPaths
+    from desktop.settings_file import open_settings
+
+    paths = AppPaths.under(tmp_path / "app")
+    paths.ensure()
+    settings = open_settings(paths)
+    big = MainWindow(settings=settings)
+    qtbot.addWidget(big)
+    big.setGeometry(0, 0, 1900, 1150)
+    settings.setValue("window/geometry", big.saveGeometry())
+    frame = MainWindow(settings=settings)
+    qtbot.addWidget(frame)
+    frame.show()
+    qtbot.waitExposed(frame)
+    available = frame.screen().availableGeometry()
+    assert available.contains(frame.frameGeometry())
+
+
+def test_the_action_buttons_break_onto_two_lines_rather_than_squeeze(qtbot, window) -> None:
+    """At 1280 pixels the thirteen buttons under the queue tabs do not fit one line: none may be cut short."""
+    panel = window.panels["partnership_cpd"]
+    qtbot.waitUntil(lambda: panel.summary_label.text() != "Loading…")
+    buttons = [panel.tick_all_button, panel.untick_button, panel.authorise_button, panel.export_view_button]
+
+    def lines() -> int:
+        """How many lines the buttons stand on (a button with an icon is a pixel or two taller)."""
+        middles = sorted(button.mapTo(panel, button.rect().center()).y() for button in buttons)
+        return 1 + sum(1 for above, below in pairwise(middles) if below - above > 10)
+
+    def whole(button) -> bool:
+        corner = button.mapTo(panel, button.rect().bottomRight())
+        return button.isVisible() and button.width() >= button.sizeHint().width() and panel.rect().contains(corner)
+
+    window.resize(1280, 700)
+    qtbot.waitUntil(lambda: lines() == 2 and all(whole(button) for button in buttons))
+    window.resize(1900, 900)
+    qtbot.waitUntil(lambda: lines() == 1 and all(whole(button) for button in buttons))

@@ -43,6 +43,7 @@ from desktop.kit.formatting import money
 from desktop.kit.icons import icon
 from desktop.kit.panel import Panel
 from desktop.kit.selection_keeper import keep_selection
+from desktop.modules.partnership_cpd.action_row import ActionRow
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.modules.partnership_cpd.columns import (
     SortHeader,
@@ -147,7 +148,6 @@ class PartnershipCpdPanel(Panel):
         self.queue_tabs = QueueTabs()
         layout.addWidget(self.queue_tabs)
 
-        actions = QHBoxLayout()
         self.tick_all_button = QPushButton(icon("tick_all"), "Tick all matching")
         self.tick_all_button.setToolTip(f"Tick every activity matching the filters, loaded or not ({TICK_ALL_KEYS})")
         self.untick_button = QPushButton("Untick all")
@@ -163,20 +163,21 @@ class PartnershipCpdPanel(Panel):
         self.export_view_button.setToolTip("Save the rows and columns shown, as filtered and sorted, to .xlsx or .csv")
         self.export_view_button.clicked.connect(self.export_view)
         self.requests = RequestFlows(self)
-        for widget in (self.requests.new_button, self.tick_all_button, self.untick_button, self.ticked_label):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        actions.addWidget(follow_up_button(self))  # attendance, completion, evaluations (follow_up_actions.py)
-        for widget in (
-            *self.requests.layer_buttons,
-            self.authorise_button,
-            self.reject_button,
-            self.details_button,
-            self.recent_button,
-            self.export_view_button,
-        ):
-            actions.addWidget(widget)
-        layout.addLayout(actions)
+        left = [self.requests.new_button, self.tick_all_button, self.untick_button, self.ticked_label]
+        layout.addWidget(
+            ActionRow(
+                left,
+                [
+                    follow_up_button(self),  # attendance, completion, evaluations (follow_up_actions.py)
+                    *self.requests.layer_buttons,
+                    self.authorise_button,
+                    self.reject_button,
+                    self.details_button,
+                    self.recent_button,
+                    self.export_view_button,
+                ],
+            )
+        )
 
         self.undo_bar = UndoBar(self.context)
         self.tick_banner = TickBanner()
