@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, cast, distinct, func, literal, null, select, union_all
+from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import Database
@@ -101,34 +101,40 @@ def dashboard_figures(
             t.needs_reauthorisation, t.authorised, t.authorised_pence, t.undecided_pence, t.cover_days,
             t.completed, t.without_evaluation,
         )]  # fmt: skip
-        # One statement (one snapshot on every engine): the sums per month, then per organisation, so that a
-        # few dozen rows come back rather than one per (organisation, month).  An organisation whose
-        # activities have all gone may keep rows of zeros: it has no spend row, as before.
-        by_month = select(null().label("org"), t.month, func.count(), literal(0), *sums).where(*in_reach)
-        # a key is a month and its states (migration 0016): rows beyond one per key are the fold's to merge
-        key = cast(t.month, String) + t.partnership_state + t.line_manager_state + t.cpd_team_state
-        by_org = select(t.organisation_id, null(), func.count(), func.count(distinct(key)), *sums)
+        # One statement, one pass in the index's order: the sums per (organisation, month), added up here per
+        # organisation and per month (1,600 rows for a whole trust's year at five million activities; two
+        # grouped passes over the rows of every decision state took four times as long).  An organisation
+        # whose activities have all gone may keep rows of zeros: it has no spend row, as before.
+        states = t.partnership_state + t.line_manager_state + t.cpd_team_state
+        # a key is (organisation, month, states): on PostgreSQL, rows beyond one per key are the fold's to merge;
+        # on SQLite each key has one row
+        held = func.count() if db.target.is_sqlite else func.count(distinct(states))
         grouped = session.execute(
-            union_all(
-                by_month.group_by(t.month),
-                by_org.where(*in_reach).group_by(t.organisation_id).having(func.sum(t.activities) != 0),
-            )
+            select(t.organisation_id, t.month, func.count(), held, *sums)
+            .where(*in_reach)
+            .group_by(t.organisation_id, t.month)
         ).all()
 
         totals = [0] * 10  # the sums in their order, but for the cover days
         cover_days = 0.0
-        rows = keys = 0  # rows read, and keys (organisation, month, states) they hold
-        per_org: dict[int, tuple[int, int]] = {}
-        per_month: dict[date, tuple[int, int, int]] = {}
-        for org, month, kept, months, *values in grouped:
+        rows = keys = 0  # rows read, and keys they hold
+        per_org_sums: dict[int, list[int]] = {}  # activities, authorised and undecided pence
+        per_month_sums: dict[date, list[int]] = {}  # requested, authorised, completed
+        for org, month, kept, keys_held, *values in grouped:
             counts = [int(value or 0) for value in (*values[:8], *values[9:])]
-            if org is None:
-                per_month[month] = (counts[0], counts[5], counts[8])  # requested, authorised, completed
-                continue
-            rows, keys = rows + kept, keys + months
+            rows, keys = rows + kept, keys + keys_held
             totals = [total + count for total, count in zip(totals, counts, strict=True)]
             cover_days += float(values[8] or 0)
-            per_org[org] = (counts[6], counts[7])  # authorised and undecided pence
+            of_org = per_org_sums.setdefault(org, [0, 0, 0])
+            of_month = per_month_sums.setdefault(month, [0, 0, 0])
+            for sums_of, add in (
+                (of_org, (counts[0], counts[6], counts[7])),
+                (of_month, (counts[0], counts[5], counts[8])),
+            ):
+                for position, value in enumerate(add):
+                    sums_of[position] += value
+        per_org = {org: (authorised, undecided) for org, (n, authorised, undecided) in per_org_sums.items() if n}
+        per_month = {month: (n, authorised, done) for month, (n, authorised, done) in per_month_sums.items()}
 
         names = dict(
             session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(per_org))))
