@@ -151,7 +151,8 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
         ours_m, ref_m = statistics.median(ours), statistics.median(refs)
         print(
             f"   {name}: ours {ms(ours_m)} · one SELECT in QSqlQueryModel, painted {ms(ref_m)} · "
-            f"ratio {ours_m / ref_m:.2f}× (aim ≤ 1.5×, < 50 ms); the bare sqlite3 SELECT {ms(statistics.median(raws))}; "
+            f"ratio {ours_m / ref_m:.2f}× (aim ≤ 1.5×, < 50 ms); "
+            f"the bare sqlite3 SELECT {ms(statistics.median(raws))}; "
             f"count and total shown after {ms(statistics.median(counts))} (aim < 200 ms)"
         )
     ref_model.clear()

@@ -1,7 +1,7 @@
 """The shared PostgreSQL database at a million activities: what the user waits on, beside a reference.
 
     python bench/postgres_scale.py [--folder bench/data/pg-large] [--scale large] [--sorts start,cost]
-                                   [--repeats 3] [--skip sign-off]
+                                   [--repeats 3] [--skip lists] [--skip sign-off]
 
 A PostgreSQL server of its own (the binaries the tests use, ``TRUSTDESK_PG_BIN``) in ``--folder``,
 kept between runs: the first run builds the demo trust into it (``large``: 1,000,000 activities) and
@@ -14,7 +14,9 @@ says how long that took.  Then, as the trust-wide CPD lead sam.patel:
    an Incremental Sort (the index gives the order; rows with the same key are put in id order);
 2. the dashboard refresh (``dashboard_figures``, whole trust, current period) against one raw
    grouped scan of the period;
-3. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
+3. the count, total and queue tabs of a filter change (from the running totals where they hold the
+   filter) against one raw count of the same rows;
+4. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
    of the same ids and the same seven columns (the rows are put back between the two, untimed).
 
 The server runs with fsync off (as the tests' does): commit times are a laptop's best case, for
@@ -118,6 +120,35 @@ def bench_dashboard(db: Database, raw: Any, user: int, repeats: int) -> None:
     print(f"ratio {ours / reference:.2f}×")
 
 
+def bench_counts(db: Database, raw: Any, user: int, repeats: int) -> None:
+    """The count, total and queue tabs a filter change shows, against one raw count of the same rows."""
+    period = load_lookups(db, user).current_period_id
+    assert period is not None
+    pending = PartnershipState.PENDING
+    cases = {
+        "current period + pending (the main view)": (
+            q.ActivityFilter(period_id=period, partnership_state=pending),
+            "period_id = %s AND partnership_state = 'pending'",
+            (period,),
+        ),
+        "current period": (q.ActivityFilter(period_id=period), "period_id = %s", (period,)),
+        "all periods": (q.ActivityFilter(), "TRUE", ()),
+        "current period + search 'coaching'": (
+            q.ActivityFilter(period_id=period, search="coaching"),
+            "period_id = %s AND (title ILIKE '%%coaching%%' OR provider ILIKE '%%coaching%%')",
+            (period,),
+        ),
+    }
+    print(f"3. Count, total and queue tabs after a filter change, median of {repeats}")
+    for name, (filt, where, values) in cases.items():
+        summary = median_ms(lambda filt=filt: q.summarise(db, user, filt), repeats)
+        queues = median_ms(lambda filt=filt: q.queue_counts(db, user, filt), repeats)
+        sql = f"SELECT count(*), sum(total_cost_pence) FROM cpd_activities WHERE {where}"
+        reference = median_ms(lambda sql=sql, values=values: raw.execute(sql, values).fetchall(), repeats)
+        print(f"   {name}: count and total {summary:,.1f} ms, queue tabs {queues:,.1f} ms", end="; ")
+        print(f"one raw count {reference:,.1f} ms")
+
+
 def bench_sign_off(db: Database, raw: Any, user: int) -> None:
     rounds = 3
     ids = decidable_pending(db, "sam.patel", 10_000 * rounds)
@@ -152,7 +183,7 @@ def bench_sign_off(db: Database, raw: Any, user: int) -> None:
         ours.append(time.perf_counter() - t0)
         assert len(result.applied) == size, result.skipped[:3]
     ours_m, refs_m = statistics.median(ours), statistics.median(refs)
-    print(f"3. Sign-off of {size:,} ticked rows (versions, audit, notifications), median of 3")
+    print(f"4. Sign-off of {size:,} ticked rows (versions, audit, notifications), median of 3")
     print(
         f"   ours {ours_m * 1000:,.0f} ms; one raw UPDATE of the same ids and seven columns {refs_m * 1000:,.0f} ms; "
         f"ratio {ours_m / refs_m:.2f}× (aim ≤ 2×)"
@@ -165,7 +196,7 @@ def main() -> None:
     parser.add_argument("--scale", default="large", choices=("small", "large", "huge"))
     parser.add_argument("--sorts", default="start,cost,individual,title,organisation,line_manager")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--skip", action="append", default=[], choices=("lists", "dashboard", "sign-off"))
+    parser.add_argument("--skip", action="append", default=[], choices=("lists", "dashboard", "counts", "sign-off"))
     args = parser.parse_args()
     if not pg_server.available():
         sys.exit(f"postgres_scale: no PostgreSQL binaries in {pg_server.PG_BIN} (set TRUSTDESK_PG_BIN)")
@@ -195,6 +226,8 @@ def main() -> None:
             bench_lists(db, raw, user, args.sorts.split(","), args.repeats)
         if "dashboard" not in args.skip:
             bench_dashboard(db, raw, user, args.repeats)
+        if "counts" not in args.skip:
+            bench_counts(db, raw, user, args.repeats)
         if "sign-off" not in args.skip:
             bench_sign_off(db, raw, user)
         raw.close()
