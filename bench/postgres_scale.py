@@ -120,6 +120,10 @@ def bench_dashboard(db: Database, raw: Any, user: int, repeats: int) -> None:
     print(f"ratio {ours / reference:.2f}×")
 
 
+def _fetch_all(raw: Any, sql: str, values: tuple[Any, ...]) -> list[Any]:
+    return list(raw.execute(sql, values).fetchall())
+
+
 def bench_counts(db: Database, raw: Any, user: int, repeats: int) -> None:
     """The count, total and queue tabs a filter change shows, against one raw count of the same rows."""
     period = load_lookups(db, user).current_period_id
@@ -141,10 +145,10 @@ def bench_counts(db: Database, raw: Any, user: int, repeats: int) -> None:
     }
     print(f"3. Count, total and queue tabs after a filter change, median of {repeats}")
     for name, (filt, where, values) in cases.items():
-        summary = median_ms(lambda filt=filt: q.summarise(db, user, filt), repeats)
-        queues = median_ms(lambda filt=filt: q.queue_counts(db, user, filt), repeats)
+        summary = median_ms(partial(q.summarise, db, user, filt), repeats)
+        queues = median_ms(partial(q.queue_counts, db, user, filt), repeats)
         sql = f"SELECT count(*), sum(total_cost_pence) FROM cpd_activities WHERE {where}"
-        reference = median_ms(lambda sql=sql, values=values: raw.execute(sql, values).fetchall(), repeats)
+        reference = median_ms(partial(_fetch_all, raw, sql, values), repeats)
         print(f"   {name}: count and total {summary:,.1f} ms, queue tabs {queues:,.1f} ms", end="; ")
         print(f"one raw count {reference:,.1f} ms")
 
