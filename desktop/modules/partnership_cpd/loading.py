@@ -1,6 +1,7 @@
 """The Partnership CPD panel's reading of its filter (C1, C2): the first view at start-up (the lists
 and the first page in one read), a filter's first page, its count, total and queue counts once
-that page shows, and further pages as the table scrolls.
+that page shows, further pages as the table scrolls, and the names a filter gives by id only
+(a drill-through's person, a flood fill).  A filter shown before the lists are read waits for them.
 
 Kept out of panel.py, which holds the table, its filters and what the buttons do.  Functions
 taking the panel: the state they keep (``_generation``, ``_lookups``, ``_summary`` …) stays on the
