@@ -1,21 +1,20 @@
 """Partnership CPD: the authorisation workbench (C1-C7, A1-A2).
 
-Every activity across the trust, filtered, sorted and paged in SQL; ticks held
-in the model as id → version so that "tick all N matching" never loads rows;
-bulk and single decisions, their results and their undo go through services
-run by ``context.ops``.  ``self.filter`` is always the filter on screen (other
-panels and menus read it).
+Every activity across the trust, filtered, sorted and paged in SQL (loading.py); ticks held
+in the model as id → version so that "tick all N matching" never loads rows (ticking.py);
+bulk and single decisions, their results and their undo go through services run by
+``context.ops`` (sign_off_flow.py, request_flows.py).  This module builds the panel and keeps
+its state; ``self.filter`` is always the filter on screen (other panels and menus read it).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,22 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.engine import Database
 from db.errors import TrustDeskError
 from db.models import PartnershipState
-from db.queries import activities as activity_queries
-from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
+from db.queries.activities import ActivityFilter, ActivityPage, ActivitySummary
 from db.queries.decidability import DecidableMatch
 from db.queries.filter_codec import filter_from_data, filter_to_data
-from db.queries.filter_words import FilterNames, filter_names, filter_parts, sentence, without
-from db.queries.lookups import Lookups, load_lookups
-from db.queries.people_search import PersonChoice, person_choice, search_people
-from db.queries.ticked_matching import tick_all_matching
+from db.queries.filter_words import FilterNames, filter_parts, sentence, without
+from db.queries.lookups import Lookups
+from db.queries.people_search import search_people
 from db.services.signoff import SignOffResult
-from desktop.kit.formatting import money
 from desktop.kit.icons import icon
 from desktop.kit.panel import Panel
 from desktop.kit.selection_keeper import keep_selection
+from desktop.modules.partnership_cpd import loading, ticking
 from desktop.modules.partnership_cpd.action_row import ActionRow
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
 from desktop.modules.partnership_cpd.columns import (
@@ -52,9 +48,10 @@ from desktop.modules.partnership_cpd.columns import (
     open_column_menu,
     restore_hidden,
 )
-from desktop.modules.partnership_cpd.filter_bar import FilterBar, filter_from_text, filter_to_text
+from desktop.modules.partnership_cpd.filter_bar import FilterBar
 from desktop.modules.partnership_cpd.filter_chips import FilterChips, names_from_lookups
 from desktop.modules.partnership_cpd.follow_up_actions import follow_up_button
+from desktop.modules.partnership_cpd.loading import SETTINGS_FILTER as SETTINGS_FILTER  # tests name it here
 from desktop.modules.partnership_cpd.queue_tabs import QueueTabs
 from desktop.modules.partnership_cpd.range_ticks import RangeTicker
 from desktop.modules.partnership_cpd.request_flows import NEW_REQUEST_KEYS, RequestFlows
@@ -62,17 +59,14 @@ from desktop.modules.partnership_cpd.row_menu import build_row_menu
 from desktop.modules.partnership_cpd.saved_views import SavedViewsButton, suggested_name
 from desktop.modules.partnership_cpd.tick_banner import TickBanner
 from desktop.modules.partnership_cpd.tick_figures import TickFigures
+from desktop.modules.partnership_cpd.ticking import TICK_ALL_KEYS
 from desktop.modules.partnership_cpd.undo_bar import UNDO_KEYS, UndoBar
 
 if TYPE_CHECKING:  # imported on first use: the workbook brings xlsxwriter (start-up imports only what shows)
     from desktop.modules.partnership_cpd.workbook_actions import WorkbookActions
 
-log = logging.getLogger(__name__)
-
-SETTINGS_FILTER = "partnership_cpd/filter"
 AUTHORISE_KEYS = "Ctrl+Shift+A"
 REJECT_KEYS = "Ctrl+Shift+R"
-TICK_ALL_KEYS = "Ctrl+Shift+T"
 
 
 class PartnershipCpdPanel(Panel):
@@ -246,53 +240,12 @@ class PartnershipCpdPanel(Panel):
             (UNDO_KEYS, self.undo_bar.undo),
         ):
             QShortcut(QKeySequence(keys), root, slot, Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self._set_can_decide(False)
+        ticking.set_can_decide(self, False)
         return root
 
-    # -- loading ---------------------------------------------------------------
+    # -- loading (loading.py) ---------------------------------------------------
     def refresh(self) -> None:
-        if self._lookups is not None:
-            self._load()
-            return
-        db, user_id = self.context.db, self.context.user.id
-        if self._pending_filter is not None:  # a drill-through is waiting for the lists: it names the filter
-            self._read_lookups()
-            return
-        # The first view: the lists and the first page in one read (the page the user opened the program for;
-        # two reads one after the other waited twice for a lane and for the UI thread).
-        remembered, base = str(self.context.settings.value(SETTINGS_FILTER, "") or ""), self.filter
-        self.context.ops.query(
-            lambda: _first_view(db, user_id, remembered, base),
-            self._first_view_loaded,
-            lambda _error: self._read_lookups(),  # step by step, each step saying what went wrong
-        )
-
-    def _read_lookups(self) -> None:
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.query(lambda: load_lookups(db, user_id), self._lookups_loaded)
-
-    def _first_view_loaded(self, first: FirstView) -> None:
-        if self._pending_filter is not None:  # a drill-through came meanwhile: it wins over the remembered filter
-            self._lookups_loaded(first.lookups)
-            return
-        self._lookups = first.lookups
-        self.bar.set_lookups(first.lookups)
-        self.show_filter(first.filter, first.person_label, first.page, bring_forward=False)
-
-    def _lookups_loaded(self, lookups: Lookups) -> None:
-        self._lookups = lookups
-        self.bar.set_lookups(lookups)
-        label = self._pending_label
-        wanted = self._pending_filter
-        drill_through = wanted is not None
-        if wanted is None:
-            remembered = filter_from_text(str(self.context.settings.value(SETTINGS_FILTER, "") or ""))
-            if remembered is not None:
-                wanted, label = remembered
-            else:
-                wanted = replace(self.filter, period_id=lookups.current_period_id)
-        self._pending_filter = None
-        self.show_filter(wanted, label, bring_forward=drill_through)
+        loading.refresh(self)
 
     def show_filter(
         self,
@@ -308,32 +261,11 @@ class PartnershipCpdPanel(Panel):
         ``bring_forward=False``: the panel's own first view, which must not take the front back from a panel
         the user chose while it loaded.
         """
-        if self._lookups is None:
-            self._pending_filter, self._pending_label = activity_filter, person_label
-            self.activate()
-            return
-        if bring_forward:
-            self.activate()
-        self.bar.set_filter(activity_filter, person_label)
-        if activity_filter.person_id is not None and not person_label:
-            self._name_person(activity_filter.person_id)
-        # A remembered organisation or period that is no longer there falls back to "all": read back what shows.
-        self.filter = self.bar.read(activity_filter)
-        self._load(prefetched if self.filter == activity_filter else None)
-
-    def _name_person(self, person_id: int) -> None:
-        """A drill-through names a person by id only: show their name in the box."""
-        db, user_id = self.context.db, self.context.user.id
-
-        def named(choice: PersonChoice | None) -> None:
-            if choice is not None and self.filter.person_id == person_id:
-                self.bar.person_edit.set_person(person_id, choice.label)
-
-        self.context.ops.query(lambda: person_choice(db, user_id, person_id), named, lambda _error: None)
+        loading.show_filter(self, activity_filter, person_label, prefetched, bring_forward=bring_forward)
 
     def _filters_edited(self) -> None:
         self.filter = self.bar.read(self.filter)
-        self._load()
+        loading.load(self)
 
     def clear_filters(self) -> None:
         period = self._lookups.current_period_id if self._lookups else None
@@ -342,65 +274,13 @@ class PartnershipCpdPanel(Panel):
     def _sort(self, key: str, descending: bool) -> None:
         self.filter = replace(self.filter, sort=key, descending=descending)
         self.bar.set_filter(self.filter, self.bar.person_label)
-        self._load()
-
-    def _load(self, prefetched: ActivityPage | None = None) -> None:
-        """Read the first page of ``self.filter`` (or show ``prefetched``, read already for it)."""
-        self._generation += 1
-        generation = self._generation
-        db, user_id, filt = self.context.db, self.context.user.id, self.filter
-        self.context.settings.setValue(SETTINGS_FILTER, filter_to_text(filt, self.bar.person_label))
-        self._sync_sort_indicator()
-        self.summary_label.setText("Loading…")
-        self.queue_tabs.set_queue(filt.partnership_state)
-        self.queue_tabs.set_counts(None)
-        self.chips.set_parts(filter_parts(filt, self._names(filt)))
-        other_filter = filt != self._shown_filter
-        self._shown_filter = filt
-        if prefetched is not None:
-            self._page_loaded(generation, prefetched, other_filter)
-            return
-        # The first page goes alone: the count, the total and the queue tabs' counts read far more
-        # rows, and on the other lane they would slow the page the user is waiting for. They
-        # start once it is shown (``_count``).
-        self.context.ops.query(
-            lambda: activity_queries.first_rows(db, user_id, filt),
-            lambda page: self._page_loaded(generation, page, other_filter),
-            lambda error: self._failed(generation, error),
-        )
-        if filt.flood_fill_batch_id is not None:
-            self._name_flood_fill(generation, filt)
-
-    def _count(self, generation: int, filt: ActivityFilter) -> None:
-        """The count and total of the rows matching, and each queue's count, after the first page."""
-        db, user_id = self.context.db, self.context.user.id
-        self.context.ops.query(
-            lambda: activity_queries.summarise(db, user_id, filt),
-            lambda summary: self._summary_loaded(generation, summary),
-            lambda error: self._failed(generation, error),
-        )
-        self.context.ops.query(
-            lambda: activity_queries.queue_counts(db, user_id, filt),
-            lambda counts: self.queue_tabs.set_counts(counts) if generation == self._generation else None,
-            lambda _error: None,  # the tabs keep their names without counts; the table reports the trouble
-        )
+        loading.load(self)
 
     # -- what the filter is called (chips, saved views) -------------------------
     def _names(self, filt: ActivityFilter) -> FilterNames:
         batch_id, batch_title = self._flood_fill_name
         flood_fill = batch_title if batch_id == filt.flood_fill_batch_id else None
         return names_from_lookups(filt, self._lookups, self.bar.person_label, flood_fill)
-
-    def _name_flood_fill(self, generation: int, filt: ActivityFilter) -> None:
-        """The bar has no list of flood fills: read the one this filter names, then relabel its chip."""
-        db = self.context.db
-
-        def named(names: FilterNames) -> None:
-            self._flood_fill_name = (filt.flood_fill_batch_id, names.flood_fill)
-            if generation == self._generation:
-                self.chips.set_parts(filter_parts(filt, self._names(filt)))
-
-        self.context.ops.query(lambda: filter_names(db, filt), named, lambda _error: None)
 
     def filter_description(self) -> str:
         """The filter on screen in words (the chips' text joined), e.g. for an export's notes."""
@@ -413,7 +293,7 @@ class PartnershipCpdPanel(Panel):
     def _queue_chosen(self, queue: PartnershipState | None) -> None:
         self.filter = replace(self.filter, partnership_state=queue)
         self.bar.set_filter(self.filter, self.bar.person_label)
-        self._load()
+        loading.load(self)
 
     def _view_to_save(self) -> tuple[dict, str]:
         current = self._lookups.current_period_id if self._lookups else None
@@ -432,132 +312,21 @@ class PartnershipCpdPanel(Panel):
         self.header.blockSignals(False)
         self.header.viewport().update()
 
-    def _page_loaded(self, generation: int, page: ActivityPage, other_filter: bool = True) -> None:
-        if generation != self._generation:
-            return  # a newer filter is on its way
-        self._set_can_decide(page.can_decide)
-        self.model.set_rules(page.rules)
-        summary = self._summary if self._summary_generation == generation else None
-        self.model.reset(summary, page.rows)
-        if other_filter:
-            # What was ticked under another filter is not on screen any more. A refresh of the same
-            # filter (someone else changed data) keeps the ticks: their versions still say what was seen.
-            self.model.clear_ticks()
-        if not self._columns_sized and page.rows:
-            self._columns_sized = True
-            log.info("Partnership CPD: first rows shown")  # bench/bench_startup.py times this
-        self.context.navigator.first_view_done()  # start-up chores waited for this page (once)
-        if summary is None:
-            self.summary_label.setText("Counting…" if page.rows else "Loading…")
-        self._ticks_changed()
-        if self._summary_generation != generation:
-            # After the event loop has painted the page (a zero timer runs after the repaint Qt just
-            # queued): counting on both lanes meanwhile would take the cores the repaint needs.
-            filt = self.filter
-            QTimer.singleShot(
-                0, self, lambda: self._count(generation, filt) if generation == self._generation else None
-            )
-
-    def _summary_loaded(self, generation: int, summary: ActivitySummary) -> None:
-        if generation != self._generation:
-            return
-        self.decidable_total = None
-        self._summary, self._summary_generation = summary, generation
-        self.model.set_summary(summary)
-        noun = "activity" if summary.count == 1 else "activities"
-        text = f"{summary.count:,} {noun} · total {money(summary.total_cost_pence)}"
-        if summary.count == 0:
-            text = "No activities match these filters. Clear a filter to see more."
-        self.summary_label.setText(text)
-        self.tick_all_button.setText(f"Tick all {summary.count:,} matching")
-        self._ticks_changed()
-        if self.can_decide:
-            db, user_id, filt = self.context.db, self.context.user.id, self.filter
-            self.context.ops.query(
-                lambda: activity_queries.count_decidable(db, user_id, filt),
-                lambda count: self._decidable_counted(generation, summary.count, count),
-                lambda _error: None,  # the button keeps the plain count
-            )
-
-    def _decidable_counted(self, generation: int, matching: int, decidable: int) -> None:
-        """The N of "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
-        if generation != self._generation:
-            return
-        self.decidable_total = decidable
-        self.tick_all_button.setText(f"Tick all {decidable:,} matching")
-        left_out = matching - decidable
-        tip = f"Tick every activity matching the filters that you may decide, loaded or not ({TICK_ALL_KEYS})"
-        if left_out:
-            tip += f"; leaves out {left_out:,} you may not decide (hover over a row's dash for why)"
-        self.tick_all_button.setToolTip(tip)
-        self._ticks_changed()
-
     def _fetch_more(self, offset: int) -> None:
-        generation = self._generation
-        db, user_id, filt = self.context.db, self.context.user.id, self.filter
-        last = self.model.row_at(offset - 1) if 0 < offset <= self.model.loaded else None
-        self.context.ops.query(
-            lambda: activity_queries.fetch_page(db, user_id, filt, offset, after=last),
-            lambda rows: self._more_loaded(generation, offset, rows),
-            lambda error: self._failed(generation, error),
-        )
-
-    def _more_loaded(self, generation: int, offset: int, rows: list[ActivityRow]) -> None:
-        if generation == self._generation:
-            self.model.append(offset, rows)
+        loading.fetch_more(self, offset)
 
     def _failed(self, generation: int, error: TrustDeskError) -> None:
+        """A read for the table failed (a page, the counts, "tick all"): the model stops waiting, the line says why."""
         self.model.fetch_failed()
         if generation == self._generation:
             self.summary_label.setText(f"Could not load activities: {error.message}")
 
-    # -- ticking (C4) ----------------------------------------------------------
-    def _set_can_decide(self, can_decide: bool) -> None:
-        """Who may only view and comment sees no checkboxes and no decision buttons at all."""
-        self.can_decide = can_decide
-        self.model.set_checkable(can_decide)
-        self.table.setColumnHidden(COL_CHECK, not can_decide)
-        self.header.check_visible = can_decide
-        for widget in (self.tick_all_button, self.untick_button, self.ticked_label):
-            widget.setVisible(can_decide)
-        for widget in (self.authorise_button, self.reject_button):
-            widget.setVisible(can_decide)
-        self.requests.sync(can_decide, self.model.ticked_count)
-
+    # -- ticking (C4; ticking.py) -------------------------------------------------
     def _ticks_changed(self, *_args: object) -> None:
-        count = self.model.ticked_count
-        self.header.set_state(self.model.page_check_state())
-        self.ticked_label.setText(f"{count:,} ticked" if count else "Nothing ticked")
-        self.untick_button.setEnabled(count > 0)
-        self.authorise_button.setEnabled(count > 0)
-        self.reject_button.setEnabled(count > 0)
-        self.requests.sync(self.can_decide, count)
-        self.tick_all_button.setEnabled(self.model.total > 0)
-        self._all_match = self.tick_banner.follow(
-            self.model, self.ticked_label, self.can_decide, self.decidable_total, self._all_match
-        )
+        ticking.ticks_changed(self)
 
     def tick_all_matching(self) -> None:
-        if not self.can_decide:
-            return
-        generation = self._generation
-        db, user_id, filt = self.context.db, self.context.user.id, self.filter
-        self.ticked_label.setText(f"Ticking all {self.decidable_total or self.model.total:,}…")
-        self.tick_all_button.setEnabled(False)
-        self.context.ops.query(
-            lambda: tick_all_matching(db, user_id, filt),
-            lambda match: self._all_ticked(generation, match, filt),
-            lambda error: self._failed(generation, error),
-        )
-        # the sign-off dialog's figures, on the other read lane meanwhile (``TickFigures``)
-        self._drop_tick_figures()
-        self.tick_figures = TickFigures(self.context, filt, self)
-
-    def _all_ticked(self, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
-        if generation == self._generation:
-            self._all_match = match
-            self.model.tick_all(match.versions, filt, match.ceiling)
-        self._ticks_changed()
+        ticking.tick_all_matching(self)
 
     def _drop_tick_figures(self, *_args: object) -> None:
         if self.tick_figures is not None:
@@ -622,21 +391,3 @@ class PartnershipCpdPanel(Panel):
         from desktop.modules.partnership_cpd.view_export_action import export_current_view
 
         export_current_view(self.context, self, self)
-
-
-@dataclass(frozen=True)
-class FirstView:
-    """What the panel shows first: the lists, the filter (remembered, else this period's) and its first page."""
-
-    lookups: Lookups
-    filter: ActivityFilter
-    person_label: str
-    page: ActivityPage
-
-
-def _first_view(db: Database, user_id: int, remembered: str, base: ActivityFilter) -> FirstView:
-    """On a worker: the lists, then the first page of the filter they make the panel show."""
-    lookups = load_lookups(db, user_id)
-    parsed = filter_from_text(remembered)
-    wanted, label = parsed if parsed is not None else (replace(base, period_id=lookups.current_period_id), "")
-    return FirstView(lookups, wanted, label, activity_queries.first_rows(db, user_id, wanted))

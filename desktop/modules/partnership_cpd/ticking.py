@@ -1,0 +1,91 @@
+"""The Partnership CPD panel's ticks (C4): who sees the tick boxes, what the tick buttons and label
+say as the ticks change, and "Tick all N matching" — its N (only rows the user may decide), the
+ticking of every matching row without loading them, and its sign-off figures read meanwhile
+(``TickFigures``).
+
+Kept out of panel.py, which builds the buttons and connects them here.  Functions taking the
+panel: ``can_decide``, ``decidable_total``, ``tick_figures`` and the last "tick all" (``_all_match``)
+stay on the panel, where the sign-off flow, the row menu and the tests read them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from db.queries.activities import ActivityFilter
+from db.queries.decidability import DecidableMatch
+from db.queries.ticked_matching import tick_all_matching as read_all_matching
+from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
+from desktop.modules.partnership_cpd.tick_figures import TickFigures
+
+if TYPE_CHECKING:
+    from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
+
+TICK_ALL_KEYS = "Ctrl+Shift+T"
+
+
+def set_can_decide(panel: PartnershipCpdPanel, can_decide: bool) -> None:
+    """Who may only view and comment sees no checkboxes and no decision buttons at all."""
+    panel.can_decide = can_decide
+    panel.model.set_checkable(can_decide)
+    panel.table.setColumnHidden(COL_CHECK, not can_decide)
+    panel.header.check_visible = can_decide
+    for widget in (panel.tick_all_button, panel.untick_button, panel.ticked_label):
+        widget.setVisible(can_decide)
+    for widget in (panel.authorise_button, panel.reject_button):
+        widget.setVisible(can_decide)
+    panel.requests.sync(can_decide, panel.model.ticked_count)
+
+
+def ticks_changed(panel: PartnershipCpdPanel) -> None:
+    """The header's box, the ticked count and which buttons may be pressed, after any tick or load."""
+    count = panel.model.ticked_count
+    panel.header.set_state(panel.model.page_check_state())
+    panel.ticked_label.setText(f"{count:,} ticked" if count else "Nothing ticked")
+    panel.untick_button.setEnabled(count > 0)
+    panel.authorise_button.setEnabled(count > 0)
+    panel.reject_button.setEnabled(count > 0)
+    panel.requests.sync(panel.can_decide, count)
+    panel.tick_all_button.setEnabled(panel.model.total > 0)
+    panel._all_match = panel.tick_banner.follow(
+        panel.model, panel.ticked_label, panel.can_decide, panel.decidable_total, panel._all_match
+    )
+
+
+def decidable_counted(panel: PartnershipCpdPanel, generation: int, matching: int, decidable: int) -> None:
+    """The N of "Tick all N matching" counts only rows the user may decide, and says how many it leaves out."""
+    if generation != panel._generation:
+        return
+    panel.decidable_total = decidable
+    panel.tick_all_button.setText(f"Tick all {decidable:,} matching")
+    left_out = matching - decidable
+    tip = f"Tick every activity matching the filters that you may decide, loaded or not ({TICK_ALL_KEYS})"
+    if left_out:
+        tip += f"; leaves out {left_out:,} you may not decide (hover over a row's dash for why)"
+    panel.tick_all_button.setToolTip(tip)
+    panel._ticks_changed()
+
+
+def tick_all_matching(panel: PartnershipCpdPanel) -> None:
+    """Tick every row matching the filter that the user may decide, loaded or not (id → version only)."""
+    if not panel.can_decide:
+        return
+    generation = panel._generation
+    db, user_id, filt = panel.context.db, panel.context.user.id, panel.filter
+    panel.ticked_label.setText(f"Ticking all {panel.decidable_total or panel.model.total:,}…")
+    panel.tick_all_button.setEnabled(False)
+    panel.context.ops.query(
+        lambda: read_all_matching(db, user_id, filt),
+        lambda match: _all_ticked(panel, generation, match, filt),
+        lambda error: panel._failed(generation, error),
+    )
+    # the sign-off dialog's figures, on the other read lane meanwhile (``TickFigures``)
+    panel._drop_tick_figures()
+    panel.tick_figures = TickFigures(panel.context, filt, panel)
+
+
+def _all_ticked(panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
+    if generation == panel._generation:
+        panel._all_match = match
+        panel.model.tick_all(match.versions, filt, match.ceiling)
+    panel._ticks_changed()
