@@ -18,8 +18,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from db.models import ActivityTotal, CpdTeamState, LineManagerState, Module, PartnershipState
-from db.queries.activity_filter import ActivityFilter, ActivitySummary
+from db.models import ActivityTotal, Module, PartnershipState
+from db.queries.activity_filter import ActivityFilter, ActivitySummary, leaves_out_withdrawn
 from db.scope import Scope
 
 #: the filter's fields the totals cannot answer (their default means "any": then they are no obstacle)
@@ -61,9 +61,8 @@ def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]
         conditions.append(t.line_manager_state == filt.line_manager_state)
     if filt.cpd_team_state is not None:
         conditions.append(t.cpd_team_state == filt.cpd_team_state)
-    waiting = filt.line_manager_state is LineManagerState.PENDING or filt.cpd_team_state is CpdTeamState.PENDING
-    if waiting and filt.partnership_state is None:
-        conditions.append(t.partnership_state != PartnershipState.WITHDRAWN)  # a withdrawn request waits for nobody
+    if leaves_out_withdrawn(filt):
+        conditions.append(t.partnership_state != PartnershipState.WITHDRAWN)
     if filt.starts_from is not None:
         conditions.append(t.month >= filt.starts_from)
     if filt.starts_before is not None:

@@ -185,6 +185,14 @@ def _after(filt: ActivityFilter, after: ActivityRow) -> ColumnElement[bool] | No
 COUNTING_LEADS = frozenset({"scope", "period", "line_manager", "cpd_team", "pending started", "start range"})
 
 
+def leaves_out_withdrawn(filt: ActivityFilter) -> bool:
+    """A withdrawn request waits for nobody: "pending at the line manager" (or the CPD team) leaves it
+    out unless the filter names a partnership state itself (C1).  The rows and the running totals
+    (``activity_counts``) apply it alike."""
+    waiting = filt.line_manager_state is LineManagerState.PENDING or filt.cpd_team_state is CpdTeamState.PENDING
+    return waiting and filt.partnership_state is None
+
+
 def _conditions(
     filt: ActivityFilter, scope: Scope, session: Session | None = None, *, paged: bool = False, counting: bool = False
 ) -> list[ColumnElement[bool]]:
@@ -218,9 +226,7 @@ def _conditions(
         conditions.append(broad(CpdActivity.line_manager_state, "line_manager") == filt.line_manager_state)
     if filt.cpd_team_state is not None:
         conditions.append(broad(CpdActivity.cpd_team_state, "cpd_team") == filt.cpd_team_state)
-    waiting = filt.line_manager_state is LineManagerState.PENDING or filt.cpd_team_state is CpdTeamState.PENDING
-    if waiting and filt.partnership_state is None:
-        # a withdrawn request waits for nobody: "pending at the line manager" leaves it out (C1)
+    if leaves_out_withdrawn(filt):
         conditions.append(CpdActivity.partnership_state != PartnershipState.WITHDRAWN)
     if filt.training_event_id is not None:
         conditions.append(CpdActivity.training_event_id == filt.training_event_id)
