@@ -13,11 +13,7 @@ A search is counted from the rows either way: the running totals do not hold tit
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -27,39 +23,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from reference import reference_database  # noqa: E402  (bench/ is on the path)
-from sqlalchemy import and_, func, select  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from window_timing import median_ms  # noqa: E402
 
 from db.engine import Database, DatabaseTarget  # noqa: E402
 from db.migrate import open_database  # noqa: E402
-from db.models import AppUser, CpdActivity, PartnershipState  # noqa: E402
+from db.models import AppUser, PartnershipState  # noqa: E402
 from db.queries import activities as q  # noqa: E402
-from db.queries.activity_filter import _conditions  # noqa: E402
 from db.queries.lookups import load_lookups  # noqa: E402
-from db.scope import scope_for  # noqa: E402
-
-
-def median_ms(call: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
-
-
-def from_the_rows(db: Database, user: int, filt: q.ActivityFilter) -> tuple[Any, Any]:
-    """The count, total and per-state counts read from the matching activities (the reference)."""
-    with db.read() as session:
-        scope = scope_for(session, user)
-        matching = and_(*_conditions(filt, scope, session, counting=True))
-        summary = session.execute(select(func.count(), func.sum(CpdActivity.total_cost_pence)).where(matching)).one()
-        every_state = and_(*_conditions(replace(filt, partnership_state=None), scope, session))
-        states = session.execute(
-            select(CpdActivity.partnership_state, func.count())
-            .where(every_state)
-            .group_by(CpdActivity.partnership_state)
-        ).all()
-    return summary, states
+from tests.totals_reference import counted_from_rows  # noqa: E402
 
 
 def shown(db: Database, user: int, filt: q.ActivityFilter) -> tuple[Any, Any]:
@@ -89,7 +61,7 @@ def main() -> None:
     for name, filt in filters.items():
         count = q.summarise(db, user, filt).count
         ours = median_ms(partial(shown, db, user, filt), args.repeats)
-        rows = median_ms(partial(from_the_rows, db, user, filt), args.repeats)
+        rows = median_ms(partial(counted_from_rows, db, user, filt), args.repeats)
         print(f"   {name} ({count:,}): ours {ours:,.1f} ms · from the rows {rows:,.1f} ms · {ours / rows:.3f}×")
     db.dispose()
 

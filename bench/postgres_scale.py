@@ -30,7 +30,6 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_partnership_cpd import SEVEN, decidable_pending  # noqa: E402  (bench/ is on the path)
 from sqlalchemy import select  # noqa: E402
+from window_timing import median_ms  # noqa: E402
 
 from db.engine import Database, DatabaseTarget  # noqa: E402
 from db.migrate import open_database  # noqa: E402
@@ -55,16 +55,6 @@ from db.scope import scope_for  # noqa: E402
 from db.services.signoff import sign_off  # noqa: E402
 from tests import pg_server  # noqa: E402
 from tests import plan_probe as probe  # noqa: E402
-
-
-def median_ms(work: Callable[[], object], repeats: int) -> float:
-    work()  # warm-up: the plan cache, the buffers
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
 
 
 def run_all(raw: Any, statements: list[probe.Statement]) -> None:

@@ -7,6 +7,7 @@ event loop would: a nested loop until a signal fires or a condition holds.
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -21,6 +22,18 @@ from sqlalchemy import select  # noqa: E402
 
 from db.engine import Database  # noqa: E402
 from db.models import AppUser  # noqa: E402
+
+
+def median_ms(work: Callable[[], object], repeats: int) -> float:
+    """The median of ``repeats`` timed calls of ``work``, in milliseconds, after one untimed call (the
+    plan cache, the buffers)."""
+    work()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
 
 
 def rss_mb() -> float:

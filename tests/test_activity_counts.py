@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import (
@@ -28,9 +28,8 @@ from db.models import (
     PartnershipState,
     SharingLevel,
 )
-from db.queries.activities import ActivityFilter, ActivitySummary, first_rows, queue_counts, summarise
+from db.queries.activities import ActivityFilter, first_rows, queue_counts, summarise
 from db.queries.activity_counts import answerable
-from db.queries.activity_filter import _conditions
 from db.queries.user_admin import role_named
 from db.scope import scope_for
 from db.services.flood_fill import FloodFillSpec, create_flood_fill
@@ -39,29 +38,7 @@ from db.services.signoff import sign_off
 from db.services.users import UserDetails, add_user
 from tests.helpers import org_with_sharing, pending_elsewhere, user_id
 from tests.request_helpers import job_at
-
-
-def _scanned(db: Database, user: int, filt: ActivityFilter) -> tuple[ActivitySummary, dict[PartnershipState, int]]:
-    """The count, total and per-state counts of the matching activities themselves."""
-    with db.read() as session:
-        scope = scope_for(session, user)
-        matching = and_(*_conditions(filt, scope, session))
-        count, total = session.execute(
-            select(func.count(), func.coalesce(func.sum(CpdActivity.total_cost_pence), 0)).where(matching)
-        ).one()
-        every_state = and_(*_conditions(replace(filt, partnership_state=None), scope, session))
-        per_state = dict.fromkeys(PartnershipState, 0)
-        per_state.update(
-            {
-                PartnershipState(state): int(n)
-                for state, n in session.execute(
-                    select(CpdActivity.partnership_state, func.count())
-                    .where(every_state)
-                    .group_by(CpdActivity.partnership_state)
-                )
-            }
-        )
-    return ActivitySummary(count=int(count), total_cost_pence=int(total)), per_state
+from tests.totals_reference import counted_from_rows
 
 
 def _kept_filters(db: Database, user: int) -> list[ActivityFilter]:
@@ -93,7 +70,7 @@ def _assert_counts_kept(db: Database, username: str) -> int:
     for filt in _kept_filters(db, user):
         with db.read() as session:
             assert answerable(filt, scope_for(session, user)), filt
-        summary, per_state = _scanned(db, user, filt)
+        summary, per_state = counted_from_rows(db, user, filt)
         assert summarise(db, user, filt) == summary, filt
         assert queue_counts(db, user, filt) == per_state, filt
         seen += summary.count
@@ -147,7 +124,7 @@ def test_what_the_totals_do_not_hold_is_counted_from_the_activities(demo_db: Dat
     filt = replace(ActivityFilter(), **change)
     with demo_db.read() as session:
         assert not answerable(filt, scope_for(session, sam))
-    summary, per_state = _scanned(demo_db, sam, filt)
+    summary, per_state = counted_from_rows(demo_db, sam, filt)
     assert summarise(demo_db, sam, filt) == summary
     assert queue_counts(demo_db, sam, filt) == per_state
 

@@ -3,16 +3,21 @@
 ``reference_totals`` is the query ``db/queries/dashboard.py`` ran before migration 0015, over every
 period at once; ``kept_totals`` sums ``activity_totals`` the way the dashboard reads it now.
 ``reference_by_state`` / ``kept_by_state`` do the same per full key (migration 0016: the three decision
-states too), with the count and total cost the Partnership CPD list reads.
+states too), with the count and total cost the Partnership CPD list reads; ``counted_from_rows`` is
+what the list showed for a filter before it read them (its reference in the tests and the benchmark).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import ActivityTotal, CompletionState, CpdActivity, CpdTeamState, LineManagerState, PartnershipState
+from db.queries.activity_filter import ActivityFilter, ActivitySummary, _conditions
+from db.scope import scope_for
 
 Key = tuple[int, int, str]  # period, organisation, "YYYY-MM"
 Sums = tuple[int, int, int, int, int, int, int, int, float, int, int]
@@ -112,6 +117,29 @@ def kept_by_state(db: Database) -> dict[StateKey, tuple[int, int]]:
         (p, o, f"{m:%Y-%m}", str(ps), str(lm), str(ct)): (int(n), int(pence or 0))
         for p, o, m, ps, lm, ct, n, pence in rows
     }
+
+
+def counted_from_rows(
+    db: Database, user: int, filt: ActivityFilter
+) -> tuple[ActivitySummary, dict[PartnershipState, int]]:
+    """The count, total and per-state counts of the activities matching ``filt``, read from the rows themselves
+    with the list's own conditions."""
+    with db.read() as session:
+        scope = scope_for(session, user)
+        matching = and_(*_conditions(filt, scope, session))
+        count, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(CpdActivity.total_cost_pence), 0)).where(matching)
+        ).one()
+        every_state = and_(*_conditions(replace(filt, partnership_state=None), scope, session))
+        grouped = select(CpdActivity.partnership_state, func.count()).where(every_state)
+        per_state = dict.fromkeys(PartnershipState, 0)
+        per_state.update(
+            {
+                PartnershipState(state): int(n)
+                for state, n in session.execute(grouped.group_by(CpdActivity.partnership_state))
+            }
+        )
+    return ActivitySummary(count=int(count), total_cost_pence=int(total)), per_state
 
 
 def _sums(values: list) -> Sums:
