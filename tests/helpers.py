@@ -6,6 +6,9 @@ from sqlalchemy import select, update
 
 from db.engine import Database
 from db.models import AppUser, CpdActivity, DataSharingAgreement, Job, PartnershipState, SharingLevel
+from db.queries.user_admin import role_named
+from db.services.grants import grant_role
+from db.services.users import UserDetails, add_user
 
 
 def user_id(db: Database, username: str) -> int:
@@ -66,3 +69,20 @@ def pending_elsewhere(db: Database, username: str, org_ids: set[int], limit: int
             .limit(limit)
         )
         return dict(rows.tuples().all())
+
+
+def coordinator_of_one_group(db: Database, username: str, school: int, group_id: int) -> int:
+    """A new user, made by alex.morgan (the demo's user administrator), given the School CPD coordinator
+    role at ``school`` restricted to one group's staff; returns the new user's id."""
+    alex = user_id(db, "alex.morgan")
+    coordinator = add_user(db, alex, UserDetails(username, "Restricted Coordinator"))
+    grant_role(
+        db,
+        alex,
+        coordinator,
+        role_named(db, "School CPD coordinator"),
+        organisation_id=school,
+        title="CPD Coordinator",
+        group_ids=[group_id],
+    )
+    return coordinator

@@ -1,14 +1,18 @@
-"""Look-ups shared by the request tests: jobs in the demo trust to enter requests for."""
+"""Look-ups shared by the request tests: jobs in the demo trust to enter requests for, and a flood fill."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import AppUser, DataSharingAgreement, Job, SharingLevel
+from db.models import AppUser, DataSharingAgreement, Job, Level, Module, SharingLevel
+from db.scope import scope_for
+from db.services.flood_fill import FloodFillSpec, create_flood_fill
 from db.services.requests import RequestDetails
+from tests.helpers import user_id
 
 
 def job_at(db: Database, organisation_id: int, *, not_user: bool = True) -> int:
@@ -75,3 +79,29 @@ def details(**changes: object) -> RequestDetails:
     }
     values.update(changes)
     return RequestDetails(**values)
+
+
+def flood_fill_plain_and_pre_authorised(db: Database, username: str, schools: int = 6) -> None:
+    """One activity flood-filled by ``username`` onto a job at each of the first ``schools`` schools they
+    may flood-fill and decide for, then another pre-authorised (F5): inserts, decisions and audit rows at once."""
+    user = user_id(db, username)
+    with db.read() as session:
+        creator = session.scalars(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1)).one()
+        scope = scope_for(session, user)
+        orgs = scope.orgs(Module.FLOOD_FILL, at_least=Level.DECIDE) & scope.orgs(
+            Module.PARTNERSHIP_CPD, at_least=Level.DECIDE
+        )
+    assert creator is not None
+    jobs = [job_at(db, org) for org in sorted(orgs)[:schools]]
+    spec = FloodFillSpec(
+        title="INSET: phonics refresher",
+        activity_type="INSET",
+        provider="Trust English hub",
+        starts_on=date(2026, 1, 5),
+        ends_on=date(2026, 1, 5),
+        creator_job_id=creator,
+        course_fee_pence=1500,
+        cover_days=1.0,
+    )
+    create_flood_fill(db, user, spec, jobs)
+    create_flood_fill(db, user, replace(spec, title="Safeguarding update", pre_authorise=True), jobs)

@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from db.engine import Database
 from db.models import (
     AcademicPeriod,
-    AppUser,
     CpdActivity,
     CpdTeamState,
     GroupMembership,
@@ -30,14 +29,10 @@ from db.models import (
 )
 from db.queries.activities import ActivityFilter, first_rows, queue_counts, summarise
 from db.queries.activity_counts import answerable
-from db.queries.user_admin import role_named
 from db.scope import scope_for
-from db.services.flood_fill import FloodFillSpec, create_flood_fill
-from db.services.grants import grant_role
 from db.services.signoff import sign_off
-from db.services.users import UserDetails, add_user
-from tests.helpers import org_with_sharing, pending_elsewhere, user_id
-from tests.request_helpers import job_at
+from tests.helpers import coordinator_of_one_group, org_with_sharing, pending_elsewhere, user_id
+from tests.request_helpers import flood_fill_plain_and_pre_authorised
 from tests.totals_reference import counted_from_rows
 
 
@@ -90,22 +85,7 @@ def test_the_counts_follow_sign_off_and_flood_fill(demo_db: Database) -> None:
     ids = sorted(ticked)
     sign_off(demo_db, sam, {i: ticked[i] for i in ids[:20]}, PartnershipState.AUTHORISED, "Fits the plan")
     sign_off(demo_db, sam, {i: ticked[i] for i in ids[20:]}, PartnershipState.REJECTED, "No cover")
-    with demo_db.read() as session:
-        creator = session.scalars(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1)).one()
-        assert creator is not None
-        scope = scope_for(session, sam)
-        schools = sorted(scope.orgs(Module.FLOOD_FILL, at_least=Level.DECIDE) & orgs)[:4]
-    spec = FloodFillSpec(
-        title="Safeguarding refresher",
-        activity_type="Course",
-        provider="Trust",
-        starts_on=date(2026, 1, 5),
-        ends_on=date(2026, 1, 5),
-        creator_job_id=creator,
-        course_fee_pence=4_500,
-    )
-    create_flood_fill(demo_db, sam, spec, [job_at(demo_db, org) for org in schools])
-    create_flood_fill(demo_db, sam, replace(spec, pre_authorise=True), [job_at(demo_db, org) for org in schools])
+    flood_fill_plain_and_pre_authorised(demo_db, "sam.patel")
     _assert_counts_kept(demo_db, "sam.patel")
 
 
@@ -131,7 +111,6 @@ def test_what_the_totals_do_not_hold_is_counted_from_the_activities(demo_db: Dat
 
 def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db: Database) -> None:
     """The totals are per organisation: a coordinator who sees one group's staff must not get the school's."""
-    alex = user_id(demo_db, "alex.morgan")
     school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
     with demo_db.read() as session:
         group_id = session.scalars(
@@ -141,16 +120,7 @@ def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db:
             .where(Job.organisation_id == school)
             .limit(1)
         ).one()
-    coordinator = add_user(demo_db, alex, UserDetails("group.coord", "Group Coordinator"))
-    grant_role(
-        demo_db,
-        alex,
-        coordinator,
-        role_named(demo_db, "School CPD coordinator"),
-        organisation_id=school,
-        title="CPD Coordinator",
-        group_ids=[group_id],
-    )
+    coordinator = coordinator_of_one_group(demo_db, "group.coord", school, group_id)
     filt = ActivityFilter()
     with demo_db.read() as session:
         assert not answerable(filt, scope_for(session, coordinator))

@@ -23,7 +23,6 @@ from db.excel.import_decisions import Outcome, import_decisions
 from db.migrate import alembic_config
 from db.models import (
     ActivityTotal,
-    AppUser,
     CompletionState,
     CpdActivity,
     CpdTeamState,
@@ -41,7 +40,6 @@ from db.services.activity_edits import current_edit, edit_activity
 from db.services.activity_totals import fold_period, fold_where_due
 from db.services.decisions import mark_completed, revert_batch
 from db.services.evaluations import check_evaluation, record_evaluation
-from db.services.flood_fill import FloodFillSpec, create_flood_fill
 from db.services.layer_decisions import Layer, decide_layer
 from db.services.request_import import apply_request_import
 from db.services.requests import enter_request, withdraw_request
@@ -52,7 +50,7 @@ from tests.bulk_rows import add_pending_activities, decidable_job
 from tests.excel_helpers import decidable as decidable_in_workbook
 from tests.excel_helpers import record_decisions
 from tests.helpers import pending_elsewhere, user_id
-from tests.request_helpers import details, job_at, school_sharing, user_job
+from tests.request_helpers import details, flood_fill_plain_and_pre_authorised, job_at, school_sharing, user_job
 from tests.request_import_helpers import emails_at, row, urn_of, write_csv
 from tests.test_login_guard import sams_login  # noqa: F401  (fixture)
 from tests.totals_reference import assert_totals_kept, kept_totals, reference_by_state, reference_totals
@@ -200,24 +198,7 @@ def test_plain_sql_inserts_moves_and_deletes(demo_db: Database) -> None:
 
 
 def test_flood_fill_plain_and_pre_authorised(demo_db: Database) -> None:
-    sam = user_id(demo_db, "sam.patel")
-    with demo_db.read() as session:
-        creator = session.scalar(select(AppUser.job_id).where(AppUser.is_primary.is_(True)).limit(1))
-        scope = scope_for(session, sam)
-        orgs = scope.orgs(Module.FLOOD_FILL, at_least=3) & scope.orgs(Module.PARTNERSHIP_CPD, at_least=3)
-    jobs = [job_at(demo_db, org) for org in sorted(orgs)[:6]]
-    spec = FloodFillSpec(
-        title="INSET: phonics refresher",
-        activity_type="INSET",
-        provider="Trust English hub",
-        starts_on=date(2026, 1, 5),
-        ends_on=date(2026, 1, 5),
-        creator_job_id=creator,
-        course_fee_pence=1500,
-        cover_days=1.0,
-    )
-    create_flood_fill(demo_db, sam, spec, jobs)
-    create_flood_fill(demo_db, sam, replace(spec, title="Safeguarding update", pre_authorise=True), jobs)
+    flood_fill_plain_and_pre_authorised(demo_db, "sam.patel")
     assert_totals_kept(demo_db)
 
 

@@ -33,7 +33,7 @@ from db.scope import scope_for
 from db.services.grants import GrantSpec, give_grant, grant_role, revoke_grant
 from db.services.signoff import SkipReason, sign_off
 from db.services.users import UserDetails, add_user, set_active, set_primary
-from tests.helpers import org_with_sharing, user_id
+from tests.helpers import coordinator_of_one_group, org_with_sharing, user_id
 
 
 def _count(db, model) -> int:
@@ -163,16 +163,7 @@ def test_a_grant_restricted_to_a_group_reaches_only_its_staff(demo_db) -> None:
             )
         )
         outside_version = session.scalar(select(CpdActivity.version).where(CpdActivity.id == outside))
-    coordinator = add_user(demo_db, alex, UserDetails("restricted.coord", "Restricted Coordinator"))
-    grant_role(
-        demo_db,
-        alex,
-        coordinator,
-        role_named(demo_db, "School CPD coordinator"),
-        organisation_id=school,
-        title="CPD Coordinator",
-        group_ids=[group_id],
-    )
+    coordinator = coordinator_of_one_group(demo_db, "restricted.coord", school, group_id)
     page = first_rows(demo_db, coordinator, ActivityFilter(period_id=None), limit=500)
     assert page.rows and {row.job_id for row in page.rows} <= set(member_jobs)
     result = sign_off(demo_db, coordinator, {outside: outside_version}, PartnershipState.AUTHORISED)
