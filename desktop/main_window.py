@@ -23,16 +23,15 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.action_progress import ActionProgress
 from desktop.kit.icons import icon
 
 if TYPE_CHECKING:
     from desktop.kit.context import AppContext
-    from desktop.kit.ops import Operation
     from desktop.kit.panel import Panel
 
 #: 2: docks are named after their module ("users_groups" was "groups"); an older saved layout is ignored
@@ -146,8 +145,7 @@ class MainWindow(QMainWindow):
         self.user_label.setToolTip(user.roles)
         self.user_label.show()
         self.set_database_label(context.db.display)
-        context.ops.started.connect(self._operation_started)
-        context.ops.finished.connect(self._operation_finished)
+        self.action_progress.follow(context.ops)
         context.navigator.status_message.connect(self._show_status)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
@@ -294,66 +292,16 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.activity_label = QLabel()
-        self.activity_progress = QProgressBar()
-        self.activity_progress.setMaximumWidth(180)
-        self.activity_progress.setTextVisible(False)
-        self.activity_label.hide()
-        self.activity_progress.hide()
-        # Cancels actions that run in the background without a progress dialog (e.g. a flood fill).
-        self.cancel_button = QToolButton()
-        self.cancel_button.setText("Cancel")
-        self.cancel_button.setToolTip("Stop the work under way; nothing will be changed")
-        self.cancel_button.setAutoRaise(True)
-        self.cancel_button.clicked.connect(self.cancel_background_actions)
-        self.cancel_button.hide()
-        self._cancellable: list[Operation] = []
+        self.action_progress = ActionProgress(bar)
+        # the window's names for them, as tests and screenshots find them
+        self.activity_label = self.action_progress.label
+        self.cancel_button = self.action_progress.cancel_button
         self.user_label = QLabel()
         self.database_label = QLabel()
         self.user_label.hide()
         self.database_label.hide()
-        bar.addPermanentWidget(self.activity_label)
-        bar.addPermanentWidget(self.activity_progress)
-        bar.addPermanentWidget(self.cancel_button)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.database_label)
-
-    # -- progress of actions in the status bar ----------------------------------------
-    def _operation_started(self, op: Operation) -> None:
-        if not op.is_action:
-            return
-        self.activity_label.setText(op.title)
-        self.activity_label.show()
-        self.activity_progress.setRange(0, 0)
-        self.activity_progress.show()
-        op.progressed.connect(self._operation_progressed)
-        if op.cancellable and not op.has_progress_dialog:
-            self._cancellable.append(op)
-            self.cancel_button.setEnabled(True)
-            self.cancel_button.show()
-
-    def cancel_background_actions(self) -> None:
-        """Services check for a cancel before they commit, so a cancelled action changes nothing."""
-        for op in self._cancellable:
-            op.cancel()
-        self.cancel_button.setEnabled(False)
-        self.activity_label.setText("Cancelling… nothing will be changed.")
-
-    def _operation_progressed(self, done: int, total: int, text: str) -> None:
-        self.activity_progress.setRange(0, max(total, 1))
-        self.activity_progress.setValue(min(done, total))
-        if text and not any(op.cancelled for op in self._cancellable):
-            self.activity_label.setText(text)
-
-    def _operation_finished(self, finished: Operation) -> None:
-        assert self.context is not None
-        if finished in self._cancellable:
-            self._cancellable.remove(finished)
-        if not self._cancellable:
-            self.cancel_button.hide()
-        if not any(op.is_action for op in self.context.ops.running):
-            self.activity_label.hide()
-            self.activity_progress.hide()
 
     # -- layout persistence ---------------------------------------------------------
     def save_layout(self) -> None:
