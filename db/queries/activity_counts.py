@@ -47,7 +47,7 @@ def answerable(filt: ActivityFilter, scope: Scope) -> bool:
     return not any(org in limited for org in scope.orgs(Module.PARTNERSHIP_CPD))
 
 
-def _conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
+def total_conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
     """The filter on the totals' key: the same rows ``activity_filter._conditions`` selects (C1, C6)."""
     t = ActivityTotal
     conditions: list[ColumnElement[bool]] = [t.organisation_id.in_(sorted(scope.orgs(Module.PARTNERSHIP_CPD)))]
@@ -77,7 +77,7 @@ def kept_summary(session: Session, scope: Scope, filt: ActivityFilter) -> Activi
     t = ActivityTotal
     count, total = session.execute(
         select(func.coalesce(func.sum(t.activities), 0), func.coalesce(func.sum(t.total_pence), 0)).where(
-            *_conditions(filt, scope)
+            *total_conditions(filt, scope)
         )
     ).one()
     return ActivitySummary(count=int(count), total_cost_pence=int(total))
@@ -89,7 +89,7 @@ def kept_queue_counts(session: Session, scope: Scope, filt: ActivityFilter) -> d
     if not answerable(filt, scope):
         return None
     t = ActivityTotal
-    per_state = select(t.partnership_state, func.sum(t.activities)).where(*_conditions(filt, scope))
+    per_state = select(t.partnership_state, func.sum(t.activities)).where(*total_conditions(filt, scope))
     rows = session.execute(per_state.group_by(t.partnership_state)).all()
     counts = dict.fromkeys(PartnershipState, 0)
     counts.update({PartnershipState(state): int(count or 0) for state, count in rows})

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.cover_limits import effective_limit
-from db.models import AcademicPeriod, Budget, CpdActivity, Job, Organisation, PartnershipState, Person
-from db.queries.plan_shape import unindexed
+from db.models import AcademicPeriod, ActivityTotal, Budget, CpdActivity, Job, Organisation, PartnershipState, Person
 
 CHUNK = 5000
 MANY_JOBS = 500
@@ -80,17 +79,16 @@ def budget_contexts(
     for org, period, status, amount in (
         ()
         if known is not None
+        # the running totals (migration 0016) hold each organisation's spend per period and state
         else session.execute(
             select(
-                CpdActivity.organisation_id,
-                CpdActivity.period_id,
-                unindexed(CpdActivity.partnership_state),
-                func.sum(COST),
+                ActivityTotal.organisation_id,
+                ActivityTotal.period_id,
+                ActivityTotal.partnership_state,
+                func.sum(ActivityTotal.total_pence),
             )
-            .where(CpdActivity.organisation_id.in_(orgs), CpdActivity.period_id.in_(periods))
-            # grouped by the state as a plain value: SQLite then reads the (period, organisation) index that
-            # carries the costs (0014), not the (period, state, organisation) one and every row behind it
-            .group_by(CpdActivity.organisation_id, CpdActivity.period_id, unindexed(CpdActivity.partnership_state))
+            .where(ActivityTotal.organisation_id.in_(orgs), ActivityTotal.period_id.in_(periods))
+            .group_by(ActivityTotal.organisation_id, ActivityTotal.period_id, ActivityTotal.partnership_state)
         )
     ):
         totals[(org, period)][PartnershipState(status)] = int(amount or 0)

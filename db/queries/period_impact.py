@@ -18,7 +18,7 @@ interpreter lock, and the window's thread stays free.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -34,6 +34,9 @@ from db.queries.budget_context import (
 )
 from db.queries.plan_shape import unindexed
 
+#: (organisation, period, partnership state) → (activities, their cost)
+Groups = dict[tuple[int, int, PartnershipState], tuple[int, int]]
+
 
 def impact_in_periods(
     session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
@@ -41,19 +44,32 @@ def impact_in_periods(
     """``authorisation_impact`` of the rows ``where`` selects, all of them in ``periods``."""
     connection = session.connection()
     state = unindexed(CpdActivity.partnership_state)  # SQLite: read the period from 0014's index
-    ticked = case((and_(*where), 1), else_=0)
-    count = total = undecided = undecided_cost = 0
-    per_org: dict[tuple[int, int], int] = {}
+    ticked_flag = case((and_(*where), 1), else_=0)
+    ticked: Groups = {}
     spent: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(lambda: defaultdict(int))
     for org, period, status, is_ticked, rows, cost in connection.execute(
-        select(CpdActivity.organisation_id, CpdActivity.period_id, state, ticked, func.count(), func.sum(COST))
+        select(CpdActivity.organisation_id, CpdActivity.period_id, state, ticked_flag, func.count(), func.sum(COST))
         .where(CpdActivity.period_id.in_(periods))
-        .group_by(CpdActivity.organisation_id, CpdActivity.period_id, state, ticked)
+        .group_by(CpdActivity.organisation_id, CpdActivity.period_id, state, ticked_flag)
     ):
         status, cost = PartnershipState(status), int(cost or 0)
         spent[(org, period)][status] += cost
-        if not is_ticked:
-            continue
+        if is_ticked:
+            ticked[(org, period, status)] = (rows, cost)
+    return impact_from_groups(session, where, ticked, spent)
+
+
+def impact_from_groups(
+    session: Session,
+    where: Sequence[ColumnElement[bool]],
+    ticked: Groups,
+    spent: Mapping[tuple[int, int], Mapping[PartnershipState, int]],
+) -> AuthorisationImpact:
+    """The impact of the ticked rows (``where``), given their groups and every organisation's spend so far
+    in the period per state; the individuals' cover is compared in SQL (``cover_warnings``)."""
+    count = total = undecided = undecided_cost = 0
+    per_org: dict[tuple[int, int], int] = {}
+    for (org, period, status), (rows, cost) in ticked.items():
         count += rows
         total += cost
         if status in UNDECIDED:

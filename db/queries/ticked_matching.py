@@ -28,11 +28,12 @@ from db.models import CpdActivity, Level, Module
 from db.queries.activities import decidable_conditions
 from db.queries.activity_filter import ActivityFilter, _conditions
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact, impact_of
-from db.queries.decidability import DecidableMatch, decide_rules_in
+from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in
+from db.queries.kept_impact import kept_impact
 from db.queries.period_impact import impact_in_periods
 from db.queries.refusals import RefusedBelow, refused_below, refused_of
 from db.queries.tick_versions import PiecedVersions, joined
-from db.scope import scope_for
+from db.scope import Scope, scope_for
 
 #: beyond this many rows unticked by hand the "minus" list is no longer a short NOT IN: go by ids
 MAX_MINUS = 5000
@@ -67,24 +68,36 @@ class MatchingTicks:
 
 
 def _parts(session: Session, user_id: int, ticks: MatchingTicks) -> list[tuple[ColumnElement[bool], ...]]:
-    where = decidable_conditions(session, scope_for(session, user_id), ticks.filter)
+    return [tuple(_where(session, scope_for(session, user_id), ticks)[0])]
+
+
+def _where(
+    session: Session, scope: Scope, ticks: MatchingTicks, rules: DecideRules | None = None
+) -> tuple[list[ColumnElement[bool]], int | None]:
+    """SQL for the ticked rows, and the highest id ticked."""
+    where = decidable_conditions(session, scope, ticks.filter, rules)
     ceiling = ticks.ceiling if ticks.ceiling is not None else max(ticks.versions, default=None)
     if ceiling is not None:
         where.append(CpdActivity.id <= ceiling)  # not the rows added since the ticking
     if ticks.minus:
         where.append(CpdActivity.id.not_in(sorted(ticks.minus)))
-    return [tuple(where)]
+    return where, ceiling
 
 
 def matching_impact(db: Database, user_id: int, ticks: MatchingTicks) -> AuthorisationImpact:
-    """``authorisation_impact`` of a ticked-all selection, computed in SQL over its filter."""
+    """``authorisation_impact`` of a ticked-all selection, computed in SQL over its filter: from the
+    running totals where they can answer its filter (``kept_impact``), else in two passes over its period."""
     if len(ticks.minus) > MAX_MINUS or ticks.extra:
         return authorisation_impact(db, user_id, list(ticks.shown_versions()))
     with db.read() as session:
-        parts = _parts(session, user_id, ticks)
-        if ticks.filter.period_id is not None:  # the usual "this period": two passes over it
-            return impact_in_periods(session, parts[0], [ticks.filter.period_id])
-        return impact_of(session, parts)
+        scope = scope_for(session, user_id)
+        rules = decide_rules_in(session, scope)
+        where, ceiling = _where(session, scope, ticks, rules)
+        period = ticks.filter.period_id
+        if period is None:
+            return impact_of(session, [tuple(where)])
+        kept = kept_impact(session, scope, rules, ticks.filter, where, ceiling, ticks.minus) if ceiling else None
+        return kept if kept is not None else impact_in_periods(session, where, [period])
 
 
 def ceiling_now(db: Database, user_id: int, filt: ActivityFilter) -> int | None:
