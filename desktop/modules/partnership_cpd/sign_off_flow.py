@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from db.models import PartnershipState
 from db.services.signoff import SignOffResult
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
 
 if TYPE_CHECKING:
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
@@ -40,5 +39,9 @@ def _signed_off(panel: PartnershipCpdPanel, result: SignOffResult, *, clear_tick
 
 def open_sign_off_result(panel: PartnershipCpdPanel, result: SignOffResult | None) -> None:
     """Every row the decision left alone (the undo bar keeps the Undo)."""
+    # imported here, not with the flow: it brings printing (Qt's PDF writer), 25 ms the first Authorise…
+    # would otherwise spend before its dialog could paint
+    from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
+
     if result is not None:
         SignOffResultDialog(panel.context, result, panel, undo_offered=False).open()
