@@ -46,6 +46,9 @@ PRIVILEGES: dict[str, str | None] = {
     "data_sharing_agreements": "INSERT, UPDATE",
     # the dashboard's sums: written only by the database's own triggers and fold (migration 0015)
     "activity_totals": None,
+    # a search's sums, and the distinct titles and providers they are kept by (migration 0017): the same
+    "activity_texts": None,
+    "activity_text_totals": None,
 }
 
 

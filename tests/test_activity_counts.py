@@ -30,9 +30,10 @@ from db.models import (
 from db.queries.activities import ActivityFilter, first_rows, queue_counts, summarise
 from db.queries.activity_counts import answerable
 from db.scope import scope_for
+from db.services.requests import edit_request, enter_request
 from db.services.signoff import sign_off
 from tests.helpers import coordinator_of_one_group, org_with_sharing, pending_elsewhere, user_id
-from tests.request_helpers import flood_fill_plain_and_pre_authorised
+from tests.request_helpers import details, flood_fill_plain_and_pre_authorised, job_at, school_sharing
 from tests.totals_reference import counted_from_rows
 
 
@@ -55,6 +56,10 @@ def _kept_filters(db: Database, user: int) -> list[ActivityFilter]:
             ActivityFilter(period_id=period, organisation_id=school, partnership_state=PartnershipState.PENDING)
         )
     filters.append(ActivityFilter(starts_from=month, starts_before=next_month))
+    # a search: every title and provider containing the text, whatever its case (0017's totals)
+    for text in ("coaching", "LEARNWELL", "first aid (", "100%", "zoë"):
+        filters.append(ActivityFilter(search=text))
+        filters.append(ActivityFilter(period_id=periods[-1], search=text, partnership_state=PartnershipState.PENDING))
     return filters
 
 
@@ -89,10 +94,32 @@ def test_the_counts_follow_sign_off_and_flood_fill(demo_db: Database) -> None:
     _assert_counts_kept(demo_db, "sam.patel")
 
 
+def test_a_search_counts_a_request_by_the_title_and_provider_it_has_now(demo_db: Database) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    school = school_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    new = details(title="Forest school leader (level 3)", provider="Zoë's outdoor ÉCOLE")
+    entered = enter_request(demo_db, sam, job_at(demo_db, school), new)
+
+    def counted(text: str) -> int:
+        filt = ActivityFilter(search=text)
+        with demo_db.read() as session:
+            assert answerable(filt, scope_for(session, sam))
+        summary, per_state = counted_from_rows(demo_db, sam, filt)
+        assert summarise(demo_db, sam, filt) == summary
+        assert queue_counts(demo_db, sam, filt) == per_state
+        return summary.count
+
+    assert counted("école") == counted("ZOË") == counted("forest SCHOOL leader") == 1
+    renamed = replace(new, title="Outdoor learning", provider="Woodland Trust")
+    edit_request(demo_db, sam, entered.activity_id, entered.version, renamed)
+    assert counted("école") == counted("forest school") == 0
+    assert counted("woodland trust") == 1
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        {"search": "coaching"},
+        {"search": "coaching", "starts_from": date(2026, 9, 1)},  # a search within months
         {"completion_state": "completed"},
         {"without_evaluation": True},
         {"pending_started": True},

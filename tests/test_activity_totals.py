@@ -22,6 +22,7 @@ from db.excel.export import export_workbook
 from db.excel.import_decisions import Outcome, import_decisions
 from db.migrate import alembic_config
 from db.models import (
+    ActivityTextTotal,
     ActivityTotal,
     CompletionState,
     CpdActivity,
@@ -84,12 +85,20 @@ def test_every_trigger_is_in_place_at_head(db: Database) -> None:
             found = connection.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cpd_activities'"
             ).scalars()
-            expected = {f"activity_totals_{name}" for name in ("new_key", "insert", "delete", "update", "move")}
+            expected = {
+                f"{table}_{name}"
+                for table in ("activity_totals", "activity_text_totals")
+                for name in ("new_key", "insert", "delete", "update", "move")
+            }
         else:
             found = connection.exec_driver_sql(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = 'cpd_activities'::regclass AND NOT tgisinternal"
             ).scalars()
-            expected = {f"activity_totals_{name}" for name in ("insert", "update", "delete")}
+            expected = {
+                f"{table}_{name}"
+                for table in ("activity_totals", "activity_text_totals")
+                for name in ("insert", "update", "delete")
+            }
         assert expected <= set(found)
 
 
@@ -191,6 +200,11 @@ def test_plain_sql_inserts_moves_and_deletes(demo_db: Database) -> None:
                  "WHERE title = :marker AND id % 3 = 0"), {"org": other, "marker": marker}
         )  # fmt: skip
         assert moved.rowcount == 100
+        retitled = connection.execute(
+            text("UPDATE cpd_activities SET provider = 'Zoë Training', title = title || ' (online)' "
+                 "WHERE title = :marker AND id % 5 = 0"), {"marker": marker}
+        )  # fmt: skip
+        assert retitled.rowcount == 60
     assert_totals_kept(demo_db)
     with demo_db.engine.begin() as connection:
         connection.execute(text("DELETE FROM cpd_activities WHERE title = :marker AND id % 2 = 0"), {"marker": marker})
@@ -278,6 +292,7 @@ def test_a_period_folds_into_one_row_per_key_and_keeps_its_sums(demo_db: Databas
     with demo_db.read() as session:
         period = session.scalar(select(CpdActivity.period_id).where(CpdActivity.id == min(ticked)))
         rows = session.scalar(select(func.count()).where(ActivityTotal.period_id == period))
+        rows += session.scalar(select(func.count()).where(ActivityTextTotal.period_id == period))
     folded = fold_period(demo_db, period)
     assert folded == (0 if demo_db.target.is_sqlite else rows)
     with demo_db.read() as session:
@@ -292,6 +307,13 @@ def test_a_period_folds_into_one_row_per_key_and_keeps_its_sums(demo_db: Databas
             )
         ).scalars().all()  # fmt: skip
     assert set(per_key) == {1}
+    with demo_db.read() as session:
+        x = ActivityTextTotal
+        per_text_key = session.scalars(
+            select(func.count()).where(x.period_id == period)
+            .group_by(x.organisation_id, x.text_id, x.partnership_state, x.line_manager_state, x.cpd_team_state)
+        ).all()  # fmt: skip
+    assert set(per_text_key) == {1}
     assert fold_where_due(demo_db) == 0  # the demo build folded its own; nothing else is due
     assert kept_totals(demo_db) == before == reference_totals(demo_db)
 
@@ -329,3 +351,5 @@ def test_a_linked_login_moves_the_totals_and_folds_them_but_cannot_write_them(de
     assert_totals_kept(demo_db)
     with pytest.raises(DBAPIError, match="permission denied"), sams_login.transaction() as session:
         session.execute(text("UPDATE activity_totals SET activities = activities + 1"))
+    with pytest.raises(DBAPIError, match="permission denied"), sams_login.transaction() as session:
+        session.execute(text("UPDATE activity_text_totals SET activities = activities + 1"))

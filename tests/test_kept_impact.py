@@ -32,10 +32,14 @@ def _both_ways(db, user: int, ticks: MatchingTicks):
     return kept, scanned
 
 
-@pytest.mark.parametrize("state", [None, PartnershipState.PENDING])
-def test_the_totals_give_the_figures_of_the_rows_left_ticked(demo_db, state) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [{}, {"partnership_state": PartnershipState.PENDING}, {"search": "a"}],
+    ids=["period", "pending", "search"],
+)
+def test_the_totals_give_the_figures_of_the_rows_left_ticked(demo_db, change) -> None:
     sam = user_id(demo_db, "sam.patel")
-    filt = ActivityFilter(period_id=_current(demo_db, sam).period_id, partnership_state=state)
+    filt = ActivityFilter(period_id=_current(demo_db, sam).period_id, **change)
     assert filt.period_id is not None
     _tight_limits(demo_db, filt.period_id)
     match = tick_all_matching(demo_db, sam, filt)
@@ -57,7 +61,7 @@ def test_the_totals_give_the_figures_of_the_rows_left_ticked(demo_db, state) -> 
 
 def test_a_filter_the_totals_do_not_hold_is_added_up_from_the_rows(demo_db) -> None:
     sam = user_id(demo_db, "sam.patel")
-    filt = ActivityFilter(period_id=_current(demo_db, sam).period_id, search="a")
+    filt = ActivityFilter(period_id=_current(demo_db, sam).period_id, pending_started=True)
     match = tick_all_matching(demo_db, sam, filt)
     ticks = MatchingTicks(filt, match.versions, ceiling=match.ceiling)
     kept, scanned = _both_ways(demo_db, sam, ticks)

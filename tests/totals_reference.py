@@ -15,7 +15,16 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import ActivityTotal, CompletionState, CpdActivity, CpdTeamState, LineManagerState, PartnershipState
+from db.models import (
+    ActivityText,
+    ActivityTextTotal,
+    ActivityTotal,
+    CompletionState,
+    CpdActivity,
+    CpdTeamState,
+    LineManagerState,
+    PartnershipState,
+)
 from db.queries.activity_filter import ActivityFilter, ActivitySummary, _conditions
 from db.scope import scope_for
 
@@ -119,6 +128,40 @@ def kept_by_state(db: Database) -> dict[StateKey, tuple[int, int]]:
     }
 
 
+TextKey = tuple[int, int, str, str, str, str, str]  # period, organisation, the three states, title, provider
+
+
+def reference_by_text(db: Database) -> dict[TextKey, tuple[int, int]]:
+    """Count and total cost per period, organisation, states, title and provider, scanned from the activities."""
+    a = CpdActivity
+    key = (
+        a.period_id,
+        a.organisation_id,
+        a.partnership_state,
+        a.line_manager_state,
+        a.cpd_team_state,
+        a.title,
+        a.provider,
+    )
+    with db.read() as session:
+        rows = session.execute(select(*key, func.count(), func.sum(a.total_cost_pence)).group_by(*key)).all()
+    return {(p, o, str(ps), str(lm), str(ct), t, v): (int(n), int(c or 0)) for p, o, ps, lm, ct, t, v, n, c in rows}
+
+
+def kept_by_text(db: Database) -> dict[TextKey, tuple[int, int]]:
+    """The same from the search's running totals (migration 0017), per title and provider."""
+    x, texts = ActivityTextTotal, ActivityText
+    key = (x.period_id, x.organisation_id, x.partnership_state, x.line_manager_state, x.cpd_team_state)
+    with db.read() as session:
+        rows = session.execute(
+            select(*key, texts.title, texts.provider, func.sum(x.activities), func.sum(x.total_pence))
+            .join(texts, texts.id == x.text_id)
+            .group_by(*key, texts.title, texts.provider)
+            .having(func.sum(x.activities) != 0)
+        ).all()
+    return {(p, o, str(ps), str(lm), str(ct), t, v): (int(n), int(c or 0)) for p, o, ps, lm, ct, t, v, n, c in rows}
+
+
 def counted_from_rows(
     db: Database, user: int, filt: ActivityFilter
 ) -> tuple[ActivitySummary, dict[PartnershipState, int]]:
@@ -156,4 +199,6 @@ def assert_totals_kept(db: Database) -> dict[Key, Sums]:
     assert not wrong, f"running totals (kept, scanned) differ for {len(wrong)} keys: {dict(list(wrong.items())[:5])}"
     by_state, scanned = kept_by_state(db), reference_by_state(db)
     assert by_state == scanned, f"per state (kept, scanned): {set(by_state.items()) ^ set(scanned.items())}"
+    by_text, scanned_texts = kept_by_text(db), reference_by_text(db)
+    assert by_text == scanned_texts, f"per text (kept, scanned): {set(by_text.items()) ^ set(scanned_texts.items())}"
     return kept

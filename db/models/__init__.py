@@ -34,6 +34,7 @@ from db.models.periods import AcademicPeriod, CoverLimit, TrustSetting
 from db.models.reminders import ReminderSent
 from db.models.saved_views import ImportMapping, SavedView
 from db.models.sharing import DataSharingAgreement, DataSharingContact, DataSharingRequest
+from db.models.text_totals import ActivityText, ActivityTextTotal
 from db.models.totals import ActivityTotal
 from db.models.training import (
     BookingState,
@@ -52,6 +53,8 @@ __all__ = [
     "ActivityComment",
     "ActivityEvaluation",
     "ActivitySession",
+    "ActivityText",
+    "ActivityTextTotal",
     "ActivityTotal",
     "AppUser",
     "AuditEntry",

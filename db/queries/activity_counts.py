@@ -5,9 +5,11 @@ and the three decision states, how many activities there are and what they cost,
 on every write.  A filter made only of those — the period, the organisation, the states, whole months,
 which is every preset of the list and every drill-through of the dashboard — is answered from a few
 hundred of its rows instead of every matching activity (0.25 s for the main view's count at five
-million activities, 2.5 s for all periods; a few milliseconds here).  Anything else (a search, a
-person, a training event, completion, a user whose reach is limited to some groups' jobs) is
-counted from the activities themselves by ``db.queries.activities``; ``None`` here says so.
+million activities, 2.5 s for all periods; a few milliseconds here).  The same filter with a search
+is answered from ``activity_text_totals`` (0017: per title and provider instead of month), each
+distinct title and provider tested once.  Anything else (a person, a training event, completion, a
+search within months, a user whose reach is limited to some groups' jobs) is counted from the
+activities themselves by ``db.queries.activities``; ``None`` here says so.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from db.models import ActivityTotal, Module, PartnershipState
+from db.models import ActivityText, ActivityTextTotal, ActivityTotal, Module, PartnershipState
 from db.queries.activity_filter import ActivityFilter, ActivitySummary, leaves_out_withdrawn
+from db.queries.text_search import any_contains, clean_search_text
 from db.scope import Scope
 
 #: the filter's fields the totals cannot answer (their default means "any": then they are no obstacle)
@@ -37,20 +40,37 @@ def _whole_month(day: date | None) -> bool:
     return day is None or day.day == 1
 
 
+def searching(filt: ActivityFilter) -> bool:
+    return bool(clean_search_text(filt.search))
+
+
 def answerable(filt: ActivityFilter, scope: Scope) -> bool:
-    """Whether the totals hold this filter's count: only kept columns, and every organisation seen whole."""
-    if filt.search.strip() or any(getattr(filt, name) not in (None, False) for name in _NOT_KEPT):
+    """Whether the totals hold this filter's count: only kept columns, and every organisation seen whole.
+
+    A search is answered by the totals per title and provider (``activity_text_totals``), which are not
+    kept per month: a search within months is counted from the activities."""
+    if any(getattr(filt, name) not in (None, False) for name in _NOT_KEPT):
         return False
-    if not (_whole_month(filt.starts_from) and _whole_month(filt.starts_before)):
+    months = (filt.starts_from, filt.starts_before)
+    if not all(_whole_month(day) for day in months) or (searching(filt) and any(months)):
         return False
     limited = scope.job_limits.get(Module.PARTNERSHIP_CPD, {})
     return not any(org in limited for org in scope.orgs(Module.PARTNERSHIP_CPD))
 
 
+def kept_table(filt: ActivityFilter) -> type[ActivityTotal] | type[ActivityTextTotal]:
+    """The totals that hold ``filt``: per title and provider for a search, else per month."""
+    return ActivityTextTotal if searching(filt) else ActivityTotal
+
+
 def total_conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[bool]]:
-    """The filter on the totals' key: the same rows ``activity_filter._conditions`` selects (C1, C6)."""
-    t = ActivityTotal
+    """The filter on the key of ``kept_table(filt)``: the same rows ``activity_filter._conditions`` selects
+    (C1, C6).  A search keeps the titles and providers that contain its text, each tested once."""
+    t = kept_table(filt)
     conditions: list[ColumnElement[bool]] = [t.organisation_id.in_(sorted(scope.orgs(Module.PARTNERSHIP_CPD)))]
+    if t is ActivityTextTotal:
+        texts = select(ActivityText.id).where(any_contains(filt.search, ActivityText.title, ActivityText.provider))
+        conditions.append(ActivityTextTotal.text_id.in_(texts))
     if filt.period_id is not None:
         conditions.append(t.period_id == filt.period_id)
     if filt.organisation_id is not None:
@@ -64,9 +84,9 @@ def total_conditions(filt: ActivityFilter, scope: Scope) -> list[ColumnElement[b
     if leaves_out_withdrawn(filt):
         conditions.append(t.partnership_state != PartnershipState.WITHDRAWN)
     if filt.starts_from is not None:
-        conditions.append(t.month >= filt.starts_from)
+        conditions.append(ActivityTotal.month >= filt.starts_from)
     if filt.starts_before is not None:
-        conditions.append(t.month < filt.starts_before)
+        conditions.append(ActivityTotal.month < filt.starts_before)
     return conditions
 
 
@@ -74,7 +94,7 @@ def kept_summary(session: Session, scope: Scope, filt: ActivityFilter) -> Activi
     """The count and total of ``filt`` from the totals, or ``None`` if they cannot answer it."""
     if not answerable(filt, scope):
         return None
-    t = ActivityTotal
+    t = kept_table(filt)
     count, total = session.execute(
         select(func.coalesce(func.sum(t.activities), 0), func.coalesce(func.sum(t.total_pence), 0)).where(
             *total_conditions(filt, scope)
@@ -88,7 +108,7 @@ def kept_queue_counts(session: Session, scope: Scope, filt: ActivityFilter) -> d
     filt = replace(filt, partnership_state=None)
     if not answerable(filt, scope):
         return None
-    t = ActivityTotal
+    t = kept_table(filt)
     per_state = select(t.partnership_state, func.sum(t.activities)).where(*total_conditions(filt, scope))
     rows = session.execute(per_state.group_by(t.partnership_state)).all()
     counts = dict.fromkeys(PartnershipState, 0)

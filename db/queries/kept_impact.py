@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ActivityTotal, CpdActivity, Level, Module, PartnershipState
-from db.queries.activity_counts import answerable, total_conditions
+from db.queries.activity_counts import answerable, kept_table, total_conditions
 from db.queries.activity_filter import ActivityFilter, _conditions
 from db.queries.budget_context import COST, AuthorisationImpact
 from db.queries.decidability import DecideRules
@@ -46,12 +46,12 @@ def kept_impact(
     if filt.period_id is None or not answerable(filt, scope):
         return None
     deciding = sorted(scope.orgs(Module.PARTNERSHIP_CPD, Level.DECIDE))
-    t = ActivityTotal
+    k = kept_table(filt)
     ticked: Groups = {}
     for org, period, status, rows, cost in session.execute(
-        select(t.organisation_id, t.period_id, t.partnership_state, func.sum(t.activities), func.sum(t.total_pence))
-        .where(*total_conditions(filt, scope), t.organisation_id.in_(deciding))
-        .group_by(t.organisation_id, t.period_id, t.partnership_state)
+        select(k.organisation_id, k.period_id, k.partnership_state, func.sum(k.activities), func.sum(k.total_pence))
+        .where(*total_conditions(filt, scope), k.organisation_id.in_(deciding))
+        .group_by(k.organisation_id, k.period_id, k.partnership_state)
     ):
         ticked[(org, period, PartnershipState(status))] = (int(rows or 0), int(cost or 0))
     for org, period, status, rows, cost in _not_ticked(session, scope, rules, filt, deciding, ceiling, minus):
@@ -59,6 +59,7 @@ def kept_impact(
         kept_rows, kept_cost = ticked[key]
         ticked[key] = (kept_rows - rows, kept_cost - cost)
     ticked = {key: figures for key, figures in ticked.items() if figures[0]}
+    t = ActivityTotal
     spent: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
     orgs = sorted({org for org, _period, _status in ticked})
     for org, period, status, cost in session.execute(
