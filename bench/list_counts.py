@@ -6,8 +6,9 @@ On a SQLite file (the reference dataset by default; a `trustdesk demo --scale hu
 the trust-wide CPD lead: for the main view (current period + pending), the current period, all
 periods and a search, ``summarise`` and ``queue_counts`` (the two reads the panel makes after the
 first page) against the same figures counted from the matching activities with the list's own
-conditions, as they were read before migration 0016 — measured in the same run, on the same file.
-A search is counted from the rows either way: the running totals do not hold titles.
+conditions, as they were read before migrations 0016 and 0017 — measured in the same run, on the same
+file.  A search is read from the totals per title and provider (0017): a common word, a rare one, one
+letter (nearly every title), and a word in all periods.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ def main() -> None:
         "current period": q.ActivityFilter(period_id=period),
         "all periods": q.ActivityFilter(),
         "current period + search 'coaching'": q.ActivityFilter(period_id=period, search="coaching"),
+        "current period + search 'first steps'": q.ActivityFilter(period_id=period, search="first steps"),
+        "current period + pending + search 'e'": q.ActivityFilter(
+            period_id=period, partnership_state=PartnershipState.PENDING, search="e"
+        ),
+        "all periods + search 'coaching'": q.ActivityFilter(search="coaching"),
     }
     print(f"Count, total and queue tabs as {args.user}, median of {args.repeats} (aim < 200 ms)")
     for name, filt in filters.items():
