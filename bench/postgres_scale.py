@@ -131,6 +131,16 @@ def bench_counts(db: Database, raw: Any, user: int, repeats: int) -> None:
             "period_id = %s AND (title ILIKE '%%coaching%%' OR provider ILIKE '%%coaching%%')",
             (period,),
         ),
+        "all periods + search 'coaching'": (
+            q.ActivityFilter(search="coaching"),
+            "title ILIKE '%%coaching%%' OR provider ILIKE '%%coaching%%'",
+            (),
+        ),
+        "current period + pending + search 'e'": (
+            q.ActivityFilter(period_id=period, partnership_state=pending, search="e"),
+            "period_id = %s AND partnership_state = 'pending' AND (title ILIKE '%%e%%' OR provider ILIKE '%%e%%')",
+            (period,),
+        ),
     }
     print(f"3. Count, total and queue tabs after a filter change, median of {repeats}")
     for name, (filt, where, values) in cases.items():
