@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, not_, select
+from sqlalchemy import ColumnElement, Connection, Row, String, and_, cast, false, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -128,6 +129,30 @@ def matching_refused(db: Database, user_id: int, ticks: MatchingTicks) -> Refuse
         return refused_of(session, _parts(session, user_id, ticks))
 
 
+def _left_out(connection: Connection, scope: Scope, rules: DecideRules, filt: ActivityFilter) -> list[Row[Any]]:
+    """(organisation, job, rows) of the matching rows the user may not decide, in two disjoint reads that
+    each find their few rows from an index: those of the organisations seen but not decided whole (not
+    decided at all, or only some groups' staff), and the user's own requests in the others.  One read
+    of "not decidable" would walk every matching row of the period to find them."""
+    module = Module.PARTNERSHIP_CPD
+    limited = scope.job_limits.get(module, {})
+    whole = sorted(org for org in scope.orgs(module, Level.DECIDE) if org not in limited)
+    a = CpdActivity
+    reach = scope.rows_in_reach(module, a.organisation_id, a.job_id, Level.DECIDE)
+    parts: list[ColumnElement[bool]] = []
+    if others := sorted(scope.orgs(module) - set(whole)):
+        own = a.job_id.in_(sorted(rules.own_job_ids)) if rules.own_job_ids else false()
+        parts.append(and_(a.organisation_id.in_(others), not_(reach) | own))
+    if rules.own_job_ids and whole:
+        parts.append(and_(a.job_id.in_(sorted(rules.own_job_ids)), a.organisation_id.in_(whole)))
+    matching = and_(*_conditions(filt, scope))
+    found: list[Row[Any]] = []
+    for part in parts:
+        grouped = select(a.organisation_id, a.job_id, func.count()).where(matching, part)
+        found.extend(connection.execute(grouped.group_by(a.organisation_id, a.job_id)))
+    return found
+
+
 def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
     """What "tick all N matching" ticks: the rows matching ``filt`` the user may decide (id → version),
     the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``).
@@ -147,17 +172,8 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
         ).one()
         versions = PiecedVersions(pairs)
         # the rows left out: those matching the filter that the user may not decide (few, in groups)
-        reach = scope.rows_in_reach(
-            Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE
-        )
-        own = CpdActivity.job_id.in_(sorted(rules.own_job_ids)) if rules.own_job_ids else None
-        not_decidable = not_(reach) if own is None else (not_(reach) | own)
         left_out: dict[str, int] = {}
-        for organisation_id, job_id, rows in connection.execute(
-            select(CpdActivity.organisation_id, CpdActivity.job_id, func.count())
-            .where(and_(*_conditions(filt, scope)), not_decidable)
-            .group_by(CpdActivity.organisation_id, CpdActivity.job_id)
-        ):
+        for organisation_id, job_id, rows in _left_out(connection, scope, rules, filt):
             why = rules.why_not_job(organisation_id, job_id)
             if why is not None:
                 left_out[why] = left_out.get(why, 0) + rows
