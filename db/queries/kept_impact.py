@@ -54,11 +54,14 @@ def kept_impact(
         .group_by(k.organisation_id, k.period_id, k.partnership_state)
     ):
         ticked[(org, period, PartnershipState(status))] = (int(rows or 0), int(cost or 0))
+    # On PostgreSQL each statement reads what is committed when it starts: a row added between the two
+    # reads may be in these and not in the totals.  The figures are the dialog's warnings, so such a row
+    # is simply left out; the sign-off itself goes by the versions ticked.
     for org, period, status, rows, cost in _not_ticked(session, scope, rules, filt, deciding, ceiling, minus):
         key = (org, period, PartnershipState(status))
-        kept_rows, kept_cost = ticked[key]
+        kept_rows, kept_cost = ticked.get(key, (0, 0))
         ticked[key] = (kept_rows - rows, kept_cost - cost)
-    ticked = {key: figures for key, figures in ticked.items() if figures[0]}
+    ticked = {key: figures for key, figures in ticked.items() if figures[0] > 0}
     t = ActivityTotal
     spent: dict[tuple[int, int], dict[PartnershipState, int]] = defaultdict(dict)
     orgs = sorted({org for org, _period, _status in ticked})
