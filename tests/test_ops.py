@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from db.errors import TrustDeskError, ValidationError
 from db.progress import Cancelled
-from desktop.kit.ops import WORKER_NICENESS, Operations
+from desktop.kit.ops import Operations
+from desktop.kit.worker_priority import WORKER_NICENESS
 
 
 @pytest.fixture

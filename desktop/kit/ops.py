@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
-import sys
 import threading
 import time
 import weakref
@@ -33,6 +31,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from db.changes import DataChange, Recorded, recorded
 from db.errors import TrustDeskError, explain, is_transient
 from db.progress import Cancelled, Progress
+from desktop.kit.worker_priority import run_below_the_window
 
 if TYPE_CHECKING:
     from desktop.kit.bus import DataBus
@@ -76,31 +75,6 @@ class _WorkerProgress(Progress):
             raise Cancelled()
 
 
-#: how far below the window's thread the workers run (Linux "nice" steps, per thread)
-WORKER_NICENESS = 5
-_lowered = threading.local()
-
-
-def _below_the_window() -> None:
-    """Run this worker thread below the window's thread, once per thread.
-
-    On a two-core laptop two reads at once take every core, and the window's thread then waits its
-    turn to paint (a 100 ms freeze when "tick all" repaints the table).  Lower-priority workers give
-    the window the CPU first; their own work is barely slower, as the window is idle most of the time.
-    Windows takes the pools' thread priority (``QThreadPool.setThreadPriority``); on Linux, where Qt
-    cannot lower a thread of the normal policy, each worker lowers itself.
-    """
-    if getattr(_lowered, "done", False):
-        return
-    _lowered.done = True
-    if sys.platform.startswith("linux"):
-        try:
-            native = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, native, os.getpriority(os.PRIO_PROCESS, native) + WORKER_NICENESS)
-        except OSError:  # not allowed here: the work runs as it would have
-            log.debug("could not lower a worker thread's priority", exc_info=True)
-
-
 class _Runnable(QRunnable):
     def __init__(self, work: Callable[[], Any], relay: _Relay, operation_id: int) -> None:
         super().__init__()
@@ -110,7 +84,7 @@ class _Runnable(QRunnable):
         self._operation_id = operation_id
 
     def run(self) -> None:
-        _below_the_window()
+        run_below_the_window()
         # The work's closure may hold a panel or a dialog. The Operation keeps it too, until the
         # UI thread is done with the reply; letting go of ours before reporting means the last
         # reference is never dropped on this thread.
@@ -292,7 +266,7 @@ class Operations(QObject):
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
         for pool in (self._reads, self._writes):
-            pool.setThreadPriority(QThread.Priority.LowPriority)  # see _below_the_window
+            pool.setThreadPriority(QThread.Priority.LowPriority)  # see worker_priority.py
         self._relay = _Relay(self)  # after the pools: see _Relay
         self._relay.succeeded.connect(self._succeeded)
         self._relay.failed.connect(self._failed)
