@@ -87,6 +87,9 @@ def test_the_outbox_drains_in_the_background_and_says_what_happened(
             assert again.args[0].rows_sent == 2 and server.inbox.count() > before
             resent = server.inbox.messages()[before:]
             assert all(message.sender == SENDER for message in resent)
+            # the list reads its rows again after the resend (the same 25, sent): let it finish before the export
+            qtbot.waitUntil(lambda: not window.context.ops.running, timeout=10_000)
+            assert panel.model.total == 25 and panel.count_label.text() == "25 messages"
 
         path = tmp_path / "outbox.xlsx"
         panel.export_to(path)
