@@ -113,9 +113,11 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _pg_new_texts(table: str) -> str:
+    """The statement's new pairs, in one order for every writer: two statements adding the same two new
+    pairs wait for each other's in turn, never each for the other's (a deadlock)."""
     return (
         f"INSERT INTO public.{TEXTS} (title, provider) SELECT DISTINCT title, provider FROM {table} "
-        "ON CONFLICT DO NOTHING"
+        "ORDER BY title, provider ON CONFLICT DO NOTHING"
     )
 
 
