@@ -201,8 +201,7 @@ def _save_as(path: Path) -> None:
         if not (isinstance(dialog, QFileDialog) and dialog.isVisible()):
             QTimer.singleShot(20, poll)
             return
-        dialog.setDirectory(str(path.parent))
-        dialog.selectFile(path.name)
+        dialog.selectFile(str(path))  # the whole path: a directory change and a name apart may race
         dialog.accept()
 
     QTimer.singleShot(20, poll)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 
 import pytest
@@ -14,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from db.errors import TrustDeskError, ValidationError
 from db.progress import Cancelled
 from desktop.kit.ops import Operations
-from desktop.kit.worker_priority import WORKER_NICENESS
 
 
 @pytest.fixture
@@ -39,25 +36,6 @@ def test_query_runs_off_the_ui_thread_and_answers_on_it(qtbot, ops) -> None:
     with qtbot.waitSignal(op.finished, timeout=5000):
         pass
     assert seen == {"worker": True, "value": 42, "callback_on_ui": True}
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priorities are read this way on Linux")
-def test_reads_and_actions_run_below_the_window_so_it_paints_first(qtbot, ops) -> None:
-    def priority() -> int:
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    window = priority()
-    if window >= 19:
-        pytest.skip("the tests already run at the lowest priority")
-    seen: list[int] = []
-    op = ops.query(priority, seen.append)
-    with qtbot.waitSignal(op.finished, timeout=5000):
-        pass
-    op = ops.action(lambda _progress: priority(), seen.append, title="Reading")
-    with qtbot.waitSignal(op.finished, timeout=5000):
-        pass
-    assert seen == [min(window + WORKER_NICENESS, 19)] * 2 and seen[0] > window
-    assert priority() == window  # the window's thread itself is left as it was
 
 
 def test_failures_arrive_as_readable_errors(qtbot, ops) -> None:

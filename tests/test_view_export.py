@@ -149,8 +149,9 @@ def _answer_save_dialog(path: Path, replace: bool | None) -> list[str]:
     def save(dialog: QFileDialog) -> None:
         dialog.selectNameFilter(XLSX[0] if path.suffix == ".xlsx" else CSV[0])
         dialog.filterSelected.emit(dialog.selectedNameFilter())
-        dialog.setDirectory(str(path.parent))
-        dialog.selectFile(path.stem)  # no extension typed: the dialog adds the chosen type's
+        # the whole path (a directory change and a name apart may race), but no extension typed: the
+        # dialog adds the chosen type's
+        dialog.selectFile(str(path.parent / path.stem))
         if replace is not None:
             _when_modal(QMessageBox, question)
         dialog.accept()  # with the file there, this asks (a nested modal question) before closing

@@ -25,13 +25,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThread, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from db.changes import DataChange, Recorded, recorded
 from db.errors import TrustDeskError, explain, is_transient
 from db.progress import Cancelled, Progress
-from desktop.kit.worker_priority import run_below_the_window
 
 if TYPE_CHECKING:
     from desktop.kit.bus import DataBus
@@ -84,7 +83,6 @@ class _Runnable(QRunnable):
         self._operation_id = operation_id
 
     def run(self) -> None:
-        run_below_the_window()
         # The work's closure may hold a panel or a dialog. The Operation keeps it too, until the
         # UI thread is done with the reply; letting go of ours before reporting means the last
         # reference is never dropped on this thread.
@@ -265,8 +263,6 @@ class Operations(QObject):
         self._reads.setMaxThreadCount(2)
         self._writes = QThreadPool(self)
         self._writes.setMaxThreadCount(1)
-        for pool in (self._reads, self._writes):
-            pool.setThreadPriority(QThread.Priority.LowPriority)  # see worker_priority.py
         self._relay = _Relay(self)  # after the pools: see _Relay
         self._relay.succeeded.connect(self._succeeded)
         self._relay.failed.connect(self._failed)
