@@ -211,6 +211,22 @@ def test_plain_sql_inserts_moves_and_deletes(demo_db: Database) -> None:
     assert_totals_kept(demo_db)
 
 
+@pytest.mark.engines("sqlite")
+def test_a_script_replacing_activities_keeps_the_titles_totals(demo_db: Database) -> None:
+    """``INSERT OR REPLACE`` hands its policy to the triggers' own inserts: a title already known must
+    keep its id, or its totals would be left behind under the old one."""
+    job = decidable_job(demo_db, "sam.patel")
+    marker = add_pending_activities(demo_db, job, 20)
+    with demo_db.engine.begin() as connection:
+        columns = list(connection.exec_driver_sql("SELECT * FROM cpd_activities LIMIT 0").keys())
+        copied = ", ".join(c for c in columns if c not in ("id", "total_cost_pence"))
+        connection.execute(
+            text(f"INSERT OR REPLACE INTO cpd_activities ({copied}) SELECT {copied} FROM cpd_activities "
+                 "WHERE title = :marker"), {"marker": marker}
+        )  # fmt: skip
+    assert_totals_kept(demo_db)
+
+
 def test_flood_fill_plain_and_pre_authorised(demo_db: Database) -> None:
     flood_fill_plain_and_pre_authorised(demo_db, "sam.patel")
     assert_totals_kept(demo_db)

@@ -81,10 +81,15 @@ def _sqlite_add(row: str, values: list[str]) -> str:
 
 
 def _sqlite_make_key(row: str) -> str:
-    """The row's pair, if new, and its key's row of zeros, if missing: before anything is added to it."""
+    """The row's pair, if new, and its key's row of zeros, if missing: before anything is added to it.
+
+    "If new" is asked, not left to a conflict clause: a trigger's ``INSERT OR IGNORE`` takes the policy
+    of the statement that fired it, and under an ``INSERT OR REPLACE`` of activities it would replace
+    the pair with a new id, leaving its totals behind under the old one."""
     values = ", ".join((*(f"{row}.{name}" for name in KEY), _text_id(row)))
     return (
-        f"INSERT OR IGNORE INTO {TEXTS} (title, provider) VALUES ({row}.title, {row}.provider); "
+        f"INSERT INTO {TEXTS} (title, provider) SELECT {row}.title, {row}.provider "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {TEXTS} WHERE title = {row}.title AND provider = {row}.provider); "
         f"INSERT INTO {TABLE} ({', '.join((*KEY, 'text_id'))}) SELECT {values} "
         f"WHERE NOT EXISTS (SELECT 1 FROM {TABLE} WHERE {_sqlite_key(row)});"
     )
