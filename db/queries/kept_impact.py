@@ -3,8 +3,9 @@
 ``impact_in_periods`` reads every activity of the period once to add up what the ticked rows
 would take from each organisation's budget (0.7 s of the dialog's 1.1 s at a million activities).
 When the ticked rows are "all matching a filter the totals can answer" (``activity_counts.answerable``:
-the presets of the list and the dashboard's drill-throughs, for a user who sees whole schools), the
-same groups come from ``activity_totals`` instead, less the few matching rows that are not ticked:
+the presets of the list and the dashboard's drill-throughs, with or without a search, for a user who
+sees whole schools), the same groups come from the running totals instead (``activity_totals``, or
+``activity_text_totals`` for a search), less the few matching rows that are not ticked:
 
 * the user's own requests (nobody decides their own),
 * rows added since the ticking (above its ceiling),
