@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from db.engine import Database
-from db.models import AppUser, CpdActivity, DataSharingAgreement, Job, PartnershipState, SharingLevel
+from db.models import AppUser, CpdActivity, DataSharingAgreement, GroupMembership, Job, PartnershipState, SharingLevel
 from db.queries.user_admin import role_named
 from db.services.grants import grant_role
 from db.services.users import UserDetails, add_user
@@ -69,6 +69,18 @@ def pending_elsewhere(db: Database, username: str, org_ids: set[int], limit: int
             .limit(limit)
         )
         return dict(rows.tuples().all())
+
+
+def group_with_requests(db: Database, school: int) -> int:
+    """A group at ``school`` with at least one member who has CPD activities."""
+    with db.read() as session:
+        return session.scalars(
+            select(GroupMembership.group_id)
+            .join(Job, Job.id == GroupMembership.job_id)
+            .join(CpdActivity, CpdActivity.job_id == Job.id)
+            .where(Job.organisation_id == school)
+            .limit(1)
+        ).one()
 
 
 def coordinator_of_one_group(db: Database, username: str, school: int, group_id: int) -> int:

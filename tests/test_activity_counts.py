@@ -19,8 +19,6 @@ from db.models import (
     AcademicPeriod,
     CpdActivity,
     CpdTeamState,
-    GroupMembership,
-    Job,
     Level,
     LineManagerState,
     Module,
@@ -32,7 +30,7 @@ from db.queries.activity_counts import answerable
 from db.scope import scope_for
 from db.services.requests import edit_request, enter_request
 from db.services.signoff import sign_off
-from tests.helpers import coordinator_of_one_group, org_with_sharing, pending_elsewhere, user_id
+from tests.helpers import coordinator_of_one_group, group_with_requests, org_with_sharing, pending_elsewhere, user_id
 from tests.request_helpers import details, flood_fill_plain_and_pre_authorised, job_at, school_sharing
 from tests.totals_reference import counted_from_rows
 
@@ -139,14 +137,7 @@ def test_what_the_totals_do_not_hold_is_counted_from_the_activities(demo_db: Dat
 def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db: Database) -> None:
     """The totals are per organisation: a coordinator who sees one group's staff must not get the school's."""
     school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
-    with demo_db.read() as session:
-        group_id = session.scalars(
-            select(GroupMembership.group_id)
-            .join(Job, Job.id == GroupMembership.job_id)
-            .join(CpdActivity, CpdActivity.job_id == Job.id)
-            .where(Job.organisation_id == school)
-            .limit(1)
-        ).one()
+    group_id = group_with_requests(demo_db, school)
     coordinator = coordinator_of_one_group(demo_db, "group.coord", school, group_id)
     filt = ActivityFilter()
     with demo_db.read() as session:

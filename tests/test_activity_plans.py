@@ -88,12 +88,20 @@ def _set_statistics(path: Path, which: str) -> None:
         conn.close()
 
 
-def _sqlites(path: Path) -> Iterator[probe.Sqlite]:
-    """Python's SQLite, and apsw's newer one (the ``test`` extra installs apsw)."""
-    yield probe.stdlib_sqlite(path)
-    newer = probe.apsw_sqlite(path)
-    assert newer is not None, "apsw is missing: pip install -e '.[test]'"
-    yield newer
+def _sqlites(db: Database, statistics: str) -> Iterator[probe.Sqlite]:
+    """Python's SQLite, then apsw's newer one (the ``test`` extra installs apsw), on ``db``'s file with
+    ``statistics``; each closed when the next is asked for (or the test ends)."""
+    path = db.target.sqlite_path
+    assert path is not None
+    db.dispose()
+    _set_statistics(path, statistics)
+    for open_sqlite in (probe.stdlib_sqlite, probe.apsw_sqlite):
+        sqlite = open_sqlite(path)
+        assert sqlite is not None, "apsw is missing: pip install -e '.[test]'"
+        try:
+            yield sqlite
+        finally:
+            sqlite.close()
 
 
 @pytest.fixture
@@ -131,25 +139,18 @@ def _reads_of(details: list[str]) -> list[str]:
 def test_no_first_page_is_sorted_on_any_sqlite(
     demo_db: Database, statements: dict[str, list[probe.Statement]], statistics: str
 ) -> None:
-    path = demo_db.target.sqlite_path
-    assert path is not None
-    demo_db.dispose()
-    _set_statistics(path, statistics)
-    for sqlite in _sqlites(path):
-        try:
-            for label, reads in statements.items():
-                details = [line for statement in reads for line in probe.plan(sqlite, statement)]
-                where = f"{label} on SQLite {sqlite.version} ({statistics} statistics): {details}"
-                if label.startswith("all requests of one person"):
-                    assert any("cpd_activities USING INDEX ix_cpd_activities_job_start" in d for d in details), where
-                elif label.startswith("period + one school"):
-                    assert any("SEARCH cpd_activities USING INDEX ix_cpd_activities_org_" in d for d in details), where
-                else:
-                    assert not probe.sorts(details), where
-                    if ", by organisation" in label:  # the name kept on the activity, in its own index
-                        assert all("ix_cpd_activities_period_organisation_id" in d for d in _reads_of(details)), where
-        finally:
-            sqlite.close()
+    for sqlite in _sqlites(demo_db, statistics):
+        for label, reads in statements.items():
+            details = [line for statement in reads for line in probe.plan(sqlite, statement)]
+            where = f"{label} on SQLite {sqlite.version} ({statistics} statistics): {details}"
+            if label.startswith("all requests of one person"):
+                assert any("cpd_activities USING INDEX ix_cpd_activities_job_start" in d for d in details), where
+            elif label.startswith("period + one school"):
+                assert any("SEARCH cpd_activities USING INDEX ix_cpd_activities_org_" in d for d in details), where
+            else:
+                assert not probe.sorts(details), where
+                if ", by organisation" in label:  # the name kept on the activity, in its own index
+                    assert all("ix_cpd_activities_period_organisation_id" in d for d in _reads_of(details)), where
 
 
 @pytest.mark.engines("sqlite")
@@ -212,16 +213,9 @@ def test_a_search_is_counted_from_the_titles_and_their_totals_on_any_sqlite(
         event.remove(demo_db.engine, "before_cursor_execute", catch)
     counts = [statement for statement in caught if "sum(" in statement[0]]
     assert len(counts) == 4, caught
-    path = demo_db.target.sqlite_path
-    assert path is not None
-    demo_db.dispose()
-    _set_statistics(path, statistics)
-    for sqlite in _sqlites(path):
-        try:
-            for statement in counts:
-                details = probe.plan(sqlite, statement)
-                where = f"SQLite {sqlite.version} ({statistics} statistics): {details}"
-                assert not any("cpd_activities" in line for line in details), where
-                assert any("USING INDEX ix_activity_text_totals_text_id" in line for line in details), where
-        finally:
-            sqlite.close()
+    for sqlite in _sqlites(demo_db, statistics):
+        for statement in counts:
+            details = probe.plan(sqlite, statement)
+            where = f"SQLite {sqlite.version} ({statistics} statistics): {details}"
+            assert not any("cpd_activities" in line for line in details), where
+            assert any("USING INDEX ix_activity_text_totals_text_id" in line for line in details), where

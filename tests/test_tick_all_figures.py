@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
-from db.models import Budget, CpdActivity, GroupMembership, Job, PartnershipState, SharingLevel
+from db.models import Budget, CpdActivity, Job, PartnershipState, SharingLevel
 from db.queries.activities import ActivityFilter, decidable_matching
 from db.queries.budget_context import LISTED_COVER, authorisation_impact, impact_by_groups
 from db.queries.lookups import load_lookups
@@ -24,7 +24,7 @@ from db.queries.ticked_matching import (
 from desktop.kit.formatting import money
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from tests.gui_helpers import close_window, open_window, wait_for_window
-from tests.helpers import coordinator_of_one_group, org_with_sharing, user_id
+from tests.helpers import coordinator_of_one_group, group_with_requests, org_with_sharing, user_id
 from tests.test_signoff_traps import pending_panel, rows_where
 
 
@@ -58,14 +58,7 @@ def test_the_rows_left_out_are_those_the_row_by_row_reading_leaves_out_for_every
     """A lead who sees schools that do not share decisions, a school's coordinator, and one who reaches only
     one group's staff: what "tick all" leaves out, and why, is what reading every row would say."""
     school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
-    with demo_db.read() as session:
-        group_id = session.scalars(
-            select(GroupMembership.group_id)
-            .join(Job, Job.id == GroupMembership.job_id)
-            .join(CpdActivity, CpdActivity.job_id == Job.id)
-            .where(Job.organisation_id == school)
-            .limit(1)
-        ).one()
+    group_id = group_with_requests(demo_db, school)
     users = [user_id(demo_db, "sam.patel"), user_id(demo_db, "chris.lee")]
     users.append(coordinator_of_one_group(demo_db, "group.coord", school, group_id))
     reasons: set[str] = set()
