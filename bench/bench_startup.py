@@ -8,10 +8,12 @@ cache stays warm, as it does on a laptop after the first start of the day). We t
 * **ready** — until the database is open, the user signed in and the panels are in the window
   ("Main window ready");
 * **first rows** — until Partnership CPD shows its first page of requests ("first rows shown"),
-  what a CPD lead actually waits for. The smoke hook (TRUSTDESK_SMOKE_EXIT_AFTER_MS) then closes
-  the window.
+  what a CPD lead actually waits for;
+* **all panels** — until the panels behind Partnership CPD's tab are in the window too ("All
+  panels in": start-up brings them in after the first rows). The smoke hook
+  (TRUSTDESK_SMOKE_EXIT_AFTER_MS) then closes the window.
 
-For the reference all three are the moment its window is shown.
+For the reference all four are the moment its window is shown.
 
 The reference is a process that only imports PySide6 and shows an empty QMainWindow, measured in
 the same run, interleaved with ours so machine load affects both alike; besides the ratio of the
@@ -33,6 +35,7 @@ sends the day's reminders once and may write to the file.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import subprocess
@@ -74,17 +77,25 @@ def _env(wait_ms: int = SMOKE_EXIT_MS["demo"]) -> dict[str, str]:
     return env
 
 
-def time_reference(command: list[str] | None = None) -> tuple[float, float, float]:
+Timing = tuple[float, float, float, float]  # main window, ready, first rows, all panels in
+
+
+def time_reference(command: list[str] | None = None) -> Timing:
     start = time.time()
     command = command or [sys.executable, "-c", REFERENCE]
     result = subprocess.run(command, capture_output=True, text=True, env=_env(), check=True)
     shown = next(float(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("SHOWN "))
-    return shown - start, shown - start, shown - start
+    return shown - start, shown - start, shown - start, shown - start
 
 
-def _logged_at(log: Path, marker: str) -> float:
-    """The moment of the last line containing ``marker`` (asctime: local time, milliseconds after a comma)."""
+def _logged_at(log: Path, marker: str, *, required: bool = True) -> float:
+    """The moment of the last line containing ``marker`` (asctime: local time, milliseconds after a comma).
+
+    NaN for a marker not ``required`` that is not there (a frozen build made before it was logged).
+    """
     lines = [text for text in log.read_text(encoding="utf-8").splitlines() if marker in text]
+    if not lines and not required:
+        return math.nan
     if not lines:
         raise SystemExit(f"no “{marker}” in the log; it says:\n{log.read_text(encoding='utf-8')[-2000:]}")
     line = lines[-1]
@@ -92,9 +103,7 @@ def _logged_at(log: Path, marker: str) -> float:
     return stamp.timestamp()
 
 
-def time_trustdesk(
-    command: list[str], data_dir: Path, database: Path | None = None, user: str = "sam.patel"
-) -> tuple[float, float, float]:
+def time_trustdesk(command: list[str], data_dir: Path, database: Path | None = None, user: str = "sam.patel") -> Timing:
     """One start of ``command`` on the demo (built in ``data_dir`` on first use) or on ``database``."""
     log = data_dir / "logs" / "trustdesk.log"
     log.unlink(missing_ok=True)
@@ -112,6 +121,7 @@ def time_trustdesk(
         _logged_at(log, "Main window shown") - start,
         _logged_at(log, "Main window ready") - start,
         _logged_at(log, "first rows shown") - start,
+        _logged_at(log, "All panels in", required=False) - start,
     )
 
 
@@ -167,7 +177,7 @@ def main() -> int:
         bare = build_frozen_reference()
         if bare is not None:
             references["frozen reference"] = [str(bare)]
-    timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name in (*references, *subjects)}
+    timings: dict[str, list[Timing]] = {name: [] for name in (*references, *subjects)}
     with tempfile.TemporaryDirectory(prefix="trustdesk-bench-") as temp:
         folders = {name: Path(temp) / name for name in subjects}
         for name, command in subjects.items():  # builds the demo and warms the file cache; not timed
@@ -184,7 +194,7 @@ def main() -> int:
         return statistics.median(run[which] for run in timings[name])
 
     print(f"Start-up, median of {args.runs} runs (QT_QPA_PLATFORM={_env()['QT_QPA_PLATFORM']}):")
-    print(f"  {'':38} {'main window':>12} {'ready':>12} {'first rows':>11}")
+    print(f"  {'':38} {'main window':>12} {'ready':>12} {'first rows':>11} {'all panels':>11}")
     labels = {
         "reference": "bare PySide6 QMainWindow",
         "frozen reference": "bare QMainWindow, frozen",
@@ -193,9 +203,9 @@ def main() -> int:
     }
 
     def ratio_line(name: str, reference: str) -> None:
-        ratios = [median(name, i) / median(reference, i) for i in range(3)]
+        ratios = [median(name, i) / median(reference, i) for i in range(4)]
         label = f"  ratio to {labels[reference]}"
-        print(f"  {label:38} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>10.2f}x")
+        print(f"  {label:38} {ratios[0]:>11.2f}x {ratios[1]:>11.2f}x {ratios[2]:>10.2f}x {ratios[3]:>10.2f}x")
         # Each run of ours follows a run of the reference: the ratio within a pair is steadier than a
         # ratio of medians when the machine's speed drifts during the benchmark.
         paired = sorted(ours[0] / ref[0] for ours, ref in zip(timings[name], timings[reference], strict=True))
@@ -204,7 +214,8 @@ def main() -> int:
         print(f"  {label:38} {quartiles[1]:>11.2f}x  (quartiles {quartiles[0]:.2f}–{quartiles[2]:.2f}×)")
 
     for name in (*references, *subjects):
-        print(f"  {labels[name]:38} {median(name, 0):>11.3f}s {median(name, 1):>11.3f}s {median(name, 2):>10.3f}s")
+        figures = " ".join(f"{median(name, which):>{width}.3f}s" for which, width in enumerate((11, 11, 10, 10)))
+        print(f"  {labels[name]:38} {figures}")
         if name in subjects:
             ratio_line(name, "reference")
         if name == "frozen" and "frozen reference" in timings:

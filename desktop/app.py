@@ -310,7 +310,7 @@ class Startup(QObject):
         context = build_context(self.db, user, self.paths, self.settings, self.ops)
         if self.frame is not None and not self.frame.attached:
             window, self.frame = self.frame, None
-            window.attach(context)
+            window.attach(context, rest_after_first_rows=True)  # start-up: the first rows first
         else:
             window = MainWindow(context)
         self.ops.default_failure = lambda error: show_error(window, error)

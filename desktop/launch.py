@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+from desktop.front_panels import panels_on_screen
+from desktop.kit.module import ModuleSpec
 from desktop.paths import AppPaths
 from desktop.settings_file import open_settings
 
@@ -91,11 +93,14 @@ def quicker_pyside_module_check() -> None:
     setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010 (a private name mypy does not know)
 
 
-def _import_the_rest() -> None:
-    """On a worker thread: module bodies only define classes, so this is safe off the UI thread."""
+def _import_the_rest(first_panels: list[ModuleSpec]) -> None:
+    """On a worker thread: module bodies only define classes, so this is safe off the UI thread.
+
+    Only the panels the window will show first: the others are imported after the first rows.
+    """
     importlib.import_module("logging.handlers")  # for logging_setup.start_rotating, off the UI thread
     importlib.import_module("desktop.app")
-    importlib.import_module("desktop.docks").import_panels()
+    importlib.import_module("desktop.docks").import_panels(first_panels)
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -147,7 +152,8 @@ def run_gui(args: argparse.Namespace) -> int:
         exit_code = 2
         app.exit(2)
 
-    loader.query(_import_the_rest, loaded, failed)
+    first_panels = panels_on_screen(settings)
+    loader.query(lambda: _import_the_rest(first_panels), loaded, failed)
     frame.closed_before_ready.connect(lambda: app.exit(0))
     code = app.exec()
     loader.shutdown(30_000)

@@ -31,6 +31,7 @@ from desktop.action_progress import ActionProgress
 from desktop.kit.icons import icon
 
 if TYPE_CHECKING:
+    from desktop.docks import Docks
     from desktop.kit.context import AppContext
     from desktop.kit.panel import Panel
 
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
     database_chosen = Signal(object)  # db.engine.DatabaseTarget, from File › Connect to database…
     #: closed by the user before it was attached (while the database was opening): start-up should stop
     closed_before_ready = Signal()
+    #: the panels, made by ``attach``
+    docks: Docks
 
     def __init__(
         self,
@@ -118,11 +121,19 @@ class MainWindow(QMainWindow):
     def attached(self) -> bool:
         return self.context is not None
 
-    def attach(self, context: AppContext) -> None:
-        """Bring in the panels for the signed-in user and restore the saved dock layout."""
+    def attach(self, context: AppContext, *, rest_after_first_rows: bool = False) -> None:
+        """Bring in the panels for the signed-in user and restore the saved dock layout.
+
+        With ``rest_after_first_rows`` (start-up) only the panels the window will show are made now
+        (``desktop.front_panels``); the others come once the first rows are on screen
+        (``Docks.bring_in_the_rest``), or the moment something asks for one.
+        """
         from PySide6.QtCore import Qt  # not at import time: see _opening_view
 
-        from desktop.docks import create_panels, route_table
+        from desktop.docks import Docks, route_table
+        from desktop.front_panels import panels_on_screen
+        from desktop.modules import MODULES
+        from desktop.preferences import load_preferences
 
         if self.context is not None:
             raise RuntimeError("this window is already attached to a database")
@@ -134,8 +145,13 @@ class MainWindow(QMainWindow):
         opening = self.takeCentralWidget()
         if opening is not None:
             opening.deleteLater()
-        self.panels = create_panels(self, context)
-        self._routes = route_table(self.panels)
+        first_name = load_preferences(self.settings).first_panel
+        self.docks = Docks(self, context, first_name)
+        self.panels = self.docks.panels
+        state = self.settings.value("window/state")
+        first_ones = panels_on_screen(self.settings) if rest_after_first_rows else MODULES
+        self.docks.bring_in(first_ones, state if isinstance(state, QByteArray) else None, LAYOUT_VERSION)
+        self._routes = route_table(MODULES)
         # Bound methods, not lambdas: the navigator outlives this window, and Qt only drops a connection
         # by itself when its receiver is a QObject that is destroyed.
         context.navigator.route_requested.connect(self._follow_route)
@@ -147,21 +163,22 @@ class MainWindow(QMainWindow):
         self.set_database_label(context.db.display)
         self.action_progress.follow(context.ops)
         context.navigator.status_message.connect(self._show_status)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
-        from desktop.preferences import load_preferences
-
-        first = self.panels.get(load_preferences(self.settings).first_panel)
+        first = self.panels.get(first_name)
         if first is not None:
             first.activate()
         if self.isVisible():
             fit_to_screen(self)  # the panels' minimum size may have grown the frame
+        if not self.docks.complete:
+            context.navigator.after_first_view(self.docks.bring_in_the_rest, self)
+
+    def panel(self, name: str) -> Panel:
+        """Module ``name``'s panel, made now if start-up has not brought it in yet."""
+        return self.docks.get(name)
 
     def _follow_route(self, route: str, value: object) -> None:
         from desktop.docks import follow_route
 
-        follow_route(self._routes, route, value)
+        follow_route(self._routes, self.panel, route, value)
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -189,6 +206,7 @@ class MainWindow(QMainWindow):
 
     def _fill_menus(self) -> None:
         from desktop.docks import fill_view_menu, module_actions
+        from desktop.modules import MODULES
 
         assert self.context is not None
         quit_separator = self.file_menu.actions()[0]
@@ -207,7 +225,7 @@ class MainWindow(QMainWindow):
         self.file_menu.insertActions(quit_separator, [switch, *password_actions, connect])
         self.file_menu.insertSeparator(quit_separator)
         #: every module's File menu entries by their name (``MenuAction.name``)
-        self.module_actions = module_actions(self, self.file_menu, quit_separator, self.panels)
+        self.module_actions = module_actions(self, self.file_menu, quit_separator, MODULES, self.panel)
         self.trust_settings_action = QAction(icon("organisations"), "&Trust settings…", self)
         self.trust_settings_action.setObjectName("trust_settings")
         self.trust_settings_action.setToolTip("For primary users and administrators of the trust's organisations")
@@ -223,7 +241,7 @@ class MainWindow(QMainWindow):
         self.preferences_action.triggered.connect(self.show_preferences)
         self.file_menu.insertAction(quit_separator, self.preferences_action)
 
-        self.panel_actions = fill_view_menu(self.view_menu, self.panels)
+        self.panel_actions = fill_view_menu(self.view_menu, MODULES, self.panel)
         self.view_menu.addSeparator()
         self.close_panel_action = QAction("&Close panel", self)
         _set_standard_shortcut(self.close_panel_action, QKeySequence.StandardKey.Close)
@@ -251,6 +269,7 @@ class MainWindow(QMainWindow):
         from desktop.docks import apply_default_layout
         from desktop.preferences import load_preferences
 
+        self.docks.add_missing()  # at once: every panel takes part in the default layout
         apply_default_layout(self, self.panels, load_preferences(self.settings).first_panel)
         if self.isMaximized() or self.isFullScreen():
             self.showNormal()
@@ -272,9 +291,10 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         from desktop.dialogs.preferences_dialog import PreferencesDialog
+        from desktop.modules import MODULES
 
         assert self.context is not None
-        PreferencesDialog(self.settings, [(p.object_name, p.title) for p in self.panels.values()], self).exec()
+        PreferencesDialog(self.settings, [(m.name, m.title) for m in MODULES], self).exec()
 
     def _check_trust_settings(self) -> None:
         """Offer File › Trust settings… only to those who may change them (asked in the background)."""
@@ -307,8 +327,12 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         """Size and place always; the docks only once there are docks to describe."""
         self.settings.setValue("window/geometry", self.saveGeometry())
-        if self.attached:
+        # Not before every panel is in: the saved places of those still to come would be lost.
+        if self.attached and self.docks.complete:
+            from desktop.front_panels import remember_on_screen
+
             self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+            remember_on_screen(self.settings, [panel.object_name for panel in self.docks.on_screen()])
         self.settings.sync()
 
     def showEvent(self, event: QShowEvent) -> None:
