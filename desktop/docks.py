@@ -114,6 +114,7 @@ class Docks(QObject):
         which are only brought up to date when the window lays itself out.
         """
         in_front = self.on_screen()
+        tabbed_beside: QDockWidget | None = None
         for module in modules:
             panel = module.panel_class()(module, self.context, self.window)
             self.panels[module.name] = panel
@@ -123,10 +124,23 @@ class Docks(QObject):
                     self.window.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, panel)
                 else:
                     self.window.tabifyDockWidget(anchor, panel)
+                    tabbed_beside = anchor
                 panel.show()
         self._keep_module_order()
+        if tabbed_beside is not None:
+            self._order_tabs(tabbed_beside)
         for shown in in_front:
             shown.raise_()
+
+    def _order_tabs(self, member: QDockWidget) -> None:
+        """The tabs of ``member``'s group in the modules' order, as the View menu and Ctrl+1… number them.
+
+        A dock tabbed onto a group goes to its end, so moving each in turn to the end orders them.
+        """
+        group = [member, *self.window.tabifiedDockWidgets(member)]
+        ordered = [panel for panel in self.panels.values() if panel in group]
+        for panel in ordered:
+            self.window.tabifyDockWidget(next(other for other in ordered if other is not panel), panel)
 
     def _anchor(self) -> QDockWidget | None:
         """The docked panel a new one joins as a tab: the first panel if it is docked and open, else any such."""

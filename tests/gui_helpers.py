@@ -6,7 +6,8 @@ import time
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtWidgets import QApplication, QWidget
+import shiboken6
+from PySide6.QtWidgets import QApplication, QTabBar, QWidget
 
 from db.engine import Database
 from db.queries.users import list_users
@@ -49,6 +50,15 @@ def close_window(window: MainWindow) -> None:
         if not any(op.is_action for op in ops.running):
             break
     window.close()
+
+
+def dock_tabs(window: MainWindow) -> tuple[QTabBar, list[object]]:
+    """The main window's own tab bar of docks and, per tab, the dock it stands for (Qt's tab data)."""
+    for bar in window.findChildren(QTabBar):
+        docks = [bar.tabData(index) for index in range(bar.count())]
+        if shiboken6.getCppPointer(window.panels["partnership_cpd"])[0] in docks:
+            return bar, docks
+    raise AssertionError("the docks are not tabbed together")
 
 
 def shown_windows(kind: type[W]) -> list[W]:

@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from db.engine import Database
 from desktop.front_panels import ON_SCREEN_KEY
 from desktop.main_window import MainWindow
 from desktop.modules import MODULES
-from tests.gui_helpers import close_window, make_context, open_window
+from tests.gui_helpers import close_window, dock_tabs, make_context, open_window
 
 EVERY_PANEL = [module.name for module in MODULES]
 
@@ -47,6 +48,8 @@ def test_the_panel_in_front_comes_first_and_the_others_after_its_first_rows(qtbo
     assert cpd.model.rowCount() > 0  # the rest came after the first rows
     assert list(window.panels) == EVERY_PANEL
     qtbot.waitUntil(lambda: _in_front(window) == ["partnership_cpd"], timeout=5_000)
+    in_module_order = [shiboken6.getCppPointer(window.panels[name])[0] for name in EVERY_PANEL]
+    assert dock_tabs(window)[1] == in_module_order  # the tabs' order is the View menu's and Ctrl+1…'s
     behind = [name for name in EVERY_PANEL if name != "partnership_cpd"]
     assert all(window.panels[name].behind_another_tab() for name in behind)
     assert [name for name in behind if window.panels[name].widget() is not None] == []  # none built meanwhile
@@ -87,6 +90,8 @@ def test_a_saved_layout_puts_the_later_panels_back_in_their_places(qtbot, demo_d
     qtbot.waitUntil(lambda: second.docks.complete, timeout=20_000)  # perhaps already, after the first rows
     assert second.panels["dashboard"].isHidden()  # still closed
     qtbot.waitUntil(lambda: sorted(_in_front(second)) == ["partnership_cpd", "users_groups"], timeout=5_000)
+    tabbed = [name for name in EVERY_PANEL if name not in ("users_groups", "dashboard")]
+    assert dock_tabs(second)[1] == [shiboken6.getCppPointer(second.panels[name])[0] for name in tabbed]
     assert second.panels["organisations"].behind_another_tab()
     close_window(second)
 

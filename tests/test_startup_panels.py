@@ -11,23 +11,13 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QTabBar
 
 from desktop import garbage
 from desktop.kit.context import Navigator
 from desktop.main_window import MainWindow
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, dock_tabs, open_window
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _dock_tabs(window: MainWindow) -> tuple[QTabBar, list[object]]:
-    """The main window's own tab bar of docks and, per tab, the dock it stands for."""
-    for bar in window.findChildren(QTabBar):
-        docks = [bar.tabData(index) for index in range(bar.count())]
-        if shiboken6.getCppPointer(window.panels["partnership_cpd"])[0] in docks:
-            return bar, docks
-    raise AssertionError("the docks are not tabbed together")
 
 
 def test_only_the_panel_in_front_is_built_and_loaded_at_start(qtbot, demo_db, tmp_path) -> None:
@@ -46,7 +36,7 @@ def test_a_panel_behind_is_built_when_its_tab_or_view_menu_entry_brings_it_forwa
     qtbot.waitUntil(lambda: panels["partnership_cpd"].widget() is not None, timeout=10_000)
     assert panels["organisations"].widget() is None
 
-    bar, docks = _dock_tabs(window)
+    bar, docks = dock_tabs(window)
     bar.setCurrentIndex(docks.index(shiboken6.getCppPointer(panels["organisations"])[0]))  # a click on its tab
     qtbot.waitUntil(lambda: panels["organisations"].widget() is not None, timeout=10_000)
     qtbot.waitUntil(lambda: panels["organisations"].model.rowCount() >= 10, timeout=10_000)
