@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSettings
 
 from desktop.kit.module import ModuleSpec
-from desktop.modules import MODULES
+from desktop.modules import DEFAULT_MODULE, MODULES
 from desktop.preferences import load_preferences
 
 ON_SCREEN_KEY = "window/panels_on_screen"
@@ -26,11 +26,13 @@ ON_SCREEN_KEY = "window/panels_on_screen"
 def panels_on_screen(settings: QSettings, modules: Iterable[ModuleSpec] = MODULES) -> list[ModuleSpec]:
     """The chosen first panel and those on screen when the window last closed, in the modules' order.
 
-    Names no longer known (a module renamed since) are passed over; an unreadable entry (an
+    Names no longer known (a module renamed since) are passed over, a first panel among them
+    gives way to Partnership CPD (as the window's layout does), and an unreadable entry (an
     edited settings file) counts as none.
     """
     known = list(modules)
-    wanted = {load_preferences(settings).first_panel}
+    first = load_preferences(settings).first_panel
+    wanted = {first if any(module.name == first for module in known) else DEFAULT_MODULE}
     saved = settings.value(ON_SCREEN_KEY)
     if isinstance(saved, str):
         saved = [saved]  # QSettings' INI files give a one-item list back as a string

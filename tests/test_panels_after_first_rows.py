@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from db.engine import Database
-from desktop.front_panels import ON_SCREEN_KEY
+from desktop.front_panels import ON_SCREEN_KEY, panels_on_screen, remember_on_screen
 from desktop.main_window import MainWindow
 from desktop.modules import MODULES
+from desktop.preferences import FIRST_PANEL_KEY
 from tests.gui_helpers import close_window, dock_tabs, make_context, open_window
 
 EVERY_PANEL = [module.name for module in MODULES]
@@ -124,3 +126,23 @@ def test_reset_layout_before_the_rest_are_in_lays_out_every_panel(qtbot, demo_db
     QApplication.processEvents()
     assert len(window.findChildren(QDockWidget)) == len(MODULES)  # nothing made twice
     close_window(window)
+
+
+def test_the_panels_made_first_come_from_settings_as_saved_or_else_partnership_cpd(tmp_path) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+    def names() -> list[str]:
+        return [module.name for module in panels_on_screen(settings)]
+
+    assert names() == ["partnership_cpd"]  # a first start
+    remember_on_screen(settings, ["calendar", "users_groups"])
+    assert names() == ["users_groups", "partnership_cpd", "calendar"]  # in the modules' order
+    remember_on_screen(settings, ["dashboard"])  # a one-item list comes back from the file as a string
+    settings.sync()
+    assert names() == ["dashboard", "partnership_cpd"]
+    settings.setValue(FIRST_PANEL_KEY, "calendar")
+    settings.setValue(ON_SCREEN_KEY, 42)  # an edited file: not a list of names
+    assert names() == ["calendar"]
+    settings.setValue(FIRST_PANEL_KEY, "no_such_module")
+    remember_on_screen(settings, ["no_such_module", "inbox"])
+    assert names() == ["partnership_cpd", "inbox"]
