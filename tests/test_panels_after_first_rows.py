@@ -146,3 +146,20 @@ def test_the_panels_made_first_come_from_settings_as_saved_or_else_partnership_c
     settings.setValue(FIRST_PANEL_KEY, "no_such_module")
     remember_on_screen(settings, ["no_such_module", "inbox"])
     assert names() == ["partnership_cpd", "inbox"]
+
+
+def test_a_late_panel_saved_in_front_does_not_take_the_front_from_the_first_panel(qtbot, demo_db, tmp_path) -> None:
+    """A layout saved before the window remembered which panels were on screen (an older version's
+    settings): Calendar was the front tab. Start-up opens on the chosen first panel, as it always did,
+    and Calendar, arriving later, goes back behind it."""
+    first = open_window(qtbot, demo_db, tmp_path)
+    first.panels["calendar"].activate()
+    close_window(first)
+    first.context.settings.remove(ON_SCREEN_KEY)
+
+    second = _start(qtbot, demo_db, tmp_path)
+    assert list(second.panels) == ["partnership_cpd"]
+    qtbot.waitUntil(lambda: second.docks.complete, timeout=20_000)
+    qtbot.waitUntil(lambda: _in_front(second) == ["partnership_cpd"], timeout=5_000)
+    assert second.panels["calendar"].behind_another_tab()
+    close_window(second)
