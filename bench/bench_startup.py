@@ -5,8 +5,8 @@ cache stays warm, as it does on a laptop after the first start of the day). We t
 
 * **main window** — until the main window is on screen ("Main window shown" in TrustDesk's log:
   its frame, with menus, saved size and "Opening …"; the reference's empty QMainWindow);
-* **ready** — until the database is open, the user signed in and the panels are in the window
-  ("Main window ready");
+* **ready** — until the database is open, the user signed in and the panels on screen are in the
+  window ("Main window ready");
 * **first rows** — until Partnership CPD shows its first page of requests ("first rows shown"),
   what a CPD lead actually waits for;
 * **all panels** — until the panels behind Partnership CPD's tab are in the window too ("All
