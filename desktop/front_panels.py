@@ -23,23 +23,22 @@ from desktop.preferences import load_preferences
 ON_SCREEN_KEY = "window/panels_on_screen"
 
 
-def panels_on_screen(settings: QSettings, modules: Iterable[ModuleSpec] = MODULES) -> list[ModuleSpec]:
+def panels_on_screen(settings: QSettings) -> list[ModuleSpec]:
     """The chosen first panel and those on screen when the window last closed, in the modules' order.
 
     Names no longer known (a module renamed since) are passed over, a first panel among them
     gives way to Partnership CPD (as the window's layout does), and an unreadable entry (an
     edited settings file) counts as none.
     """
-    known = list(modules)
+    known = {module.name for module in MODULES}
     first = load_preferences(settings).first_panel
-    wanted = {first if any(module.name == first for module in known) else DEFAULT_MODULE}
+    wanted = {first if first in known else DEFAULT_MODULE}
     saved = settings.value(ON_SCREEN_KEY)
     if isinstance(saved, str):
         saved = [saved]  # QSettings' INI files give a one-item list back as a string
     if isinstance(saved, list):
         wanted.update(str(name) for name in saved)
-    chosen = [module for module in known if module.name in wanted]
-    return chosen or known[:1]
+    return [module for module in MODULES if module.name in wanted]
 
 
 def remember_on_screen(settings: QSettings, names: Iterable[str]) -> None:
