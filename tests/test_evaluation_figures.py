@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, PartnershipState
+from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, Organisation, PartnershipState
 from db.queries.dashboard import dashboard_figures
 from db.queries.evaluation_figures import evaluation_figures
 from db.scope import scope_for
@@ -45,7 +45,10 @@ def three_completed(db) -> tuple[int, list[CpdActivity]]:
 def test_hours_and_ratings_add_up_per_organisation_person_provider_and_type(demo_db) -> None:
     sam, rows = three_completed(demo_db)
     with demo_db.transaction() as session:
-        session.execute(delete(ActivityEvaluation))  # start from known numbers: only the three below
+        # start from known numbers: only the three below (no user action deletes an evaluation, so the
+        # activities' copies of the hours and rating are cleared here as well)
+        session.execute(delete(ActivityEvaluation))
+        session.execute(update(CpdActivity).values(evaluation=None, evaluation_hours=None, evaluation_rating=None))
     for row, (hours, rating) in zip(rows, ((2, 5), (3, 4), (4.5, 3)), strict=True):
         record_evaluation(demo_db, sam, row.id, None, check_evaluation(hours, rating, "Impact", ""))
     periods = {row.period_id for row in rows}
@@ -138,3 +141,102 @@ def test_the_workbook_gains_evaluation_sheets_and_keeps_the_budget_sheet_as_it_w
     people = _cells(exported[PEOPLE_SHEET])[1:]
     assert len(people) == figures.people
     assert sum(row[2] for row in people) == pytest.approx(figures.hours)
+
+
+# -- the figures from the hours and ratings the activities carry (migration 0018) ---------------------
+
+
+def _joined(db, user: int, period: int | None, module: Module = Module.DASHBOARD) -> dict:
+    """What the CPD was worth worked out from the evaluations themselves (the join the figures made before
+    0018), with everyone listed: the reference the carried hours and ratings must give."""
+    a, e = CpdActivity, ActivityEvaluation
+    with db.read() as session:
+        scope = scope_for(session, user)
+        where = [scope.rows_in_reach(module, a.organisation_id, a.job_id)]
+        if period is not None:
+            where.append(a.period_id == period)
+        rows = session.execute(
+            select(a.organisation_id, a.provider, a.activity_type, Job.person_id, e.hours, e.rating)
+            .select_from(e)
+            .join(a, a.id == e.activity_id)
+            .join(Job, Job.id == a.job_id)
+            .where(*where)
+        ).all()
+        names = dict(session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+    orgs: dict[int, list] = {}
+    people: dict[int, list] = {}
+    types: dict[str, list] = {}
+    where: dict[int, set[int]] = {}
+    for org, _provider, kind, person, hours, rating in rows:
+        where.setdefault(person, set()).add(org)
+        for table, key in ((orgs, org), (people, person), (types, kind)):
+            entry = table.setdefault(key, [0.0, 0, 0, 0])
+            entry[0] += hours or 0.0
+            entry[1] += 1
+            entry[2] += rating is not None
+            entry[3] += rating or 0
+
+    def done_at(person: int) -> str:
+        first, more = names[min(where[person])], len(where[person]) - 1
+        return f"{first} and {more} more" if more else first
+
+    return {
+        "orgs": {key: (round(h, 2), n) for key, (h, n, _r, _s) in orgs.items()},
+        "people": {key: (round(h, 2), n, done_at(key)) for key, (h, n, _r, _s) in people.items()},
+        "types": {key: (r, round(s / r, 2)) for key, (_h, _n, r, s) in types.items() if r},
+    }
+
+
+def _carried(db, user: int, period: int | None) -> dict:
+    figures = evaluation_figures(db, user, period, people_limit=None)
+    return {
+        "orgs": {row.key: (row.hours, row.evaluations) for row in figures.hours_by_organisation},
+        "people": {row.key: (row.hours, row.evaluations, row.organisation) for row in figures.hours_by_person},
+        "types": {row.name: (row.evaluations, row.average) for row in figures.rating_by_type},
+    }
+
+
+def _current_period(db) -> int:
+    with db.read() as session:
+        return session.scalar(
+            select(CpdActivity.period_id).where(CpdActivity.evaluation_hours.is_not(None)).order_by(CpdActivity.id)
+        )
+
+
+def test_the_figures_from_the_activities_equal_those_from_the_evaluations(demo_db) -> None:
+    sam, rows = three_completed(demo_db)
+    record_evaluation(demo_db, sam, rows[0].id, None, check_evaluation(2.5, 5, "First", ""))
+    version = record_evaluation(demo_db, sam, rows[1].id, None, check_evaluation(0.5, 1, "Second", ""))
+    record_evaluation(demo_db, sam, rows[1].id, version, check_evaluation(6, 2, "Corrected", ""))  # a correction
+    chris = user_id(demo_db, "chris.lee")
+    for user in (sam, chris):
+        for period in (rows[1].period_id, _current_period(demo_db), None):
+            expected = _joined(demo_db, user, period)
+            assert expected["orgs"], "the demo has evaluations to add up"
+            assert _carried(demo_db, user, period) == expected
+    figures = evaluation_figures(demo_db, sam, rows[1].period_id)  # the dashboard's: the first people listed
+    everyone = _joined(demo_db, sam, rows[1].period_id)["people"]
+    assert figures.people == len(everyone)
+    ranked = sorted(everyone.items(), key=lambda item: -item[1][0])
+    assert [row.hours for row in figures.hours_by_person] == [hours for _person, (hours, *_rest) in ranked][:200]
+
+
+def test_the_migration_copies_every_evaluation_onto_its_activity(demo_db) -> None:
+    """Back to 0017 (no copies), an evaluation corrected there, then up again: the copies are the evaluations'."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.migrate import alembic_config
+
+    sam = user_id(demo_db, "sam.patel")
+    period = _current_period(demo_db)
+    expected = _joined(demo_db, sam, None)
+    with demo_db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0017")
+        connection.execute(text("UPDATE activity_evaluations SET hours = NULL, rating = 1 WHERE activity_id % 5 = 0"))
+    changed = _joined(demo_db, sam, None)
+    assert changed != expected
+    with demo_db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    assert _carried(demo_db, sam, None) == changed
+    assert _carried(demo_db, sam, period) == _joined(demo_db, sam, period)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import cast as typed
 
-from sqlalchemy import Table, case, insert, literal, select
+from sqlalchemy import Table, case, insert, literal, select, update
 
 from db.demo.context import BuildContext
 from db.models import ActivityEvaluation, CpdActivity
@@ -45,3 +45,7 @@ def build_evaluations(ctx: BuildContext) -> None:
     ).where(a.evaluation.is_not(None))
     columns = ["activity_id", "hours", "rating", "impact", "practice_change", "recorded_by_user_id", "recorded_at"]
     ctx.conn.execute(insert(EVALUATIONS).from_select([*columns, "version"], rows))
+    # kept on the activity too, as db.services.evaluations does (what the CPD was worth reads them there)
+    ctx.conn.execute(
+        update(a).where(a.evaluation.is_not(None)).values(evaluation_hours=hours, evaluation_rating=rating)
+    )

@@ -131,6 +131,11 @@ class CpdActivity(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     flood_fill_batch_id: Mapped[int | None] = mapped_column(ForeignKey("flood_fill_batches.id"))
     evaluation: Mapped[str | None] = mapped_column(Text)
+    # the evaluation's hours and rating, kept on the activity by db.services.evaluations (migration 0018):
+    # what the CPD was worth is then summed from one index, not from a join to every evaluation.
+    # Hours are set (0 when none was given) exactly when the activity has an evaluation.
+    evaluation_hours: Mapped[float | None] = mapped_column(Float)
+    evaluation_rating: Mapped[int | None] = mapped_column(Integer)
     # C1: who typed the request in on the individual's behalf, and the justification a CPD lead weighs.
     entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
     intended_outcome: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
@@ -237,14 +242,19 @@ Index(
     CpdActivity.id,
 )
 #: the evaluated activities of a period, for what the CPD was worth (db.queries.evaluation_figures): the
-#: dashboard reads that period's evaluations, not every one ever recorded (migration 0015)
+#: dashboard sums that period's evaluations from this index alone, grouped by organisation, provider and
+#: type, or by individual through their job (migration 0018; 0015's (period, organisation, id) before)
 Index(
-    "ix_cpd_activities_period_evaluated",
+    "ix_cpd_activities_period_evaluations",
     CpdActivity.period_id,
     CpdActivity.organisation_id,
-    CpdActivity.id,
-    sqlite_where=CpdActivity.evaluation.is_not(None),
-    postgresql_where=CpdActivity.evaluation.is_not(None),
+    CpdActivity.provider,
+    CpdActivity.activity_type,
+    CpdActivity.job_id,
+    CpdActivity.evaluation_hours,
+    CpdActivity.evaluation_rating,
+    sqlite_where=CpdActivity.evaluation_hours.is_not(None),
+    postgresql_where=CpdActivity.evaluation_hours.is_not(None),
 )
 #: one index per other sort of the Partnership CPD table, (period, column, id): a period's first page is
 #: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities).  The

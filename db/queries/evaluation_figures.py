@@ -1,13 +1,14 @@
 """What CPD was worth (DB1): hours per organisation and per person, and ratings per provider and type.
 
-Computed with SQL aggregates over the evaluations joined to their activities,
-so the work grows with the evaluations recorded in the period, not with every
-activity of the trust: for a period the join starts from the period's evaluated
-activities (a partial index, migration 0015) and reaches each evaluation by its
-key; for every period it starts from ``activity_evaluations`` and reaches each
-activity by its primary key.  Evaluation completion (completed
-activities with an evaluation, of all completed) comes from the dashboard's
-own pass over the activities (``DashboardFigures.evaluation_rate``).
+Computed with SQL aggregates over the evaluated activities, each of which carries
+its evaluation's hours and rating (kept there by ``db.services.evaluations``,
+migration 0018), from a partial index that holds every column grouped or summed:
+the work grows with the evaluations recorded in the period, and reads neither the
+activities' table nor the evaluations.  Two grouped reads: per organisation,
+provider and type (a few thousand groups), and per person through their job,
+ranked in SQL so that only the people listed come back.  Evaluation completion
+(completed activities with an evaluation, of all completed) comes from the
+dashboard's own pass over the activities (``DashboardFigures.evaluation_rate``).
 
 The same figures feed the dashboard and the budget workbook's Evaluation
 sheet, with the same scope (the organisations the user sees in the module).
@@ -23,7 +24,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, Organisation, Person
+from db.models import CompletionState, CpdActivity, Job, Module, Organisation, Person
 from db.scope import Scope, scope_for
 
 #: the people shown on the dashboard (most hours first); the workbook lists everyone
@@ -101,55 +102,39 @@ def figures_in(
 ) -> EvaluationFigures:
     if not scope.orgs(module):
         return EvaluationFigures()
-    a, e = CpdActivity, ActivityEvaluation
+    a = CpdActivity
+    # The evaluated activities, each carrying its hours and rating (db.services.evaluations), read from
+    # their own partial index, which holds every column grouped or summed below: for a period the
+    # index's own rows of that period; for every period the whole index.  No evaluation is joined.
+    conditions: list[ColumnElement[bool]] = [
+        a.evaluation_hours.is_not(None),
+        scope.rows_in_reach(module, a.organisation_id, a.job_id),
+    ]
     if period_ids is not None:
-        # The evaluated activities of the periods, from their own partial index (every evaluation also
-        # writes the activity's ``evaluation``, db.services.evaluations), each evaluation reached by its
-        # key: the work grows with the period's evaluations, not with every one ever recorded.
-        conditions: list[ColumnElement[bool]] = [
-            a.period_id.in_(sorted(period_ids)),
-            a.evaluation.is_not(None),
-            scope.rows_in_reach(module, a.organisation_id, a.job_id + 0),
-        ]
-        if organisation_id is not None:
-            conditions.append(a.organisation_id == organisation_id)
-    else:
-        # Every period: ``+ 0`` keeps the activities' indexes out of the plan for the whole trust, so
-        # the evaluations are read and each activity reached by its key; for one organisation its
-        # (organisation, period) index is the shorter way, so it is left usable.
-        org_column = a.organisation_id if organisation_id is not None else a.organisation_id + 0
-        conditions = [scope.rows_in_reach(module, org_column, a.job_id + 0)]
-        if organisation_id is not None:
-            conditions.append(a.organisation_id == organisation_id)
+        conditions.append(a.period_id.in_(sorted(period_ids)))
+    if organisation_id is not None:
+        conditions.append(a.organisation_id == organisation_id)
+    connection = session.connection()  # Core: grouped rows, a few thousand at most
 
-    # One pass by (organisation, provider, type, job): a group per evaluated job and course at most,
-    # added up here into every figure.
-    grouped = session.execute(
-        select(
-            a.organisation_id,
-            a.provider,
-            a.activity_type,
-            a.job_id,
-            func.count(),
-            func.coalesce(func.sum(e.hours), 0.0),
-            func.count(e.rating),
-            func.coalesce(func.sum(e.rating), 0),
-        )
-        .select_from(e)
-        .join(a, a.id == e.activity_id)
-        .where(*conditions)
-        .group_by(a.organisation_id, a.provider, a.activity_type, a.job_id)
-    ).all()
+    # Per organisation, provider and type (a few thousand groups at five million activities): the
+    # hours per organisation and the ratings per provider and per type are added up from these.
     by_org: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-    by_job: dict[int, list] = {}
     by_provider: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
     by_type: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
-    for org, provider, kind, job_id, count, hours, rated, rating_sum in grouped:
+    grouped = select(
+        a.organisation_id,
+        a.provider,
+        a.activity_type,
+        func.count(),
+        func.coalesce(func.sum(a.evaluation_hours), 0.0),
+        func.count(a.evaluation_rating),
+        func.coalesce(func.sum(a.evaluation_rating), 0),
+    ).where(*conditions)
+    for org, provider, kind, count, hours, rated, rating_sum in connection.execute(
+        grouped.group_by(a.organisation_id, a.provider, a.activity_type)
+    ):
         by_org[org][0] += float(hours)
         by_org[org][1] += int(count)
-        job = by_job.setdefault(job_id, [0.0, 0, org])
-        job[0] += float(hours)
-        job[1] += int(count)
         for table, key in ((by_provider, provider or "(no provider)"), (by_type, kind)):
             table[key][0] += int(rated)
             table[key][1] += int(rating_sum)
@@ -163,50 +148,60 @@ def figures_in(
         (HoursRow(org, names.get(org, "?"), "", round(h, 2), int(n)) for org, (h, n) in by_org.items()),
         key=lambda row: row.name,
     )
-    people = _people(session, by_job, names, people_limit)
+    people, hours_by_person = _people(session, conditions, names, people_limit)
     return EvaluationFigures(
         hours_by_organisation=hours_by_org,
-        hours_by_person=people[1],
-        people=people[0],
+        hours_by_person=hours_by_person,
+        people=people,
         rating_by_provider=_ratings(by_provider),
         rating_by_type=_ratings(by_type),
     )
 
 
 def _people(
-    session: Session, by_job: dict[int, list], names: dict[int, str], limit: int | None
+    session: Session, conditions: list[ColumnElement[bool]], names: dict[int, str], limit: int | None
 ) -> tuple[int, list[HoursRow]]:
-    """Hours per person: the jobs' hours added up per person, names read only for the people listed."""
-    person_of: dict[int, int] = {}
-    for chunk in _chunks(sorted(by_job)):
-        person_of.update(session.execute(select(Job.id, Job.person_id).where(Job.id.in_(chunk))).tuples().all())
-    totals: dict[int, list] = {}
-    for job_id, (hours, count, org) in by_job.items():
-        entry = totals.setdefault(person_of[job_id], [0.0, 0, set()])
-        entry[0] += hours
-        entry[1] += count
-        entry[2].add(org)
-    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
+    """Hours per person (their jobs' added up), most first, ranked in SQL: only the ``limit`` people
+    listed come back (with how many have hours at all), and only their names are read."""
+    a = CpdActivity
+    hours = func.sum(a.evaluation_hours).label("hours")
+    ranked = (
+        select(
+            Job.person_id,
+            hours,
+            func.count(),
+            func.min(a.organisation_id),
+            func.count(a.organisation_id.distinct()),
+            func.count().over(),
+        )
+        .select_from(a)
+        .join(Job, Job.id == a.job_id)
+        .where(*conditions)
+        .group_by(Job.person_id)
+        .order_by(hours.desc(), Job.person_id)
+    )
     if limit is not None:
-        ranked = ranked[:limit]
+        ranked = ranked.limit(limit)
+    found = session.connection().execute(ranked).all()
     who: dict[int, str] = {}
-    for chunk in _chunks([person for person, _ in ranked]):
+    for chunk in _chunks([row[0] for row in found]):
         query = select(Person.id, Person.first_name + " " + Person.last_name).where(Person.id.in_(chunk))
         who.update(session.execute(query).tuples().all())
     rows = [
-        HoursRow(person, who.get(person, "?"), _where(names, orgs), round(hours, 2), count)
-        for person, (hours, count, orgs) in ranked
+        HoursRow(person, who.get(person, "?"), _where(names, first, orgs), round(float(h), 2), int(n))
+        for person, h, n, first, orgs, _everyone in found
     ]
-    return len(totals), rows
+    return (int(found[0][-1]) if found else 0), rows
 
 
 def _chunks(ids: list[int], size: int = 2000) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
-def _where(names: dict[int, str], orgs: set[int]) -> str:
-    first = names.get(min(orgs), "?")
-    return first if len(orgs) == 1 else f"{first} and {len(orgs) - 1} more"
+def _where(names: dict[int, str], first_org: int, orgs: int) -> str:
+    """Where a person's hours were done: the first organisation (by id), and how many more."""
+    first = names.get(first_org, "?")
+    return first if orgs == 1 else f"{first} and {orgs - 1} more"
 
 
 def _ratings(table: dict[str, list[float]]) -> list[RatingRow]:

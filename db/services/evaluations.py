@@ -11,6 +11,9 @@ The impact in words is also written to the activity's ``evaluation`` column,
 which predates the evaluation table and which "completed without an
 evaluation" (filter and dashboard) reads: that test stays one column of the
 activity row, served by the same scan as every other dashboard figure.
+The hours and rating are written to the activity too (``evaluation_hours``,
+``evaluation_rating``, migration 0018), so that what the CPD was worth is summed
+from one index of the activities (``db.queries.evaluation_figures``).
 """
 
 from __future__ import annotations
@@ -167,7 +170,12 @@ def record_evaluation_in(act: Action, activity_id: int, shown_version: int | Non
     session.execute(
         update(CpdActivity)
         .where(CpdActivity.id == activity_id)
-        .values(evaluation=evaluation.impact, version=row.version + 1),
+        .values(
+            evaluation=evaluation.impact,
+            evaluation_hours=found.hours or 0.0,
+            evaluation_rating=found.rating,
+            version=row.version + 1,
+        ),
         execution_options={"synchronize_session": False},
     )
     act.audit(
