@@ -8,7 +8,8 @@ database keeps (``activity_totals``, migration 0015).  Reference, measured in th
 one grouped scan of the period's activities per organisation and month that the dashboard ran
 before, in raw ``sqlite3`` (the same sums, the same organisations).  The rest of the panel's
 refresh (the free-places card, what the CPD was worth, the lookups, the sharing banner) is timed
-part by part.  A file at an older schema is migrated first, timed (the backfill is one grouped
+part by part, and what the CPD was worth beside its own reads of the activities run bare in raw
+``sqlite3``.  A file at an older schema is migrated first, timed (the backfill is one grouped
 pass over every activity).
 """
 
@@ -21,13 +22,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from reference import DEFAULT, reference_database  # bench/reference.py: builds the dataset on first use
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from sqlalchemy import event
+
 import db.migrate as migrate
-from db.engine import DatabaseTarget
+from db.engine import Database, DatabaseTarget
 from db.migrate import declared_head, open_database
 from db.models import Module
 from db.queries.dashboard import dashboard_figures
@@ -53,6 +57,22 @@ SELECT organisation_id + 0 AS org, substr(starts_on, 1, 7), count(*),
        sum(CASE WHEN completion_state = 'completed' AND evaluation IS NULL THEN 1 ELSE 0 END)
 FROM cpd_activities WHERE period_id + 0 = ? GROUP BY org, 2 HAVING org IN ({orgs})
 """
+
+
+def worth_statements(db: Database, user_id: int, period_id: int) -> list[tuple[str, tuple[Any, ...]]]:
+    """The statements ``evaluation_figures`` runs against the activities, with their bound values."""
+    seen: list[tuple[str, tuple[Any, ...]]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "FROM cpd_activities" in statement:
+            seen.append((statement, tuple(parameters)))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        evaluation_figures(db, user_id, period_id, None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    return seen
 
 
 def median_seconds(work: Callable[[], object], runs: int = 5) -> float:
@@ -119,6 +139,8 @@ def main() -> None:
     scan = OLD_SCAN.format(orgs=", ".join(map(str, orgs)))
     grouped = raw.execute(scan, (period_id,)).fetchall()
     reference = median_seconds(lambda: raw.execute(scan, (period_id,)).fetchall())
+    worth = worth_statements(db, user.id, period_id)
+    worth_reference = median_seconds(lambda: [raw.execute(sql, values).fetchall() for sql, values in worth])
     with_activities = {row[0] for row in grouped}
     activities = sum(row[2] for row in grouped)
     authorised = sum(row[8] for row in grouped)
@@ -138,6 +160,10 @@ def main() -> None:
     )
     for name, seconds in timed.items():
         print(f"   rest of the refresh: {name:<30} {seconds * 1000:8.1f} ms")
+    print(
+        f"   reference: what the CPD was worth's {len(worth)} reads of the activities, bare in raw sqlite3 "
+        f"{worth_reference * 1000:.1f} ms; ratio {timed['what the CPD was worth'] / worth_reference:.2f}x"
+    )
 
 
 if __name__ == "__main__":
