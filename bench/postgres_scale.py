@@ -13,7 +13,8 @@ says how long that took.  Then, as the trust-wide CPD lead sam.patel:
    plan with a Sort node (the rows of the whole filter sorted before the first page), ``incremental``
    an Incremental Sort (the index gives the order; rows with the same key are put in id order);
 2. the dashboard refresh (``dashboard_figures``, whole trust, current period) against one raw
-   grouped scan of the period;
+   grouped scan of the period, then what the CPD was worth (``evaluation_figures``) against its own
+   statements bare on the driver;
 3. the count, total and queue tabs of a filter change (from the running totals where they hold the
    filter) against one raw count of the same rows;
 4. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
@@ -41,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_partnership_cpd import SEVEN, decidable_pending, timed_sign_off  # noqa: E402  (bench/ is on the path)
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import event, select  # noqa: E402
 from window_timing import median_ms  # noqa: E402
 
 from db.engine import Database, DatabaseTarget  # noqa: E402
@@ -49,6 +50,7 @@ from db.migrate import open_database  # noqa: E402
 from db.models import AppUser, Module, PartnershipState  # noqa: E402
 from db.queries import activities as q  # noqa: E402
 from db.queries.dashboard import dashboard_figures  # noqa: E402
+from db.queries.evaluation_figures import evaluation_figures  # noqa: E402
 from db.queries.lookups import load_lookups  # noqa: E402
 from db.queries.trust import is_empty  # noqa: E402
 from db.scope import scope_for  # noqa: E402
@@ -107,6 +109,22 @@ def bench_dashboard(db: Database, raw: Any, user: int, repeats: int) -> None:
     print(f"2. Dashboard, whole trust, current period ({figures.activities:,} activities), median of {repeats}")
     print(f"   ours {ours:,.1f} ms; one raw grouped scan of the period {reference:,.1f} ms", end="; ")
     print(f"ratio {ours / reference:.2f}×")
+    # what the CPD was worth: the panel's next read, beside its own statements bare on the driver
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "cpd_activities" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        worth = evaluation_figures(db, user, period, None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    ours = median_ms(lambda: evaluation_figures(db, user, period, None), repeats)
+    reference = median_ms(lambda: [raw.execute(sql, values).fetchall() for sql, values in seen], repeats)
+    print(f"   what the CPD was worth ({worth.evaluations:,} evaluations, {worth.people:,} people): {ours:,.1f} ms")
+    print(f"   its {len(seen)} statements bare on psycopg {reference:,.1f} ms; ratio {ours / reference:.2f}×")
 
 
 def _fetch_all(raw: Any, sql: str, values: tuple[Any, ...]) -> list[Any]:
