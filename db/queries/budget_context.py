@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.cover_limits import effective_limit
 from db.engine import Database
@@ -147,7 +147,7 @@ def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> Auth
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
     periods = sorted({period for _org, period in per_org})
-    past_limit, listed = cover_warnings(session, where, periods) if periods else (0, ())
+    past_limit, listed = cover_warnings(session, where, periods, undecided) if periods else (0, ())
     return AuthorisationImpact(
         count=int(count),
         total_cost_pence=int(total),
@@ -159,44 +159,74 @@ def impact_where(session: Session, where: Sequence[ColumnElement[bool]]) -> Auth
     )
 
 
+#: up to this many undecided rows selected, the cover authorised for their individuals is looked up per job;
+#: beyond it, one pass over the periods' rows adds it up for everyone (``cover_warnings``)
+FEW_ROWS = 1000
+
+
 def cover_warnings(
-    session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int]
+    session: Session, where: Sequence[ColumnElement[bool]], periods: Sequence[int], undecided: int
 ) -> tuple[int, tuple[CoverWarning, ...]]:
-    """The individuals whose undecided cover among the rows ``where`` selects, added to the cover
-    already authorised for them in the period, goes past their limit: compared in SQL, only they return."""
-    # On SQLite the state, the cover and the job are written ``+column`` (``unindexed``): the planner
-    # then reads the periods' rows from the index that carries them all (0014), rather than walking
-    # the (job, start) index for the grouping, or the (period, state) one, and the table behind it.
-    state, cover, job = (
-        unindexed(CpdActivity.partnership_state),
-        unindexed(CpdActivity.cover_days),
-        unindexed(CpdActivity.job_id),
-    )
+    """The individuals whose undecided cover among the rows ``where`` selects (``undecided`` of them
+    undecided), added to the cover already authorised for them in the period, goes past their limit:
+    compared in SQL, only they return.  A few rows: each of their individuals' authorised cover is
+    looked up by job; many ("all 200,000 matching"): one pass over the periods' rows adds up both,
+    for every individual at once."""
+    per_job = _cover_of_few(where, periods) if undecided <= FEW_ROWS else _cover_in_one_pass(where, periods)
+    return past_cover_limits(session, per_job)
+
+
+def _cover_of_few(where: Sequence[ColumnElement[bool]], periods: Sequence[int]) -> Any:
+    """(job_id, period_id, adding, used) of a few selected rows: their cover per job, then each job's
+    authorised cover in the period, from the (job, start) index (a job's few dozen activities)."""
+    a = CpdActivity
     adding = (
-        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
-        .where(*where, CpdActivity.period_id.in_(periods), state.in_(UNDECIDED), cover > 0)
-        .group_by(job, CpdActivity.period_id)
+        select(a.job_id.label("job_id"), a.period_id.label("period_id"), func.sum(a.cover_days).label("days"))
+        .where(*where, a.period_id.in_(periods), a.partnership_state.in_(UNDECIDED), a.cover_days > 0)
+        .group_by(a.job_id, a.period_id)
         .subquery("adding")
     )
-    # the periods' authorised cover, per individual: one pass over the periods in the index
+    u = aliased(CpdActivity, name="u")
     used = (
-        select(job.label("job_id"), CpdActivity.period_id.label("period_id"), func.sum(cover).label("days"))
-        .where(CpdActivity.period_id.in_(periods), state == PartnershipState.AUTHORISED, cover > 0)
-        .group_by(job, CpdActivity.period_id)
-        .subquery("used")
-    )
-    per_job = (
-        select(
-            adding.c.job_id,
-            adding.c.period_id,
-            adding.c.days.label("adding"),
-            func.coalesce(used.c.days, 0).label("used"),
+        select(func.coalesce(func.sum(u.cover_days), 0))
+        .where(
+            u.job_id == adding.c.job_id,
+            unindexed(u.period_id) == adding.c.period_id,
+            unindexed(u.partnership_state) == PartnershipState.AUTHORISED,
+            unindexed(u.cover_days) > 0,
         )
-        .select_from(adding)
-        .outerjoin(used, and_(used.c.job_id == adding.c.job_id, used.c.period_id == adding.c.period_id))
+        .scalar_subquery()
+    )
+    return select(adding.c.job_id, adding.c.period_id, adding.c.days.label("adding"), used.label("used")).subquery(
+        "per_job"
+    )
+
+
+def _cover_in_one_pass(where: Sequence[ColumnElement[bool]], periods: Sequence[int]) -> Any:
+    """(job_id, period_id, adding, used) of many selected rows, in one pass over the periods' rows with
+    cover, in the order of the index that carries them all (0014: period, organisation, job, state,
+    cover): per organisation and job the ticked undecided cover and the authorised cover, then per job
+    (a job's rows are normally all in its organisation; added up again in case one moved).  Two passes
+    (one per sum) and a join cost a third more at five million activities."""
+    a = CpdActivity
+    # On SQLite the state and the cover are written ``+column`` (``unindexed``): the planner then reads
+    # the periods' rows from that index, rather than the (period, state) one and the table behind it.
+    state, cover = unindexed(a.partnership_state), unindexed(a.cover_days)
+    adding = func.sum(case((and_(*where, state.in_(UNDECIDED)), cover), else_=0))
+    used = func.sum(case((state == PartnershipState.AUTHORISED, cover), else_=0))
+    per_org_job = (
+        select(a.job_id.label("job_id"), a.period_id.label("period_id"), adding.label("adding"), used.label("used"))
+        .where(a.period_id.in_(periods), cover > 0)
+        .group_by(a.period_id, a.organisation_id, a.job_id)
+        .subquery("per_org_job")
+    )
+    p = per_org_job.c
+    return (
+        select(p.job_id, p.period_id, func.sum(p.adding).label("adding"), func.sum(p.used).label("used"))
+        .group_by(p.job_id, p.period_id)
+        .having(func.sum(p.adding) > 0)
         .subquery("per_job")
     )
-    return past_cover_limits(session, per_job)
 
 
 def past_cover_limits(session: Session, per_job: Any) -> tuple[int, tuple[CoverWarning, ...]]:

@@ -83,7 +83,7 @@ def impact_from_groups(
         if (limit := budgets[key].budget_pence) is not None and budgets[key].authorised_pence + adding > limit
     )
     periods = sorted({period for _org, period in per_org})
-    past_limit, listed = cover_warnings(session, where, periods) if per_org else (0, ())
+    past_limit, listed = cover_warnings(session, where, periods, undecided) if per_org else (0, ())
     return AuthorisationImpact(
         count=count,
         total_cost_pence=total,
