@@ -4,6 +4,8 @@ over the period, in SQL grouped per chunk of ids, or row by row."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
@@ -16,6 +18,7 @@ from db.queries.tick_versions import PiecedVersions
 from db.queries.ticked_matching import (
     MatchingTicks,
     _parts,
+    ceiling_now,
     matching_figures_now,
     matching_impact,
     matching_refused,
@@ -108,6 +111,9 @@ def test_figures_read_alongside_the_ticking_are_the_figures_of_the_ticks(demo_db
     ceiling, impact = matching_figures_now(demo_db, sam, filt)
     assert ceiling == match.ceiling
     assert impact == matching_impact(demo_db, sam, MatchingTicks(filt, match.versions, ceiling=match.ceiling))
+    # the highest id, read per state for a period with none chosen, for one state, and across periods
+    for other in (replace(filt, partnership_state=PartnershipState.PENDING), ActivityFilter(search="a")):
+        assert ceiling_now(demo_db, sam, other) == max(tick_all_matching(demo_db, sam, other).versions)
 
 
 def test_the_dialog_after_tick_all_shows_the_total_of_the_rows_still_ticked(qtbot, demo_db, tmp_path) -> None:

@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, String, and_, cast, false, func, literal, not_, select
+from sqlalchemy import ColumnElement, Connection, Row, String, and_, cast, false, func, literal, not_, select, union_all
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import CpdActivity, Level, Module
+from db.models import CpdActivity, Level, Module, PartnershipState
 from db.queries.activities import decidable_conditions
 from db.queries.activity_filter import ActivityFilter, _conditions
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact, impact_of
@@ -102,10 +102,23 @@ def matching_impact(db: Database, user_id: int, ticks: MatchingTicks) -> Authori
 
 
 def ceiling_now(db: Database, user_id: int, filt: ActivityFilter) -> int | None:
-    """The highest id among the rows matching ``filt`` the user may decide: what "tick all" would tick up to."""
+    """The highest id among the rows matching ``filt`` the user may decide: what "tick all" would tick up to.
+
+    For a period with no state chosen, the highest id per state, each read backwards from the (period,
+    state, id) index: asked at once, the planner walks every later period's rows from the top of the
+    table instead (0.2-0.3 s at five million activities)."""
     with db.read() as session:
         where = decidable_conditions(session, scope_for(session, user_id), filt)
-        return session.scalar(select(func.max(CpdActivity.id)).where(*where))
+        a = CpdActivity
+        if filt.period_id is None or filt.partnership_state is not None:
+            return session.scalar(select(func.max(a.id)).where(*where))
+        per_state = union_all(
+            *(
+                select(func.max(a.id).label("top")).where(*where, a.partnership_state == state)
+                for state in PartnershipState
+            )
+        ).subquery("per_state")
+        return session.scalar(select(func.max(per_state.c.top)))
 
 
 def matching_figures_now(db: Database, user_id: int, filt: ActivityFilter) -> tuple[int | None, AuthorisationImpact]:
