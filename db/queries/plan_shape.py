@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.sqltypes import NullType
 from sqlalchemy.sql.visitors import InternalTraversal
 
 if TYPE_CHECKING:
@@ -52,6 +53,39 @@ def _unary_plus(element: Unindexed, compiler: Any, **kw: Any) -> str:
 def unindexed(column: ColumnElement[Any] | Any) -> Any:
     """``column`` as a filter only: compared on each row, never the reason an index is chosen (SQLite)."""
     return Unindexed(column)
+
+
+class Rare(ColumnElement[bool]):
+    """A condition SQLite's planner is told is seldom true (``likelihood``); the plain condition elsewhere."""
+
+    inherit_cache = True
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's)
+        ("condition", InternalTraversal.dp_clauseelement),
+        ("probability", InternalTraversal.dp_plain_obj),
+    ]
+
+    def __init__(self, condition: ColumnElement[bool], probability: float) -> None:
+        self.condition = condition
+        self.probability = probability
+        # untyped, not Boolean: a Boolean would be written "likelihood(…) = 1" on SQLite, which no index serves
+        self.type = NullType()
+
+
+@compiles(Rare)
+def _as_is(element: Rare, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.condition, **kw))
+
+
+@compiles(Rare, "sqlite")
+def _likelihood(element: Rare, compiler: Any, **kw: Any) -> str:
+    return f"likelihood({compiler.process(element.condition, **kw)}, {element.probability!r})"
+
+
+def rare(condition: ColumnElement[bool], probability: float = 0.01) -> Any:
+    """``condition``, which SQLite is told holds for about ``probability`` of the rows: it then reads them
+    from an index that seeks ``condition`` rather than one on a broad term beside it.  Its statistics
+    (``sqlite_stat1``) know only how many rows a value has on average, not that "denied" is rare."""
+    return Rare(condition, probability)
 
 
 # -- which conditions of a Partnership CPD page read may choose its index (db.queries.activities) -------

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import CpdActivity, CpdTeamState, LineManagerState, Module
+from db.queries.plan_shape import rare
 from db.queries.tick_versions import joined, pieces
 from db.scope import scope_for
 
@@ -49,8 +50,8 @@ def refused_below(db: Database, user_id: int, ids: Sequence[int]) -> RefusedBelo
 def refused_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]]) -> RefusedBelow:
     """The rows each of ``parts`` (a WHERE) selects that a layer below turned down.
 
-    The ids come as two strings the database joins, not a row per activity: 10,000 refused
-    rows of a "tick all" are one row to read.
+    The ids come as a string per layer that the database joins, not a row per activity: 10,000
+    refused rows of a "tick all" are two rows to read.
     """
     denied: set[int] = set()
     declined: set[int] = set()
@@ -58,12 +59,12 @@ def refused_of(session: Session, parts: Iterable[Sequence[ColumnElement[bool]]])
     is_denied = CpdActivity.line_manager_state == LineManagerState.DENIED
     is_declined = CpdActivity.cpd_team_state == CpdTeamState.DECLINED
     for where in parts:
-        query = select(
-            joined(session, case((is_denied, CpdActivity.id))), joined(session, case((is_declined, CpdActivity.id)))
-        ).where(*where, or_(is_denied, is_declined))
-        for denied_ids, declined_ids in connection.execute(query):
-            for piece in pieces(denied_ids or ""):
-                denied.update(map(int, piece.split(",")))
-            for piece in pieces(declined_ids or ""):
-                declined.update(map(int, piece.split(",")))
+        # One read per layer, each said to be rare: SQLite then seeks that layer's refused rows in its
+        # (period, state, id) index.  Asked together ("denied or declined"), or without the hint, it read
+        # a queue's every row from the (period, partnership state) index and the table: 1 s for the
+        # pending queue at five million activities, against a tenth of that.
+        for found, refused in ((denied, is_denied), (declined, is_declined)):
+            ids = connection.scalar(select(joined(session, CpdActivity.id)).where(*where, rare(refused)))
+            for piece in pieces(ids or ""):
+                found.update(map(int, piece.split(",")))
     return RefusedBelow(frozenset(denied), frozenset(declined))
