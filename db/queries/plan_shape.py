@@ -55,7 +55,7 @@ def unindexed(column: ColumnElement[Any] | Any) -> Any:
     return Unindexed(column)
 
 
-class Rare(ColumnElement[bool]):
+class Rare(ColumnElement[Any]):
     """A condition SQLite's planner is told is seldom true (``likelihood``); the plain condition elsewhere."""
 
     inherit_cache = True
