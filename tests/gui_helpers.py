@@ -79,3 +79,8 @@ def wait_for_window(qtbot, kind: type[W], *, other_than: QWidget | None = None, 
 
     qtbot.waitUntil(one_shown, timeout=timeout)
     return found[0]
+
+
+def wait_all_ticked(qtbot, panel) -> None:
+    """After "Tick all N matching": until its rows' versions are read (the ticks show before they are)."""
+    qtbot.waitUntil(lambda: panel._all_match is not None and not panel.model.reading_ticks, timeout=10_000)

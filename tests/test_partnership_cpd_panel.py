@@ -12,7 +12,7 @@ from db.errors import Unreachable
 from db.models import CpdActivity, PartnershipState
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from tests.gui_helpers import close_window, open_window, shown_windows, wait_for_window
+from tests.gui_helpers import close_window, open_window, shown_windows, wait_all_ticked, wait_for_window
 
 
 def cpd_panel(qtbot, window):
@@ -61,7 +61,7 @@ def test_tick_all_sign_off_read_the_result_and_undo(qtbot, window, demo_db) -> N
     total = panel.model.total
     assert total > panel.model.loaded or total > 0
     qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel._all_match is not None, timeout=10_000)
+    wait_all_ticked(qtbot, panel)
     decidable = len(panel._all_match.versions)
     assert decidable + panel._all_match.left_out_count == total  # rows sam may not decide are left out
     assert panel.model.ticked_count == decidable and f"{decidable:,} ticked" in panel.ticked_label.text()

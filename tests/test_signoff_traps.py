@@ -18,7 +18,7 @@ from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.recent_decisions import RecentDecisionsDialog
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
 from desktop.modules.partnership_cpd.sign_off_result_dialog import SignOffResultDialog
-from tests.gui_helpers import close_window, open_window, shown_windows, wait_for_window
+from tests.gui_helpers import close_window, open_window, shown_windows, wait_all_ticked, wait_for_window
 from tests.test_partnership_cpd_panel import choose, cpd_panel, states
 
 
@@ -47,6 +47,7 @@ def rows_where(panel, decidable: bool, why: str | None = None) -> list[int]:
 def authorise_in_dialog(qtbot, panel) -> None:
     dialog = wait_for_window(qtbot, SignOffDialog)
     qtbot.waitUntil(lambda: dialog.impact is not None and dialog.refused is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)  # after "tick all": its versions are in
     dialog.confirm_box.setChecked(True)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.undo_bar.isVisible(), timeout=20_000)
@@ -174,7 +175,8 @@ def test_rows_you_may_not_decide_have_no_box_and_tick_all_leaves_them_out(qtbot,
     assert panel.tick_all_button.text() == f"Tick all {panel.decidable_total:,} matching"
     assert "leaves out" in panel.tick_all_button.toolTip()
     qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Left out" in panel.tick_banner.label.text(), timeout=10_000)
+    wait_all_ticked(qtbot, panel)
+    assert "Left out" in panel.tick_banner.label.text()
     match = panel._all_match
     assert len(match.versions) == panel.decidable_total
     assert panel.model.ticked_count == len(match.versions) < panel.model.total

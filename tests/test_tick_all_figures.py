@@ -26,7 +26,7 @@ from db.queries.ticked_matching import (
 )
 from desktop.kit.formatting import money
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from tests.gui_helpers import close_window, open_window, wait_for_window
+from tests.gui_helpers import close_window, open_window, wait_all_ticked, wait_for_window
 from tests.helpers import coordinator_of_one_group, group_with_requests, org_with_sharing, user_id
 from tests.test_signoff_traps import pending_panel, rows_where
 
@@ -122,7 +122,7 @@ def test_the_dialog_after_tick_all_shows_the_total_of_the_rows_still_ticked(qtbo
         panel = pending_panel(qtbot, window)
         qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
         qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: panel._all_match is not None, timeout=10_000)
+        wait_all_ticked(qtbot, panel)
         figures = panel.tick_figures
         assert figures is not None
         qtbot.waitUntil(lambda: figures.impact is not None and figures.refused is not None, timeout=10_000)

@@ -12,7 +12,7 @@ from db.queries.budget_context import authorisation_impact
 from db.queries.refusals import refused_below
 from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_refused
 from db.services.signoff import sign_off
-from tests.gui_helpers import close_window, open_window
+from tests.gui_helpers import close_window, open_window, wait_all_ticked
 from tests.helpers import user_id
 from tests.test_signoff_traps import authorise_in_dialog, pending_panel, rows_where
 
@@ -92,7 +92,7 @@ def test_tick_all_then_untick_some_then_sign_off_decides_exactly_the_rest(qtbot,
         panel = pending_panel(qtbot, window)
         qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
         qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: panel._all_match is not None, timeout=10_000)
+        wait_all_ticked(qtbot, panel)
         everything = dict(panel._all_match.versions)
         assert panel.model.ticked_count == len(everything) > 2
 
@@ -113,4 +113,65 @@ def test_tick_all_then_untick_some_then_sign_off_decides_exactly_the_rest(qtbot,
         assert {decided[activity_id] for activity_id in left_out} == {PartnershipState.PENDING}
         assert panel.model.ticked_count == 0
     finally:
+        close_window(window)
+
+
+def test_the_ticks_and_the_dialog_come_before_the_versions_and_the_decision_waits_for_them(
+    qtbot, demo_db, tmp_path, monkeypatch
+) -> None:
+    """ "Tick all" ticks on its first quick read; the versions of a million rows take a second more.  Until
+    they are in, the rows show ticked, the sign-off dialog opens with its figures, and only its
+    Authorise waits; a row unticked meanwhile stays out."""
+    import threading
+
+    from desktop.modules.partnership_cpd import ticking
+    from desktop.modules.partnership_cpd.activity_table_model import READING_TICKS
+    from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
+    from tests.gui_helpers import wait_for_window
+
+    gate = threading.Event()
+    read_versions = ticking.ticked_versions
+
+    def held_versions(*args, **kwargs):
+        gate.wait(20)  # the versions read, held until the test lets it finish
+        return read_versions(*args, **kwargs)
+
+    monkeypatch.setattr(ticking, "ticked_versions", held_versions)
+    window = open_window(qtbot, demo_db, tmp_path)
+    try:
+        panel = pending_panel(qtbot, window)
+        qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
+        expected = panel.decidable_total
+        qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: panel.model.reading_ticks, timeout=10_000)
+        assert panel.model.ticked_count == expected and f"{expected:,} ticked" in panel.ticked_label.text()
+        decidable = rows_where(panel, True)
+        shown = panel.model.index(decidable[0], 0).data(Qt.ItemDataRole.CheckStateRole)
+        assert shown == Qt.CheckState.Checked.value or shown == Qt.CheckState.Checked
+        panel.model.set_ticked(decidable[1], False)  # unticked before the versions are in
+        unticked = panel.model.row_at(decidable[1]).id
+        assert panel.model.ticked_count == expected - 1
+
+        told: list[str] = []
+        panel.context.navigator.status_message.connect(told.append)
+        panel.follow_up.attendance(True)  # an action on every ticked row waits for them, and says so
+        assert told == [READING_TICKS]
+
+        panel.sign_off(PartnershipState.AUTHORISED)
+        dialog = wait_for_window(qtbot, SignOffDialog)
+        qtbot.waitUntil(lambda: dialog.impact is not None and dialog.refused is not None, timeout=10_000)
+        assert dialog.reading and dialog.reading_label.isVisible() and not dialog.ok_button.isEnabled()
+        assert dialog.impact.count == expected - 1  # the figures need no version
+
+        gate.set()
+        qtbot.waitUntil(lambda: not dialog.reading, timeout=10_000)
+        assert dialog.ok_button.isEnabled() and not dialog.reading_label.isVisible()
+        selection = panel.model.selection()
+        assert isinstance(selection, MatchingTicks) and not selection.reading
+        assert len(selection.versions) == expected and selection.minus == {unticked}
+        assert dialog.count == panel.model.ticked_count == expected - 1
+        assert unticked not in dialog.ticked and len(dialog.ticked) == expected - 1
+        dialog.reject()
+    finally:
+        gate.set()
         close_window(window)

@@ -108,6 +108,12 @@ class DecidableMatch:
     versions: Mapping[int, int]
     left_out: dict[str, int]
     ceiling: int | None = None  # the highest id ticked (None: none, or not read)
+    #: while the versions are still being read (``versions`` empty): how many rows are ticked
+    expected: int | None = None
+
+    @property
+    def ticked(self) -> int:
+        return self.expected if self.expected is not None else len(self.versions)
 
     @property
     def left_out_count(self) -> int:

@@ -12,13 +12,19 @@ left alone, as for any tick).
 Ticking reads those versions as one string the database joins (one row,
 whatever the number of activities), not as a row per activity: a worker
 that turns 200,000 rows into Python objects holds the interpreter lock most
-of the time, and the window's thread waits for it (a 400 ms freeze).
+of the time, and the window's thread waits for it (a 400 ms freeze).  Even
+so, a million versions take a second to read; the window therefore ticks
+on a quick first read (the highest id ticked and the rows left out,
+``tick_all_head``) and reads the versions after it (``ticked_versions``).
+Meanwhile the selection is ``reading`` (``expected`` rows): its figures
+and refusals, worked out from the filter and the highest id, need no
+version; only the sign-off itself waits for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Row, String, and_, cast, false, func, literal, not_, select, union_all
@@ -50,13 +56,35 @@ class MatchingTicks:
     extra: Mapping[int, int] = field(default_factory=dict)  # rows ticked by hand besides (added since)
     #: the highest id ticked (rows added since are not ticked); None: worked out from ``versions``
     ceiling: int | None = None
+    #: while the versions are still being read (``versions`` empty): how many rows they are expected to be
+    expected: int | None = None
+
+    @property
+    def reading(self) -> bool:
+        return self.expected is not None
 
     @property
     def count(self) -> int:
-        return len(self.versions) - len(self.minus) + len(self.extra)
+        ticked = self.expected if self.expected is not None else len(self.versions)
+        return ticked - len(self.minus) + len(self.extra)
+
+    def ticks(self, activity_id: int) -> bool:
+        """Whether "all matching" ticked this row (one the user may decide, of the filter): by its version
+        once read; until then, by the highest id ticked."""
+        if self.expected is not None:
+            return self.ceiling is not None and activity_id <= self.ceiling
+        return activity_id in self.versions
+
+    def with_versions(self, versions: Mapping[int, int]) -> MatchingTicks:
+        """The same selection once its versions are read: the rows unticked meanwhile that they do not hold
+        (rows not ticked after all) are no longer counted off."""
+        minus = frozenset(activity_id for activity_id in self.minus if activity_id in versions)
+        return replace(self, versions=versions, minus=minus, expected=None)
 
     def shown_versions(self) -> dict[int, int]:
         """Id → version of every row ticked: for the sign-off, built off the window's thread."""
+        if self.expected is not None:
+            raise RuntimeError("the ticked rows' versions are still being read")
         minus = self.minus
         shown = {activity_id: version for activity_id, version in self.versions.items() if activity_id not in minus}
         shown.update(self.extra)
@@ -64,8 +92,8 @@ class MatchingTicks:
 
     def without(self, ids: frozenset[int]) -> MatchingTicks:
         extra = {activity_id: v for activity_id, v in self.extra.items() if activity_id not in ids}
-        minus = self.minus | (ids & self.versions.keys())
-        return MatchingTicks(self.filter, self.versions, minus, extra, self.ceiling)
+        minus = self.minus | frozenset(activity_id for activity_id in ids if self.ticks(activity_id))
+        return replace(self, minus=minus, extra=extra)
 
 
 def _parts(session: Session, user_id: int, ticks: MatchingTicks) -> list[tuple[ColumnElement[bool], ...]]:
@@ -85,10 +113,16 @@ def _where(
     return where, ceiling
 
 
+def matching_by_ids(ticks: MatchingTicks) -> bool:
+    """Whether a ticked-all selection's figures are added up from its ids and versions, not from its filter:
+    rows ticked by hand besides, or so many unticked that they are no longer a short "not in"."""
+    return len(ticks.minus) > MAX_MINUS or bool(ticks.extra)
+
+
 def matching_impact(db: Database, user_id: int, ticks: MatchingTicks) -> AuthorisationImpact:
     """``authorisation_impact`` of a ticked-all selection, computed in SQL over its filter: from the
     running totals where they can answer its filter (``kept_impact``), else in two passes over its period."""
-    if len(ticks.minus) > MAX_MINUS or ticks.extra:
+    if matching_by_ids(ticks):
         return authorisation_impact(db, user_id, list(ticks.shown_versions()))
     with db.read() as session:
         scope = scope_for(session, user_id)
@@ -102,23 +136,22 @@ def matching_impact(db: Database, user_id: int, ticks: MatchingTicks) -> Authori
 
 
 def ceiling_now(db: Database, user_id: int, filt: ActivityFilter) -> int | None:
-    """The highest id among the rows matching ``filt`` the user may decide: what "tick all" would tick up to.
-
-    For a period with no state chosen, the highest id per state, each read backwards from the (period,
-    state, id) index: asked at once, the planner walks every later period's rows from the top of the
-    table instead (0.2-0.3 s at five million activities)."""
+    """The highest id among the rows matching ``filt`` the user may decide: what "tick all" would tick up to."""
     with db.read() as session:
-        where = decidable_conditions(session, scope_for(session, user_id), filt)
-        a = CpdActivity
-        if filt.period_id is None or filt.partnership_state is not None:
-            return session.scalar(select(func.max(a.id)).where(*where))
-        per_state = union_all(
-            *(
-                select(func.max(a.id).label("top")).where(*where, a.partnership_state == state)
-                for state in PartnershipState
-            )
-        ).subquery("per_state")
-        return session.scalar(select(func.max(per_state.c.top)))
+        return _ceiling(session, decidable_conditions(session, scope_for(session, user_id), filt), filt)
+
+
+def _ceiling(session: Session, where: list[ColumnElement[bool]], filt: ActivityFilter) -> int | None:
+    """The highest id ``where`` selects.  For a period with no state chosen, the highest id per state, each
+    read backwards from the (period, state, id) index: asked at once, the planner walks every later
+    period's rows from the top of the table instead (0.2-0.3 s at five million activities)."""
+    a = CpdActivity
+    if filt.period_id is None or filt.partnership_state is not None:
+        return session.scalar(select(func.max(a.id)).where(*where))
+    per_state = union_all(
+        *(select(func.max(a.id).label("top")).where(*where, a.partnership_state == state) for state in PartnershipState)
+    ).subquery("per_state")
+    return session.scalar(select(func.max(per_state.c.top)))
 
 
 def matching_figures_now(db: Database, user_id: int, filt: ActivityFilter) -> tuple[int | None, AuthorisationImpact]:
@@ -136,7 +169,7 @@ def matching_refused_now(db: Database, user_id: int, filt: ActivityFilter) -> tu
 
 def matching_refused(db: Database, user_id: int, ticks: MatchingTicks) -> RefusedBelow:
     """``refused_below`` of a ticked-all selection, read in SQL over its filter."""
-    if len(ticks.minus) > MAX_MINUS or ticks.extra:
+    if matching_by_ids(ticks):
         return refused_below(db, user_id, list(ticks.shown_versions()))
     with db.read() as session:
         return refused_of(session, _parts(session, user_id, ticks))
@@ -168,26 +201,55 @@ def _left_out(connection: Connection, scope: Scope, rules: DecideRules, filt: Ac
 
 def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
     """What "tick all N matching" ticks: the rows matching ``filt`` the user may decide (id → version),
-    the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``).
-
-    The ids and versions arrive as one string the database joins ("id:version,…", read a piece
-    at a time: ``PiecedVersions``), and the rows left out grouped by organisation and job: no row
-    per activity is fetched, and no step holds the interpreter lock for long.
+    the highest of their ids, and how many matching rows were left out and why (``DecidableMatch``),
+    in one read.  The window reads the same in two (``tick_all_head``, then ``ticked_versions``), so
+    that the ticks and the sign-off figures need not wait for a million versions.
     """
     with db.read() as session:
         scope = scope_for(session, user_id)
         rules = decide_rules_in(session, scope)
-        decidable = decidable_conditions(session, scope, filt, rules)
-        connection = session.connection()
-        pair = cast(CpdActivity.id, String) + literal(":") + cast(CpdActivity.version, String)
-        pairs, ceiling = connection.execute(
-            select(joined(session, pair), func.max(CpdActivity.id)).where(*decidable)
-        ).one()
-        versions = PiecedVersions(pairs)
-        # the rows left out: those matching the filter that the user may not decide (few, in groups)
-        left_out: dict[str, int] = {}
-        for organisation_id, job_id, rows in _left_out(connection, scope, rules, filt):
-            why = rules.why_not_job(organisation_id, job_id)
-            if why is not None:
-                left_out[why] = left_out.get(why, 0) + rows
-    return DecidableMatch(versions, left_out, ceiling)
+        ceiling = _ceiling(session, decidable_conditions(session, scope, filt, rules), filt)
+        versions = _versions(session, decidable_conditions(session, scope, filt, rules), ceiling)
+        return DecidableMatch(versions, _left_out_why(session, scope, rules, filt), ceiling)
+
+
+def tick_all_head(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
+    """What "tick all" knows at once: the highest id it ticks (rows added later are not ticked) and the
+    rows it leaves out, each read from an index; the versions (``versions``, empty here) come after."""
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        rules = decide_rules_in(session, scope)
+        ceiling = _ceiling(session, decidable_conditions(session, scope, filt, rules), filt)
+        return DecidableMatch({}, _left_out_why(session, scope, rules, filt), ceiling)
+
+
+def ticked_versions(db: Database, user_id: int, filt: ActivityFilter, ceiling: int | None) -> Mapping[int, int]:
+    """Id → version of the rows "tick all" ticked (those matching ``filt`` the user may decide, up to id
+    ``ceiling``), read after ``tick_all_head``: a row changed in between is read at its new version,
+    one gone from the filter is not ticked, as if it had changed just before the click."""
+    if ceiling is None:
+        return {}
+    with db.read() as session:
+        scope = scope_for(session, user_id)
+        return _versions(session, decidable_conditions(session, scope, filt), ceiling)
+
+
+def _versions(session: Session, decidable: list[ColumnElement[bool]], ceiling: int | None) -> Mapping[int, int]:
+    """The ids and versions arrive as one string the database joins ("id:version,…", read a piece at a
+    time: ``PiecedVersions``): no row per activity is fetched, and no step holds the interpreter lock
+    for long."""
+    if ceiling is None:
+        return {}
+    pair = cast(CpdActivity.id, String) + literal(":") + cast(CpdActivity.version, String)
+    query = select(joined(session, pair)).where(*decidable, CpdActivity.id <= ceiling)
+    return PiecedVersions(session.connection().execute(query).scalar())
+
+
+def _left_out_why(session: Session, scope: Scope, rules: DecideRules, filt: ActivityFilter) -> dict[str, int]:
+    """The rows matching the filter that the user may not decide (few, in groups), by reason."""
+    left_out: dict[str, int] = {}
+    for organisation_id, job_id, rows in _left_out(session.connection(), scope, rules, filt):
+        why = rules.why_not_job(organisation_id, job_id)
+        if why is not None:
+            left_out[why] = left_out.get(why, 0) + rows
+    return left_out

@@ -163,6 +163,10 @@ def cost_breakdown(row: ActivityRow) -> str:
     )
 
 
+#: what an action on the ticked rows says in the moment after "tick all" before their versions are in
+READING_TICKS = "Still reading the ticked activities; try again in a moment."
+
+
 class ActivityTableModel(PagedRowModel[ActivityRow]):
     """Paging (``more_wanted``, stale replies, a count that arrives late) comes from PagedRowModel;
     columns, ticks and sorting are this model's own."""
@@ -170,6 +174,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     PAGE_SIZE = PAGE_SIZE
     sort_requested = Signal(str, bool)  # sort key, descending
     ticks_changed = Signal()
+    all_versions_read = Signal(object)  # "tick all"'s id → version, once read (``versions_read``)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -179,6 +184,8 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self._all_filter: Any = None  # … the filter they matched …
         self._all_ceiling: int | None = None  # … the highest id among them …
         self._minus: set[int] = set()  # … and the rows unticked since
+        #: while those versions are still being read: how many rows they are expected to be
+        self._expected: int | None = None
         self._checkable = True
         self._rules = DecideRules()
         self._everyone = True  # until rules arrive (and in tests feeding rows alone) every row is decidable
@@ -225,10 +232,16 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
 
     @property
     def ticked(self) -> dict[int, int]:
-        """Activity id → the version the user saw when ticking it (a copy: after "tick all", of every row)."""
+        """Activity id → the version the user saw when ticking it (a copy: after "tick all", of every row;
+        ask ``reading_ticks`` first: while they are read, "tick all"'s versions are not known yet)."""
         if self._all is None:
             return dict(self._ticked)
         return self.selection().shown_versions()  # type: ignore[union-attr]  # a MatchingTicks here
+
+    @property
+    def reading_ticks(self) -> bool:
+        """True between "tick all" and its rows' versions arriving (``all_versions_read``)."""
+        return self._expected is not None
 
     def selection(self) -> dict[int, int] | MatchingTicks:
         """What is ticked, for a decision: the ticks (a copy), or after "tick all" the filter less the
@@ -236,24 +249,35 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if self._all is None:
             return dict(self._ticked)
         minus, extra = frozenset(self._minus), dict(self._ticked)
-        return MatchingTicks(self._all_filter, self._all, minus, extra, self._all_ceiling)
+        return MatchingTicks(self._all_filter, self._all, minus, extra, self._all_ceiling, self._expected)
 
     @property
     def ticked_count(self) -> int:
-        return len(self._ticked) + (len(self._all) - len(self._minus) if self._all is not None else 0)
+        if self._all is None:
+            return len(self._ticked)
+        ticked = self._expected if self._expected is not None else len(self._all)
+        return len(self._ticked) + ticked - len(self._minus)
+
+    def _in_all(self, activity_id: int) -> bool:
+        """Whether "tick all" ticked this row: by the versions read, or while they are read by its id."""
+        if self._all is None:
+            return False
+        if self._expected is not None:
+            return self._all_ceiling is not None and activity_id <= self._all_ceiling
+        return activity_id in self._all
 
     def _has(self, activity_id: int) -> bool:
         if activity_id in self._ticked:
             return True
-        return self._all is not None and activity_id in self._all and activity_id not in self._minus
+        return self._in_all(activity_id) and activity_id not in self._minus
 
     def _drop(self, activity_id: int) -> None:
         self._ticked.pop(activity_id, None)
-        if self._all is not None and activity_id in self._all:
+        if self._in_all(activity_id):
             self._minus.add(activity_id)
 
     def _take(self, activity_id: int, version: int) -> None:
-        if self._all is not None and activity_id in self._all:
+        if self._in_all(activity_id):
             self._minus.discard(activity_id)  # ticked again, at the version read with "tick all"
         else:
             self._ticked[activity_id] = version
@@ -297,14 +321,31 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
                 self._take(activity.id, activity.version)
         self._emit_check_column()
 
-    def tick_all(self, versions: Mapping[int, int], filt: Any = None, ceiling: int | None = None) -> None:
+    def tick_all(
+        self, versions: Mapping[int, int] | None, filt: Any = None, ceiling: int | None = None, expected: int = 0
+    ) -> None:
         """Tick every row matching ``filt``, loaded or not (id → version from SQL). The mapping is kept
-        as it is, not copied: the window's thread never walks 200,000 entries."""
+        as it is, not copied: the window's thread never walks 200,000 entries.  ``None``: the versions
+        are still being read (``versions_read`` brings them); meanwhile the rows up to ``ceiling`` the
+        user may decide are ticked, ``expected`` of them."""
         if not self._checkable:
             return
-        self._ticked, self._all, self._all_filter, self._minus = {}, versions, filt, set()
+        self._ticked, self._all, self._all_filter, self._minus = {}, versions or {}, filt, set()
         self._all_ceiling = ceiling
+        self._expected = expected if versions is None else None
         self._emit_check_column()
+
+    def versions_read(self, versions: Mapping[int, int], filt: Any, ceiling: int | None) -> bool:
+        """The versions of the "tick all" still being read, if these are its (same filter and highest id):
+        the rows unticked meanwhile that they do not hold are no longer counted off.  False otherwise
+        (the ticks changed since: the versions are of nothing ticked)."""
+        if self._expected is None or self._all_filter != filt or self._all_ceiling != ceiling:
+            return False
+        self._all, self._expected = versions, None
+        self._minus = {activity_id for activity_id in self._minus if activity_id in versions}
+        self._emit_check_column()
+        self.all_versions_read.emit(versions)
+        return True
 
     def untick(self, ids: Iterable[int]) -> None:
         """Untick these activities (left out of a sign-off), with one change signal."""
@@ -316,7 +357,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if not self._ticked and self._all is None:
             return
         self._ticked, self._all, self._all_filter, self._minus = {}, None, None, set()
-        self._all_ceiling = None
+        self._all_ceiling = self._expected = None
         self._emit_check_column()
 
     def page_check_state(self) -> Qt.CheckState:

@@ -35,6 +35,7 @@ from db.errors import TrustDeskError
 from db.queries.lookups import Choice
 from desktop.dialogs.errors import show_done, show_error
 from desktop.kit.context import AppContext
+from desktop.modules.partnership_cpd.activity_table_model import READING_TICKS
 
 if TYPE_CHECKING:  # the services and dialogs themselves are imported on first use (start-up stays quick)
     from db.services.attendance import FollowUpResult
@@ -110,6 +111,9 @@ class FollowUp:
         return self.panel.context
 
     def _rows(self, rows: Mapping[int, int] | None) -> dict[int, int] | None:
+        if rows is None and self.panel.model.reading_ticks:
+            self.context.navigator.tell(READING_TICKS)
+            return None
         ticked = self.panel.model.ticked if rows is None else dict(rows)
         if not ticked:
             self.context.navigator.tell("Tick the activities first.")

@@ -17,6 +17,7 @@ from db.queries.request_form import JobChoice, job_choice
 from db.services.layer_decisions import Layer, LayerResult
 from db.services.requests import RequestResult
 from desktop.kit.icons import icon
+from desktop.modules.partnership_cpd.activity_table_model import READING_TICKS
 from desktop.modules.partnership_cpd.layer_dialog import LayerDecisionDialog
 from desktop.modules.partnership_cpd.request_dialog import RequestDialog
 
@@ -69,6 +70,9 @@ class RequestFlows:
     # -- the layers -------------------------------------------------------------------------------------
     def decide(self, layer: Layer, rows: Mapping[int, int] | None = None) -> None:
         """Answer for the ticked rows, or only ``rows`` (id → version: the row menu's one row)."""
+        if rows is None and self.panel.model.reading_ticks:
+            self.panel.context.navigator.tell(READING_TICKS)
+            return
         ticked = self.panel.model.ticked if rows is None else dict(rows)
         if not ticked:
             self.panel.context.navigator.tell("Tick the activities to answer for first.")

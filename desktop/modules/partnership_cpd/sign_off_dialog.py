@@ -33,7 +33,7 @@ from db.models import PartnershipState
 from db.progress import Progress
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact
 from db.queries.refusals import RefusedBelow, refused_below
-from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_refused
+from db.queries.ticked_matching import MatchingTicks, matching_by_ids, matching_impact, matching_refused
 from db.services.signoff import SignOffResult, sign_off
 from desktop.kit.context import AppContext
 from desktop.kit.formatting import days, money
@@ -113,6 +113,8 @@ class SignOffDialog(QDialog):
         self.impact: AuthorisationImpact | None = None
         self.refused: RefusedBelow | None = None
         self._impact_unknown = False
+        #: figures that need the ticked rows' versions, asked for before they were read (``take_versions``)
+        self._after_versions: list[str] = []
         self.result_: SignOffResult | None = None
         self.running = False
         self.setWindowTitle("Partnership sign-off")
@@ -171,6 +173,9 @@ class SignOffDialog(QDialog):
         self.error_label.setObjectName("error")
         set_warning(self.error_label, True)
         layout.addWidget(self.error_label)
+        self.reading_label = QLabel("Gathering the ticked activities to decide…")
+        self.reading_label.setVisible(self.reading)
+        layout.addWidget(self.reading_label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton("Authorise", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -187,6 +192,34 @@ class SignOffDialog(QDialog):
         self._update()
         self._load_impact()
         self._load_refusals()
+
+    @property
+    def reading(self) -> bool:
+        """After "tick all", until the ticked rows' versions are read: the figures may show, the decision waits."""
+        return isinstance(self.selection, MatchingTicks) and self.selection.reading
+
+    def take_versions(self, versions: Mapping[int, int]) -> None:
+        """The ticked rows' versions, read after "tick all" (the model's ``all_versions_read``): the count is
+        now exact, and the decision may be sent."""
+        selection = self.selection
+        if not isinstance(selection, MatchingTicks) or not selection.reading:
+            return
+        self.selection = selection.with_versions(versions)
+        noun = "ticked activity" if self.count == 1 else "ticked activities"
+        self.count_label.setText(f"<b>{self.count:,} {noun}</b>")
+        self.reading_label.hide()
+        waiting, self._after_versions = self._after_versions, []
+        if "impact" in waiting:
+            self._load_impact()
+        if "refusals" in waiting:
+            self._load_refusals()
+        self._update()
+
+    def _needs_versions(self) -> bool:
+        """Whether this selection's figures are added up from its versions (rows ticked or unticked by hand
+        beyond what the filter can say), which are still being read."""
+        selection = self.selection
+        return isinstance(selection, MatchingTicks) and selection.reading and matching_by_ids(selection)
 
     @property
     def count(self) -> int:
@@ -233,6 +266,9 @@ class SignOffDialog(QDialog):
         if self._figures is not None:
             self._take_figures()
             return
+        if self._needs_versions():
+            self._after_versions.append("impact")
+            return
         if isinstance(selection, MatchingTicks):
             self.context.ops.query(
                 lambda: matching_impact(db, user_id, selection), self._impact_loaded, self._impact_failed
@@ -245,6 +281,9 @@ class SignOffDialog(QDialog):
         db, user_id, selection = self.context.db, self.context.user.id, self.selection
         if self._figures is not None:
             return  # with the impact, from the ticking's figures (``_take_figures``)
+        if self._needs_versions():
+            self._after_versions.append("refusals")
+            return
         if isinstance(selection, MatchingTicks):
             self.context.ops.query(
                 lambda: matching_refused(db, user_id, selection), self._refusals_loaded, lambda _error: None
@@ -316,10 +355,10 @@ class SignOffDialog(QDialog):
         self.refusal_label.setText(("⚠ " + refusal_text(self.refused)) if self.refused and refused else "")
         self.refusal_label.setVisible(refused)
         self.leave_out_button.setVisible(refused)
-        self.ok_button.setEnabled(not self.running and bool(self.count))
+        self.ok_button.setEnabled(not self.running and not self.reading and bool(self.count))
 
     def submit(self) -> None:
-        if self.running or not self.count:
+        if self.running or not self.count or self.reading:
             return
         if self.decision is PartnershipState.REJECTED and not self.reason.strip():
             self.error_label.setText("Give a reason to reject: each individual is told why.")

@@ -25,6 +25,8 @@ def sign_off_rows(panel: PartnershipCpdPanel, decision: PartnershipState, rows: 
         return
     figures = panel.tick_figures if rows is None else None
     dialog = SignOffDialog(panel.context, ticked, decision, panel, figures=figures)
+    if dialog.reading:  # opened in the moment after "tick all": the versions follow
+        panel.model.all_versions_read.connect(dialog.take_versions)
     dialog.signed_off.connect(lambda result: _signed_off(panel, result, clear_ticks=rows is None))
     dialog.left_out.connect(panel.model.untick)
     dialog.open()

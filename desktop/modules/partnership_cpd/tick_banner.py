@@ -54,7 +54,7 @@ class TickBanner(QFrame):
     def all_ticked(self, match: DecidableMatch) -> None:
         """After "tick all": how many were ticked, and which were left out and why."""
         self._offers_all = False
-        text = f"All {len(match.versions):,} matching activities you may decide are ticked."
+        text = f"All {match.ticked:,} matching activities you may decide are ticked."
         if match.left_out:
             text += f" Left out {left_out_text(match.left_out)}."
         self.label.setText(text)
@@ -75,7 +75,7 @@ class TickBanner(QFrame):
         Returns the "tick all" result still in force (None once the ticks were changed by hand).
         """
         count = model.ticked_count
-        if match is not None and count == len(match.versions) and count:
+        if match is not None and count == match.ticked and count:
             self.all_ticked(match)
             if match.left_out:
                 ticked_label.setText(f"{count:,} ticked ({match.left_out_count:,} left out)")

@@ -10,11 +10,13 @@ stay on the panel, where the sign-off flow, the row menu and the tests read them
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from db.errors import TrustDeskError
 from db.queries.activities import ActivityFilter
 from db.queries.decidability import DecidableMatch
-from db.queries.ticked_matching import tick_all_matching as read_all_matching
+from db.queries.ticked_matching import tick_all_head, ticked_versions
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK
 from desktop.modules.partnership_cpd.tick_figures import TickFigures
 
@@ -67,16 +69,22 @@ def decidable_counted(panel: PartnershipCpdPanel, generation: int, matching: int
 
 
 def tick_all_matching(panel: PartnershipCpdPanel) -> None:
-    """Tick every row matching the filter that the user may decide, loaded or not (id → version only)."""
+    """Tick every row matching the filter that the user may decide, loaded or not (id → version only).
+
+    Two reads: the highest id ticked and the rows left out come first (a few milliseconds), and the
+    rows are ticked then; their versions, a second at a million rows, follow (``versions_read``).  The
+    sign-off dialog's figures start at once on the other lane (``TickFigures``): neither they nor the
+    dialog wait for the versions; only the sign-off does."""
     if not panel.can_decide:
         return
     generation = panel._generation
     db, user_id, filt = panel.context.db, panel.context.user.id, panel.filter
-    panel.ticked_label.setText(f"Ticking all {panel.decidable_total or panel.model.total:,}…")
+    expected = panel.decidable_total if panel.decidable_total is not None else panel.model.total
+    panel.ticked_label.setText(f"Ticking all {expected:,}…")
     panel.tick_all_button.setEnabled(False)
     panel.context.ops.query(
-        lambda: read_all_matching(db, user_id, filt),
-        lambda match: _all_ticked(panel, generation, match, filt),
+        lambda: tick_all_head(db, user_id, filt),
+        lambda match: _head_read(panel, generation, match, filt, expected),
         lambda error: panel._failed(generation, error),
     )
     # the sign-off dialog's figures, on the other read lane meanwhile (``TickFigures``)
@@ -84,8 +92,34 @@ def tick_all_matching(panel: PartnershipCpdPanel) -> None:
     panel.tick_figures = TickFigures(panel.context, filt, panel)
 
 
-def _all_ticked(panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
-    if generation == panel._generation:
-        panel._all_match = match
-        panel.model.tick_all(match.versions, filt, match.ceiling)
+def _head_read(
+    panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter, expected: int
+) -> None:
+    """Tick the rows up to the highest id at once, and read their versions."""
+    if generation != panel._generation:
+        panel._ticks_changed()
+        return
+    panel._all_match = replace(match, expected=expected)
+    panel.model.tick_all(None, filt, match.ceiling, expected)
     panel._ticks_changed()
+    db, user_id, ceiling = panel.context.db, panel.context.user.id, match.ceiling
+    panel.context.ops.query(
+        lambda: ticked_versions(db, user_id, filt, ceiling),
+        lambda versions: versions_read(panel, generation, replace(match, versions=versions), filt),
+        lambda error: _versions_failed(panel, generation, error),
+    )
+
+
+def versions_read(panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
+    """The ticked rows' versions: the ticks become exact (their count, rows gone from the filter since),
+    and a sign-off dialog open on them may go ahead (the model's ``all_versions_read``)."""
+    if generation == panel._generation and panel.model.versions_read(match.versions, filt, match.ceiling):
+        panel._all_match = match
+        panel._ticks_changed()
+
+
+def _versions_failed(panel: PartnershipCpdPanel, generation: int, error: TrustDeskError) -> None:
+    """Without the versions nothing can be signed off: the ticks go, and the window says why."""
+    if generation == panel._generation and panel.model.reading_ticks:
+        panel.model.clear_ticks()
+    panel._failed(generation, error)
