@@ -32,6 +32,7 @@ class TickFigures(QObject):
     """The impact and refusals of ticking all rows matching one filter; ``changed`` as each arrives."""
 
     changed = Signal()
+    completed = Signal()  # once both are in (or failed): "tick all" then reads its versions (ticking.py)
 
     def __init__(self, context: AppContext, filt: ActivityFilter, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,9 +44,15 @@ class TickFigures(QObject):
         #: the highest id each figure was worked out to (0: no rows; ``UNREAD`` until it arrives)
         self.impact_ceiling = UNREAD
         self.refused_ceiling = UNREAD
+        self._refused_failed = False
         db, user_id = context.db, context.user.id
         context.ops.query(lambda: matching_figures_now(db, user_id, filt), self._impact_loaded, self._impact_failed)
-        context.ops.query(lambda: matching_refused_now(db, user_id, filt), self._refused_loaded, lambda _error: None)
+        context.ops.query(lambda: matching_refused_now(db, user_id, filt), self._refused_loaded, self._refusals_failed)
+
+    @property
+    def complete(self) -> bool:
+        impact = self.impact_ceiling != UNREAD or self.impact_error is not None
+        return impact and (self.refused_ceiling != UNREAD or self._refused_failed)
 
     def fresh(self) -> bool:
         return time.monotonic() - self.started < FRESH_SECONDS
@@ -68,12 +75,21 @@ class TickFigures(QObject):
 
     def _impact_loaded(self, found: tuple[int | None, AuthorisationImpact]) -> None:
         self.impact_ceiling, self.impact = found[0] or 0, found[1]
-        self.changed.emit()
+        self._arrived()
 
     def _impact_failed(self, error: TrustDeskError) -> None:
         self.impact_error = error
-        self.changed.emit()
+        self._arrived()
 
     def _refused_loaded(self, found: tuple[int | None, RefusedBelow]) -> None:
         self.refused_ceiling, self.refused = found[0] or 0, found[1]
+        self._arrived()
+
+    def _refusals_failed(self, _error: TrustDeskError) -> None:
+        self._refused_failed = True  # the dialog works its own out
+        self._arrived()
+
+    def _arrived(self) -> None:
         self.changed.emit()
+        if self.complete:
+            self.completed.emit()
