@@ -157,6 +157,10 @@ def test_the_ticks_and_the_dialog_come_before_the_versions_and_the_decision_wait
         panel.follow_up.attendance(True)  # an action on every ticked row waits for them, and says so
         assert told == [READING_TICKS]
 
+        with qtbot.waitSignal(panel.model.modelReset, timeout=10_000):
+            panel.refresh()  # the list read again (a change elsewhere): the ticks stay, still being read
+        assert panel.model.reading_ticks and panel.model.ticked_count == expected - 1
+
         panel.sign_off(PartnershipState.AUTHORISED)
         dialog = wait_for_window(qtbot, SignOffDialog)
         qtbot.waitUntil(lambda: dialog.impact is not None and dialog.refused is not None, timeout=10_000)

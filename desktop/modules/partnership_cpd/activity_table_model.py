@@ -212,7 +212,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self._why = {}
         for row, activity in enumerate(self._rows):
             if self._has(activity.id) and self.why_not_decidable(row) is not None:
-                self._drop(activity.id)
+                self._drop(activity.id, decidable=False)
         self._emit_check_column()
 
     def why_not_decidable(self, row: int) -> str | None:
@@ -271,9 +271,11 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             return True
         return self._in_all(activity_id) and activity_id not in self._minus
 
-    def _drop(self, activity_id: int) -> None:
+    def _drop(self, activity_id: int, *, decidable: bool = True) -> None:
+        """Untick a row; one the user may not decide was never among "tick all"'s (while its versions are
+        read, which rows it holds is known only by id: such a row is not counted off)."""
         self._ticked.pop(activity_id, None)
-        if self._in_all(activity_id):
+        if decidable and self._in_all(activity_id):
             self._minus.add(activity_id)
 
     def _take(self, activity_id: int, version: int) -> None:
@@ -294,7 +296,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if ticked:
             self._take(activity.id, activity.version)
         else:
-            self._drop(activity.id)
+            self._drop(activity.id, decidable=self.why_not_decidable(row) is None)
         self.anchor = row
         index = self.index(row, COL_CHECK)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
@@ -316,7 +318,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         for row in range(first, last + 1):
             activity = self._rows[row]
             if not ticked:
-                self._drop(activity.id)
+                self._drop(activity.id, decidable=self.why_not_decidable(row) is None)
             elif self.why_not_decidable(row) is None:
                 self._take(activity.id, activity.version)
         self._emit_check_column()

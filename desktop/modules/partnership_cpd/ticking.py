@@ -95,8 +95,9 @@ def tick_all_matching(panel: PartnershipCpdPanel) -> None:
 def _head_read(
     panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter, expected: int
 ) -> None:
-    """Tick the rows up to the highest id at once, and read their versions."""
-    if generation != panel._generation:
+    """Tick the rows up to the highest id at once, and read their versions.  Another filter since drops
+    them; the same filter read again (a change elsewhere) keeps ticks, so it keeps these too."""
+    if panel.filter != filt:
         panel._ticks_changed()
         return
     panel._all_match = replace(match, expected=expected)
@@ -112,7 +113,7 @@ def _head_read(
         started = True
         panel.context.ops.query(
             lambda: ticked_versions(db, user_id, filt, ceiling),
-            lambda versions: versions_read(panel, generation, replace(match, versions=versions), filt),
+            lambda versions: versions_read(panel, replace(match, versions=versions), filt),
             lambda error: _versions_failed(panel, generation, error),
         )
 
@@ -127,16 +128,18 @@ def _head_read(
         figures.destroyed.connect(read)
 
 
-def versions_read(panel: PartnershipCpdPanel, generation: int, match: DecidableMatch, filt: ActivityFilter) -> None:
+def versions_read(panel: PartnershipCpdPanel, match: DecidableMatch, filt: ActivityFilter) -> None:
     """The ticked rows' versions: the ticks become exact (their count, rows gone from the filter since),
-    and a sign-off dialog open on them may go ahead (the model's ``all_versions_read``)."""
-    if generation == panel._generation and panel.model.versions_read(match.versions, filt, match.ceiling):
+    and a sign-off dialog open on them may go ahead (the model's ``all_versions_read``).  The model takes
+    them only while it still holds that "tick all" (same filter and highest id), whatever was read since:
+    the list read again after a change elsewhere keeps its ticks."""
+    if panel.model.versions_read(match.versions, filt, match.ceiling):
         panel._all_match = match
         panel._ticks_changed()
 
 
 def _versions_failed(panel: PartnershipCpdPanel, generation: int, error: TrustDeskError) -> None:
     """Without the versions nothing can be signed off: the ticks go, and the window says why."""
-    if generation == panel._generation and panel.model.reading_ticks:
+    if panel.model.reading_ticks:
         panel.model.clear_ticks()
     panel._failed(generation, error)
