@@ -50,8 +50,8 @@ LARGE_STAT1 = {
     "ix_cpd_activities_period_cover_cost_id": "1000000 200000 22223 1 1 1",
     "ix_cpd_activities_period_cover_days_id": "1000000 200000 40000 1 1 1",
     "ix_cpd_activities_period_cpd_team_id": "1000000 200000 66667 1 1 1",
-    "ix_cpd_activities_period_created_id": "1000000 200000 2 1 1 1",
-    "ix_cpd_activities_period_end_id": "1000000 200000 413 1 1 1",
+    "ix_cpd_activities_period_created_id": "1000000 200000 2 1 1 1 1",
+    "ix_cpd_activities_period_end_id": "1000000 200000 413 1 1 1 1",
     "ix_cpd_activities_period_individual_id": "1000000 200000 1516 1 1 1",
     "ix_cpd_activities_period_line_manager_id": "1000000 200000 66667 1 1 1",
     "ix_cpd_activities_period_organisation_id": "1000000 200000 1365 1 1 1",  # at migration 0013
@@ -251,3 +251,21 @@ def test_the_rows_refused_below_are_sought_in_each_layers_index_on_any_sqlite(
         for statement, index in zip(caught, layers, strict=True):
             details = _reads_of(probe.plan(sqlite, statement))
             assert len(details) == 1 and f"USING INDEX {index} " in details[0], (sqlite.version, statistics, details)
+
+
+@pytest.mark.engines("sqlite")
+@pytest.mark.parametrize("statistics", ["its own", "large demo"])
+def test_pending_and_started_by_end_or_request_date_checks_the_start_in_the_index(
+    demo_db: Database, statements: dict[str, list[probe.Statement]], statistics: str
+) -> None:
+    """In those orders the rows not started yet come first: a walk past them that read each one's start
+    date from the table took 0.8 s at five million activities.  The index carries the start date."""
+    indexes = {"end": "ix_cpd_activities_period_end_id", "created": "ix_cpd_activities_period_created_id"}
+    for sqlite in _sqlites(demo_db, statistics):
+        for sort, index in indexes.items():
+            columns = [str(row[2]) for row in sqlite.run(f"PRAGMA index_info({index})", ())]
+            assert columns[:2] == ["period_id", "ends_on" if sort == "end" else "created_at"]
+            assert "starts_on" in columns and "partnership_state" in columns, columns
+            reads = statements[f"pending and started, by {sort} descending"]
+            details = _reads_of([line for statement in reads for line in probe.plan(sqlite, statement)])
+            assert any(f"USING INDEX {index} " in line for line in details), (sqlite.version, details)

@@ -279,10 +279,16 @@ SORT_INDEXES: dict[str, str] = {
     "ix_cpd_activities_period_travel_id": "travel_cost_pence",
     "ix_cpd_activities_period_other_id": "other_cost_pence",
 }
+#: orders that follow the start date, so that "pending and started" (db.queries.activity_filter) walks
+#: past every row not started yet to reach its page: the start date rides along too, and each row is
+#: checked in the index, not in the table (migration 0019: 0.8 s -> 0.1 s at five million activities)
+STARTED_ORDERS = frozenset({"ends_on", "created_at"})
 for _name, _column in SORT_INDEXES.items():
     _carried = [CpdActivity.partnership_state, CpdActivity.organisation_id]
     if _column == "partnership_state":
         _carried = [CpdActivity.organisation_id]
+    if _column in STARTED_ORDERS:
+        _carried.append(CpdActivity.starts_on)
     Index(_name, CpdActivity.period_id, CpdActivity.__table__.c[_column], CpdActivity.id, *_carried)
 
 
