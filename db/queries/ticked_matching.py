@@ -208,8 +208,9 @@ def tick_all_matching(db: Database, user_id: int, filt: ActivityFilter) -> Decid
     with db.read() as session:
         scope = scope_for(session, user_id)
         rules = decide_rules_in(session, scope)
-        ceiling = _ceiling(session, decidable_conditions(session, scope, filt, rules), filt)
-        versions = _versions(session, decidable_conditions(session, scope, filt, rules), ceiling)
+        decidable = decidable_conditions(session, scope, filt, rules)
+        ceiling = _ceiling(session, decidable, filt)
+        versions = _versions(session, decidable, ceiling)
         return DecidableMatch(versions, _left_out_why(session, scope, rules, filt), ceiling)
 
 
