@@ -4,9 +4,8 @@ The model never sorts or filters: a header click emits ``sort_requested`` and
 the panel re-queries with ORDER BY; scrolling to the end emits
 ``more_wanted`` and the panel fetches the next page off the UI thread.
 
-Ticks are held here as activity id → the version the user saw, not as rows:
-"tick all N matching" can then hold 200,000 ids without loading their rows,
-and ticks survive paging because they do not depend on what is loaded.
+Ticks are ids, not rows (``TickSet``): "tick all N matching" holds a filter,
+not 200,000 loaded rows, and ticks survive paging.
 
 A row the user may not decide (their own request, outside their scope, a school
 not sharing group actions: ``DecideRules``) shows a dash instead of a checkbox,
@@ -27,6 +26,7 @@ from db.queries.ticked_matching import MatchingTicks
 from desktop.kit.formatting import day, days, money, state
 from desktop.kit.paged_row_model import PagedRowModel
 from desktop.kit.row_table_model import Index, RowRole
+from desktop.modules.partnership_cpd.tick_set import TickSet
 
 # The decision columns sit beside the name and activity, so that a laptop screen shows them
 # without scrolling sideways (desktop/modules/partnership_cpd/columns.py gives the default widths and hidden columns).
@@ -178,14 +178,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._ticked: dict[int, int] = {}  # ticked one by one (besides "all matching", if that is on)
-        #: after "tick all": every matching row's version as read then (shared, never copied here) …
-        self._all: Mapping[int, int] | None = None
-        self._all_filter: Any = None  # … the filter they matched …
-        self._all_ceiling: int | None = None  # … the highest id among them …
-        self._minus: set[int] = set()  # … and the rows unticked since
-        #: while those versions are still being read: how many rows they are expected to be
-        self._expected: int | None = None
+        self._ticks = TickSet()
         self._checkable = True
         self._rules = DecideRules()
         self._everyone = True  # until rules arrive (and in tests feeding rows alone) every row is decidable
@@ -211,8 +204,8 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         self._rules, self._everyone = rules, False
         self._why = {}
         for row, activity in enumerate(self._rows):
-            if self._has(activity.id) and self.why_not_decidable(row) is not None:
-                self._drop(activity.id, decidable=False)
+            if self._ticks.has(activity.id) and self.why_not_decidable(row) is not None:
+                self._ticks.drop(activity.id, decidable=False)
         self._emit_check_column()
 
     def why_not_decidable(self, row: int) -> str | None:
@@ -234,58 +227,23 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def ticked(self) -> dict[int, int]:
         """Activity id → the version the user saw when ticking it (a copy: after "tick all", of every row;
         ask ``reading_ticks`` first: while they are read, "tick all"'s versions are not known yet)."""
-        if self._all is None:
-            return dict(self._ticked)
-        return self.selection().shown_versions()  # type: ignore[union-attr]  # a MatchingTicks here
+        return self._ticks.versions()
 
     @property
     def reading_ticks(self) -> bool:
         """True between "tick all" and its rows' versions arriving (``all_versions_read``)."""
-        return self._expected is not None
+        return self._ticks.reading
 
     def selection(self) -> dict[int, int] | MatchingTicks:
-        """What is ticked, for a decision: the ticks (a copy), or after "tick all" the filter less the
-        rows unticked since, without copying every row's version (``MatchingTicks``)."""
-        if self._all is None:
-            return dict(self._ticked)
-        minus, extra = frozenset(self._minus), dict(self._ticked)
-        return MatchingTicks(self._all_filter, self._all, minus, extra, self._all_ceiling, self._expected)
+        """What is ticked, for a decision (``TickSet.selection``)."""
+        return self._ticks.selection()
 
     @property
     def ticked_count(self) -> int:
-        if self._all is None:
-            return len(self._ticked)
-        ticked = self._expected if self._expected is not None else len(self._all)
-        return len(self._ticked) + ticked - len(self._minus)
-
-    def _in_all(self, activity_id: int) -> bool:
-        """Whether "tick all" ticked this row: by the versions read, or while they are read by its id."""
-        if self._all is None:
-            return False
-        if self._expected is not None:
-            return self._all_ceiling is not None and activity_id <= self._all_ceiling
-        return activity_id in self._all
-
-    def _has(self, activity_id: int) -> bool:
-        if activity_id in self._ticked:
-            return True
-        return self._in_all(activity_id) and activity_id not in self._minus
-
-    def _drop(self, activity_id: int, *, decidable: bool = True) -> None:
-        """Untick a row; one the user may not decide was never among "tick all"'s (while its versions are
-        read, which rows it holds is known only by id: such a row is not counted off)."""
-        self._ticked.pop(activity_id, None)
-        if decidable and self._in_all(activity_id):
-            self._minus.add(activity_id)
-
-    def _take(self, activity_id: int, version: int) -> None:
-        if self._in_all(activity_id):
-            self._minus.discard(activity_id)  # ticked again, at the version read with "tick all"
-        else:
-            self._ticked[activity_id] = version
+        return self._ticks.count
 
     def is_ticked(self, row: int) -> bool:
-        return self._has(self._rows[row].id)
+        return self._ticks.has(self._rows[row].id)
 
     def set_ticked(self, row: int, ticked: bool) -> None:
         if not self._checkable or not 0 <= row < len(self._rows):
@@ -294,9 +252,9 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         if ticked and self.why_not_decidable(row) is not None:
             return
         if ticked:
-            self._take(activity.id, activity.version)
+            self._ticks.take(activity.id, activity.version)
         else:
-            self._drop(activity.id, decidable=self.why_not_decidable(row) is None)
+            self._ticks.drop(activity.id, decidable=self.why_not_decidable(row) is None)
         self.anchor = row
         index = self.index(row, COL_CHECK)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
@@ -318,9 +276,9 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         for row in range(first, last + 1):
             activity = self._rows[row]
             if not ticked:
-                self._drop(activity.id, decidable=self.why_not_decidable(row) is None)
+                self._ticks.drop(activity.id, decidable=self.why_not_decidable(row) is None)
             elif self.why_not_decidable(row) is None:
-                self._take(activity.id, activity.version)
+                self._ticks.take(activity.id, activity.version)
         self._emit_check_column()
 
     def tick_all(
@@ -332,19 +290,15 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
         user may decide are ticked, ``expected`` of them."""
         if not self._checkable:
             return
-        self._ticked, self._all, self._all_filter, self._minus = {}, versions or {}, filt, set()
-        self._all_ceiling = ceiling
-        self._expected = expected if versions is None else None
+        self._ticks.tick_all(versions, filt, ceiling, expected)
         self._emit_check_column()
 
     def versions_read(self, versions: Mapping[int, int], filt: Any, ceiling: int | None) -> bool:
         """The versions of the "tick all" still being read, if these are its (same filter and highest id):
         the rows unticked meanwhile that they do not hold are no longer counted off.  False otherwise
         (the ticks changed since: the versions are of nothing ticked)."""
-        if self._expected is None or self._all_filter != filt or self._all_ceiling != ceiling:
+        if not self._ticks.versions_read(versions, filt, ceiling):
             return False
-        self._all, self._expected = versions, None
-        self._minus = {activity_id for activity_id in self._minus if activity_id in versions}
         self._emit_check_column()
         self.all_versions_read.emit(versions)
         return True
@@ -352,21 +306,20 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
     def untick(self, ids: Iterable[int]) -> None:
         """Untick these activities (left out of a sign-off), with one change signal."""
         for activity_id in ids:
-            self._drop(activity_id)
+            self._ticks.drop(activity_id)
         self._emit_check_column()
 
     def clear_ticks(self) -> None:
-        if not self._ticked and self._all is None:
+        if self._ticks.empty:
             return
-        self._ticked, self._all, self._all_filter, self._minus = {}, None, None, set()
-        self._all_ceiling = self._expected = None
+        self._ticks.clear()
         self._emit_check_column()
 
     def page_check_state(self) -> Qt.CheckState:
         """For the header checkbox: all, some or none of the loaded rows the user may decide ticked."""
         if not self._rows or not self.ticked_count:
             return Qt.CheckState.Unchecked
-        ticked = sum(1 for activity in self._rows if self._has(activity.id))
+        ticked = sum(1 for activity in self._rows if self._ticks.has(activity.id))
         if ticked == 0:
             return Qt.CheckState.Unchecked
         return Qt.CheckState.Checked if ticked >= self.decidable_loaded() else Qt.CheckState.PartiallyChecked
@@ -442,7 +395,7 @@ class ActivityTableModel(PagedRowModel[ActivityRow]):
             why = self.why_not_decidable(number)
             if why is None:
                 if role == _CHECK_STATE:
-                    return Qt.CheckState.Checked if self._has(row.id) else Qt.CheckState.Unchecked
+                    return Qt.CheckState.Checked if self._ticks.has(row.id) else Qt.CheckState.Unchecked
                 return None
             if role == _DISPLAY:
                 return NOT_YOURS_MARK
