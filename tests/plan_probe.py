@@ -82,7 +82,9 @@ def caught_page_reads(db: Database, with_counts: bool = False) -> Iterator[list[
     caught: list[Statement] = []
 
     def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        if "FROM cpd_activities" in statement and "LIMIT" in statement and (with_counts or "ORDER BY" in statement):
+        paged = "FROM cpd_activities" in statement and "LIMIT" in statement
+        by_id = "WHERE cpd_activities.id IN" in statement  # a merged page's rows, read by id (PostgreSQL)
+        if (paged and (with_counts or "ORDER BY" in statement)) or by_id:
             caught.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", catch)

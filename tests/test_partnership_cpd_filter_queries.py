@@ -136,3 +136,28 @@ def test_shared_views_are_audited_and_only_the_creator_or_a_primary_user_deletes
         ).all()
         assert actions == ["saved_view_created"] * 2 + ["saved_view_deleted"] * 2
         assert session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.entity_id == first)) >= 2
+
+
+@pytest.mark.parametrize("key", ["cost", "end"])
+def test_pending_and_started_reads_every_period_begun_in_order_and_none_to_come(demo_db, key) -> None:
+    """Across periods the page is merged from each period's own order; a period that has not begun holds
+    nothing already started, so it is not read at all (its pending rows must still stay out)."""
+    sam = user_id(demo_db, "sam.patel")
+    today = date.today()
+    with demo_db.read() as session:
+        to_come = session.scalar(
+            select(func.count())
+            .select_from(CpdActivity)
+            .where(CpdActivity.starts_on > today, CpdActivity.partnership_state == PartnershipState.PENDING)
+        )
+    assert to_come, "the demo has pending requests for a period to come"
+    value = {"cost": lambda r: r.total_cost_pence, "end": lambda r: r.ends_on}[key]
+    for descending in (False, True):
+        filt = q.ActivityFilter(pending_started=True, sort=key, descending=descending)
+        rows = all_rows(demo_db, sam, filt)
+        assert len(rows) == q.summarise(demo_db, sam, filt).count > 200
+        assert len({r.id for r in rows}) == len(rows)
+        assert all(r.starts_on <= today for r in rows)
+        assert {r.partnership_state for r in rows} <= {PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION}
+        values = [value(r) for r in rows]
+        assert values == sorted(values, reverse=descending)
