@@ -83,7 +83,7 @@ def caught_page_reads(db: Database, with_counts: bool = False) -> Iterator[list[
 
     def catch(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         paged = "FROM cpd_activities" in statement and "LIMIT" in statement
-        by_id = "WHERE cpd_activities.id IN" in statement  # a merged page's rows, read by id (PostgreSQL)
+        by_id = "WHERE cpd_activities.id = ANY" in statement  # a merged page's rows, read by id (PostgreSQL)
         if (paged and (with_counts or "ORDER BY" in statement)) or by_id:
             caught.append((statement, parameters))
 

@@ -148,7 +148,8 @@ def _fetch_rows_sorted(
     query = _row_select().where(and_(*conditions)).order_by(*sort_order(filt, key)).limit(limit)
     if after is None or filt.sort not in KEYSET_VALUES:
         query = query.offset(offset)
-    return [ActivityRow(*row) for row in session.connection().execute(query)]  # Core: no ORM row overhead
+    # Core, not ORM rows; fetched at once: row by row, psycopg spent 25 µs a row in Python
+    return [ActivityRow(*row) for row in session.connection().execute(query).all()]
 
 
 def _periods_reached(session: Session, filt: ActivityFilter, *order: Any) -> list[Any]:
@@ -203,16 +204,16 @@ def _fetch_rows_merged(
     if after is None or filt.sort not in KEYSET_VALUES:
         query = query.offset(offset)
     if not postgresql:
-        return [ActivityRow(*row[:-2]) for row in session.connection().execute(query)]
-    ids = [row.sort_id for row in session.connection().execute(query)]
-    return _rows_by_id(session, ids)
+        return [ActivityRow(*row[:-2]) for row in session.connection().execute(query).all()]
+    ids = [row.sort_id for row in session.connection().execute(query).all()]
+    return _rows_by_id(session, scope, ids)
 
 
-def _rows_by_id(session: Session, ids: list[int]) -> list[ActivityRow]:
+def _rows_by_id(session: Session, scope: Scope, ids: list[int]) -> list[ActivityRow]:
     """The rows of these activities in this order (one gone meanwhile is left out)."""
     if not ids:
         return []
-    read = session.connection().execute(_row_select().where(CpdActivity.id.in_(ids)))
+    read = session.connection().execute(_row_select().where(scope.one_of(CpdActivity.id, ids))).all()
     found = {row.id: row for row in (ActivityRow(*values) for values in read)}
     return [found[activity_id] for activity_id in ids if activity_id in found]
 
