@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from reference import reference_database  # bench/reference.py: builds the dataset on first use
-from window_timing import GapWatch, ms, report, rss_mb, settle, user, wait_for, wait_until
+from window_timing import GapWatch, idle, ms, report, rss_mb, settle, user, wait_for, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -128,6 +128,7 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
         ours, refs, counts, raws = [], [], [], []
         for _ in range(REPEATS):
             settle(context)
+            idle()
             t0 = time.perf_counter()
             panel.show_filter(filt)
             wait_for(panel.model.modelReset)
@@ -136,6 +137,7 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
             wait_until(lambda: panel.model.total_known)
             counts.append(time.perf_counter() - t0)
             settle(context)
+            idle()
 
             t0 = time.perf_counter()
             reference_page(qdb, ref_model, sql, values)

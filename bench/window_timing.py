@@ -83,6 +83,12 @@ def settle(context: Any) -> None:
     wait_until(lambda: not context.ops.running)
 
 
+def idle(seconds: float = 0.05) -> None:
+    """Let the event loop run for a moment: what the last delivered read changed is painted before a clock
+    starts (a count arriving just before repaints the whole table, 15 ms that are not the next filter's)."""
+    wait_until(lambda: False, timeout=seconds)
+
+
 class GapWatch:
     """The longest the window's thread went without running its event loop (a 2 ms timer's late ticks)."""
 

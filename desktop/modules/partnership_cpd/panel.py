@@ -121,6 +121,7 @@ class PartnershipCpdPanel(Panel):
         self._summary: ActivitySummary | None = None
         self._shown_filter: ActivityFilter | None = None
         self._summary_generation = -1
+        self._dressed_generation = -1  # the filter shown around the table (loading._dress)
         self._flood_fill_name: tuple[int | None, str | None] = (None, None)  # (batch id, its title)
         self.can_decide = False
         self._all_match: DecidableMatch | None = None  # the last "tick all", for what it left out
