@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 
 from db.changes import recorded
 from db.models import PartnershipState
-from db.queries.activities import ActivityFilter, matching_versions, summarise
+from db.queries.activities import ActivityFilter, summarise
 from db.queries.dashboard import dashboard_figures
+from db.queries.decidable_rows import matching_versions
 from db.queries.lookups import load_lookups
 from db.services.signoff import sign_off
 from desktop.modules.dashboard.panel import CARDS

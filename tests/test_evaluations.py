@@ -124,7 +124,8 @@ def test_bad_evaluations_are_one_sentence(hours, rating, impact, message) -> Non
 def test_the_follow_up_filters_answer_in_sql(demo_db) -> None:
     from dataclasses import replace
 
-    from db.queries.activities import ActivityFilter, matching_versions
+    from db.queries.activities import ActivityFilter
+    from db.queries.decidable_rows import matching_versions
     from db.queries.filter_codec import filter_from_data, filter_to_data
 
     sam = user_id(demo_db, "sam.patel")

@@ -21,9 +21,10 @@ from db.models import (
     Notification,
     PartnershipState,
 )
-from db.queries.activities import ActivityFilter, fetch_page, first_rows, matching_versions, summarise
+from db.queries.activities import ActivityFilter, fetch_page, first_rows, summarise
 from db.queries.activity_detail import load_activity_detail
 from db.queries.budget_context import authorisation_impact
+from db.queries.decidable_rows import matching_versions
 from db.queries.people_search import search_people
 from db.queries.recent_decisions import recent_batches
 from db.scope import scope_for

@@ -19,8 +19,9 @@ from db.models import (
     PartnershipState,
     SharingLevel,
 )
-from db.queries.activities import ActivityFilter, count_decidable, decidable_matching, first_rows, summarise
+from db.queries.activities import ActivityFilter, first_rows, summarise
 from db.queries.decidability import NOT_SHARED, OUTSIDE_GROUPS, OUTSIDE_SCOPE, OWN_REQUEST, DecideRules
+from db.queries.decidable_rows import count_decidable, decidable_matching
 from db.queries.refusals import refused_below
 from db.scope import scope_for
 from db.services.decisions import mark_completed

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
 from db.models import Budget, CpdActivity, Job, PartnershipState, SharingLevel
-from db.queries.activities import ActivityFilter, decidable_matching
+from db.queries.activities import ActivityFilter
 from db.queries.budget_context import LISTED_COVER, authorisation_impact, impact_by_groups
+from db.queries.decidable_rows import decidable_matching
 from db.queries.lookups import load_lookups
 from db.queries.refusals import refused_below
 from db.queries.tick_versions import PiecedVersions

@@ -7,8 +7,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, CpdActivity, DecisionBatch, Notification, PartnershipState
-from db.queries.activities import ActivityFilter, decidable_matching
+from db.queries.activities import ActivityFilter
 from db.queries.budget_context import authorisation_impact
+from db.queries.decidable_rows import decidable_matching
 from db.queries.refusals import refused_below
 from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_refused
 from db.services.signoff import sign_off

@@ -8,10 +8,9 @@ declared next to ``CpdActivity``.  The filter, the sorts and their conditions ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, union_all
 from sqlalchemy.orm import Session
@@ -47,7 +46,7 @@ from db.queries.activity_filter import (
     sort_order,
 )
 from db.queries.budget_context import COST
-from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in, split_decidable
+from db.queries.decidability import decide_rules_in
 from db.queries.plan_shape import NARROW, PERIOD_SORTS, small_queue_possible, unindexed
 from db.scope import Scope, scope_for
 
@@ -352,70 +351,6 @@ def summarise(db: Database, user_id: int, filt: ActivityFilter) -> ActivitySumma
         return _summary(session, scope_for(session, user_id), filt)
 
 
-def matching_versions(db: Database, user_id: int, filt: ActivityFilter) -> dict[int, int]:
-    """Id → version of every activity matching the filter ("tick all N matching")."""
-    with db.read() as session:
-        scope = scope_for(session, user_id)
-        query = select(CpdActivity.id, CpdActivity.version).where(and_(*_conditions(filt, scope)))
-        # Core, not the ORM: 200,000 plain tuples come back in about half the time.
-        return dict(session.connection().execute(query).tuples().all())
-
-
-def decidable_conditions(
-    session: Session, scope: Scope, filt: ActivityFilter, rules: DecideRules | None = None
-) -> list[ColumnElement[bool]]:
-    """SQL for the rows matching ``filt`` that this user may decide: what "tick all" ticks."""
-    return [*_conditions(filt, scope), *_decidable(scope, rules or decide_rules_in(session, scope))]
-
-
-def _decidable(scope: Scope, rules: DecideRules) -> list[ColumnElement[bool]]:
-    """The rows this user may decide, whatever the filter (``DecideRules`` in SQL)."""
-    conditions = [
-        scope.rows_in_reach(Module.PARTNERSHIP_CPD, CpdActivity.organisation_id, CpdActivity.job_id, Level.DECIDE)
-    ]
-    if rules.own_job_ids:
-        conditions.append(CpdActivity.job_id.not_in(sorted(rules.own_job_ids)))
-    return conditions
-
-
-def count_decidable(db: Database, user_id: int, filt: ActivityFilter) -> int:
-    """How many matching activities this user may decide: the N of "Tick all N matching"."""
-    with db.read() as session:
-        conditions = decidable_conditions(session, scope_for(session, user_id), filt)
-        return int(session.scalar(select(func.count()).where(and_(*conditions))) or 0)
-
-
-def decidable_matching(db: Database, user_id: int, filt: ActivityFilter) -> DecidableMatch:
-    """What "tick all N matching" ticks: only rows the user may decide, and how many were left out and why.
-
-    One pass over the matching rows (id, version, organisation, job: the row itself, no join), read
-    straight from the driver's cursor: no SQLAlchemy row per activity, so 200,000 rows keep the
-    interpreter (and with it the window's thread) busy for as short a time as possible.
-    """
-    with db.read() as session:
-        scope = scope_for(session, user_id)
-        rules = decide_rules_in(session, scope)
-        query = select(CpdActivity.id, CpdActivity.version, CpdActivity.organisation_id, CpdActivity.job_id).where(
-            and_(*_conditions(filt, scope))
-        )
-        result = session.connection().execute(query)
-        try:
-            return split_decidable(rules, cast(Iterable[tuple[int, int, int, int]], result.cursor))
-        finally:
-            result.close()
-
-
-def versions_of(db: Database, ids: list[int]) -> dict[int, int]:
-    """Each activity's version now, 0 for an id that does not exist (a command's "as shown")."""
-    found: dict[int, int] = {}
-    with db.read() as session:
-        for start in range(0, len(ids), 10_000):
-            chunk = ids[start : start + 10_000]
-            query = select(CpdActivity.id, CpdActivity.version).where(CpdActivity.id.in_(chunk))
-            found.update(session.execute(query).tuples().all())
-    return {activity_id: found.get(activity_id, 0) for activity_id in ids}
-
-
 __all__ = [
     "ACTIVITIES",
     "KEYSET_VALUES",
@@ -426,15 +361,10 @@ __all__ = [
     "ActivityPage",
     "ActivityRow",
     "ActivitySummary",
-    "count_decidable",
-    "decidable_conditions",
-    "decidable_matching",
     "fetch_page",
     "first_page",
     "first_rows",
-    "matching_versions",
     "queue_counts",
     "sort_order",
     "summarise",
-    "versions_of",
 ]

@@ -32,10 +32,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import CpdActivity, Level, Module, PartnershipState
-from db.queries.activities import decidable_conditions
 from db.queries.activity_filter import ActivityFilter, _conditions
 from db.queries.budget_context import AuthorisationImpact, authorisation_impact, impact_of
 from db.queries.decidability import DecidableMatch, DecideRules, decide_rules_in
+from db.queries.decidable_rows import decidable_conditions
 from db.queries.kept_impact import kept_impact
 from db.queries.period_impact import impact_in_periods
 from db.queries.refusals import RefusedBelow, refused_below, refused_of

@@ -152,7 +152,7 @@ def _enter(db: Database, acting: int, args: argparse.Namespace) -> int:
 
 def _versions(db: Database, ids: list[int]) -> dict[int, int]:
     """The activities' versions now: a command "sees" them as it starts (unknown ids stay, to be reported)."""
-    from db.queries.activities import versions_of
+    from db.queries.decidable_rows import versions_of
 
     return versions_of(db, ids)
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import QTimer
 from db.engine import Database
 from db.queries import activities as activity_queries
 from db.queries.activities import ActivityFilter, ActivityPage, ActivityRow, ActivitySummary
+from db.queries.decidable_rows import count_decidable
 from db.queries.filter_words import FilterNames, filter_names, filter_parts
 from db.queries.lookups import Lookups, load_lookups
 from db.queries.people_search import PersonChoice, person_choice
@@ -235,7 +236,7 @@ def _summary_loaded(panel: PartnershipCpdPanel, generation: int, summary: Activi
     if panel.can_decide:
         db, user_id, filt = panel.context.db, panel.context.user.id, panel.filter
         panel.context.ops.query(
-            lambda: activity_queries.count_decidable(db, user_id, filt),
+            lambda: count_decidable(db, user_id, filt),
             lambda count: ticking.decidable_counted(panel, generation, summary.count, count),
             lambda _error: None,  # the button keeps the plain count
         )
