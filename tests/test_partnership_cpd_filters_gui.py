@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -125,6 +126,28 @@ def test_queue_tabs_count_the_filter_and_choose_the_queue(qtbot, window) -> None
     assert {panel.model.row_at(r).partnership_state for r in range(panel.model.loaded)} <= {PartnershipState.REJECTED}
     assert "Partnership: Rejected" in panel.chips.texts()
     assert panel.queue_tabs.tabText(QUEUES.index(None)) == f"All ({total:,})"  # counts ignore the queue
+
+
+def test_a_slow_page_still_shows_its_filter_as_chips_and_loading(qtbot, window) -> None:
+    """The chips and queue tabs come with the page, or after a moment when it is slow to come (both read
+    lanes busy here): the user sees what they asked for, and "Loading…" instead of the last count."""
+    panel = open_panel(qtbot, window)
+    release = threading.Event()
+    for _ in range(2):  # both read lanes held up until released
+        panel.context.ops.query(lambda: release.wait(10), lambda _result: None)
+    try:
+        box = panel.bar.partnership_box
+        box.setCurrentIndex(box.findData(PartnershipState.REJECTED))
+        assert panel.summary_label.text() == "Loading…"
+        qtbot.waitUntil(lambda: "Partnership: Rejected" in panel.chips.texts(), timeout=2_000)
+        assert panel.queue_tabs.currentIndex() == QUEUES.index(PartnershipState.REJECTED)
+        shown = {panel.model.row_at(r).partnership_state for r in range(panel.model.loaded)}
+        assert shown - {PartnershipState.REJECTED} and panel.summary_label.text() == "Loading…"  # no page yet
+    finally:
+        release.set()
+    settle(qtbot, panel)
+    assert {panel.model.row_at(r).partnership_state for r in range(panel.model.loaded)} <= {PartnershipState.REJECTED}
+    assert "Partnership: Rejected" in panel.chips.texts()
 
 
 @pytest.mark.qt_log_ignore("does not support grabbing the keyboard")
