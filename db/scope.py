@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Connection, Integer, any_, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, Connection, false, or_, select
 from sqlalchemy.orm import Session
 
 from db.errors import PermissionDenied
+from db.id_lists import one_of
 from db.models import (
     AppUser,
     DataSharingAgreement,
@@ -69,7 +70,7 @@ class Scope:
     job_limits: Mapping[Module, Mapping[int, frozenset[int]]] = field(default_factory=dict)
     #: where the user decides, per module (``deciding_grants``); None when not worked out with the scope
     deciding: Deciding | None = None
-    #: the database takes a list as one array value (PostgreSQL: ``= ANY(…)``): see ``one_of``
+    #: the database takes a list of ids as one array value (PostgreSQL): ``db.id_lists``
     arrays: bool = False
 
     def level(self, module: Module, org_id: int) -> Level:
@@ -100,20 +101,10 @@ class Scope:
         orgs = self.orgs(module, at_least)
         limits = self.job_limits.get(module, {})
         free = sorted(org for org in orgs if org not in limits)
-        conditions: list[ColumnElement[bool]] = [self.one_of(org_column, free)] if free else []
+        conditions: list[ColumnElement[bool]] = [one_of(org_column, free, array=self.arrays)] if free else []
         for org_id in sorted(org for org in orgs if org in limits):
-            conditions.append((org_column == org_id) & self.one_of(job_column, sorted(limits[org_id])))
+            conditions.append((org_column == org_id) & one_of(job_column, sorted(limits[org_id]), array=self.arrays))
         return or_(*conditions) if conditions else false()
-
-    def one_of(self, column: ColumnElement[int] | Any, ids: Sequence[int]) -> ColumnElement[bool]:
-        """``column IN (ids)``; on PostgreSQL ``column = ANY(array)``, one value however many ids.
-
-        A trust-wide lead reaches 150 schools: written as IN, every list read sent 150 numbered
-        parameters per part, which SQLAlchemy renders and psycopg parses anew each time (it caches
-        no statement over 4 kB), a third of a first page's time on PostgreSQL."""
-        if self.arrays:
-            return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
-        return column.in_(ids)
 
     def orgs(self, module: Module, at_least: Level = Level.VIEW) -> frozenset[int]:
         return frozenset(org for org, lvl in self.levels.get(module, {}).items() if lvl >= at_least)

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from db.engine import Database
+from db.id_lists import one_of
 from db.models import (
     AcademicPeriod,
     CpdActivity,
@@ -205,14 +206,14 @@ def _fetch_rows_merged(
     if not postgresql:
         return [ActivityRow(*row[:-2]) for row in session.connection().execute(query).all()]
     ids = [row.sort_id for row in session.connection().execute(query).all()]
-    return _rows_by_id(session, scope, ids)
+    return _rows_by_id(session, ids)
 
 
-def _rows_by_id(session: Session, scope: Scope, ids: list[int]) -> list[ActivityRow]:
-    """The rows of these activities in this order (one gone meanwhile is left out)."""
+def _rows_by_id(session: Session, ids: list[int]) -> list[ActivityRow]:
+    """The rows of these activities in this order (one gone meanwhile is left out); PostgreSQL only."""
     if not ids:
         return []
-    read = session.connection().execute(_row_select().where(scope.one_of(CpdActivity.id, ids))).all()
+    read = session.connection().execute(_row_select().where(one_of(CpdActivity.id, ids, array=True))).all()
     found = {row.id: row for row in (ActivityRow(*values) for values in read)}
     return [found[activity_id] for activity_id in ids if activity_id in found]
 
