@@ -59,3 +59,30 @@ def test_clear_forgets_tick_all_and_late_versions() -> None:
     assert not ticks.versions_read({1: 1}, "pending", 10)
     ticks.tick_all({}, filt="pending", ceiling=None)
     assert not ticks.empty and ticks.count == 0  # "tick all" of no rows is still on
+
+
+class _CountingVersions(dict[int, int]):
+    """Versions that count how often an id is looked up (a million rows' are held in pieces, each
+    look-up trying every piece)."""
+
+    asked = 0
+
+    def __contains__(self, activity_id: object) -> bool:
+        type(self).asked += 1
+        return super().__contains__(activity_id)
+
+
+def test_the_loaded_rows_are_looked_up_in_tick_alls_versions_once() -> None:
+    ticks = TickSet()
+    ticks.tick_all(None, filt="pending", ceiling=10, expected=3)
+    assert ticks.versions_read(_CountingVersions({2: 1, 4: 1, 6: 1}), "pending", 10)
+    _CountingVersions.asked = 0
+    for _repaint in range(5):  # every repaint and tick change asks about the loaded rows again
+        assert [ticks.has(row) for row in range(1, 8)] == [False, True, False, True, False, True, False]
+    assert _CountingVersions.asked == 7
+    ticks.drop(4)
+    assert not ticks.has(4) and ticks.count == 2
+    ticks.take(4, 1)
+    assert ticks.has(4) and ticks.count == 3
+    ticks.tick_all({3: 1}, filt="authorised", ceiling=3)  # another "tick all": its own rows
+    assert ticks.has(3) and not ticks.has(4)

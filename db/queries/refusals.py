@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -29,8 +30,10 @@ class RefusedBelow:
     denied: frozenset[int]  # denied by the line manager
     declined: frozenset[int]  # declined by the CPD team (a row can be both)
 
-    @property
+    @cached_property
     def ids(self) -> frozenset[int]:
+        """Both, worked out once: the sign-off dialog asks on each update, and after "tick all" the
+        union of tens of thousands of ids took milliseconds of the window's thread every time."""
         return self.denied | self.declined
 
 
