@@ -151,6 +151,27 @@ def test_the_dialog_after_tick_all_shows_the_total_of_the_rows_still_ticked(qtbo
         close_window(window)
 
 
+def test_the_warnings_that_arrive_after_the_dialog_opens_are_shown_whole(qtbot, demo_db, tmp_path) -> None:
+    """The budget, cover and refusal lines fill in once worked out: the dialog grows to show each one
+    whole, instead of its layout squeezing them and cutting lines in half."""
+    window = open_window(qtbot, demo_db, tmp_path)
+    try:
+        panel = pending_panel(qtbot, window)
+        qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
+        qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
+        wait_all_ticked(qtbot, panel)
+        panel.sign_off(PartnershipState.AUTHORISED)
+        dialog = wait_for_window(qtbot, SignOffDialog)
+        qtbot.waitUntil(lambda: dialog.impact is not None and dialog.refused is not None, timeout=10_000)
+        labels = (dialog.warning_label, dialog.cover_label, dialog.refusal_label)
+        shown = [label for label in labels if label.isVisible()]
+        assert len(shown) == 3  # the demo's pending requests go past budgets and cover limits, some refused below
+        qtbot.waitUntil(lambda: all(label.height() >= label.heightForWidth(label.width()) for label in shown))
+        dialog.reject()
+    finally:
+        close_window(window)
+
+
 def test_versions_read_in_pieces_are_every_id_and_version_once() -> None:
     """200,000 ticked rows arrive as one "id:version,…" string, parsed a piece at a time."""
     pairs = {activity_id: activity_id % 7 + 1 for activity_id in range(1, 75_001, 3)}

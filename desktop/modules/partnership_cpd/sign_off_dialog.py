@@ -9,11 +9,10 @@ reason as typed so the user can simply try again.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,52 +35,10 @@ from db.queries.refusals import RefusedBelow, refused_below
 from db.queries.ticked_matching import MatchingTicks, matching_by_ids, matching_impact, matching_refused
 from db.services.signoff import SignOffResult, sign_off
 from desktop.kit.context import AppContext
-from desktop.kit.formatting import days, money
+from desktop.kit.formatting import money
+from desktop.modules.partnership_cpd.sign_off_text import cover_lines, refusal_text, warning_lines
 from desktop.modules.partnership_cpd.tick_figures import TickFigures
 from resources_qt.style import set_warning
-
-MAX_WARNINGS_LISTED = 8
-
-
-def warning_lines(impact: AuthorisationImpact) -> list[str]:
-    """Budget warnings as plain lines (cover limits are listed apart: ``cover_lines``)."""
-    lines = []
-    for warning in impact.budget_warnings[:MAX_WARNINGS_LISTED]:
-        ctx = warning.context
-        lines.append(
-            f"{ctx.organisation} ({ctx.period}): budget {money(ctx.budget_pence)}, already authorised "
-            f"{money(ctx.authorised_pence)}; this adds {money(warning.adding_pence)} — "
-            f"over by {money(warning.over_by_pence)}."
-        )
-    if len(impact.budget_warnings) > MAX_WARNINGS_LISTED:
-        lines.append(f"…and {len(impact.budget_warnings) - MAX_WARNINGS_LISTED:,} more organisations over budget.")
-    return lines
-
-
-def cover_lines(impact: AuthorisationImpact) -> list[str]:
-    """Cover past a limit as rich text, the over-limit figure in bold: "<b>6</b> of 5 cover days"."""
-    lines = []
-    for warning in impact.cover_warnings[:MAX_WARNINGS_LISTED]:
-        ctx = warning.context
-        lines.append(
-            f"{html.escape(ctx.individual)} ({html.escape(ctx.period)}): <b>{days(warning.total_days)}</b> of "
-            f"{days(ctx.limit_days)} cover days if authorised — past the limit."
-        )
-    if impact.cover_past_limit > MAX_WARNINGS_LISTED:
-        lines.append(f"…and {impact.cover_past_limit - MAX_WARNINGS_LISTED:,} more individuals past their cover limit.")
-    return lines
-
-
-def refusal_text(refused: RefusedBelow) -> str:
-    """Like "3 ticked activities were turned down before reaching the partnership: 2 denied by …"."""
-    parts = []
-    if refused.denied:
-        parts.append(f"{len(refused.denied):,} denied by the line manager")
-    if refused.declined:
-        parts.append(f"{len(refused.declined):,} declined by the CPD team")
-    count = len(refused.ids)
-    noun = "ticked activity was" if count == 1 else "ticked activities were"
-    return f"{count:,} {noun} turned down before reaching the partnership: {' and '.join(parts)}."
 
 
 class SignOffDialog(QDialog):
@@ -116,6 +73,7 @@ class SignOffDialog(QDialog):
         #: figures that need the ticked rows' versions, asked for before they were read (``take_versions``)
         self._after_versions: list[str] = []
         self.result_: SignOffResult | None = None
+        self._fitted_height: int | None = None  # the height ``_fit_height`` last gave it
         self.running = False
         self.setWindowTitle("Partnership sign-off")
         self.setMinimumWidth(560)
@@ -356,6 +314,29 @@ class SignOffDialog(QDialog):
         self.refusal_label.setVisible(refused)
         self.leave_out_button.setVisible(refused)
         self.ok_button.setEnabled(not self.running and not self.reading and bool(self.count))
+        self._fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # figures worked out before it opened (after "tick all") are in its labels already; fitted once
+        # the show has laid it out at its real width (measured before, the lines wrapped narrower)
+        QTimer.singleShot(0, self, self._fit_height)
+
+    def _fit_height(self) -> None:
+        """The warnings arrive after the dialog is on screen: fit its height to them, so each shows whole
+        (the layout squeezed the word-wrapped labels and cut their lines in half), no taller than the
+        screen.  Once the user has resized it, it only grows."""
+        wanted = self.heightForWidth(self.width())
+        if not self.isVisible() or wanted < 0:
+            return
+        screen = self.screen()
+        if screen is not None:
+            frame = self.frameGeometry().height() - self.height()
+            wanted = min(wanted, screen.availableGeometry().height() - frame)
+        resized_by_user = self._fitted_height is not None and self.height() != self._fitted_height
+        if wanted > self.height() or (not resized_by_user and wanted != self.height()):
+            self.resize(self.width(), max(wanted, self.minimumSizeHint().height()))
+            self._fitted_height = self.height()
 
     def submit(self) -> None:
         if self.running or not self.count or self.reading:
