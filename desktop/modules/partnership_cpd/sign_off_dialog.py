@@ -73,7 +73,6 @@ class SignOffDialog(QDialog):
         #: figures that need the ticked rows' versions, asked for before they were read (``take_versions``)
         self._after_versions: list[str] = []
         self.result_: SignOffResult | None = None
-        self._fitted_height: int | None = None  # the height ``_fit_height`` last gave it
         self.running = False
         self.setWindowTitle("Partnership sign-off")
         self.setMinimumWidth(560)
@@ -318,14 +317,14 @@ class SignOffDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # figures worked out before it opened (after "tick all") are in its labels already; fitted once
-        # the show has laid it out at its real width (measured before, the lines wrapped narrower)
-        QTimer.singleShot(0, self, self._fit_height)
+        # Figures worked out before it opened (after "tick all") are in its labels already: fitted once the
+        # show has laid it out at its real width (Qt's own first size wraps them narrower, and is too tall).
+        QTimer.singleShot(0, self, lambda: self._fit_height(shrink=True))
 
-    def _fit_height(self) -> None:
-        """The warnings arrive after the dialog is on screen: fit its height to them, so each shows whole
-        (the layout squeezed the word-wrapped labels and cut their lines in half), no taller than the
-        screen.  Once the user has resized it, it only grows."""
+    def _fit_height(self, *, shrink: bool = False) -> None:
+        """The warnings arrive after the dialog is on screen: grow it to show them whole (the layout
+        squeezed the word-wrapped labels and cut their lines in half), no taller than the screen.  It
+        never shrinks afterwards: choosing Reject (which hides them) does not make the dialog jump."""
         wanted = self.heightForWidth(self.width())
         if not self.isVisible() or wanted < 0:
             return
@@ -333,10 +332,8 @@ class SignOffDialog(QDialog):
         if screen is not None:
             frame = self.frameGeometry().height() - self.height()
             wanted = min(wanted, screen.availableGeometry().height() - frame)
-        resized_by_user = self._fitted_height is not None and self.height() != self._fitted_height
-        if wanted > self.height() or (not resized_by_user and wanted != self.height()):
+        if wanted > self.height() or (shrink and wanted < self.height()):
             self.resize(self.width(), max(wanted, self.minimumSizeHint().height()))
-            self._fitted_height = self.height()
 
     def submit(self) -> None:
         if self.running or not self.count or self.reading:
