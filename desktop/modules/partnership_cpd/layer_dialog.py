@@ -30,6 +30,7 @@ from db.errors import TrustDeskError, is_transient
 from db.models import CpdTeamState, LineManagerState
 from db.services.layer_decisions import NEGATIVE, VERBS, Layer, LayerResult, LayerState, decide_layer
 from desktop.kit.context import AppContext
+from desktop.kit.fit_height import fit_height
 from desktop.kit.widgets import data_table, fit_columns
 from desktop.modules.partnership_cpd.skipped_table_model import SkippedTableModel
 from resources_qt.style import set_warning
@@ -170,6 +171,7 @@ class LayerDecisionDialog(QDialog):
             self.skipped_model.set_rows(result.skipped)
             self.skipped_table.show()
             fit_columns(self.skipped_table, maximum=300)
+        fit_height(self)  # the result and the rows left alone, not squeezed into the size it opened at
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
         self._update()
         self.decided.emit(result)

@@ -35,6 +35,7 @@ from db.queries.refusals import RefusedBelow, refused_below
 from db.queries.ticked_matching import MatchingTicks, matching_by_ids, matching_impact, matching_refused
 from db.services.signoff import SignOffResult, sign_off
 from desktop.kit.context import AppContext
+from desktop.kit.fit_height import fit_height
 from desktop.kit.formatting import money
 from desktop.modules.partnership_cpd.sign_off_text import cover_lines, refusal_text, warning_lines
 from desktop.modules.partnership_cpd.tick_figures import TickFigures
@@ -313,27 +314,13 @@ class SignOffDialog(QDialog):
         self.refusal_label.setVisible(refused)
         self.leave_out_button.setVisible(refused)
         self.ok_button.setEnabled(not self.running and not self.reading and bool(self.count))
-        self._fit_height()
+        fit_height(self)  # the warnings arrive after it opens: shown whole, not squeezed
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         # Figures worked out before it opened (after "tick all") are in its labels already: fitted once the
         # show has laid it out at its real width (Qt's own first size wraps them narrower, and is too tall).
-        QTimer.singleShot(0, self, lambda: self._fit_height(shrink=True))
-
-    def _fit_height(self, *, shrink: bool = False) -> None:
-        """The warnings arrive after the dialog is on screen: grow it to show them whole (the layout
-        squeezed the word-wrapped labels and cut their lines in half), no taller than the screen.  It
-        never shrinks afterwards: choosing Reject (which hides them) does not make the dialog jump."""
-        wanted = self.heightForWidth(self.width())
-        if not self.isVisible() or wanted < 0:
-            return
-        screen = self.screen()
-        if screen is not None:
-            frame = self.frameGeometry().height() - self.height()
-            wanted = min(wanted, screen.availableGeometry().height() - frame)
-        if wanted > self.height() or (shrink and wanted < self.height()):
-            self.resize(self.width(), max(wanted, self.minimumSizeHint().height()))
+        QTimer.singleShot(0, self, lambda: fit_height(self, shrink=True))
 
     def submit(self) -> None:
         if self.running or not self.count or self.reading:
