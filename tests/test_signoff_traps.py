@@ -35,6 +35,15 @@ def pending_panel(qtbot, window):
     return panel
 
 
+def tick_all_pending(qtbot, window):
+    """The pending queue, "Tick all N matching" pressed once N is counted, and its versions read."""
+    panel = pending_panel(qtbot, window)
+    qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
+    qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
+    wait_all_ticked(qtbot, panel)
+    return panel
+
+
 def rows_where(panel, decidable: bool, why: str | None = None) -> list[int]:
     found = []
     for row in range(panel.model.loaded):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
 from sqlalchemy import select, update
 
 from db.models import Budget, CpdActivity, Job, PartnershipState, SharingLevel
@@ -27,9 +26,9 @@ from db.queries.ticked_matching import (
 )
 from desktop.kit.formatting import money
 from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
-from tests.gui_helpers import close_window, open_window, wait_all_ticked, wait_for_window
+from tests.gui_helpers import close_window, open_window, wait_for_window
 from tests.helpers import coordinator_of_one_group, group_with_requests, org_with_sharing, user_id
-from tests.test_signoff_traps import pending_panel, rows_where
+from tests.test_signoff_traps import rows_where, tick_all_pending
 
 
 def _current(db, sam: int) -> ActivityFilter:
@@ -120,10 +119,7 @@ def test_figures_read_alongside_the_ticking_are_the_figures_of_the_ticks(demo_db
 def test_the_dialog_after_tick_all_shows_the_total_of_the_rows_still_ticked(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path)
     try:
-        panel = pending_panel(qtbot, window)
-        qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
-        qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-        wait_all_ticked(qtbot, panel)
+        panel = tick_all_pending(qtbot, window)
         figures = panel.tick_figures
         assert figures is not None
         qtbot.waitUntil(lambda: figures.impact is not None and figures.refused is not None, timeout=10_000)
@@ -156,10 +152,7 @@ def test_the_warnings_that_arrive_after_the_dialog_opens_are_shown_whole(qtbot, 
     whole, instead of its layout squeezing them and cutting lines in half."""
     window = open_window(qtbot, demo_db, tmp_path)
     try:
-        panel = pending_panel(qtbot, window)
-        qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
-        qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-        wait_all_ticked(qtbot, panel)
+        panel = tick_all_pending(qtbot, window)
         panel.model.set_ticked(rows_where(panel, True)[0], False)  # not "tick all"'s figures: read once it is open
         panel.sign_off(PartnershipState.AUTHORISED)
         dialog = wait_for_window(qtbot, SignOffDialog)

@@ -13,9 +13,9 @@ from db.queries.decidable_rows import decidable_matching
 from db.queries.refusals import refused_below
 from db.queries.ticked_matching import MatchingTicks, matching_impact, matching_refused
 from db.services.signoff import sign_off
-from tests.gui_helpers import close_window, open_window, wait_all_ticked
+from tests.gui_helpers import close_window, open_window
 from tests.helpers import user_id
-from tests.test_signoff_traps import authorise_in_dialog, pending_panel, rows_where
+from tests.test_signoff_traps import authorise_in_dialog, pending_panel, rows_where, tick_all_pending
 
 
 def _states(db, ids) -> dict[int, PartnershipState]:
@@ -90,10 +90,7 @@ def test_sign_off_audits_and_notifies_every_row_it_decides(demo_db) -> None:
 def test_tick_all_then_untick_some_then_sign_off_decides_exactly_the_rest(qtbot, demo_db, tmp_path) -> None:
     window = open_window(qtbot, demo_db, tmp_path)
     try:
-        panel = pending_panel(qtbot, window)
-        qtbot.waitUntil(lambda: panel.decidable_total is not None, timeout=10_000)
-        qtbot.mouseClick(panel.tick_all_button, Qt.MouseButton.LeftButton)
-        wait_all_ticked(qtbot, panel)
+        panel = tick_all_pending(qtbot, window)
         everything = dict(panel._all_match.versions)
         assert panel.model.ticked_count == len(everything) > 2
 
