@@ -30,13 +30,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+from page_reference import PageReference, SqliteReference
 from reference import reference_database  # bench/reference.py: builds the dataset on first use
 from window_timing import GapWatch, idle, ms, report, rss_mb, settle, user, wait_for, wait_until
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtSql import QSqlDatabase, QSqlQuery, QSqlQueryModel
+from PySide6.QtSql import QSqlQueryModel
 from PySide6.QtWidgets import QApplication, QTableView
 from sqlalchemy import select
 
@@ -51,39 +52,13 @@ REPEATS = 5
 
 
 # -- 1 ----------------------------------------------------------------------------
-def page_sql(db: Database, sam: int, filt: q.ActivityFilter) -> tuple[str, tuple[Any, ...]]:
-    """The SELECT our first page runs and its bound values: the reference runs exactly this, once."""
-    from sqlalchemy import event
-
-    seen: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        if "LIMIT" in statement and "ORDER BY" in statement and "FROM cpd_activities LEFT OUTER JOIN jobs" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        q.first_rows(db, sam, filt)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    statement, parameters = seen[0]
-    return statement, tuple(parameters)
-
-
-def reference_page(qdb: QSqlDatabase, model: QSqlQueryModel, sql: str, values: tuple[Any, ...]) -> None:
-    """One prepared SELECT with the same bound values, its rows fetched by QSqlQueryModel."""
-    query = QSqlQuery(qdb)
-    query.prepare(sql)
-    for value in values:
-        query.addBindValue(value)
-    assert query.exec(), query.lastError().text()
-    model.setQuery(query)
-
-
-def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, tmp: Path) -> None:
+def bench_filter_change(
+    app: QApplication, db: Database, reference: PageReference, sam: int, tmp: Path, part: int = 1
+) -> None:
     """Ours: the real panel in the real window (query on the worker lane, count and queue counts after it,
     model reset, repaint), timed from the filter being set to the first page painted.  Reference: the
-    same page's SELECT, run once by QSqlQueryModel and painted in a view of the same size."""
+    same page's statements, run once by Qt's driver into a QSqlQueryModel and painted in a view of the
+    same size (``page_reference``), and run bare on the Python driver."""
     from desktop.main_window import MainWindow
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
     from tests.gui_helpers import make_context
@@ -112,9 +87,6 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
         "all periods": q.ActivityFilter(),
     }
 
-    qdb = QSqlDatabase.addDatabase("QSQLITE", "bench")
-    qdb.setDatabaseName(str(path))
-    assert qdb.open()
     ref_model = QSqlQueryModel()
     ref_view = QTableView()
     ref_view.setModel(ref_model)
@@ -122,10 +94,10 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
     ref_view.show()
     app.processEvents()
 
-    print(f"1. Filter change → first page shown, per filter (median of {REPEATS}; the count follows it)")
+    print(f"{part}. Filter change → first page shown, per filter (median of {REPEATS}; the count follows it)")
     names = list(filters)
     for name, filt in filters.items():
-        sql, values = page_sql(db, sam, filt)
+        statements = reference.statements(db, sam, filt)
         # each time from another filter, as a user changes it: the chips, tabs and rows all change
         before = filters[names[(names.index(name) + 1) % len(names)]]
         ours, refs, counts, raws = [], [], [], []
@@ -145,26 +117,21 @@ def bench_filter_change(app: QApplication, db: Database, path: Path, sam: int, t
             idle()
 
             t0 = time.perf_counter()
-            reference_page(qdb, ref_model, sql, values)
+            reference.show(ref_model, statements)
             ref_view.viewport().repaint()
             refs.append(time.perf_counter() - t0)
             assert ref_model.rowCount() == panel.model.loaded, (ref_model.rowCount(), panel.model.loaded)
-
-            raw = sqlite3.connect(path)
-            t0 = time.perf_counter()
-            raw.execute(sql, values).fetchall()
-            raws.append(time.perf_counter() - t0)
-            raw.close()
+            raws.append(reference.bare(statements))
         ours_m, ref_m = statistics.median(ours), statistics.median(refs)
+        said = "one SELECT" if len(statements) == 1 else f"its {len(statements)} statements, the last"
         print(
-            f"   {name}: ours {ms(ours_m)} · one SELECT in QSqlQueryModel, painted {ms(ref_m)} · "
+            f"   {name}: ours {ms(ours_m)} · {said} in QSqlQueryModel, painted {ms(ref_m)} · "
             f"ratio {ours_m / ref_m:.2f}× (aim ≤ 1.5×, < 50 ms); "
-            f"the bare sqlite3 SELECT {ms(statistics.median(raws))}; "
+            f"the same bare on the Python driver {ms(statistics.median(raws))}; "
             f"count and total shown after {ms(statistics.median(counts))} (aim < 200 ms)"
         )
     ref_model.clear()
     del ref_model
-    qdb.close()
     window.close()
     context.ops.wait_for_done(30_000)
 
@@ -256,9 +223,10 @@ def impact_known(dialog: Any) -> bool:
     return dialog.impact is not None
 
 
-def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None:
+def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path, part: int = 3) -> None:
     """In the real window: "Tick all N matching" on the current period, then Authorise…, until the dialog
-    shows its total and budget and cover warnings; and the longest the window's thread was busy meanwhile."""
+    shows its total and budget and cover warnings; and the longest the window's thread was busy meanwhile.
+    ``part``: its number in the printed report (``postgres_scale.py`` runs it as its fifth)."""
     from desktop.main_window import MainWindow
     from desktop.modules.partnership_cpd.panel import PartnershipCpdPanel
     from desktop.modules.partnership_cpd.sign_off_dialog import SignOffDialog
@@ -300,7 +268,7 @@ def bench_tick_all(app: QApplication, db: Database, sam: int, tmp: Path) -> None
         dialog.deleteLater()
         settle(context)
     count = panel.model.ticked_count
-    print(f"3. Tick all {count:,} matching (current period), then Authorise… (median of 3)")
+    print(f"{part}. Tick all {count:,} matching (current period), then Authorise… (median of 3)")
     print(
         f"   ticked after {ms(statistics.median(ticked))}; dialog shown after {ms(statistics.median(shown))}; "
         f"its total and budget/cover warnings after {ms(statistics.median(filled))} (target < 1 s); "
@@ -380,7 +348,9 @@ def main() -> None:
     print(f"Partnership CPD benchmark on {path} (~{total:,} activities), as sam.patel")
     parts = set(args.only or ("filters", "tick-all", "sign-off", "memory"))
     if "filters" in parts:
-        bench_filter_change(app, db, path, sam, tmp)
+        reference = SqliteReference(path)
+        bench_filter_change(app, db, reference, sam, tmp)
+        reference.close()
     if "tick-all" in parts:
         bench_tick_all(app, db, sam, tmp)
     if "sign-off" in parts:

@@ -1,7 +1,7 @@
 """The shared PostgreSQL database at a million activities: what the user waits on, beside a reference.
 
     python bench/postgres_scale.py [--folder bench/data/pg-large] [--scale large] [--sorts start,cost]
-                                   [--repeats 3] [--skip lists] [--skip sign-off]
+                                   [--repeats 3] [--skip lists|dashboard|counts|sign-off|tick-all|filters]
 
 A PostgreSQL server of its own (the binaries the tests use, ``TRUSTDESK_PG_BIN``) in ``--folder``,
 kept between runs: the first run builds the demo trust into it (``large``: 1,000,000 activities) and
@@ -18,7 +18,13 @@ says how long that took.  Then, as the trust-wide CPD lead sam.patel:
 3. the count, total and queue tabs of a filter change (from the running totals where they hold the
    filter) against one raw count of the same rows;
 4. sign-off of 10,000 ticked rows through the service against one raw ``UPDATE … WHERE id IN (…)``
-   of the same ids and the same seven columns (the rows are put back between the two, untimed).
+   of the same ids and the same seven columns (the rows are put back between the two, untimed);
+5. in the real main window on this server (as ``bench_partnership_cpd.py`` does on a SQLite file):
+   "Tick all N matching" on the current period, then Authorise…, until the dialog shows its total
+   and budget and cover warnings, with the longest the window's thread was busy meanwhile;
+6. in the real main window, each filter change to its first page painted, against the same page's
+   statements run once by Qt's own QPSQL driver into a ``QSqlQueryModel``, painted
+   (``page_reference.py``), and bare on psycopg.
 
 The server runs with fsync off (as the tests' does): commit times are a laptop's best case, for
 both our figure and the reference.
@@ -42,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_partnership_cpd import SEVEN, decidable_pending, timed_sign_off  # noqa: E402  (bench/ is on the path)
+from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy import event, select  # noqa: E402
 from window_timing import median_ms  # noqa: E402
 
@@ -202,13 +209,47 @@ def bench_sign_off(db: Database, raw: Any, user: int) -> None:
     )
 
 
+#: the parts, in the order they run (``--skip`` leaves any out)
+PARTS = ("lists", "dashboard", "counts", "sign-off", "tick-all", "filters")
+
+
+def bench_tick_all_window(app: QApplication, db: Database, user: int) -> None:
+    """Part 5: the SQLite benchmark's "tick all" in the real window, on this server's database."""
+    import tempfile
+
+    from bench_partnership_cpd import bench_tick_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_tick_all(app, db, user, Path(tmp), part=5)
+
+
+def bench_filters_window(app: QApplication, db: Database, user: int, url: str) -> None:
+    """Part 6: the SQLite benchmark's filter changes in the real window, against Qt's QPSQL driver."""
+    import tempfile
+
+    from bench_partnership_cpd import bench_filter_change
+    from page_reference import PostgresReference
+
+    reference = PostgresReference(url)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_filter_change(app, db, reference, user, Path(tmp), part=6)
+    finally:
+        reference.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "bench" / "data" / "pg-large")
     parser.add_argument("--scale", default="large", choices=("small", "large", "huge"))
     parser.add_argument("--sorts", default="start,cost,individual,title,organisation,line_manager")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--skip", action="append", default=[], choices=("lists", "dashboard", "counts", "sign-off"))
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=("lists", "dashboard", "counts", "sign-off", "tick-all", "filters"),
+    )
     args = parser.parse_args()
     if not pg_server.available():
         sys.exit(f"postgres_scale: no PostgreSQL binaries in {pg_server.PG_BIN} (set TRUSTDESK_PG_BIN)")
@@ -242,6 +283,14 @@ def main() -> None:
             bench_counts(db, raw, user, args.repeats)
         if "sign-off" not in args.skip:
             bench_sign_off(db, raw, user)
+        if "tick-all" not in args.skip or "filters" not in args.skip:
+            from desktop.launch import create_application
+
+            app = create_application()
+            if "tick-all" not in args.skip:
+                bench_tick_all_window(app, db, user)
+            if "filters" not in args.skip:
+                bench_filters_window(app, db, user, server.url())
         raw.close()
         db.dispose()
     finally:
