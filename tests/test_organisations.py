@@ -103,6 +103,19 @@ def test_a_first_budget_is_created_for_a_period_without_one(demo_db) -> None:
         set_budget(demo_db, alex, org, period_id, 1, None)  # someone else created it meanwhile
 
 
+def test_a_budget_up_to_100m_is_kept_on_every_engine(demo_db) -> None:
+    """A large trust's central budget passes £21.47m, where a 32-bit column stopped on PostgreSQL."""
+    alex = user_id(demo_db, "alex.morgan")
+    org = _org_id(demo_db, "965643")
+    row = next(b for b in organisation_page(demo_db, alex, org).budgets if b.amount_pence is not None)
+    largest = 100_000_000_00
+    saved = set_budget(demo_db, alex, org, row.period_id, largest, row.version)
+    shown = next(b for b in organisation_page(demo_db, alex, org).budgets if b.period_id == row.period_id)
+    assert shown.amount_pence == largest
+    with pytest.raises(ValidationError, match="more than £100m"):
+        set_budget(demo_db, alex, org, row.period_id, largest + 1, saved.version)
+
+
 def test_saving_expertise_and_leader(demo_db) -> None:
     alex = user_id(demo_db, "alex.morgan")
     org = _org_id(demo_db, "965643")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Versioned
@@ -17,4 +17,4 @@ class Budget(Versioned, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), nullable=False)
     period_id: Mapped[int] = mapped_column(ForeignKey("academic_periods.id"), nullable=False)
-    amount_pence: Mapped[int] = mapped_column(Integer, nullable=False)
+    amount_pence: Mapped[int] = mapped_column(BigInteger, nullable=False)  # a trust's central budget may pass £21m
