@@ -26,7 +26,7 @@ from db.models import (
     SharingLevel,
 )
 from db.queries.activities import ActivityFilter, first_rows, queue_counts, summarise
-from db.queries.activity_counts import answerable
+from db.queries.activity_counts import answerable, kept_queue_bounds
 from db.scope import scope_for
 from db.services.requests import edit_request, enter_request
 from db.services.signoff import sign_off
@@ -147,3 +147,25 @@ def test_a_user_limited_to_a_group_is_counted_from_the_staff_they_reach(demo_db:
     with demo_db.read() as session:
         whole_school = session.scalars(select(func.count()).where(CpdActivity.organisation_id == school)).one()
     assert shown.count < whole_school
+
+
+def test_the_totals_bound_each_queue_as_its_rows_count(demo_db: Database) -> None:
+    """A page read asks whether a queue is small (PostgreSQL: from the totals): a state's count is exact,
+    "pending and started" lies between the rows of the months before this one and those up to it."""
+    sam = user_id(demo_db, "sam.patel")
+    with demo_db.read() as session:
+        periods = session.scalars(select(AcademicPeriod.id)).all()
+        scope = scope_for(session, sam)
+        for period in [*periods, None]:
+            started = ActivityFilter(period_id=period, pending_started=True)
+            at_least, at_most = kept_queue_bounds(session, scope, started)
+            assert at_least <= counted_from_rows(demo_db, sam, started)[0].count <= at_most, period
+            for state in PartnershipState:
+                queue = ActivityFilter(period_id=period, partnership_state=state)
+                count = counted_from_rows(demo_db, sam, queue)[0].count
+                assert kept_queue_bounds(session, scope, queue) == (count, count), (period, state)
+    # a user the totals cannot answer for gets no bounds: the page read counts the rows
+    school = org_with_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    coordinator = coordinator_of_one_group(demo_db, "group.coord", school, group_with_requests(demo_db, school))
+    with demo_db.read() as session:
+        assert kept_queue_bounds(session, scope_for(session, coordinator), ActivityFilter(pending_started=True)) is None

@@ -17,11 +17,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ActivityText, ActivityTextTotal, ActivityTotal, Module, PartnershipState
-from db.queries.activity_filter import ActivityFilter, ActivitySummary, leaves_out_withdrawn
+from db.queries.activity_filter import PENDING_STATES, ActivityFilter, ActivitySummary, leaves_out_withdrawn
 from db.queries.text_search import any_contains, clean_search_text
 from db.scope import Scope
 
@@ -114,3 +114,29 @@ def kept_queue_counts(session: Session, scope: Scope, filt: ActivityFilter) -> d
     counts = dict.fromkeys(PartnershipState, 0)
     counts.update({PartnershipState(state): int(count or 0) for state, count in rows})
     return counts
+
+
+def kept_queue_bounds(session: Session, scope: Scope, queue: ActivityFilter) -> tuple[int, int] | None:
+    """At least and at most how many activities a queue holds (a period's partnership state, or "pending
+    and started"), from the totals; ``None`` if they cannot say.
+
+    A state's count is exact.  "Pending and started" (pending or needing re-authorisation, starting on or
+    before today) is not kept: every such row of a month before this one has started and none of a
+    later month has, so this month's rows are what the two bounds differ by."""
+    started = queue.pending_started
+    plain = replace(queue, pending_started=False, partnership_state=None if started else queue.partnership_state)
+    if not answerable(plain, scope):
+        return None
+    conditions = total_conditions(plain, scope)
+    if not started:
+        count = session.scalar(select(func.coalesce(func.sum(ActivityTotal.activities), 0)).where(*conditions))
+        return int(count or 0), int(count or 0)
+    this_month = date.today().replace(day=1)
+    before = func.sum(case((ActivityTotal.month < this_month, ActivityTotal.activities), else_=0))
+    up_to = func.sum(case((ActivityTotal.month <= this_month, ActivityTotal.activities), else_=0))
+    at_least, at_most = session.execute(
+        select(func.coalesce(before, 0), func.coalesce(up_to, 0)).where(
+            *conditions, ActivityTotal.partnership_state.in_(PENDING_STATES)
+        )
+    ).one()
+    return int(at_least), int(at_most)
