@@ -224,7 +224,9 @@ Index(
     CpdActivity.starts_on,
 )
 Index("ix_cpd_activities_org_period_start", CpdActivity.organisation_id, CpdActivity.period_id, CpdActivity.starts_on)
-Index("ix_cpd_activities_period_start", CpdActivity.period_id, CpdActivity.starts_on)
+# the id rides along (migration 0021): PostgreSQL reads "newest first" in (start, id) order from it, instead of
+# joining and sorting every row that shares the first start date (2,700 a day at five million activities)
+Index("ix_cpd_activities_period_start", CpdActivity.period_id, CpdActivity.starts_on, CpdActivity.id)
 Index("ix_cpd_activities_job_start", CpdActivity.job_id, CpdActivity.starts_on)
 Index("ix_cpd_activities_training_event_id", CpdActivity.training_event_id)
 Index("ix_cpd_activities_flood_fill_batch_id", CpdActivity.flood_fill_batch_id)
