@@ -26,6 +26,7 @@ from db.demo.bulk import (
     Progress,
     advance_sequences,
     analyze,
+    compact_totals,
     sqlite_bulk_pragmas,
     without_activity_indexes,
 )
@@ -137,6 +138,7 @@ def build_demo(
             analyze(conn)
             advance_sequences(conn, tables)
     fold_where_due(db)  # PostgreSQL: the load's many rows of changes to the dashboard's totals, one per key
+    compact_totals(db)  # … and the space those rows took given back
     summary = DemoSummary(
         organisations=len(ctx.orgs),
         people=ctx.people,

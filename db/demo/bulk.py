@@ -20,6 +20,7 @@ from itertools import islice
 from sqlalchemy import Index, Table, func, insert, select, text
 from sqlalchemy.engine import Connection
 
+from db.engine import Database
 from db.models import CpdActivity
 
 CHUNK_ROWS = 20_000
@@ -163,6 +164,21 @@ def analyze(conn: Connection) -> None:
     misjudge how unselective a period is and lead the planner astray.
     """
     conn.exec_driver_sql("ANALYZE")
+
+
+def compact_totals(db: Database) -> None:
+    """PostgreSQL: rewrite the running totals' tables once the load's rows of changes are folded.
+
+    The load wrote a row of changes to ``activity_totals`` and ``activity_text_totals`` per activity
+    and the fold then replaced them with one row per key (``db.services.activity_totals``), leaving
+    the deleted rows' space behind: 82,000 rows in 670 MB at five million activities, every page read
+    by a count of all periods (0.2 s instead of 10 ms).  ``VACUUM FULL`` rewrites each table to its
+    live rows; it cannot run inside a transaction, hence a connection of its own.
+    """
+    if db.target.is_sqlite:
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM (FULL, ANALYZE) activity_totals, activity_text_totals")
 
 
 def advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
