@@ -244,12 +244,7 @@ def main() -> None:
     parser.add_argument("--scale", default="large", choices=("small", "large", "huge"))
     parser.add_argument("--sorts", default="start,cost,individual,title,organisation,line_manager")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument(
-        "--skip",
-        action="append",
-        default=[],
-        choices=("lists", "dashboard", "counts", "sign-off", "tick-all", "filters"),
-    )
+    parser.add_argument("--skip", action="append", default=[], choices=PARTS)
     args = parser.parse_args()
     if not pg_server.available():
         sys.exit(f"postgres_scale: no PostgreSQL binaries in {pg_server.PG_BIN} (set TRUSTDESK_PG_BIN)")

@@ -87,7 +87,7 @@ def _few_in_queue(session: Session, scope: Scope, queue: ActivityFilter) -> bool
     PostgreSQL reads them with a sequential scan that stops at the ``FEW``-th row, and where that scan
     starts in the table depends on the scan before it (synchronised scans): 2 ms or half a second at
     five million activities, and the whole table for a queue that is small.  There the running totals
-    settle it first when they can (``kept_queue_bounds``: a few hundred of their rows, about 10 ms).
+    settle it first when they can (``kept_queue_bounds``: the period's rows of them, 5-10 ms at 5M).
     """
     if session.get_bind().dialect.name == "postgresql":
         bounds = kept_queue_bounds(session, scope, queue)
