@@ -55,10 +55,10 @@ LARGE_STAT1 = {
     "ix_cpd_activities_period_individual_id": "1000000 200000 1516 1 1 1",
     "ix_cpd_activities_period_line_manager_id": "1000000 200000 66667 1 1 1",
     "ix_cpd_activities_period_organisation_id": "1000000 200000 1365 1 1 1",  # at migration 0013
-    "ix_cpd_activities_period_org_decide": "1000000 200000 1365 7 4 2 2 2 2 1 1 1 1",  # at migration 0014
+    "ix_cpd_activities_period_org_decide": "1000000 200000 1365 7 4 2 2 2 2 1 1 1 1 1",  # at migration 0022
     "ix_cpd_activities_period_other_id": "1000000 200000 2817 1 1 1",
     "ix_cpd_activities_period_partnership_id": "1000000 200000 50000 1 1",
-    "ix_cpd_activities_period_start": "1000000 200000 869",
+    "ix_cpd_activities_period_start": "1000000 200000 869 1",  # at migration 0021
     "ix_cpd_activities_period_state_org_start": "1000000 200000 50000 362 4",
     "ix_cpd_activities_period_state_start_id": "1000000 200000 50000 218 1",
     "ix_cpd_activities_period_title_id": "1000000 200000 4831 1 1 1",

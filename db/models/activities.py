@@ -296,7 +296,7 @@ for _name, _column in SORT_INDEXES.items():
 
 #: everything "tick all" and the sign-off dialog add up for a period's matching rows, answered from the
 #: index alone (migration 0014; db.queries.ticked_matching): the four costs rather than their generated
-#: total, which SQLite reads from the table
+#: total, which SQLite reads from the table; the id, which PostgreSQL's indexes do not end with (0022)
 Index(
     "ix_cpd_activities_period_org_decide",
     CpdActivity.period_id,
@@ -311,4 +311,5 @@ Index(
     CpdActivity.line_manager_state,
     CpdActivity.cpd_team_state,
     CpdActivity.version,
+    CpdActivity.id,
 )
