@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from db.errors import NotFound, PermissionDenied, ValidationError
 from db.models import AuditEntry, CpdActivity, FloodFillBatch, LearningModule, PartnershipState
@@ -15,6 +15,7 @@ from db.queries.filter_codec import CURRENT_PERIOD, filter_from_data, filter_to_
 from db.queries.filter_words import describe_filter, filter_parts, without
 from db.queries.lookups import load_lookups
 from db.queries.saved_views import shared_views
+from db.scope import scope_for
 from db.services.saved_views import create_shared_view, delete_shared_view
 from tests.helpers import user_id
 
@@ -161,3 +162,28 @@ def test_pending_and_started_reads_every_period_begun_in_order_and_none_to_come(
         assert {r.partnership_state for r in rows} <= {PartnershipState.PENDING, PartnershipState.NEEDS_REAUTHORISATION}
         values = [value(r) for r in rows]
         assert values == sorted(values, reverse=descending)
+
+
+@pytest.mark.engines("postgresql")
+def test_a_page_plans_its_joins_in_the_written_order_and_puts_the_setting_back(demo_db) -> None:
+    """PostgreSQL reads a page with its joins in the order written (1 ms of planning instead of 10 at
+    5M); the statements after it in the same read plan as usual."""
+    sam = user_id(demo_db, "sam.patel")
+    seen: list[str] = []
+
+    def capture(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(demo_db.engine, "before_cursor_execute", capture)
+    try:
+        with demo_db.read() as session:
+            rows = q._fetch_rows(session, scope_for(session, sam), q.ActivityFilter(), 0, 5)
+            after = session.connection().exec_driver_sql("SHOW join_collapse_limit").scalar()
+    finally:
+        event.remove(demo_db.engine, "before_cursor_execute", capture)
+    assert rows and after == "8"
+    page = next(i for i, sql in enumerate(seen) if "LEFT OUTER JOIN jobs" in sql)
+    assert seen[page - 1 : page + 2 : 2] == [
+        "SET LOCAL join_collapse_limit = 1",
+        "SET LOCAL join_collapse_limit = DEFAULT",
+    ]

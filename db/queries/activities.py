@@ -164,8 +164,7 @@ def _fetch_rows_sorted(
     query = _row_select().where(and_(*conditions)).order_by(*sort_order(filt, key)).limit(limit)
     if after is None or filt.sort not in KEYSET_VALUES:
         query = query.offset(offset)
-    # Core, not ORM rows; fetched at once: row by row, psycopg spent 25 µs a row in Python
-    return [ActivityRow(*row) for row in session.connection().execute(query).all()]
+    return _rows(session, query)
 
 
 def _periods_reached(session: Session, filt: ActivityFilter, *order: Any) -> list[Any]:
@@ -229,9 +228,27 @@ def _rows_by_id(session: Session, ids: list[int]) -> list[ActivityRow]:
     """The rows of these activities in this order (one gone meanwhile is left out); PostgreSQL only."""
     if not ids:
         return []
-    read = session.connection().execute(_row_select().where(one_of(CpdActivity.id, ids, array=True))).all()
-    found = {row.id: row for row in (ActivityRow(*values) for values in read)}
+    found = {row.id: row for row in _rows(session, _row_select().where(one_of(CpdActivity.id, ids, array=True)))}
     return [found[activity_id] for activity_id in ids if activity_id in found]
+
+
+def _rows(session: Session, query: Select) -> list[ActivityRow]:
+    """The rows ``query`` (``_row_select``) reads: Core, not ORM rows, fetched at once (row by row,
+    psycopg spent 25 µs a row in Python).
+
+    On PostgreSQL its joins are planned in the order they are written (the activities first, in their
+    index's order, then one look-up each): left to choose among its ten tables, the planner spent
+    9-10 ms planning a first page that runs in 4-13 ms at five million activities (1 ms this way).
+    The setting is put back at once: it is for this statement, not the rest of the transaction (which
+    undoes it anyway if the statement fails)."""
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:
+        connection.exec_driver_sql("SET LOCAL join_collapse_limit = 1")
+    rows = [ActivityRow(*row) for row in connection.execute(query).all()]
+    if postgresql:
+        connection.exec_driver_sql("SET LOCAL join_collapse_limit = DEFAULT")
+    return rows
 
 
 def _fetch_rows_by_period(
