@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,10 @@ def _fetch_all(query: QSqlQuery) -> None:
         pass
 
 
-class PageReference:
+class PageReference(ABC):
     """The reference's side of a filter change, on one database (``SqliteReference``, ``PostgresReference``)."""
 
-    driver = ""
+    driver = ""  # Qt's driver: QSQLITE, QPSQL
 
     def __init__(self) -> None:
         self.qdb = QSqlDatabase.addDatabase(self.driver, "bench-reference")
@@ -61,12 +62,13 @@ class PageReference:
         if not self.qdb.open():
             raise RuntimeError(f"Qt's {self.driver} driver could not open the database: {self.qdb.lastError().text()}")
 
+    @abstractmethod
     def _configure(self, qdb: QSqlDatabase) -> None:
-        raise NotImplementedError
+        """Point Qt's connection at the same database."""
 
+    @abstractmethod
     def statements(self, db: Database, user_id: int, filt: q.ActivityFilter) -> list[Statement]:
         """The page's statements and their values, as this database's Qt driver takes them."""
-        raise NotImplementedError
 
     def show(self, model: QSqlQueryModel, statements: list[Statement]) -> None:
         """Run the statements once with Qt's driver, the last into ``model``."""
@@ -89,9 +91,9 @@ class PageReference:
             raise RuntimeError(query.lastError().text())
         return query
 
+    @abstractmethod
     def bare(self, statements: list[Statement]) -> float:
         """Seconds to run the statements bare on the Python driver and fetch their rows."""
-        raise NotImplementedError
 
     def close(self) -> None:
         self.qdb.close()

@@ -123,14 +123,13 @@ def kept_queue_bounds(session: Session, scope: Scope, queue: ActivityFilter) -> 
     A state's count is exact.  "Pending and started" (pending or needing re-authorisation, starting on or
     before today) is not kept: every such row of a month before this one has started and none of a
     later month has, so this month's rows are what the two bounds differ by."""
-    started = queue.pending_started
-    plain = replace(queue, pending_started=False, partnership_state=None if started else queue.partnership_state)
+    if not queue.pending_started:
+        kept = kept_summary(session, scope, queue)  # a state's count, exact
+        return None if kept is None else (kept.count, kept.count)
+    plain = replace(queue, pending_started=False, partnership_state=None)
     if not answerable(plain, scope):
         return None
     conditions = total_conditions(plain, scope)
-    if not started:
-        count = session.scalar(select(func.coalesce(func.sum(ActivityTotal.activities), 0)).where(*conditions))
-        return int(count or 0), int(count or 0)
     this_month = date.today().replace(day=1)
     before = func.sum(case((ActivityTotal.month < this_month, ActivityTotal.activities), else_=0))
     up_to = func.sum(case((ActivityTotal.month <= this_month, ActivityTotal.activities), else_=0))
