@@ -93,3 +93,27 @@ def test_a_booked_place_carries_the_individuals_last_name(demo_db) -> None:
             .where(CpdActivity.training_event_id == event_id)
         ).all()
     assert len(rows) == 3 and all(kept == name and name for kept, name in rows)
+
+
+def test_linking_two_records_sorts_the_moved_jobs_requests_under_the_kept_name(demo_db) -> None:
+    """The record linked away may have a misspelt surname: its job's requests move to the kept person,
+    and the Individual column must sort them under the kept record's name, not the one that went."""
+    from db.services.job_lifecycle import link_people
+    from db.services.people import add_person
+
+    alex, sam = user_id(demo_db, "alex.morgan"), user_id(demo_db, "sam.patel")
+    school = school_sharing(demo_db, SharingLevel.GROUP_ACTIONS)
+    with demo_db.read() as session:
+        elsewhere = session.scalars(
+            select(Job.organisation_id).where(Job.organisation_id != school).order_by(Job.organisation_id).limit(1)
+        ).one()
+    kept_job = add_person(demo_db, alex, PersonFields("Nia", "AAAA Kept", title="Ms"), JobFields(school, "Tutor"))
+    typo_job = add_person(demo_db, alex, PersonFields("Nia", "Zzzz Typo", title="Ms"), JobFields(elsewhere, "Tutor"))
+    enter_request(demo_db, alex, typo_job, details())
+    keep, merge = job_record(demo_db, alex, kept_job), job_record(demo_db, alex, typo_job)
+
+    link_people(demo_db, alex, keep.person_id, keep.person_version, merge.person_id, merge.person_version)
+
+    assert _sort_keys(demo_db, typo_job) == {"AAAA Kept"}
+    first = q.first_rows(demo_db, sam, q.ActivityFilter(sort="individual", descending=False), limit=1).rows
+    assert [row.individual for row in first] == ["Nia AAAA Kept"]

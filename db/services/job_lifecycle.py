@@ -25,6 +25,7 @@ from db.models import Job, Module, Organisation, Person
 from db.queries.staff import JOBS
 from db.services import record_fields as check
 from db.services.people import full_name
+from db.services.sort_keys import refresh_individual_sort
 
 
 def end_job(
@@ -123,6 +124,8 @@ def link_people(db: Database, user_id: int, keep_id: int, keep_version: int, mer
         for job in moved:
             job.person_id = keep.id
         act.session.flush()  # the jobs leave the record before it goes
+        # their requests now sort under the kept record's name (it may be the other spelling)
+        refresh_individual_sort(act.session, [keep.id])
         act.session.delete(merge)
         act.session.flush()
         for key, value in filled.items():

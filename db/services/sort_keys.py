@@ -4,8 +4,9 @@ The Individual column sorts by the person's last name, which lives on ``people``
 two joins away: no index over a million activities can follow it, and every
 first page sorted the whole period (510 ms at a million activities).  The
 activity keeps a copy, ``individual_sort``; whoever inserts activities gives it
-(or the column's default looks it up), and a change of last name refreshes the
-copies here, in the transaction that renamed the person.
+(or the column's default looks it up), and a change of last name (or a job moved to
+another record of the same person, when two records are linked) refreshes the copies
+here, in the transaction that made the change.
 
 The Organisation column is kept the same way (``organisation_sort``: the name of
 the activity's ``organisation_id``, the organisation the list shows), refreshed
