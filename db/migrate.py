@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 
 from db.engine import Database, DatabaseTarget, create_engine_for
 from db.errors import CannotWrite, DatabaseOpenError, NewerSchema, NotADatabase, Unreachable
@@ -224,6 +224,23 @@ def _check_foreign_keys(connection: Connection) -> None:
         )
 
 
+def _vacuum_after_upgrade(engine: Engine, target: DatabaseTarget) -> None:
+    """Vacuum a PostgreSQL database after its migration rewrote rows (0023 writes every evaluated activity).
+
+    PostgreSQL answers from an index alone only for table pages vacuumed since they were written,
+    and autovacuum waits for a fifth of a table to change: after the backfill of 0023 it read what
+    the CPD was worth through the table (200 ms at five million activities instead of 70 ms) until
+    then.  ``VACUUM`` needs no lock that stops anyone working (20 s at five million activities); a
+    table this login does not own is skipped with a warning from the server, nothing worse.
+    """
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM (ANALYZE)")
+        log.info("Vacuumed %s after its migration", target.display)
+    except DBAPIError as exc:  # it only makes reads quicker: the database is ready without it
+        log.warning("Could not vacuum %s after its migration: %s", target.display, exc.orig)
+
+
 def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
     """Open ``target``, bring its schema to head and return it ready for use.
 
@@ -267,6 +284,8 @@ def open_database(target: DatabaseTarget, *, migrate: bool = True) -> Database:
                 command.upgrade(alembic_config(connection), "head")
                 _check_foreign_keys(connection)
             log.info("Migrated %s from %s to %s", target.display, current, head)
+            if path is None and current is not None:
+                _vacuum_after_upgrade(engine, target)
     except OperationalError as exc:
         engine.dispose()
         raise CannotWrite(f"TrustDesk could not prepare {target.display}: {exc.orig}.") from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Module, Organisation, PartnershipState
 from db.queries.dashboard import dashboard_figures
@@ -240,3 +240,73 @@ def test_the_migration_copies_every_evaluation_onto_its_activity(demo_db) -> Non
         command.upgrade(alembic_config(connection), "head")
     assert _carried(demo_db, sam, None) == changed
     assert _carried(demo_db, sam, period) == _joined(demo_db, sam, period)
+
+
+def test_an_older_database_gains_each_evaluations_person(demo_db) -> None:
+    """Back to 0022 (no person beside the hours), then up again: the hours per person are the evaluations'."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    sam = user_id(demo_db, "sam.patel")
+    period = _current_period(demo_db)
+    with demo_db.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0022")
+        if connection.dialect.name == "sqlite":  # SQLite keeps the column: as a file written before it
+            connection.exec_driver_sql("UPDATE cpd_activities SET evaluation_person_id = NULL")
+    with demo_db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    for when in (period, None):
+        assert _carried(demo_db, sam, when)["people"] == _joined(demo_db, sam, when)["people"]
+
+
+def _evaluated_person_elsewhere(db, among: set[int], than: set[int]) -> tuple[int, int]:
+    """(organisation, person) of an evaluated activity at one of ``among``, not at ``than``, whose person
+    has exactly one job."""
+    with db.read() as session:
+        one_job = select(Job.person_id).group_by(Job.person_id).having(func.count() == 1)
+        return session.execute(
+            select(CpdActivity.organisation_id, Job.person_id)
+            .join(Job, Job.id == CpdActivity.job_id)
+            .where(
+                CpdActivity.evaluation_hours > 0,
+                Job.person_id.in_(one_job),
+                CpdActivity.organisation_id.in_(among),
+                CpdActivity.organisation_id.not_in(than),
+            )
+            .order_by(CpdActivity.id)
+            .limit(1)
+        ).one()
+
+
+def test_linking_two_records_adds_their_evaluated_hours_up_under_the_kept_person(demo_db) -> None:
+    from db.models import Person
+    from db.services.job_lifecycle import link_people
+
+    from db.queries.people import staff_form_choices
+
+    alex, sam = user_id(demo_db, "alex.morgan"), user_id(demo_db, "sam.patel")
+    linkable = {choice.id for choice in staff_form_choices(demo_db, alex).organisations}  # alex keeps their staff
+    first_org, keep = _evaluated_person_elsewhere(demo_db, linkable, set())
+    _org, merge = _evaluated_person_elsewhere(demo_db, linkable, {first_org})
+    before = _carried(demo_db, sam, None)["people"]
+    with demo_db.read() as session:
+        kept, merged = (session.get(Person, person).version for person in (keep, merge))
+
+    link_people(demo_db, alex, keep, kept, merge, merged)
+
+    after = _carried(demo_db, sam, None)["people"]
+    assert merge not in after
+    assert after[keep][0] == pytest.approx(before[keep][0] + before[merge][0])
+    assert after[keep][1] == before[keep][1] + before[merge][1]
+    assert after == _joined(demo_db, sam, None)["people"]
+
+
+def test_the_people_listed_are_the_first_of_everyone_ranked_and_everyone_is_counted(demo_db) -> None:
+    sam = user_id(demo_db, "sam.patel")
+    period = _current_period(demo_db)
+    everyone = evaluation_figures(demo_db, sam, period, people_limit=None)
+    assert everyone.people == len(everyone.hours_by_person) > 3
+    first = evaluation_figures(demo_db, sam, period, people_limit=3)
+    assert first.people == everyone.people
+    assert first.hours_by_person == everyone.hours_by_person[:3]

@@ -37,3 +37,27 @@ def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_e
         database.dispose()
     finally:
         pg_cluster.drop(name)
+
+
+@pytest.mark.engines("postgresql")
+def test_an_older_server_database_is_vacuumed_after_its_migration(db_engine, pg_cluster) -> None:
+    """A migration rewrites rows (0023 every evaluated activity): PostgreSQL reads its indexes alone
+    again only for pages vacuumed since, so opening an older database vacuums it."""
+    name = f"vacuumed_{db_engine}"
+    pg_cluster.drop(name)
+    pg_cluster.admin(f'CREATE DATABASE "{name}"')
+    try:
+        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+        with database.engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0022")
+        database.dispose()
+        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+        with database.engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+            vacuumed = connection.exec_driver_sql(
+                "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'cpd_activities'"
+            ).scalar()
+        assert vacuumed
+        database.dispose()
+    finally:
+        pg_cluster.drop(name)

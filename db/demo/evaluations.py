@@ -14,7 +14,7 @@ from typing import cast as typed
 from sqlalchemy import Table, case, insert, literal, select, update
 
 from db.demo.context import BuildContext
-from db.models import ActivityEvaluation, CpdActivity
+from db.models import ActivityEvaluation, CpdActivity, Job
 
 EVALUATIONS = typed(Table, ActivityEvaluation.__table__)
 CHANGES = (
@@ -46,6 +46,9 @@ def build_evaluations(ctx: BuildContext) -> None:
     columns = ["activity_id", "hours", "rating", "impact", "practice_change", "recorded_by_user_id", "recorded_at"]
     ctx.conn.execute(insert(EVALUATIONS).from_select([*columns, "version"], rows))
     # kept on the activity too, as db.services.evaluations does (what the CPD was worth reads them there)
+    person = select(Job.person_id).where(Job.id == a.job_id).scalar_subquery()
     ctx.conn.execute(
-        update(a).where(a.evaluation.is_not(None)).values(evaluation_hours=hours, evaluation_rating=rating)
+        update(a)
+        .where(a.evaluation.is_not(None))
+        .values(evaluation_hours=hours, evaluation_rating=rating, evaluation_person_id=person)
     )

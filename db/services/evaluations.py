@@ -12,7 +12,8 @@ which predates the evaluation table and which "completed without an
 evaluation" (filter and dashboard) reads: that test stays one column of the
 activity row, served by the same scan as every other dashboard figure.
 The hours and rating are written to the activity too (``evaluation_hours``,
-``evaluation_rating``, migration 0018), so that what the CPD was worth is summed
+``evaluation_rating``, migration 0018), with whose hours they are
+(``evaluation_person_id``, 0023), so that what the CPD was worth is summed
 from one index of the activities (``db.queries.evaluation_figures``).
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy import select, update
 from db.actions import Action, begin
 from db.engine import Database
 from db.errors import NotFound, PermissionDenied, StaleData, ValidationError
-from db.models import ActivityEvaluation, CompletionState, CpdActivity, Level, Module, utcnow
+from db.models import ActivityEvaluation, CompletionState, CpdActivity, Job, Level, Module, utcnow
 from db.queries.activities import ACTIVITIES
 from db.scope import Scope, scope_for
 from db.text_files import describe_char, first_control
@@ -174,6 +175,7 @@ def record_evaluation_in(act: Action, activity_id: int, shown_version: int | Non
             evaluation=evaluation.impact,
             evaluation_hours=found.hours or 0.0,
             evaluation_rating=found.rating,
+            evaluation_person_id=select(Job.person_id).where(Job.id == row.job_id).scalar_subquery(),
             version=row.version + 1,
         ),
         execution_options={"synchronize_session": False},

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.actions import begin
 from db.engine import Database
 from db.errors import ValidationError
-from db.models import Job, Module, Organisation, Person
+from db.models import CpdActivity, Job, Module, Organisation, Person
 from db.queries.staff import JOBS
 from db.services import record_fields as check
 from db.services.people import full_name
@@ -124,8 +124,13 @@ def link_people(db: Database, user_id: int, keep_id: int, keep_version: int, mer
         for job in moved:
             job.person_id = keep.id
         act.session.flush()  # the jobs leave the record before it goes
-        # their requests now sort under the kept record's name (it may be the other spelling)
+        # their requests now sort under the kept record's name (it may be the other spelling), and
+        # their evaluated hours count as the kept person's
         refresh_individual_sort(act.session, [keep.id])
+        moved_hours = update(CpdActivity).where(CpdActivity.evaluation_person_id == merge.id)
+        act.session.execute(
+            moved_hours.values(evaluation_person_id=keep.id), execution_options={"synchronize_session": False}
+        )
         act.session.delete(merge)
         act.session.flush()
         for key, value in filled.items():
