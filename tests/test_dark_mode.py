@@ -125,3 +125,40 @@ def test_dialog_check_boxes_and_radio_buttons_stand_out_in_dark(qtbot, qapp, res
         for x in range(image.width())
     ]
     assert max(steps) >= 60
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def _contrast(one: QColor, other: QColor) -> float:
+    """WCAG's contrast ratio: 1 (the same) to 21 (black on white); text needs 4.5."""
+    light, dark = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", [DARK, LIGHT])
+def test_over_budget_and_import_words_are_legible_on_the_rows(qapp, restore_style, scheme) -> None:
+    """Over budget (an organisation's budgets, the dashboard's spend table) and the import previews' "will
+    be added / refused …" are written in colour: legible on both row colours in either scheme."""
+    from db.queries.organisation_page import BudgetRow
+    from desktop.kit import text_colours
+    from desktop.kit.spend_table_model import SpendTableModel
+    from desktop.modules.organisations.budget_table_model import BudgetTableModel
+
+    style.apply_scheme(qapp, scheme)
+    rows = [qapp.palette().color(role) for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase)]
+    pairs = (text_colours.ADDED, text_colours.CHANGED, text_colours.CAUTION, text_colours.REFUSED, text_colours.QUIET)
+    for pair in pairs:
+        assert min(_contrast(text_colours.readable(pair), row) for row in rows) >= 4.5, pair
+
+    budgets = BudgetTableModel()
+    budgets.set_rows([BudgetRow(1, "2026/27", 100_00, 1, 250_00)])  # £150 over
+    spend = SpendTableModel()
+    spend.set_rows([SpendRow(1, "Wrenley Primary School", 100_00, 250_00, 0)])
+    for model in (budgets, spend):
+        over = model.data(model.index(0, 1), Qt.ItemDataRole.ForegroundRole)
+        assert min(_contrast(QColor(over), row) for row in rows) >= 4.5

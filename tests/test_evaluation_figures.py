@@ -281,9 +281,8 @@ def _evaluated_person_elsewhere(db, among: set[int], than: set[int]) -> tuple[in
 
 def test_linking_two_records_adds_their_evaluated_hours_up_under_the_kept_person(demo_db) -> None:
     from db.models import Person
-    from db.services.job_lifecycle import link_people
-
     from db.queries.people import staff_form_choices
+    from db.services.job_lifecycle import link_people
 
     alex, sam = user_id(demo_db, "alex.morgan"), user_id(demo_db, "sam.patel")
     linkable = {choice.id for choice in staff_form_choices(demo_db, alex).organisations}  # alex keeps their staff

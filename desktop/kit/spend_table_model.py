@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from db.queries.dashboard import SpendRow
 from desktop.kit.formatting import whole_money
 from desktop.kit.row_table_model import Column, Index, RowTableModel
-
-OVER_BUDGET = QColor("#b3261e")
+from desktop.kit.text_colours import REFUSED, readable
 
 
 class SpendTableModel(RowTableModel[SpendRow]):
@@ -35,5 +33,5 @@ class SpendTableModel(RowTableModel[SpendRow]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and self.row_at(index.row()).over_budget:
-            return OVER_BUDGET
+            return readable(REFUSED)  # over budget
         return super().data(index, role)

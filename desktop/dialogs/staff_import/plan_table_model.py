@@ -11,10 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
 
 from db.staff_import.plan import Action, PlanEntry
-from resources_qt import style
+from desktop.kit.text_colours import ADDED, CAUTION, CHANGED, REFUSED, readable
 
 Index = QModelIndex | QPersistentModelIndex
 RowRole = Qt.ItemDataRole.UserRole + 1
@@ -23,11 +22,11 @@ LINK, ACTION, ROW, NAME, SCHOOL, DETAIL = range(6)
 HEADERS = ("Link", "Will", "Row", "Name", "School", "What changes, or why not")
 #: what each action is shown in, on a light and on a dark background
 COLOURS = {
-    Action.ADD_PERSON: (QColor("#1b6e2d"), QColor("#7ddc8f")),
-    Action.ADD_JOB: (QColor("#1b6e2d"), QColor("#7ddc8f")),
-    Action.UPDATE: (QColor("#1f4e9c"), QColor("#9cc2ff")),
-    Action.END: (QColor("#8a5300"), QColor("#f2b35c")),
-    Action.SKIP: (QColor("#b3261e"), QColor("#ff9c94")),
+    Action.ADD_PERSON: ADDED,
+    Action.ADD_JOB: ADDED,
+    Action.UPDATE: CHANGED,
+    Action.END: CAUTION,
+    Action.SKIP: REFUSED,
 }
 #: the filter's extra choice beside the actions: rows offered for linking
 OFFERED = "offered for linking"
@@ -113,7 +112,7 @@ class StaffPlanTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and column == LINK and _offered(entry):
             return Qt.CheckState.Checked if entry.row in self._linked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ForegroundRole and column == ACTION and entry.action in COLOURS:
-            return COLOURS[entry.action][style.is_dark()]
+            return readable(COLOURS[entry.action])
         if role == Qt.ItemDataRole.ToolTipRole and column == DETAIL:
             return entry.detail or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == ROW:

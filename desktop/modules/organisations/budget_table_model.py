@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from db.queries.organisation_page import BudgetRow
 from desktop.kit.formatting import money
 from desktop.kit.row_table_model import Column, Index, RowTableModel
-from desktop.kit.spend_table_model import OVER_BUDGET
+from desktop.kit.text_colours import REFUSED, readable
 
 
 def _remaining(row: BudgetRow) -> int | None:
@@ -36,5 +36,5 @@ class BudgetTableModel(RowTableModel[BudgetRow]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
             remaining = _remaining(self.row_at(index.row()))
-            return OVER_BUDGET if remaining is not None and remaining < 0 else None
+            return readable(REFUSED) if remaining is not None and remaining < 0 else None  # over budget
         return super().data(index, role)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from db.gias.plan import Action, PlanEntry
 from desktop.kit.row_table_model import Column, Index, RowTableModel
+from desktop.kit.text_colours import ADDED, CHANGED, REFUSED, readable
 
 ORDER = {Action.ADD: 0, Action.UPDATE: 1, Action.SKIP: 2, Action.UNCHANGED: 3}
-COLOURS = {Action.ADD: QColor("#1b6e2d"), Action.UPDATE: QColor("#1f4e9c"), Action.SKIP: QColor("#b3261e")}
+COLOURS = {Action.ADD: ADDED, Action.UPDATE: CHANGED, Action.SKIP: REFUSED}
 
 
 class GiasPlanTableModel(RowTableModel[PlanEntry]):
@@ -24,5 +24,6 @@ class GiasPlanTableModel(RowTableModel[PlanEntry]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 0:
-            return COLOURS.get(self.row_at(index.row()).action)
+            pair = COLOURS.get(self.row_at(index.row()).action)
+            return None if pair is None else readable(pair)
         return super().data(index, role)

@@ -11,19 +11,13 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
 from db.request_import.plan import PlanRow, RowAction
 from desktop.kit.row_table_model import Column, Index, RowTableModel
-from resources_qt import style
+from desktop.kit.text_colours import ADDED, CAUTION, QUIET, REFUSED, readable
 
 #: what each action is shown in, on a light and on a dark background
-COLOURS = {
-    RowAction.ADD: (QColor("#1b6e2d"), QColor("#7ddc8f")),
-    RowAction.DUPLICATE: (QColor("#5f6368"), QColor("#b8bcc2")),
-    RowAction.INVALID: (QColor("#b3261e"), QColor("#ff9c94")),
-}
-WARNING_COLOURS = (QColor("#8a5300"), QColor("#f2b35c"))
+COLOURS = {RowAction.ADD: ADDED, RowAction.DUPLICATE: QUIET, RowAction.INVALID: REFUSED}
 #: the filter's extra choice beside the actions: rows with a warning
 WARNED = "warned"
 
@@ -97,8 +91,8 @@ class RequestPlanTableModel(RowTableModel[PlanRow]):
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and 0 <= index.row() < self.rowCount():
             row = self.row_at(index.row())
             if index.column() == ACTION:
-                return COLOURS[row.action][style.is_dark()]
+                return readable(COLOURS[row.action])
             if index.column() == DETAIL and row.warning:
-                return WARNING_COLOURS[style.is_dark()]
+                return readable(CAUTION)
             return None
         return super().data(index, role)
