@@ -47,8 +47,7 @@ def upgrade() -> None:
         op.add_column(TABLE, sa.Column(COLUMN, sa.Integer(), person, nullable=True))
     # the evaluated activities only: hours are set exactly when there is an evaluation (0018)
     op.execute(
-        f"UPDATE {TABLE} SET {COLUMN} = (SELECT jobs.person_id FROM jobs WHERE jobs.id = {TABLE}.job_id) "
-        f"WHERE {WHERE}"
+        f"UPDATE {TABLE} SET {COLUMN} = (SELECT jobs.person_id FROM jobs WHERE jobs.id = {TABLE}.job_id) WHERE {WHERE}"
     )
     op.create_index(NAME, TABLE, COLUMNS, sqlite_where=sa.text(WHERE), postgresql_where=sa.text(WHERE))
     if bind.dialect.name == "postgresql":
