@@ -151,6 +151,9 @@ def create_engine_for(target: DatabaseTarget) -> Engine:
         engine = sa.create_engine(target.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
+    from db.models.base import Base, partial_on_postgresql
+
+    partial_on_postgresql(Base.metadata)
     return sa.create_engine(
         target.url,
         pool_pre_ping=True,

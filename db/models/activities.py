@@ -259,8 +259,7 @@ Index(
     CpdActivity.job_id,
     CpdActivity.evaluation_hours,
     CpdActivity.evaluation_rating,
-    sqlite_where=CpdActivity.evaluation_hours.is_not(None),
-    postgresql_where=CpdActivity.evaluation_hours.is_not(None),
+    sqlite_where=CpdActivity.evaluation_hours.is_not(None),  # on PostgreSQL too (base.partial_on_postgresql)
 )
 #: the same evaluated activities in order of whose hours they are: the hours per person are added up
 #: as the index is read, a person at a time, without a join to the jobs or a sort of every evaluation
@@ -273,7 +272,6 @@ Index(
     CpdActivity.job_id,
     CpdActivity.evaluation_hours,
     sqlite_where=CpdActivity.evaluation_hours.is_not(None),
-    postgresql_where=CpdActivity.evaluation_hours.is_not(None),
 )
 #: one index per other sort of the Partnership CPD table, (period, column, id): a period's first page is
 #: read in order, and all periods' is merged from theirs (migration 0012; db.queries.activities).  The

@@ -160,8 +160,7 @@ Index(
     TrainingEventBooking.event_id,
     TrainingEventBooking.job_id,
     unique=True,
-    sqlite_where=LIVE_BOOKING,
-    postgresql_where=LIVE_BOOKING,
+    sqlite_where=LIVE_BOOKING,  # on PostgreSQL too (db.models.base.partial_on_postgresql)
 )
 Index(
     "ix_training_event_bookings_event_state_queued",
