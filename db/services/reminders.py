@@ -145,10 +145,12 @@ def _run(db: Database, user_id: int, today: date, *, claim: bool) -> RemindersRu
 def _insert_ignoring_duplicates(session: Session, table: Table) -> Any:
     # each dialect's module imported when used: SQLAlchemy's PostgreSQL dialect takes 50 ms to import
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing()
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def _claim_day(session: Session, today: date) -> bool:
