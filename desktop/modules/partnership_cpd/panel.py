@@ -38,6 +38,7 @@ from db.services.signoff import SignOffResult
 from desktop.kit.icons import icon
 from desktop.kit.panel import Panel
 from desktop.kit.selection_keeper import keep_selection
+from desktop.kit.widgets import lay_out_when_reset
 from desktop.modules.partnership_cpd import loading, ticking
 from desktop.modules.partnership_cpd.action_row import ActionRow
 from desktop.modules.partnership_cpd.activity_table_model import COL_CHECK, SORT_KEYS, ActivityTableModel
@@ -185,6 +186,7 @@ class PartnershipCpdPanel(Panel):
         self.table.setHorizontalHeader(self.header)
         self.table.setModel(self.model)
         keep_selection(self.table)  # a sort reloads from SQL: the same activity stays selected
+        lay_out_when_reset(self.table)  # a new page is painted once, not again a moment later
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
