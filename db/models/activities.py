@@ -137,8 +137,8 @@ class CpdActivity(Versioned, Base):
     evaluation_hours: Mapped[float | None] = mapped_column(Float)
     evaluation_rating: Mapped[int | None] = mapped_column(Integer)
     # whose hours they are: the job's person, kept beside them (migration 0023) so that the hours per
-    # person are added up from the same index without joining every job; set with the hours, moved when
-    # two records of one person are linked (db.services.job_lifecycle)
+    # person are added up from an index in person order without joining every job; set with the hours,
+    # moved when two records of one person are linked (db.services.job_lifecycle)
     evaluation_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     # C1: who typed the request in on the individual's behalf, and the justification a CPD lead weighs.
     entered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_users.id"))
