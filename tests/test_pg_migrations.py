@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
@@ -11,13 +14,21 @@ from db.engine import DatabaseTarget
 from db.migrate import alembic_config, head_revision, open_database
 
 
-@pytest.mark.engines("postgresql")
-def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_engine, pg_cluster) -> None:
-    name = f"migrate_{db_engine}"
+@contextmanager
+def _empty_database(pg_cluster, name: str) -> Iterator[DatabaseTarget]:
+    """A new, empty database on the test server, dropped afterwards."""
     pg_cluster.drop(name)
     pg_cluster.admin(f'CREATE DATABASE "{name}"')
     try:
-        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+        yield DatabaseTarget.parse(pg_cluster.server.url(name))
+    finally:
+        pg_cluster.drop(name)
+
+
+@pytest.mark.engines("postgresql")
+def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_engine, pg_cluster) -> None:
+    with _empty_database(pg_cluster, f"migrate_{db_engine}") as target:
+        database = open_database(target)
         with database.engine.begin() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head_revision()
             triggers = connection.exec_driver_sql(
@@ -35,23 +46,18 @@ def test_an_empty_server_database_is_migrated_and_revisions_reverse_cleanly(db_e
             command.upgrade(alembic_config(connection), "head")
             assert "audit_log" in inspect(connection).get_table_names()
         database.dispose()
-    finally:
-        pg_cluster.drop(name)
 
 
 @pytest.mark.engines("postgresql")
 def test_an_older_server_database_is_vacuumed_after_its_migration(db_engine, pg_cluster) -> None:
     """A migration rewrites rows (0023 every evaluated activity): PostgreSQL reads its indexes alone
     again only for pages vacuumed since, so opening an older database vacuums it."""
-    name = f"vacuumed_{db_engine}"
-    pg_cluster.drop(name)
-    pg_cluster.admin(f'CREATE DATABASE "{name}"')
-    try:
-        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+    with _empty_database(pg_cluster, f"vacuumed_{db_engine}") as target:
+        database = open_database(target)
         with database.engine.begin() as connection:
             command.downgrade(alembic_config(connection), "0022")
         database.dispose()
-        database = open_database(DatabaseTarget.parse(pg_cluster.server.url(name)))
+        database = open_database(target)
         with database.engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head_revision()
             vacuumed = connection.exec_driver_sql(
@@ -59,5 +65,3 @@ def test_an_older_server_database_is_vacuumed_after_its_migration(db_engine, pg_
             ).scalar()
         assert vacuumed
         database.dispose()
-    finally:
-        pg_cluster.drop(name)
